@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class EsafetyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "esafety"
+    verbose_name = "E-safety core"
+
+    def ready(self):
+        from . import panels  # noqa: F401  (registers the core home-page panels)

@@ -1,0 +1,24 @@
+from django.conf import settings
+
+from .models import Notification, School
+from .roles import access_for, allowed, managed_school_ids
+
+
+def navigation(request):
+    """What the navigation shows: only what this person may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    access = access_for(user)
+    managed = list(School.objects.filter(pk__in=managed_school_ids(user)).order_by("name"))
+    headteacher_of = [s for s in managed if allowed(user, "esafety.manage_school_settings", s)]
+    return {
+        "idle_timeout_seconds": settings.IDLE_TIMEOUT_SECONDS,
+        "idle_warning_seconds": settings.IDLE_WARNING_SECONDS,
+        "nav": {
+            "managed_schools": managed,
+            "settings_schools": headteacher_of,
+            "is_trustee": bool(access.trust_ids),
+            "unread_count": Notification.objects.visible_to(user).unread().count(),
+        }
+    }

@@ -1,0 +1,193 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from .models import (
+    YEAR_GROUP_CHOICES,
+    Membership,
+    Role,
+    School,
+    StaffType,
+    User,
+)
+
+
+class CrispyMixin:
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": "That email address and password don't match. Check them and try again.",
+        "inactive": "This account has been closed. Ask the school office for help.",
+    }
+
+
+class RoleFieldsMixin(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    staff_type = forms.ChoiceField(
+        choices=[("", "—")] + list(StaffType.choices),
+        required=False,
+        help_text="For staff only.",
+    )
+    year_group = forms.TypedChoiceField(
+        choices=[("", "—")] + YEAR_GROUP_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="For pupils only.",
+    )
+    class_name = forms.CharField(label="Class or form", max_length=40, required=False)
+    external_id = forms.CharField(
+        label="MIS reference", max_length=64, required=False, help_text="UPN or staff code."
+    )
+    started_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.STAFF and not data.get("staff_type"):
+            self.add_error("staff_type", "Choose what kind of staff member this is.")
+        if data.get("role") == Role.PUPIL and data.get("year_group") is None:
+            self.add_error("year_group", "Choose the pupil's year group.")
+        return data
+
+
+class PersonForm(CrispyMixin, RoleFieldsMixin):
+    submit_label = "Add person"
+    field_order = ["full_name", "email", "date_of_birth", "role", "staff_type", "year_group"]
+
+    full_name = forms.CharField(max_length=150)
+    email = forms.EmailField(
+        required=False,
+        help_text="Needed to sign in. Young pupils without a school email can be left blank.",
+    )
+    date_of_birth = forms.DateField(widget=DateInput, required=False)
+    send_invitation = forms.BooleanField(
+        required=False, initial=True, label="Email an invitation to set a password"
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "Someone already has this email address. Find them in the list and add a role."
+            )
+        return email or None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") != Role.PUPIL and not data.get("email"):
+            self.add_error("email", "Adults need an email address to sign in.")
+        if data.get("send_invitation") and not data.get("email"):
+            data["send_invitation"] = False
+        return data
+
+
+class MembershipForm(CrispyMixin, RoleFieldsMixin):
+    submit_label = "Give role"
+
+
+class EndMembershipForm(CrispyMixin, forms.Form):
+    submit_label = "End role"
+    ended_on = forms.DateField(
+        label="Last day plus one (the role stops on this date)",
+        widget=DateInput,
+        initial=timezone.localdate,
+    )
+
+
+class ParentLinkForm(CrispyMixin, forms.Form):
+    submit_label = "Link child"
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        pupils = User.objects.filter(
+            memberships__in=Membership.objects.active().filter(school=school, role=Role.PUPIL)
+        ).distinct()
+        self.fields["child"] = forms.ModelChoiceField(queryset=pupils, label="Child")
+        self.fields["relationship"] = forms.CharField(
+            max_length=40, required=False, help_text="e.g. mother, father, carer"
+        )
+        self.order_fields(["child", "relationship"])
+
+
+class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "name",
+            "urn",
+            "school_day_ends",
+            "academic_year_start_month",
+            "academic_year_start_day",
+        ]
+        widgets = {"school_day_ends": forms.TimeInput(attrs={"type": "time"})}
+        help_texts = {
+            "school_day_ends": "Incidents not acknowledged by this time are escalated.",
+        }
+
+
+class SetPasswordForm(CrispyMixin, forms.Form):
+    submit_label = "Set password"
+    password1 = forms.CharField(
+        label="New password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few random words make a strong, memorable one.",
+    )
+    password2 = forms.CharField(
+        label="New password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords don't match.")
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class TokenForm(CrispyMixin, forms.Form):
+    submit_label = "Verify"
+    token = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+
+
+class PeopleImportForm(CrispyMixin, forms.Form):
+    submit_label = "Check and import"
+    file = forms.FileField(label="CSV file", help_text="Use the template's columns. Up to 10 MB.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        return upload
+

@@ -1,0 +1,135 @@
+"""The core's home-page panels. Other apps register theirs the same way."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .dashboard import Panel, dashboard_panel
+from .models import Membership, Notification, Role, School, User
+from .roles import MANAGER_ROLES, access_for, children_of, managed_school_ids, schools_with_roles
+
+
+@dashboard_panel
+def unread_notifications(request):
+    unread = Notification.objects.visible_to(request.user).unread()
+    items = list(unread[:5])
+    if not items:
+        return None
+    return Panel(
+        title="New for you",
+        template="esafety/panels/notifications.html",
+        context={"items": items},
+        order=10,
+        count=unread.count(),
+    )
+
+
+@dashboard_panel
+def school_people(request):
+    """Headteacher and e-safety officer: who is in the school and who hasn't signed in yet."""
+    school_ids = managed_school_ids(request.user)
+    if not school_ids:
+        return None
+    today = timezone.localdate()
+    live = Q(memberships__started_on__lte=today) & (
+        Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)
+    )
+    schools = School.objects.filter(pk__in=school_ids).annotate(
+        people=Count("memberships__user", distinct=True, filter=live),
+        pupils=Count("memberships__user", distinct=True, filter=live & Q(memberships__role=Role.PUPIL)),
+    )
+    now = timezone.now()
+    invited = User.objects.filter(memberships__school_id__in=school_ids, invitations__isnull=False)
+    not_accepted = invited.exclude(invitations__accepted_at__isnull=False)
+    waiting = not_accepted.filter(invitations__expires_at__gt=now).distinct()
+    expired = not_accepted.exclude(invitations__expires_at__gt=now).distinct()
+    return Panel(
+        title="People",
+        template="esafety/panels/school_people.html",
+        context={
+            "schools": schools,
+            "waiting": waiting.count(),
+            "expired": expired.count(),
+        },
+        order=60,
+    )
+
+
+@dashboard_panel
+def starters_and_leavers(request):
+    """Technician: accounts to set up or close (starters and leavers in the last 14 days)."""
+    school_ids = schools_with_roles(request.user, {Role.TECHNICIAN})
+    if not school_ids:
+        return None
+    since = timezone.localdate() - timedelta(days=14)
+    changes = (
+        Membership.objects.filter(school_id__in=school_ids)
+        .filter(Q(started_on__gte=since) | Q(ended_on__gte=since))
+        .exclude(role=Role.PARENT)
+        .select_related("user", "school")
+        .order_by("-started_on")[:20]
+    )
+    return Panel(
+        title="Starters and leavers (last 14 days)",
+        template="esafety/panels/starters_leavers.html",
+        context={"changes": changes, "today": timezone.localdate()},
+        order=30,
+    )
+
+
+@dashboard_panel
+def who_to_tell(request):
+    """Staff: who to bring an e-safety concern to, straight away (the seed's incident rule)."""
+    access = access_for(request.user)
+    staff_schools = [s for s, roles in access.roles_by_school.items() if Role.STAFF in roles or Role.TECHNICIAN in roles]
+    if not staff_schools:
+        return None
+    leads = (
+        Membership.objects.active()
+        .filter(school_id__in=staff_schools, role__in=MANAGER_ROLES)
+        .select_related("user", "school")
+        .order_by("school__name", "role")
+    )
+    return Panel(
+        title="If you have an e-safety concern",
+        template="esafety/panels/who_to_tell.html",
+        context={"leads": leads},
+        order=20,
+    )
+
+
+@dashboard_panel
+def my_children(request):
+    if Role.PARENT not in access_for(request.user).all_roles:
+        return None
+    children = (
+        children_of(request.user)
+        .prefetch_related("memberships__school")
+        .order_by("full_name")
+    )
+    return Panel(
+        title="Your children",
+        template="esafety/panels/my_children.html",
+        context={"children": children},
+        order=20,
+    )
+
+
+@dashboard_panel
+def pupil_help(request):
+    if Role.PUPIL not in access_for(request.user).all_roles:
+        return None
+    return Panel(title="Staying safe online", template="esafety/panels/pupil_help.html", order=20)
+
+
+@dashboard_panel
+def trust_schools(request):
+    if not access_for(request.user).trust_ids:
+        return None
+    return Panel(
+        title="Your trust's schools",
+        template="esafety/panels/trust_schools.html",
+        context={"school_count": len(access_for(request.user).trust_school_ids)},
+        order=20,
+    )

@@ -1,0 +1,177 @@
+"""People management: one function per action, each a single transaction."""
+
+import datetime
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Invitation, Membership, ParentLink, Role, School, User, hash_token
+from .roles import forget_access
+
+
+@transaction.atomic
+def create_person(
+    *,
+    school: School,
+    full_name: str,
+    email: str | None,
+    role: str,
+    staff_type: str = "",
+    year_group: int | None = None,
+    class_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    external_id: str = "",
+    started_on: datetime.date | None = None,
+) -> Membership:
+    """A new person with their first role in a school."""
+    user = User.objects.create_user(
+        email=email or None, full_name=full_name, date_of_birth=date_of_birth
+    )
+    return add_membership(
+        user=user,
+        school=school,
+        role=role,
+        staff_type=staff_type,
+        year_group=year_group,
+        class_name=class_name,
+        external_id=external_id,
+        started_on=started_on,
+    )
+
+
+@transaction.atomic
+def add_membership(
+    *,
+    user: User,
+    school: School,
+    role: str,
+    staff_type: str = "",
+    year_group: int | None = None,
+    class_name: str = "",
+    external_id: str = "",
+    started_on: datetime.date | None = None,
+) -> Membership:
+    if role == Role.STAFF and not staff_type:
+        raise ValidationError({"staff_type": "Choose what kind of staff member this is."})
+    if role == Role.PUPIL and year_group is None:
+        raise ValidationError({"year_group": "Choose the pupil's year group."})
+    already = Membership.objects.active().filter(user=user, school=school, role=role)
+    if already.exists():
+        raise ValidationError({"role": "This person already has that role in this school."})
+    membership = Membership.objects.create(
+        user=user,
+        school=school,
+        role=role,
+        staff_type=staff_type if role == Role.STAFF else "",
+        year_group=year_group if role == Role.PUPIL else None,
+        class_name=class_name,
+        external_id=external_id,
+        started_on=started_on or timezone.localdate(),
+    )
+    forget_access(user)
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, membership: Membership, ended_on: datetime.date) -> Membership:
+    """A leaver: the role stops granting anything from `ended_on`; nothing is deleted."""
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": "The end date can't be before the role started."})
+    membership.ended_on = ended_on
+    membership.save(update_fields=["ended_on"])
+    forget_access(membership.user)
+    return membership
+
+
+@transaction.atomic
+def link_parent(*, parent: User, child: User, relationship: str = "") -> ParentLink:
+    if parent.pk == child.pk:
+        raise ValidationError("A person can't be their own parent or carer.")
+    link, created = ParentLink.objects.get_or_create(
+        parent=parent, child=child, defaults={"relationship": relationship}
+    )
+    if not created and (link.ended_on is not None or link.relationship != relationship):
+        link.ended_on = None
+        link.relationship = relationship or link.relationship
+        link.save()
+    return link
+
+
+@transaction.atomic
+def unlink_parent(*, link: ParentLink, ended_on: datetime.date) -> ParentLink:
+    link.ended_on = ended_on
+    link.save(update_fields=["ended_on"])
+    return link
+
+
+def _invitation_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[token])
+
+
+@transaction.atomic
+def send_invitation(*, user: User, invited_by: User) -> Invitation:
+    """Email a one-time link to set a password. Earlier unused links stop working."""
+    if not user.email:
+        raise ValidationError("This person has no email address, so they can't be invited.")
+    now = timezone.now()
+    user.invitations.filter(accepted_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=user,
+        token_hash=hash_token(token),
+        created_by=invited_by,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    context = {
+        "name": user.get_short_name(),
+        "url": _invitation_url(token),
+        "days": settings.INVITATION_VALID_DAYS,
+    }
+    message = EmailMultiAlternatives(
+        subject="You have been invited to the school's e-safety system",
+        body=render_to_string("esafety/email/invitation.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("esafety/email/invitation.html", context), "text/html")
+    transaction.on_commit(message.send)
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation for a token if it can still be used, else None."""
+    invitation = (
+        Invitation.objects.filter(token_hash=hash_token(token)).select_related("user").first()
+    )
+    if invitation is None or not invitation.is_usable():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, password: str) -> User:
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
+    if not claimed:
+        raise ValidationError("This invitation has already been used.")
+    user = invitation.user
+    user.set_password(password)
+    user._change_reason = "Accepted invitation and set a password"
+    user.save()
+    return user
+
+
+@transaction.atomic
+def update_school_settings(*, school: School, changed_by: User, **fields) -> School:
+    for name, value in fields.items():
+        setattr(school, name, value)
+    school._history_user = changed_by
+    school.save()
+    return school

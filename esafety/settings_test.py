@@ -1,0 +1,17 @@
+"""Test settings: the normal settings with a fast hasher and in-memory email.
+
+PostgreSQL and Redis are used when DATABASE_URL / CELERY_BROKER_URL are set (CI);
+otherwise SQLite and eager tasks.
+"""
+
+import os
+
+from .settings import *  # noqa: F403
+from .settings import VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REQUIRE_2FA = True
+CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
+MEDIA_ROOT = VAR_DIR / "test-media"
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,77 @@
+"""The deadline sweep: apps register jobs; each reminder or escalation happens once.
+
+A job looks for due rows and calls `sweep.once(key, action)` for each thing to do.
+`once` records a SweepAction with a unique key in the same transaction as the action:
+a sweep that runs twice finds the key and skips it; a sweep that crashes half-way
+rolls back only the unfinished action, and the next run does it.
+"""
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import SweepAction, SweepRun
+
+logger = logging.getLogger(__name__)
+
+_JOBS: dict[str, Callable[["Sweep"], None]] = {}
+
+
+def sweep_job(name: str):
+    """Register a function `job(sweep)` to run on every sweep."""
+
+    def register(func):
+        _JOBS[name] = func
+        return func
+
+    return register
+
+
+def registered_jobs() -> dict[str, Callable]:
+    return dict(_JOBS)
+
+
+@dataclass
+class Sweep:
+    now: datetime
+    job: str = ""
+    actions_taken: int = 0
+    skipped: int = 0
+
+    def once(self, key: str, action: Callable[[], None]) -> bool:
+        """Do `action` unless `key` was already done. Returns True if it ran now."""
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    SweepAction.objects.create(key=key, job=self.job, done_at=self.now)
+            except IntegrityError:
+                self.skipped += 1
+                return False
+            action()
+        self.actions_taken += 1
+        return True
+
+
+def run_sweeps(now: datetime | None = None, jobs: dict | None = None) -> SweepRun:
+    """Run every registered job. An error stops the run; what was done stays done."""
+    now = now or timezone.now()
+    run = SweepRun.objects.create(started_at=now)
+    sweep = Sweep(now=now)
+    try:
+        for name, job in (jobs if jobs is not None else _JOBS).items():
+            sweep.job = name
+            job(sweep)
+    except Exception:
+        run.error = traceback.format_exc()[-4000:]
+        logger.exception("Deadline sweep failed in job %s", sweep.job)
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.actions_taken = sweep.actions_taken
+        run.save(update_fields=["finished_at", "actions_taken", "error"])
+    return run

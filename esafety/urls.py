@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from . import views, views_auth, views_import, views_people
+
+school = "schools/<slug:slug>/"
+
+account_patterns = [
+    path("login/", views_auth.SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        login_not_required(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        login_not_required(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path("two-factor/setup/", views_auth.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views_auth.two_factor_verify, name="two-factor-verify"),
+    path(
+        "two-factor/recovery-codes/",
+        views_auth.recovery_codes_regenerate,
+        name="two-factor-recovery-codes",
+    ),
+    path("", views.account, name="account"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include(account_patterns)),
+    path("invite/<str:token>/", views_auth.invitation_accept, name="invitation-accept"),
+    path("session/status/", views.session_status, name="session-status"),
+    path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path(
+        "notifications/mark-all-read/",
+        views.notifications_mark_all_read,
+        name="notifications-mark-all-read",
+    ),
+    path("trust/", views.trust_overview, name="trust-overview"),
+    path(school + "people/", views_people.people_list, name="people"),
+    path(school + "people/add/", views_people.person_add, name="person-add"),
+    path(school + "people/import/", views_import.people_import, name="people-import"),
+    path(
+        school + "people/import/template.csv",
+        views_import.people_import_template,
+        name="people-import-template",
+    ),
+    path(school + "people/<int:user_pk>/", views_people.person_detail, name="person-detail"),
+    path(
+        school + "people/<int:user_pk>/roles/add/",
+        views_people.membership_add,
+        name="membership-add",
+    ),
+    path(
+        school + "people/<int:user_pk>/children/add/",
+        views_people.parent_link_add,
+        name="parent-link-add",
+    ),
+    path(school + "people/<int:user_pk>/invite/", views_people.person_invite, name="person-invite"),
+    path(school + "roles/<int:pk>/end/", views_people.membership_end, name="membership-end"),
+    path(school + "settings/", views_people.school_settings, name="school-settings"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
