@@ -20,5 +20,5 @@ def navigation(request):
             "settings_schools": headteacher_of,
             "is_trustee": bool(access.trust_ids),
             "unread_count": Notification.objects.visible_to(user).unread().count(),
-        }
+        },
     }

@@ -41,12 +41,12 @@ class SignInForm(AuthenticationForm):
 class RoleFieldsMixin(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     staff_type = forms.ChoiceField(
-        choices=[("", "—")] + list(StaffType.choices),
+        choices=[("", "—"), *list(StaffType.choices)],
         required=False,
         help_text="For staff only.",
     )
     year_group = forms.TypedChoiceField(
-        choices=[("", "—")] + YEAR_GROUP_CHOICES,
+        choices=[("", "—"), *YEAR_GROUP_CHOICES],
         coerce=int,
         empty_value=None,
         required=False,
@@ -54,7 +54,10 @@ class RoleFieldsMixin(forms.Form):
     )
     class_name = forms.CharField(label="Class or form", max_length=40, required=False)
     external_id = forms.CharField(
-        label="MIS reference", max_length=64, required=False, help_text="UPN or staff code."
+        label="MIS reference",
+        max_length=64,
+        required=False,
+        help_text="UPN or staff code.",
     )
     started_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
 
@@ -69,7 +72,14 @@ class RoleFieldsMixin(forms.Form):
 
 class PersonForm(CrispyMixin, RoleFieldsMixin):
     submit_label = "Add person"
-    field_order = ["full_name", "email", "date_of_birth", "role", "staff_type", "year_group"]
+    field_order = [
+        "full_name",
+        "email",
+        "date_of_birth",
+        "role",
+        "staff_type",
+        "year_group",
+    ]
 
     full_name = forms.CharField(max_length=150)
     email = forms.EmailField(
@@ -190,4 +200,3 @@ class PeopleImportForm(CrispyMixin, forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError("The file is larger than 10 MB.")
         return upload
-

@@ -4,7 +4,11 @@ import datetime
 import hashlib
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,7 +34,15 @@ class StaffType(models.TextChoices):
 
 
 # Year group 0 is Reception. Key stages as the National Curriculum defines them.
-KEY_STAGE_BY_YEAR = {0: "EYFS", 1: "KS1", 2: "KS1", 3: "KS2", 4: "KS2", 5: "KS2", 6: "KS2"}
+KEY_STAGE_BY_YEAR = {
+    0: "EYFS",
+    1: "KS1",
+    2: "KS1",
+    3: "KS2",
+    4: "KS2",
+    5: "KS2",
+    6: "KS2",
+}
 KEY_STAGE_BY_YEAR.update({7: "KS3", 8: "KS3", 9: "KS3", 10: "KS4", 11: "KS4", 12: "KS5", 13: "KS5"})
 YEAR_GROUP_CHOICES = [(0, "Reception")] + [(y, f"Year {y}") for y in range(1, 14)]
 
@@ -156,7 +168,10 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """A role a person holds in one school. Ending it (a date) keeps the record and grants nothing."""
+    """A role a person holds in one school.
+
+    Ending it (a date) keeps the record and the role grants nothing from that day.
+    """
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
@@ -165,7 +180,10 @@ class Membership(models.Model):
     year_group = models.PositiveSmallIntegerField(null=True, blank=True, choices=YEAR_GROUP_CHOICES)
     class_name = models.CharField("class or form", max_length=40, blank=True)
     external_id = models.CharField(
-        "MIS reference", max_length=64, blank=True, help_text="UPN, staff code or contact ID."
+        "MIS reference",
+        max_length=64,
+        blank=True,
+        help_text="UPN, staff code or contact ID.",
     )
     started_on = models.DateField(default=_today)
     ended_on = models.DateField(null=True, blank=True)
@@ -262,6 +280,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"Invitation for {self.user}"
+
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and now < self.expires_at
@@ -311,6 +332,9 @@ class SweepRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Sweep at {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class SweepAction(models.Model):

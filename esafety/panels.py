@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from .dashboard import Panel, dashboard_panel
 from .models import Membership, Notification, Role, School, User
-from .roles import MANAGER_ROLES, access_for, children_of, managed_school_ids, schools_with_roles
+from .roles import (
+    MANAGER_ROLES,
+    access_for,
+    children_of,
+    managed_school_ids,
+    schools_with_roles,
+)
 
 
 @dashboard_panel
@@ -37,7 +43,11 @@ def school_people(request):
     )
     schools = School.objects.filter(pk__in=school_ids).annotate(
         people=Count("memberships__user", distinct=True, filter=live),
-        pupils=Count("memberships__user", distinct=True, filter=live & Q(memberships__role=Role.PUPIL)),
+        pupils=Count(
+            "memberships__user",
+            distinct=True,
+            filter=live & Q(memberships__role=Role.PUPIL),
+        ),
     )
     now = timezone.now()
     invited = User.objects.filter(memberships__school_id__in=school_ids, invitations__isnull=False)
@@ -82,7 +92,11 @@ def starters_and_leavers(request):
 def who_to_tell(request):
     """Staff: who to bring an e-safety concern to, straight away (the seed's incident rule)."""
     access = access_for(request.user)
-    staff_schools = [s for s, roles in access.roles_by_school.items() if Role.STAFF in roles or Role.TECHNICIAN in roles]
+    staff_schools = [
+        s
+        for s, roles in access.roles_by_school.items()
+        if Role.STAFF in roles or Role.TECHNICIAN in roles
+    ]
     if not staff_schools:
         return None
     leads = (
@@ -104,9 +118,7 @@ def my_children(request):
     if Role.PARENT not in access_for(request.user).all_roles:
         return None
     children = (
-        children_of(request.user)
-        .prefetch_related("memberships__school")
-        .order_by("full_name")
+        children_of(request.user).prefetch_related("memberships__school").order_by("full_name")
     )
     return Panel(
         title="Your children",

@@ -20,7 +20,12 @@ def render_pdf(template_name: str, context: dict, *, school=None, title: str = "
     """Render `template_name` (which extends pdf/base.html) to PDF bytes."""
     html = render_to_string(
         template_name,
-        {**context, "pdf_school": school, "pdf_title": title, "generated_at": timezone.now()},
+        {
+            **context,
+            "pdf_school": school,
+            "pdf_title": title,
+            "generated_at": timezone.now(),
+        },
     )
     return HTML(string=html, url_fetcher=_OwnResourcesOnly()).write_pdf()
 

@@ -46,8 +46,8 @@ def access_for(user) -> Access:
     if cached is not None:
         return cached
     roles_by_school: dict[int, set] = {}
-    for school_id, role in Membership.objects.active().filter(user=user).values_list(
-        "school_id", "role"
+    for school_id, role in (
+        Membership.objects.active().filter(user=user).values_list("school_id", "role")
     ):
         roles_by_school.setdefault(school_id, set()).add(role)
     trusteeships = list(
@@ -114,7 +114,13 @@ def home_roles(user) -> list[str]:
         held.add("chair")
     if access.trust_ids:
         held.add("trustee")
-    order = ["chair", "trustee", Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN]
+    order = [
+        "chair",
+        "trustee",
+        Role.HEADTEACHER,
+        Role.ESAFETY_OFFICER,
+        Role.TECHNICIAN,
+    ]
     order += [Role.STAFF, Role.PARENT, Role.PUPIL]
     return [r for r in order if r in held]
 

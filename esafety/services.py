@@ -139,7 +139,9 @@ def send_invitation(*, user: User, invited_by: User) -> Invitation:
         body=render_to_string("esafety/email/invitation.txt", context),
         to=[user.email],
     )
-    message.attach_alternative(render_to_string("esafety/email/invitation.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("esafety/email/invitation.html", context), "text/html"
+    )
     transaction.on_commit(message.send)
     return invitation
 

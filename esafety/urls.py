@@ -72,7 +72,11 @@ urlpatterns = [
         views_import.people_import_template,
         name="people-import-template",
     ),
-    path(school + "people/<int:user_pk>/", views_people.person_detail, name="person-detail"),
+    path(
+        school + "people/<int:user_pk>/",
+        views_people.person_detail,
+        name="person-detail",
+    ),
     path(
         school + "people/<int:user_pk>/roles/add/",
         views_people.membership_add,
@@ -83,8 +87,16 @@ urlpatterns = [
         views_people.parent_link_add,
         name="parent-link-add",
     ),
-    path(school + "people/<int:user_pk>/invite/", views_people.person_invite, name="person-invite"),
-    path(school + "roles/<int:pk>/end/", views_people.membership_end, name="membership-end"),
+    path(
+        school + "people/<int:user_pk>/invite/",
+        views_people.person_invite,
+        name="person-invite",
+    ),
+    path(
+        school + "roles/<int:pk>/end/",
+        views_people.membership_end,
+        name="membership-end",
+    ),
     path(school + "settings/", views_people.school_settings, name="school-settings"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("health/", views.health, name="health"),

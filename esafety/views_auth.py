@@ -52,7 +52,9 @@ def invitation_accept(request, token):
         messages.success(request, "Your password is set. Welcome.")
         return redirect("home")
     return render(
-        request, "registration/invitation_accept.html", {"form": form, "invited": invitation.user}
+        request,
+        "registration/invitation_accept.html",
+        {"form": form, "invited": invitation.user},
     )
 
 
@@ -84,7 +86,10 @@ def two_factor_setup(request):
                 "registration/recovery_codes.html",
                 {"codes": codes, "next": _safe_next(request)},
             )
-        form.add_error("token", "That code didn't match. Check the time on your phone and try again.")
+        form.add_error(
+            "token",
+            "That code didn't match. Check the time on your phone and try again.",
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -111,7 +116,9 @@ def two_factor_verify(request):
             return redirect(_safe_next(request))
         form.add_error("token", "That code didn't match. Try the newest code from your app.")
     return render(
-        request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")}
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": request.GET.get("next", "")},
     )
 
 

@@ -9,7 +9,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .forms import EndMembershipForm, MembershipForm, ParentLinkForm, PersonForm, SchoolSettingsForm
+from .forms import (
+    EndMembershipForm,
+    MembershipForm,
+    ParentLinkForm,
+    PersonForm,
+    SchoolSettingsForm,
+)
 from .models import Membership, ParentLink, Role, School, User
 from .roles import require
 from .services import (
@@ -47,7 +53,9 @@ class MembershipFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, empty_label="All roles")
     year_group = django_filters.NumberFilter(label="Year group")
     show_ended = django_filters.BooleanFilter(
-        label="Include people who have left", method="filter_ended", widget=forms.CheckboxInput
+        label="Include people who have left",
+        method="filter_ended",
+        widget=forms.CheckboxInput,
     )
 
     class Meta:
@@ -147,11 +155,23 @@ def membership_add(request, slug, user_pk):
     return render(
         request,
         "esafety/simple_form.html",
-        {"school": school, "form": form, "title": f"Give {person} a role", "back": person},
+        {
+            "school": school,
+            "form": form,
+            "title": f"Give {person} a role",
+            "back": person,
+        },
     )
 
 
-ROLE_FIELDS = ["role", "staff_type", "year_group", "class_name", "external_id", "started_on"]
+ROLE_FIELDS = [
+    "role",
+    "staff_type",
+    "year_group",
+    "class_name",
+    "external_id",
+    "started_on",
+]
 
 
 def membership_end(request, slug, pk):
@@ -201,7 +221,12 @@ def parent_link_add(request, slug, user_pk):
     return render(
         request,
         "esafety/simple_form.html",
-        {"school": school, "form": form, "title": f"Link {parent} to a child", "back": parent},
+        {
+            "school": school,
+            "form": form,
+            "title": f"Link {parent} to a child",
+            "back": parent,
+        },
     )
 
 

@@ -23,7 +23,16 @@ FIRST_NAMES = [
     "Ava", "Ben", "Cara", "Dev", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack",
     "Kira", "Luca", "Maya", "Nico", "Orla", "Pip", "Quinn", "Rosa", "Theo", "Uma",
 ]  # fmt: skip
-LAST_NAMES = ["Ashby", "Brennan", "Collier", "Dunmore", "Ellery", "Fenwick", "Garside", "Holt"]
+LAST_NAMES = [
+    "Ashby",
+    "Brennan",
+    "Collier",
+    "Dunmore",
+    "Ellery",
+    "Fenwick",
+    "Garside",
+    "Holt",
+]
 
 # (email, full name, school slug or None, roles, staff type); all fictional.
 DEMO_ADULTS = [
@@ -44,7 +53,10 @@ DEMO_ADULTS = [
 # (school, year groups, how many pupils, parent login for the first family)
 PUPIL_PLAN = [("brookfield", [0, 1, 2, 3, 4, 5, 6], 28, "parent@brookfield.example")]
 PUPIL_PLAN += [("hillside", [7, 8, 9, 10, 11], 30, "parent@hillside.example")]
-PUPIL_LOGINS = {"brookfield": "pupil@brookfield.example", "hillside": "pupil@hillside.example"}
+PUPIL_LOGINS = {
+    "brookfield": "pupil@brookfield.example",
+    "hillside": "pupil@hillside.example",
+}
 
 
 class Command(BaseCommand):
@@ -77,7 +89,9 @@ class Command(BaseCommand):
     def _user(self, email, name, *, with_password=True, date_of_birth=None):
         user = User.objects.filter(email=email).first() if email else None
         if user is None:
-            user = User.objects.create_user(email=email, full_name=name, date_of_birth=date_of_birth)
+            user = User.objects.create_user(
+                email=email, full_name=name, date_of_birth=date_of_birth
+            )
         if with_password and email and not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -100,7 +114,9 @@ class Command(BaseCommand):
         for index in range(count):
             year = years[index % len(years)]
             upn = f"{school.slug[:2].upper()}{index + 1:04d}"
-            existing = Membership.objects.filter(school=school, role=Role.PUPIL, external_id=upn).first()
+            existing = Membership.objects.filter(
+                school=school, role=Role.PUPIL, external_id=upn
+            ).first()
             first = FIRST_NAMES[index % len(FIRST_NAMES)]
             last = LAST_NAMES[(index // 2) % len(LAST_NAMES)]
             if existing:
@@ -109,7 +125,9 @@ class Command(BaseCommand):
                 email = PUPIL_LOGINS[school.slug] if index == len(years) - 1 else None
                 birth_year = today.year - year - 5 - (1 if today.month >= 9 else 0)
                 pupil = self._user(
-                    email, f"{first} {last}", date_of_birth=datetime.date(birth_year, 3, 1 + index % 27)
+                    email,
+                    f"{first} {last}",
+                    date_of_birth=datetime.date(birth_year, 3, 1 + index % 27),
                 )
                 self._membership(
                     pupil,
@@ -128,10 +146,14 @@ class Command(BaseCommand):
                 with_password=parent_login is not None,
             )
             self._membership(parent, school, Role.PARENT)
-            ParentLink.objects.get_or_create(parent=parent, child=pupil, defaults={"relationship": "parent"})
+            ParentLink.objects.get_or_create(
+                parent=parent, child=pupil, defaults={"relationship": "parent"}
+            )
 
     def _print_logins(self):
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Every demo login uses the password:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
+        )
         self.stdout.write(f"    {DEMO_PASSWORD}\n")
         rows = [(email, name, slug, roles) for email, name, slug, roles, _ in DEMO_ADULTS]
         rows += [(PUPIL_LOGINS["brookfield"], "a Year 6 pupil", "brookfield", [Role.PUPIL])]

@@ -1,0 +1,22 @@
+import os
+
+import pytest
+
+from esafety.testing import make_personas
+
+
+@pytest.fixture
+def personas(db):
+    return make_personas()
+
+
+def require_service(reason: str):
+    """Skip on a laptop without the service; fail in CI (ESAFETY_REQUIRE_SERVICES=1)."""
+    if os.environ.get("ESAFETY_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"Required service not available: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_service_fn():
+    return require_service
