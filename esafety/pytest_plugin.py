@@ -1,12 +1,14 @@
+"""Fixtures shared by every app's tests (loaded with `-p esafety.pytest_plugin`)."""
+
 import os
 
 import pytest
 
-from esafety.testing import make_personas
-
 
 @pytest.fixture
 def personas(db):
+    from esafety.testing import make_personas
+
     return make_personas()
 
 

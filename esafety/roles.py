@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import Membership, ParentLink, Role, School, TrusteeMembership
 
@@ -189,6 +190,118 @@ rules.add_rule("esafety.view_person", is_self | manages_person)
 rules.add_rule("esafety.manage_person", manages_person)
 rules.add_rule("esafety.view_trust_overview", is_trustee)
 rules.add_rule("esafety.use_people_pages", manages_any_school)
+
+
+# --- incidents ---------------------------------------------------------------------------
+# Need to know (KCSIE): staff see what they reported; the e-safety officer and headteacher
+# see their school's incidents, except that a concern about the headteacher is hidden
+# from whoever is headteacher of that school (also when they are the e-safety officer)
+# and goes to the chair of trustees; trustees see counts and what was routed to them.
+# Pupils, parents and technicians have no incident pages.
+
+INCIDENT_STAFF_ROLES = frozenset({Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.STAFF})
+_NOTHING = Q(pk__in=[])
+
+
+def incident_visibility_q(user) -> Q:
+    """The filter behind Incident.objects.visible_to(user). Fails closed."""
+    access = access_for(user)
+    if not access.roles_by_school and not access.trust_ids:
+        return _NOTHING
+    submitted = ~Q(status="draft")
+    reporter_schools = schools_with_roles(user, INCIDENT_STAFF_ROLES)
+    visible = Q(reported_by=user, school_id__in=reporter_schools)
+    managed = managed_school_ids(user)
+    if managed:
+        visible |= submitted & Q(school_id__in=managed)
+    if access.trust_ids:
+        routed = Q(routed_to=user) | Q(escalated_to=user)
+        visible |= submitted & routed & Q(school_id__in=access.trust_school_ids)
+    head_of = schools_with_roles(user, {Role.HEADTEACHER})
+    if head_of:
+        visible &= ~Q(subject="headteacher", school_id__in=head_of)
+    return visible
+
+
+def _hidden_from_headteacher(user, incident) -> bool:
+    return incident.subject == "headteacher" and Role.HEADTEACHER in roles_in(
+        user, incident.school_id
+    )
+
+
+@rules.predicate
+def can_log_incidents_in(user, school):
+    return school is not None and bool(roles_in(user, school) & INCIDENT_STAFF_ROLES)
+
+
+@rules.predicate
+def logs_incidents_anywhere(user):
+    return bool(schools_with_roles(user, INCIDENT_STAFF_ROLES))
+
+
+@rules.predicate
+def is_incident_manager(user, incident):
+    """Deals with the incident: the school's e-safety officer or headteacher, or the
+    trustee it was routed or escalated to."""
+    if incident is None or incident.status == "draft" or _hidden_from_headteacher(user, incident):
+        return False
+    if roles_in(user, incident.school_id) & MANAGER_ROLES:
+        return True
+    in_trust = incident.school_id in access_for(user).trust_school_ids
+    return in_trust and user.pk in (incident.routed_to_id, incident.escalated_to_id)
+
+
+@rules.predicate
+def is_incident_reporter(user, incident):
+    return (
+        incident is not None
+        and incident.reported_by_id == user.pk
+        and not _hidden_from_headteacher(user, incident)
+    )
+
+
+@rules.predicate
+def is_draft(user, incident):
+    return incident is not None and incident.status == "draft"
+
+
+@rules.predicate
+def signs_as_headteacher(user, incident):
+    """The headteacher signs off; for a concern about the headteacher, the chair does."""
+    if incident is None or incident.status == "draft":
+        return False
+    if incident.subject == "headteacher":
+        return incident.school.trust_id in access_for(user).chair_trust_ids
+    return Role.HEADTEACHER in roles_in(user, incident.school_id)
+
+
+@rules.predicate
+def signs_as_trustee(user, incident):
+    return (
+        incident is not None
+        and incident.status != "draft"
+        and incident.school_id in access_for(user).trust_school_ids
+        and is_incident_manager(user, incident)
+    )
+
+
+@rules.predicate
+def manages_incidents_anywhere(user):
+    return bool(managed_school_ids(user))
+
+
+rules.add_rule("incidents.log", can_log_incidents_in)
+rules.add_rule("incidents.use_log", logs_incidents_anywhere)
+rules.add_rule("incidents.view", is_incident_reporter | is_incident_manager)
+rules.add_rule("incidents.edit_draft", is_incident_reporter & is_draft)
+rules.add_rule("incidents.amend", is_incident_manager | (is_incident_reporter & ~is_draft))
+rules.add_rule("incidents.manage", is_incident_manager)
+rules.add_rule("incidents.sign_off_headteacher", signs_as_headteacher)
+rules.add_rule("incidents.sign_off_trustee", signs_as_trustee)
+rules.add_rule("incidents.use_queue", manages_incidents_anywhere)
+rules.add_rule("incidents.view_queue_for", is_school_manager)
+rules.add_rule("incidents.view_chronology", is_school_manager)
+rules.add_rule("incidents.export", is_school_manager)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

@@ -100,5 +100,6 @@ urlpatterns = [
     path(school + "settings/", views_people.school_settings, name="school-settings"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "incidents"
+
+    def ready(self):
+        from . import panels, sweeps  # noqa: F401  (register home panels and timers)

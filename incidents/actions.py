@@ -1,0 +1,181 @@
+"""The steps on an incident page: each names its rule, its form and the service it calls."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import services
+from .forms import (
+    AmendForm,
+    EmptyForm,
+    EvidenceForm,
+    NoteForm,
+    ParentContactForm,
+    PolicyReviewForm,
+    ReferralForm,
+    ReviewDateForm,
+    ReviewForm,
+    SanctionForm,
+)
+from .models import TimelineEntry
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    rule: str
+    form: type
+    perform: Callable  # (request, incident, form) -> success message
+    button: str = "Save"
+    needs_incident: bool = False  # the form takes incident=...
+    needs_instance: bool = False  # a ModelForm on the incident
+    files: bool = False
+
+    def form_for(self, request, incident):
+        args = (request.POST or None,)
+        if self.files:
+            args += (request.FILES or None,)
+        kwargs = {}
+        if self.needs_incident:
+            kwargs["incident"] = incident
+        if self.needs_instance:
+            kwargs["instance"] = incident
+        return self.form(*args, **kwargs)
+
+
+def _acknowledge(request, incident, form):
+    services.acknowledge(incident=incident, by=request.user)
+    return "Acknowledged. The person who reported it can see that you have it."
+
+
+def _note(request, incident, form):
+    data = form.cleaned_data
+    entry = services.add_timeline_entry(
+        incident=incident,
+        by=request.user,
+        text=data["text"],
+        owner=data["owner"],
+        due_on=data["due_on"],
+    )
+    return "Action added." if entry.kind == "action" else "Note added."
+
+
+def _complete(request, incident, form):
+    entry = TimelineEntry.objects.filter(incident=incident, pk=request.GET.get("entry")).first()
+    if entry is None:
+        raise services.ValidationError("Choose an action to mark as done.")
+    services.complete_action(entry=entry, by=request.user)
+    return "Action marked as done."
+
+
+def _referral(request, incident, form):
+    services.add_referral(incident=incident, by=request.user, **form.cleaned_data)
+    return "Referral recorded."
+
+
+def _sanction(request, incident, form):
+    services.add_sanction(incident=incident, by=request.user, **form.cleaned_data)
+    return "Sanction recorded."
+
+
+def _parents(request, incident, form):
+    services.record_parent_contact(incident=incident, by=request.user, **form.cleaned_data)
+    return "Contact with parents or carers recorded."
+
+
+def _review_date(request, incident, form):
+    services.set_review_date(incident=incident, by=request.user, **form.cleaned_data)
+    return "Review date set."
+
+
+def _review(request, incident, form):
+    services.record_review(incident=incident, by=request.user, **form.cleaned_data)
+    return "Review recorded."
+
+
+def _sign_head(request, incident, form):
+    services.sign_off(incident=incident, by=request.user)
+    return "Signed off."
+
+
+def _sign_trustee(request, incident, form):
+    services.sign_off(incident=incident, by=request.user, as_trustee=True)
+    return "Signed as trustee."
+
+
+def _policy(request, incident, form):
+    services.flag_policy_review(incident=incident, by=request.user, **form.cleaned_data)
+    return "Flagged for a policy review."
+
+
+def _evidence(request, incident, form):
+    services.attach_evidence(
+        incident=incident,
+        by=request.user,
+        upload=form.cleaned_data["file"],
+        description=form.cleaned_data["description"],
+    )
+    return "Evidence attached."
+
+
+def _amend(request, incident, form):
+    reason = form.cleaned_data.pop("reason")
+    original = type(incident).objects.get(pk=incident.pk)
+    services.amend_report(
+        incident=original, by=request.user, reason=reason, changes=form.cleaned_data
+    )
+    return "The report was changed and the reason kept in its history."
+
+
+ACTIONS = {
+    "acknowledge": Step(
+        "Acknowledge this incident",
+        "incidents.manage",
+        EmptyForm,
+        _acknowledge,
+        button="Acknowledge",
+    ),
+    "note": Step(
+        "Add a note or an action",
+        "incidents.manage",
+        NoteForm,
+        _note,
+        needs_incident=True,
+        button="Add",
+    ),
+    "complete": Step(
+        "Mark an action as done", "incidents.manage", EmptyForm, _complete, button="Mark as done"
+    ),
+    "referral": Step("Record a referral", "incidents.manage", ReferralForm, _referral),
+    "sanction": Step(
+        "Record a sanction", "incidents.manage", SanctionForm, _sanction, needs_incident=True
+    ),
+    "parents": Step(
+        "Contact with parents or carers", "incidents.manage", ParentContactForm, _parents
+    ),
+    "review-date": Step("Set the review date", "incidents.manage", ReviewDateForm, _review_date),
+    "review": Step("Record the result of the review", "incidents.manage", ReviewForm, _review),
+    "sign-off": Step(
+        "Sign off as headteacher",
+        "incidents.sign_off_headteacher",
+        EmptyForm,
+        _sign_head,
+        button="Sign off",
+    ),
+    "trustee-sign-off": Step(
+        "Sign as trustee", "incidents.sign_off_trustee", EmptyForm, _sign_trustee, button="Sign"
+    ),
+    "policy-review": Step(
+        "Flag for a policy review", "incidents.manage", PolicyReviewForm, _policy, button="Flag"
+    ),
+    "evidence": Step(
+        "Attach evidence", "incidents.manage", EvidenceForm, _evidence, files=True, button="Attach"
+    ),
+    "amend": Step(
+        "Change the report",
+        "incidents.amend",
+        AmendForm,
+        _amend,
+        needs_instance=True,
+        button="Save changes",
+    ),
+}

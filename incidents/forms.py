@@ -1,0 +1,244 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from esafety.models import Membership, Role, User
+
+from .categories import CATEGORIES
+from .models import (
+    Agency,
+    Incident,
+    IncidentPerson,
+    IncidentTag,
+    Location,
+    ParentsInformed,
+    Part,
+    PersonKind,
+    RiskArea,
+    Subject,
+)
+from .services import AMENDABLE_FIELDS
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+CATEGORY_FIELD_CHOICES = [
+    ("", "Not sure yet – the e-safety officer will decide"),
+    ("Pupil", [(c.code, c.label) for c in CATEGORIES if not c.for_staff]),
+    ("Staff", [(c.code, c.label) for c in CATEGORIES if c.for_staff]),
+]
+
+
+def school_people(school):
+    """Pupils and staff currently in the school, for choosing who was involved."""
+    roles = [Role.PUPIL, Role.STAFF, Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN]
+    members = Membership.objects.active().filter(school=school, role__in=roles)
+    return User.objects.filter(Q(memberships__in=members)).distinct().order_by("full_name")
+
+
+class IncidentForm(forms.ModelForm):
+    category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES, required=False)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "subject",
+            "occurred_at",
+            "location",
+            "description",
+            "action_taken",
+            "category",
+            "risk_area",
+            "tags",
+            "platform",
+            "device_owner",
+            "device_description",
+            "suspected_illegal_material",
+        ]
+        widgets = {
+            "subject": forms.RadioSelect,
+            "location": forms.RadioSelect,
+            "occurred_at": DateTimeLocalInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "action_taken": forms.Textarea(attrs={"rows": 3}),
+            "tags": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "description": "Facts only: what was seen or said, by whom, in their words where "
+            "you can. Don't include images.",
+            "occurred_at": "Your best estimate is fine.",
+            "suspected_illegal_material": "Child abuse images or videos. Don't open or copy "
+            "them: see the steps below.",
+        }
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = Subject.choices
+        self.fields["location"].choices = Location.choices
+        self.fields["risk_area"].choices = [("", "Not sure"), *list(RiskArea.choices)]
+        self.fields["tags"].queryset = IncidentTag.objects.filter(
+            Q(school=school) | Q(school__isnull=True)
+        )
+        self.fields["tags"].label = "Kind of incident"
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data.get("occurred_at")
+        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("This date is in the future.")
+        return value
+
+
+class PersonInvolvedForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Pupil or member of staff"
+    )
+    name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Or their name",
+        help_text="For a visitor or someone not listed.",
+    )
+    kind = forms.ChoiceField(choices=PersonKind.choices, label="Who they are")
+    part = forms.ChoiceField(choices=Part.choices, label="Their part")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = school_people(school)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") and data.get("name"):
+            self.add_error("name", "Choose a person from the list or type a name, not both.")
+        return data
+
+    def has_person(self):
+        return bool(self.cleaned_data.get("person") or self.cleaned_data.get("name"))
+
+    def as_entry(self):
+        data = self.cleaned_data
+        return {
+            "person": data["person"],
+            "name": data["name"],
+            "kind": data["kind"],
+            "part": data["part"],
+        }
+
+
+PeopleFormSet = forms.formset_factory(PersonInvolvedForm, extra=3, max_num=20)
+
+
+def people_initial(incident):
+    return [
+        {"person": p.person_id, "name": p.name, "kind": p.kind, "part": p.part}
+        for p in incident.people.all()
+    ]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="What was done or decided", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Action for (leave blank for a note)"
+    )
+    due_on = forms.DateField(widget=DateInput, required=False, label="Due by")
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = [Role.STAFF, Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN]
+        members = Membership.objects.active().filter(school=incident.school, role__in=staff)
+        owners = User.objects.filter(memberships__in=members).distinct()
+        if incident.subject == Subject.HEADTEACHER:
+            heads = Membership.objects.active().filter(
+                school=incident.school, role=Role.HEADTEACHER
+            )
+            owners = owners.exclude(memberships__in=heads)
+        self.fields["owner"].queryset = owners.order_by("full_name")
+
+
+class ReferralForm(forms.Form):
+    agency = forms.ChoiceField(choices=Agency.choices)
+    referred_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
+    reference = forms.CharField(max_length=100, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SanctionForm(forms.Form):
+    description = forms.CharField(max_length=300, label="Sanction")
+    person = forms.ModelChoiceField(
+        queryset=IncidentPerson.objects.none(), required=False, label="Applied to"
+    )
+    applied_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = incident.people.select_related("person")
+
+
+class ParentContactForm(forms.Form):
+    informed = forms.ChoiceField(
+        choices=[c for c in ParentsInformed.choices if c[0]],
+        widget=forms.RadioSelect,
+        label="Were parents or carers told?",
+    )
+    when = forms.DateTimeField(
+        widget=DateTimeLocalInput(), required=False, input_formats=["%Y-%m-%dT%H:%M"], label="When"
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Why not (if not told)"
+    )
+
+
+class ReviewDateForm(forms.Form):
+    review_date = forms.DateField(widget=DateInput)
+
+
+class ReviewForm(forms.Form):
+    result = forms.CharField(label="Result of review", widget=forms.Textarea(attrs={"rows": 3}))
+    close = forms.BooleanField(required=False, label="Close the incident")
+
+
+class PolicyReviewForm(forms.Form):
+    reason = forms.CharField(
+        label="What in the policy needs another look", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(help_text="Documents, logs or (where allowed) screenshots. Up to 10 MB.")
+    description = forms.CharField(max_length=200, required=False)
+
+
+class AmendForm(forms.ModelForm):
+    category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES, required=False)
+    reason = forms.CharField(
+        label="Why are you changing the report?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Incident
+        fields = list(AMENDABLE_FIELDS)
+        widgets = {
+            "occurred_at": DateTimeLocalInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "action_taken": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["risk_area"].choices = [("", "Not sure"), *list(RiskArea.choices)]
+
+
+class EmptyForm(forms.Form):
+    """For actions that need only a confirming button (acknowledge, sign off)."""

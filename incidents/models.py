@@ -1,0 +1,393 @@
+"""The e-safety incident log (the seed's form, brought up to KCSIE 2025 and UKCIS advice)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from esafety.models import School
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REPORTED = "reported", "Reported, waiting to be acknowledged"
+    OPEN = "open", "Acknowledged, being dealt with"
+    CLOSED = "closed", "Closed"
+
+
+class Subject(models.TextChoices):
+    """Who the concern is about: this decides who it goes to."""
+
+    PUPIL = "pupil", "A pupil (their conduct or their safety)"
+    STAFF = "staff", "A member of staff or volunteer"
+    HEADTEACHER = "headteacher", "The headteacher"
+    OUTSIDE = "outside", "Someone outside the school"
+
+
+class Location(models.TextChoices):
+    ON_SITE = "on_site", "On the school site"
+    TRIP = "trip", "On a school trip or visit"
+    OFF_SITE = "off_site", "At home or elsewhere off site"
+    ONLINE = "online", "Online only"
+
+
+class RiskArea(models.TextChoices):
+    CONTENT = "content", "Content (incl. misinformation, disinformation, conspiracy theories)"
+    CONTACT = "contact", "Contact"
+    CONDUCT = "conduct", "Conduct"
+    COMMERCE = "commerce", "Commerce"
+
+
+class DeviceOwner(models.TextChoices):
+    NONE = "", "No device involved / not known"
+    SCHOOL = "school", "School-owned"
+    PERSONAL = "personal", "Personal"
+
+
+class PersonKind(models.TextChoices):
+    PUPIL = "pupil", "Pupil"
+    STAFF = "staff", "Member of staff"
+    VISITOR = "visitor", "Visitor"
+    UNKNOWN = "unknown", "Unknown person"
+
+
+class Part(models.TextChoices):
+    TARGET = "target", "Target"
+    ALLEGED = "alleged", "Alleged perpetrator"
+    WITNESS = "witness", "Witness"
+    OTHER = "other", "Other"
+
+
+class ParentsInformed(models.TextChoices):
+    NOT_YET = "", "Not yet decided"
+    YES = "yes", "Yes"
+    NO = "no", "No (reason recorded)"
+
+
+class IncidentTag(models.Model):
+    """Kinds of incident, kept as data a school can extend (school=None: offered to all)."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="incident_tags"
+    )
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=80)
+    # Imagery of children: the product must refuse image and video evidence (UKCIS 2024).
+    forbids_images = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "slug"], name="unique_tag_per_school")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from esafety.roles import incident_visibility_q
+
+        return self.filter(incident_visibility_q(user))
+
+    def submitted(self):
+        return self.exclude(status=Status.DRAFT)
+
+
+class Incident(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="incidents")
+    number = models.CharField(max_length=12, blank=True)  # e.g. 2026-0042, given on submission
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_reported"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+    occurred_at = models.DateTimeField("when it happened", null=True, blank=True)
+    location = models.CharField("where", max_length=10, choices=Location.choices)
+    description = models.TextField("what happened")
+    action_taken = models.TextField("action taken so far", blank=True)
+
+    subject = models.CharField("who the concern is about", max_length=12, choices=Subject.choices)
+    category = models.CharField(max_length=8, blank=True)
+    risk_area = models.CharField(max_length=10, choices=RiskArea.choices, blank=True)
+    tags = models.ManyToManyField(IncidentTag, blank=True, related_name="incidents")
+    platform = models.CharField("platform or app", max_length=100, blank=True)
+    device_owner = models.CharField(
+        "device", max_length=10, choices=DeviceOwner.choices, blank=True
+    )
+    device_description = models.CharField(max_length=100, blank=True)
+    suspected_illegal_material = models.BooleanField(
+        "suspected illegal material (child abuse images)", default=False
+    )
+
+    # Routing and the acknowledgement timer.
+    routed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_routed",
+        verbose_name="reported to",
+    )
+    acknowledge_by = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_escalated",
+    )
+    lado_referral_due = models.DateTimeField("LADO referral due", null=True, blank=True)
+
+    # Parents and carers (the seed: parents are told about incidents involving their child).
+    parents_informed = models.CharField(
+        max_length=3, choices=ParentsInformed.choices, blank=True, default=""
+    )
+    parents_informed_at = models.DateTimeField(null=True, blank=True)
+    parents_informed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    parents_not_informed_reason = models.TextField(blank=True)
+
+    # Review and sign-off, as on the seed's log.
+    review_date = models.DateField(null=True, blank=True)
+    review_result = models.TextField("result of review", blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    headteacher_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    headteacher_signed_at = models.DateTimeField(null=True, blank=True)
+    trustee_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    trustee_signed_at = models.DateTimeField(null=True, blank=True)
+    policy_review_needed = models.BooleanField(default=False)
+    policy_review_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "number"], condition=~Q(number=""), name="unique_incident_number"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["school", "status", "reported_at"]),
+            models.Index(fields=["status", "acknowledge_by"]),
+            models.Index(fields=["review_date"]),
+        ]
+
+    def __str__(self):
+        return f"Incident {self.number}" if self.number else "Draft incident"
+
+    def get_absolute_url(self):
+        return reverse("incident-detail", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+    @property
+    def about_headteacher(self):
+        return self.subject == Subject.HEADTEACHER
+
+    @property
+    def category_label(self) -> str:
+        from .categories import category
+
+        rule = category(self.category)
+        return rule.label if rule else ""
+
+    @property
+    def forbids_images(self) -> bool:
+        return self.suspected_illegal_material or any(t.forbids_images for t in self.tags.all())
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == Status.REPORTED
+            and self.acknowledge_by is not None
+            and self.acknowledge_by < now
+        )
+
+
+class IncidentCounter(models.Model):
+    """The last number given in a school and year; locked while a number is taken."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="one_counter_per_school_year")
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.year}: {self.last}"
+
+
+class IncidentPerson(models.Model):
+    """A person involved and their part. Held per person: a pupil's chronology shows only
+    their own part, never another pupil's."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incident_parts",
+    )
+    name = models.CharField(
+        max_length=150, blank=True, help_text="For visitors or people not in the system."
+    )
+    kind = models.CharField(max_length=10, choices=PersonKind.choices)
+    part = models.CharField(max_length=10, choices=Part.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part", "id"]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.get_part_display()})"
+
+    @property
+    def display_name(self):
+        return str(self.person) if self.person_id else (self.name or "Unknown person")
+
+
+class ActionKind(models.TextChoices):
+    NOTE = "note", "Note"
+    ACTION = "action", "Action to do"
+    ACKNOWLEDGED = "ack", "Acknowledged"
+    ESCALATION = "escalation", "Escalation"
+    REMINDER = "reminder", "Reminder"
+    ROUTING = "routing", "Routed"
+    CHANGE = "change", "Record changed"
+    SIGN_OFF = "sign_off", "Signed off"
+
+
+class TimelineEntry(models.Model):
+    """The incident's chronology: append-only. An action can be marked done, once."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=12, choices=ActionKind.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incident_actions",
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["kind", "done_at", "due_on"])]
+        verbose_name_plural = "timeline entries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class Agency(models.TextChoices):
+    POLICE = "police", "Police"
+    CEOP = "ceop", "CEOP"
+    IWF = "iwf", "Internet Watch Foundation (IWF)"
+    LADO = "lado", "LADO"
+    PREVENT = "prevent", "Prevent / Channel"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    ICO = "ico", "Information Commissioner's Office (ICO)"
+    PROVIDER = "provider", "Service provider"
+
+
+class Referral(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="referrals")
+    agency = models.CharField(max_length=12, choices=Agency.choices)
+    referred_on = models.DateField()
+    reference = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_agency_display()} on {self.referred_on}"
+
+
+class Sanction(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sanctions")
+    person = models.ForeignKey(
+        IncidentPerson, on_delete=models.PROTECT, null=True, blank=True, related_name="sanctions"
+    )
+    description = models.CharField(max_length=300)
+    applied_on = models.DateField()
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["applied_on", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.incident.school_id}/{instance.incident_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A document or log kept with the incident. Never an image or video of a child."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,86 @@
+"""Who an incident goes to. Every rule is here, each with its own test.
+
+- A concern about a pupil (or an outside person) goes to the e-safety officer at once;
+  if the school has none, to the headteacher.
+- A concern about a member of staff goes directly to the headteacher, and a LADO
+  referral is due within one working day.
+- A concern about the headteacher goes to the chair of trustees (LADO within one
+  working day); nobody who is headteacher of that school is ever told.
+- Suspected illegal material: the headteacher and e-safety officer are told at once.
+- Pupil category D and staff category B: the headteacher is told.
+"""
+
+from dataclasses import dataclass, field
+
+from esafety.models import Membership, Role, TrusteeMembership, User
+
+from .categories import category
+from .deadlines import add_working_days
+from .models import Subject
+
+
+@dataclass
+class Routing:
+    recipient: User | None
+    also_notify: list = field(default_factory=list)
+    lado_due: object = None
+    reason: str = ""
+
+
+def holders(school, role) -> list[User]:
+    memberships = (
+        Membership.objects.active()
+        .filter(school=school, role=role)
+        .select_related("user")
+        .order_by("started_on", "pk")
+    )
+    return [m.user for m in memberships if m.user.is_active]
+
+
+def chair_of(trust) -> User | None:
+    """The chair of trustees; with no chair recorded, the longest-serving trustee."""
+    trustee = (
+        TrusteeMembership.objects.active()
+        .filter(trust=trust)
+        .select_related("user")
+        .order_by("-is_chair", "started_on", "pk")
+        .first()
+    )
+    return trustee.user if trustee else None
+
+
+def decide_routing(incident) -> Routing:
+    school = incident.school
+    heads = holders(school, Role.HEADTEACHER)
+    officers = holders(school, Role.ESAFETY_OFFICER)
+    lado_due = None
+    if incident.subject == Subject.HEADTEACHER:
+        recipient = chair_of(school.trust)
+        reason = "A concern about the headteacher goes to the chair of trustees."
+        lado_due = add_working_days(school, incident.reported_at, 1)
+        also = []
+    elif incident.subject == Subject.STAFF:
+        recipient = heads[0] if heads else chair_of(school.trust)
+        reason = "A concern about a member of staff goes directly to the headteacher."
+        lado_due = add_working_days(school, incident.reported_at, 1)
+        also = heads[1:]
+    else:
+        recipient = (officers or heads or [None])[0]
+        reason = (
+            "Incidents go to the e-safety officer at once."
+            if officers
+            else "The school has no e-safety officer, so this goes to the headteacher."
+        )
+        also = officers[1:]
+    rule = category(incident.category)
+    if incident.suspected_illegal_material:
+        also += heads + officers
+    if rule and rule.notifies_headteacher:
+        also += heads
+    if incident.subject == Subject.HEADTEACHER:
+        also = [u for u in also if u not in heads]
+    unique = []
+    for user in also:
+        if user != recipient and user.pk != incident.reported_by_id and user not in unique:
+            unique.append(user)
+    return Routing(recipient=recipient, also_notify=unique, lado_due=lado_due, reason=reason)

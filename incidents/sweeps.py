@@ -1,0 +1,156 @@
+"""Incident timers, registered with the core deadline sweep. Each fires once per key."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from esafety.models import Role
+from esafety.notifications import notify
+from esafety.sweeps import sweep_job
+
+from .models import ActionKind, Agency, Incident, Referral, Status, Subject, TimelineEntry
+from .routing import chair_of, holders
+
+
+def _escalation_target(incident):
+    """Above the person it was routed to: the headteacher, or the chair where the
+    headteacher is the subject (or is the one who hasn't acknowledged)."""
+    if incident.subject == Subject.HEADTEACHER:
+        return chair_of(incident.school.trust)
+    heads = [h for h in holders(incident.school, Role.HEADTEACHER) if h != incident.routed_to]
+    return heads[0] if heads else chair_of(incident.school.trust)
+
+
+def _log(incident, kind, text, now):
+    TimelineEntry.objects.create(incident=incident, kind=kind, text=text, created_at=now)
+
+
+@sweep_job("incidents.unacknowledged")
+def escalate_unacknowledged(sweep):
+    due = Incident.objects.filter(
+        status=Status.REPORTED, acknowledge_by__lte=sweep.now, escalated_at__isnull=True
+    ).select_related("school__trust", "routed_to")
+    for incident in due:
+
+        def escalate(incident=incident):
+            target = _escalation_target(incident)
+            Incident.objects.filter(pk=incident.pk).update(
+                escalated_at=sweep.now, escalated_to=target
+            )
+            who = str(target) if target else "nobody (no headteacher or chair recorded)"
+            _log(
+                incident,
+                ActionKind.ESCALATION,
+                f"Not acknowledged in time: escalated to {who}.",
+                sweep.now,
+            )
+            if target:
+                notify(
+                    target,
+                    title=f"Incident {incident.number} was not acknowledged in time",
+                    link=incident.get_absolute_url(),
+                )
+
+        sweep.once(f"incident:{incident.pk}:unacknowledged", escalate)
+
+
+@sweep_job("incidents.overdue_actions")
+def remind_overdue_actions(sweep):
+    today = timezone.localdate(sweep.now)
+    overdue = TimelineEntry.objects.filter(
+        kind=ActionKind.ACTION, done_at__isnull=True, due_on__lt=today
+    ).select_related("incident__school__trust", "incident__routed_to", "owner")
+    for entry in overdue:
+        incident = entry.incident
+        if entry.owner_id:
+
+            def remind(entry=entry, incident=incident):
+                _log(
+                    incident,
+                    ActionKind.REMINDER,
+                    f"Reminder sent to {entry.owner}: action overdue ({entry.text[:80]}).",
+                    sweep.now,
+                )
+                notify(
+                    entry.owner,
+                    title=f"An action on incident {incident.number} is overdue",
+                    link=incident.get_absolute_url(),
+                )
+
+            sweep.once(f"action:{entry.pk}:reminder", remind)
+        if entry.due_on + timedelta(days=1) < today:
+
+            def escalate(entry=entry, incident=incident):
+                target = incident.routed_to
+                if target is None or target == entry.owner:
+                    target = _escalation_target(incident)
+                _log(
+                    incident,
+                    ActionKind.ESCALATION,
+                    f"Overdue action escalated to {target}: {entry.text[:80]}",
+                    sweep.now,
+                )
+                if target:
+                    notify(
+                        target,
+                        title=f"An action on incident {incident.number} is still overdue",
+                        link=incident.get_absolute_url(),
+                    )
+
+            sweep.once(f"action:{entry.pk}:escalation", escalate)
+
+
+@sweep_job("incidents.review_due")
+def remind_review_due(sweep):
+    today = timezone.localdate(sweep.now)
+    due = (
+        Incident.objects.filter(review_date__lte=today, review_result="")
+        .exclude(status=Status.DRAFT)
+        .select_related("school")
+    )
+    for incident in due:
+
+        def remind(incident=incident):
+            officers = holders(incident.school, Role.ESAFETY_OFFICER) or [incident.routed_to]
+            for officer in filter(None, officers):
+                if incident.subject == Subject.HEADTEACHER and officer in holders(
+                    incident.school, Role.HEADTEACHER
+                ):
+                    continue
+                notify(
+                    officer,
+                    title=f"Incident {incident.number} is due for review",
+                    link=incident.get_absolute_url(),
+                )
+            _log(incident, ActionKind.REMINDER, "Review date reached: reminder sent.", sweep.now)
+
+        sweep.once(f"incident:{incident.pk}:review:{incident.review_date}", remind)
+
+
+@sweep_job("incidents.lado_referral")
+def remind_lado_referral(sweep):
+    lado_made = Referral.objects.filter(incident=OuterRef("pk"), agency=Agency.LADO)
+    due = (
+        Incident.objects.filter(lado_referral_due__lte=sweep.now)
+        .exclude(status__in=[Status.DRAFT, Status.CLOSED])
+        .filter(~Exists(lado_made))
+        .select_related("routed_to")
+    )
+    for incident in due:
+
+        def remind(incident=incident):
+            _log(
+                incident,
+                ActionKind.REMINDER,
+                "No LADO referral recorded within one working day: reminder sent.",
+                sweep.now,
+            )
+            if incident.routed_to:
+                notify(
+                    incident.routed_to,
+                    title=f"Incident {incident.number}: a LADO referral is overdue",
+                    link=incident.get_absolute_url(),
+                )
+
+        sweep.once(f"incident:{incident.pk}:lado", remind)

@@ -1,0 +1,18 @@
+"""Incidents for tests, made through the real services so routing and timers apply."""
+
+from incidents import services
+from incidents.models import Incident, Location, Subject
+
+
+def report(school, by, *, subject=Subject.PUPIL, submit=True, people=(), tags=(), **fields):
+    incident = Incident(
+        school=school,
+        reported_by=by,
+        location=fields.pop("location", Location.ON_SITE),
+        description=fields.pop("description", "A pupil was shown an unkind message online."),
+        subject=subject,
+        **fields,
+    )
+    if submit:
+        return services.submit_incident(incident=incident, by=by, people=list(people), tags=tags)
+    return services.save_draft(incident=incident, by=by, people=list(people), tags=tags)

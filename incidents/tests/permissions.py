@@ -1,0 +1,98 @@
+"""The incidents app's rows of the permission matrix."""
+
+from django.core.files.base import ContentFile
+
+from esafety.testing import Route, expect, school_managers_only
+from incidents.models import Evidence, Subject
+from incidents.tests.factories import report
+
+# Logging is for staff (headteacher, e-safety officer, staff) in any school.
+LOGGERS = expect(
+    403,
+    headteacher=200,
+    esafety_officer=200,
+    teacher=200,
+    other_school_teacher=200,
+    other_school_headteacher=200,
+)
+# A pupil incident reported by the teacher: its school's managers and its reporter.
+PUPIL_INCIDENT = expect(404, headteacher=200, esafety_officer=200, teacher=200)
+MANAGERS = expect(404, headteacher=200, esafety_officer=200, teacher=403)
+
+
+def pupil_incident(p):
+    return {"pk": report(p.school, p.teacher).pk}
+
+
+def about_headteacher(p):
+    return {"pk": report(p.school, p.teacher, subject=Subject.HEADTEACHER).pk}
+
+
+def draft(p):
+    return {"pk": report(p.school, p.teacher, submit=False).pk}
+
+
+def action(name):
+    return lambda p: {"pk": report(p.school, p.teacher).pk, "action": name}
+
+
+def evidence(p):
+    incident = report(p.school, p.teacher)
+    item = Evidence.objects.create(
+        incident=incident,
+        file=ContentFile(b"log line", name="log.txt"),
+        original_name="log.txt",
+        content_type="text/plain",
+        size=8,
+        uploaded_by=p.esafety_officer,
+    )
+    return {"pk": incident.pk, "evidence_pk": item.pk}
+
+
+def school(p):
+    return {"slug": p.school.slug}
+
+
+def pupil(p):
+    return {"slug": p.school.slug, "user_pk": p.pupil.pk}
+
+
+ROUTES = [
+    Route("incident-create", LOGGERS),
+    Route("my-incidents", LOGGERS),
+    Route(
+        "incident-queue",
+        expect(403, headteacher=200, esafety_officer=200, other_school_headteacher=200),
+    ),
+    Route("incident-detail", PUPIL_INCIDENT, kwargs=pupil_incident),
+    # A concern about the headteacher: hidden from the headteacher, sent to the chair.
+    Route(
+        "incident-detail",
+        expect(404, esafety_officer=200, teacher=200, chair=200),
+        kwargs=about_headteacher,
+    ),
+    Route("incident-edit", expect(404, teacher=200), kwargs=draft),
+    Route("incident-pdf", MANAGERS, kwargs=pupil_incident),
+    Route("incident-evidence", MANAGERS, kwargs=evidence),
+    Route("incident-action", MANAGERS, kwargs=action("note")),
+    Route("incident-action", MANAGERS, kwargs=action("acknowledge")),
+    Route("incident-action", MANAGERS, kwargs=action("evidence")),
+    Route("incident-action", PUPIL_INCIDENT, kwargs=action("amend")),
+    Route(
+        "incident-action",
+        expect(404, headteacher=200, esafety_officer=403, teacher=403),
+        kwargs=action("sign-off"),
+    ),
+    Route(
+        "incident-action",
+        expect(404, headteacher=403, esafety_officer=403, teacher=403),
+        kwargs=action("trustee-sign-off"),
+    ),
+    Route(
+        "incident-action",
+        expect(404, headteacher=404, esafety_officer=404, teacher=404),
+        kwargs=action("no-such-step"),
+    ),
+    Route("pupil-chronology", school_managers_only(), kwargs=pupil),
+    Route("incident-export", school_managers_only(), kwargs=school),
+]

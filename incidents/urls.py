@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("incidents/new/", views.incident_create, name="incident-create"),
+    path("incidents/mine/", views.my_incidents, name="my-incidents"),
+    path("incidents/queue/", views.incident_queue, name="incident-queue"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/edit/", views.incident_edit, name="incident-edit"),
+    path("incidents/<int:pk>/report.pdf", views.incident_pdf, name="incident-pdf"),
+    path(
+        "incidents/<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_download,
+        name="incident-evidence",
+    ),
+    path("incidents/<int:pk>/<slug:action>/", views.incident_action, name="incident-action"),
+    path(
+        "schools/<slug:slug>/pupils/<int:user_pk>/incidents/",
+        views.pupil_chronology,
+        name="pupil-chronology",
+    ),
+    path("schools/<slug:slug>/incidents.csv", views.incident_export, name="incident-export"),
+]

@@ -1,0 +1,354 @@
+"""Incident pages. Thin: fetch in scope, check the rule, call a service, render."""
+
+import csv
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from esafety.models import Role, School, User
+from esafety.pdf import pdf_response, render_pdf
+from esafety.roles import INCIDENT_STAFF_ROLES, allowed, require, schools_with_roles
+from esafety.views_people import get_school
+
+from . import services
+from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
+from .forms import IncidentForm, PeopleFormSet, people_initial
+from .models import (
+    Evidence,
+    Incident,
+    IncidentPerson,
+    IncidentTag,
+    RiskArea,
+    Status,
+)
+
+
+def get_incident(request, pk, rule="incidents.view") -> Incident:
+    """In scope or 404; allowed or 403."""
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).select_related(
+            "school__trust", "reported_by", "routed_to", "acknowledged_by", "escalated_to"
+        ),
+        pk=pk,
+    )
+    require(request.user, rule, incident)
+    return incident
+
+
+def _school_for_new_incident(request) -> School:
+    schools = School.objects.filter(pk__in=schools_with_roles(request.user, INCIDENT_STAFF_ROLES))
+    slug = request.GET.get("school") or request.POST.get("school")
+    school = schools.filter(slug=slug).first() if slug else schools.first()
+    if school is None:
+        raise PermissionDenied
+    require(request.user, "incidents.log", school)
+    return school
+
+
+def _log_form_context(school, form, people, incident=None):
+    return {
+        "school": school,
+        "form": form,
+        "people": people,
+        "incident": incident,
+        "categories": CATEGORIES,
+        "illegal_steps": ILLEGAL_MATERIAL_STEPS,
+    }
+
+
+def _save_from_forms(request, school, form, people, incident):
+    incident = form.save(commit=False)
+    incident.school = school
+    entries = [f.as_entry() for f in people if f.cleaned_data and f.has_person()]
+    tags = form.cleaned_data["tags"]
+    if "submit" in request.POST:
+        incident = services.submit_incident(
+            incident=incident, by=request.user, people=entries, tags=tags
+        )
+        messages.success(
+            request,
+            f"Incident {incident.number} was sent to "
+            f"{incident.routed_to or 'the school'}. Thank you for reporting it.",
+        )
+        return redirect("incident-detail", pk=incident.pk)
+    services.save_draft(incident=incident, by=request.user, people=entries, tags=tags)
+    messages.success(request, "Your draft is saved. Only you can see it until you submit it.")
+    return redirect("incident-edit", pk=incident.pk)
+
+
+def incident_create(request):
+    school = _school_for_new_incident(request)
+    form = IncidentForm(request.POST or None, school=school)
+    people = PeopleFormSet(request.POST or None, form_kwargs={"school": school}, prefix="people")
+    if request.method == "POST" and form.is_valid() and people.is_valid():
+        return _save_from_forms(request, school, form, people, None)
+    return render(request, "incidents/log_form.html", _log_form_context(school, form, people))
+
+
+def incident_edit(request, pk):
+    """The author's draft, until it is submitted."""
+    incident = get_incident(request, pk, "incidents.edit_draft")
+    school = incident.school
+    form = IncidentForm(request.POST or None, instance=incident, school=school)
+    people = PeopleFormSet(
+        request.POST or None,
+        initial=None if request.method == "POST" else people_initial(incident),
+        form_kwargs={"school": school},
+        prefix="people",
+    )
+    if request.method == "POST" and form.is_valid() and people.is_valid():
+        return _save_from_forms(request, school, form, people, incident)
+    return render(
+        request, "incidents/log_form.html", _log_form_context(school, form, people, incident)
+    )
+
+
+def _list_queryset(request):
+    return (
+        Incident.objects.visible_to(request.user)
+        .select_related("school", "reported_by", "routed_to")
+        .prefetch_related("tags")
+    )
+
+
+def my_incidents(request):
+    require(request.user, "incidents.use_log")
+    incidents = _list_queryset(request).filter(reported_by=request.user)
+    page = Paginator(incidents, 25).get_page(request.GET.get("page"))
+    return render(request, "incidents/my_incidents.html", {"page": page, "now": timezone.now()})
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search number or text", method="search")
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in Status.choices if c[0] != Status.DRAFT], empty_label="Any status"
+    )
+    category = django_filters.ChoiceFilter(choices=CATEGORY_CHOICES, empty_label="Any category")
+    risk_area = django_filters.ChoiceFilter(choices=RiskArea.choices, empty_label="Any risk area")
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=IncidentTag.objects.all(), empty_label="Any kind"
+    )
+    reported_from = django_filters.DateFilter(
+        field_name="reported_at",
+        lookup_expr="date__gte",
+        label="Reported from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reported_to = django_filters.DateFilter(
+        field_name="reported_at",
+        lookup_expr="date__lte",
+        label="Reported to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    pupil = django_filters.CharFilter(label="Pupil's name", method="involving")
+
+    class Meta:
+        model = Incident
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(description__icontains=value))
+
+    def involving(self, queryset, name, value):
+        parts = IncidentPerson.objects.filter(person__full_name__icontains=value)
+        return queryset.filter(pk__in=parts.values("incident_id"))
+
+
+def incident_queue(request):
+    """The e-safety officer's queue: unacknowledged first, overdue highlighted."""
+    if not (allowed(request.user, "incidents.use_queue") or _routed_any(request.user)):
+        raise PermissionDenied
+    incidents = (
+        _list_queryset(request)
+        .submitted()
+        .annotate(
+            waiting=Case(
+                When(status=Status.REPORTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "acknowledge_by", "-reported_at")
+    )
+    incident_filter = IncidentFilter(request.GET, queryset=incidents)
+    page = Paginator(incident_filter.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/queue.html",
+        {"filter": incident_filter, "page": page, "now": timezone.now()},
+    )
+
+
+def _routed_any(user):
+    return (
+        Incident.objects.visible_to(user).filter(Q(routed_to=user) | Q(escalated_to=user)).exists()
+    )
+
+
+def incident_detail(request, pk):
+    incident = get_incident(request, pk)
+    can_manage = allowed(request.user, "incidents.manage", incident)
+    timeline = incident.timeline.select_related("created_by", "owner", "done_by")
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "people": incident.people.select_related("person"),
+            "timeline": timeline,
+            "referrals": incident.referrals.select_related("made_by"),
+            "sanctions": incident.sanctions.select_related("person__person", "applied_by"),
+            "evidence": incident.evidence.select_related("uploaded_by"),
+            "tags": incident.tags.all(),
+            "rule": category(incident.category),
+            "illegal_steps": ILLEGAL_MATERIAL_STEPS,
+            "can_manage": can_manage,
+            "can_amend": allowed(request.user, "incidents.amend", incident),
+            "can_sign_head": allowed(request.user, "incidents.sign_off_headteacher", incident),
+            "can_sign_trustee": allowed(request.user, "incidents.sign_off_trustee", incident),
+            "now": timezone.now(),
+        },
+    )
+
+
+def evidence_download(request, pk, evidence_pk):
+    incident = get_incident(request, pk, "incidents.manage")
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, incident=incident)
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def pupil_chronology(request, slug, user_pk):
+    """Every incident involving one pupil, with their part in each (and no one else's)."""
+    school = get_school(request, slug, "incidents.view_chronology")
+    pupil = get_object_or_404(
+        User.objects.filter(memberships__school=school, memberships__role=Role.PUPIL).distinct(),
+        pk=user_pk,
+    )
+    visible = Incident.objects.visible_to(request.user).filter(school=school).submitted()
+    parts = (
+        IncidentPerson.objects.filter(person=pupil, incident__in=visible)
+        .select_related("incident")
+        .order_by("incident__occurred_at", "incident__reported_at")
+    )
+    return render(
+        request, "incidents/chronology.html", {"school": school, "pupil": pupil, "parts": parts}
+    )
+
+
+EXPORT_COLUMNS = [
+    ("Number", "number"),
+    ("Status", "get_status_display"),
+    ("Reported", "reported_at"),
+    ("Happened", "occurred_at"),
+    ("Reported by", "reported_by"),
+    ("Reported to", "routed_to"),
+    ("About", "get_subject_display"),
+    ("Category", "category"),
+    ("Risk area", "risk_area"),
+    ("Where", "get_location_display"),
+    ("What happened", "description"),
+    ("Action taken", "action_taken"),
+    ("Parents told", "get_parents_informed_display"),
+    ("Review date", "review_date"),
+    ("Result of review", "review_result"),
+    ("Headteacher signed", "headteacher_signed_at"),
+    ("Trustee signed", "trustee_signed_at"),
+]
+
+
+def _cell(incident, attribute):
+    value = getattr(incident, attribute)
+    value = value() if callable(value) else value
+    if hasattr(value, "astimezone"):
+        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    text = "" if value is None else str(value)
+    # Spreadsheet formula injection: a leading =, +, - or @ would run in Excel.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def incident_export(request, slug):
+    school = get_school(request, slug, "incidents.export")
+    incidents = (
+        Incident.objects.visible_to(request.user)
+        .filter(school=school)
+        .submitted()
+        .select_related("reported_by", "routed_to")
+        .order_by("reported_at")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="incidents-{school.slug}.csv"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")  # so Excel reads UTF-8
+    writer = csv.writer(response)
+    writer.writerow([label for label, _ in EXPORT_COLUMNS])
+    for incident in incidents.iterator(chunk_size=500):
+        writer.writerow([_cell(incident, attribute) for _, attribute in EXPORT_COLUMNS])
+    return response
+
+
+def incident_pdf(request, pk):
+    incident = get_incident(request, pk, "incidents.manage")
+    pdf = render_pdf(
+        "incidents/incident_pdf.html",
+        {
+            "incident": incident,
+            "people": incident.people.select_related("person"),
+            "timeline": incident.timeline.select_related("created_by", "owner"),
+            "referrals": incident.referrals.all(),
+            "sanctions": incident.sanctions.select_related("person__person"),
+            "tags": incident.tags.all(),
+        },
+        school=incident.school,
+        title=f"E-safety incident log {incident.number}",
+    )
+    return pdf_response(pdf, f"incident-{incident.number}.pdf")
+
+
+def _redirect_back(incident):
+    return redirect("incident-detail", pk=incident.pk)
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def incident_action(request, pk, action):
+    """One URL for each step on an incident; the table in actions.py says what each does."""
+    from .actions import ACTIONS
+
+    step = ACTIONS.get(action)
+    if step is None:
+        raise Http404
+    incident = get_incident(request, pk, step.rule)
+    form = step.form_for(request, incident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                message = step.perform(request, incident, form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return _redirect_back(incident)
+    return render(
+        request,
+        "incidents/action_form.html",
+        {"incident": incident, "form": form, "step": step, "rule": category(incident.category)},
+        status=400 if request.method == "POST" else 200,
+    )
