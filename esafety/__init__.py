@@ -1,3 +1,2 @@
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+# The Celery app is loaded in EsafetyConfig.ready() (and by `celery -A esafety`), not
+# here: importing it here would set DJANGO_SETTINGS_MODULE before pytest-django does.

@@ -80,7 +80,9 @@ def person(school, *roles, name=None, email=None, **fields) -> User:
 
 def trustee(trust, *, chair=False, name=None) -> User:
     user = UserFactory(**({"full_name": name} if name else {}))
-    TrusteeMembership.objects.create(user=user, trust=trust, is_chair=chair)
+    TrusteeMembership.objects.create(
+        user=user, trust=trust, is_chair=chair, started_on=datetime.date(2025, 9, 1)
+    )
     return user
 
 
