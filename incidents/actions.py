@@ -31,9 +31,10 @@ class Step:
     files: bool = False
 
     def form_for(self, request, incident):
-        args = (request.POST or None,)
+        posted = request.method == "POST"
+        args = (request.POST if posted else None,)
         if self.files:
-            args += (request.FILES or None,)
+            args += (request.FILES if posted else None,)
         kwargs = {}
         if self.needs_incident:
             kwargs["incident"] = incident
