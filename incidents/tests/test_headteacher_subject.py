@@ -122,7 +122,7 @@ def test_trustee_counts_for_a_head_who_is_also_a_trustee_leave_it_out(case):
     from esafety.models import TrusteeMembership
     from esafety.testing import sign_in as login
 
-    personas, client, hidden, ordinary = case
+    personas, client, _hidden, _ordinary = case
     TrusteeMembership.objects.create(
         user=personas.headteacher, trust=personas.school.trust, started_on=datetime.date(2025, 9, 1)
     )
