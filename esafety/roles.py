@@ -215,7 +215,7 @@ def incident_visibility_q(user) -> Q:
     if managed:
         visible |= submitted & Q(school_id__in=managed)
     if access.trust_ids:
-        routed = Q(routed_to=user) | Q(escalated_to=user)
+        routed = Q(routed_to=user) | Q(escalated_to=user) | Q(trustee_sign_requested_from=user)
         visible |= submitted & routed & Q(school_id__in=access.trust_school_ids)
     head_of = schools_with_roles(user, {Role.HEADTEACHER})
     if head_of:
@@ -276,12 +276,23 @@ def signs_as_headteacher(user, incident):
 
 
 @rules.predicate
+def is_requested_trustee(user, incident):
+    """A trustee asked to sign the incident off: they may read it and sign, nothing more."""
+    return (
+        incident is not None
+        and incident.status != "draft"
+        and incident.trustee_sign_requested_from_id == user.pk
+        and incident.school_id in access_for(user).trust_school_ids
+    )
+
+
+@rules.predicate
 def signs_as_trustee(user, incident):
     return (
         incident is not None
         and incident.status != "draft"
         and incident.school_id in access_for(user).trust_school_ids
-        and is_incident_manager(user, incident)
+        and (is_incident_manager(user, incident) or is_requested_trustee(user, incident))
     )
 
 
@@ -292,7 +303,7 @@ def manages_incidents_anywhere(user):
 
 rules.add_rule("incidents.log", can_log_incidents_in)
 rules.add_rule("incidents.use_log", logs_incidents_anywhere)
-rules.add_rule("incidents.view", is_incident_reporter | is_incident_manager)
+rules.add_rule("incidents.view", is_incident_reporter | is_incident_manager | is_requested_trustee)
 rules.add_rule("incidents.edit_draft", is_incident_reporter & is_draft)
 rules.add_rule("incidents.amend", is_incident_manager | (is_incident_reporter & ~is_draft))
 rules.add_rule("incidents.manage", is_incident_manager)

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from .models import SweepAction, SweepRun
@@ -55,6 +57,28 @@ class Sweep:
             action()
         self.actions_taken += 1
         return True
+
+
+def sweep_key(*parts) -> str:
+    """The key for `Sweep.once`; `pending` builds the same key in SQL."""
+    return ":".join(str(p) for p in parts)
+
+
+def pending(queryset, *parts):
+    """Rows whose key (literal strings and field names wrapped in F()) was not done yet,
+    so a sweep over a large table only touches what is new."""
+    pieces = []
+    for index, part in enumerate(parts):
+        if index:
+            pieces.append(Value(":"))
+        if isinstance(part, F):
+            pieces.append(Cast(part, output_field=models.CharField()))
+        else:
+            pieces.append(Value(str(part)))
+    done = SweepAction.objects.filter(key=OuterRef("_sweep_key"))
+    return queryset.annotate(_sweep_key=Concat(*pieces, output_field=models.CharField())).exclude(
+        Exists(done)
+    )
 
 
 def run_sweeps(now: datetime | None = None, jobs: dict | None = None) -> SweepRun:

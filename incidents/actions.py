@@ -15,6 +15,7 @@ from .forms import (
     ReviewDateForm,
     ReviewForm,
     SanctionForm,
+    TrusteeForm,
 )
 from .models import TimelineEntry
 
@@ -103,6 +104,11 @@ def _sign_trustee(request, incident, form):
     return "Signed as trustee."
 
 
+def _ask_trustee(request, incident, form):
+    services.request_trustee_sign_off(incident=incident, by=request.user, **form.cleaned_data)
+    return "The trustee has been asked to sign."
+
+
 def _policy(request, incident, form):
     services.flag_policy_review(incident=incident, by=request.user, **form.cleaned_data)
     return "Flagged for a policy review."
@@ -164,6 +170,14 @@ ACTIONS = {
     ),
     "trustee-sign-off": Step(
         "Sign as trustee", "incidents.sign_off_trustee", EmptyForm, _sign_trustee, button="Sign"
+    ),
+    "ask-trustee": Step(
+        "Ask a trustee to sign",
+        "incidents.manage",
+        TrusteeForm,
+        _ask_trustee,
+        needs_incident=True,
+        button="Ask",
     ),
     "policy-review": Step(
         "Flag for a policy review", "incidents.manage", PolicyReviewForm, _policy, button="Flag"

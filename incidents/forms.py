@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from esafety.models import Membership, Role, User
+from esafety.models import Membership, Role, TrusteeMembership, User
 
 from .categories import CATEGORIES
 from .models import (
@@ -238,6 +238,17 @@ class AmendForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["risk_area"].choices = [("", "Not sure"), *list(RiskArea.choices)]
+
+
+class TrusteeForm(forms.Form):
+    trustee = forms.ModelChoiceField(queryset=User.objects.none())
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        trusteeships = TrusteeMembership.objects.active().filter(trust=incident.school.trust_id)
+        self.fields["trustee"].queryset = User.objects.filter(
+            trusteeships__in=trusteeships
+        ).distinct()
 
 
 class EmptyForm(forms.Form):

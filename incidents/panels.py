@@ -96,7 +96,11 @@ def routed_to_me(request):
         return None
     routed = (
         Incident.objects.visible_to(request.user)
-        .filter(Q(routed_to=request.user) | Q(escalated_to=request.user))
+        .filter(
+            Q(routed_to=request.user)
+            | Q(escalated_to=request.user)
+            | Q(trustee_sign_requested_from=request.user, trustee_signed_at__isnull=True)
+        )
         .exclude(status=Status.CLOSED)
         .select_related("school")
     )

@@ -289,6 +289,24 @@ def sign_off(*, incident, by, as_trustee: bool = False) -> Incident:
 
 
 @transaction.atomic
+def request_trustee_sign_off(*, incident, by, trustee) -> Incident:
+    """The seed's log has a trustee's signature: ask one trustee to read and sign it."""
+    from esafety.models import TrusteeMembership
+
+    if not TrusteeMembership.objects.active().filter(user=trustee, trust=incident.school.trust_id):
+        raise ValidationError({"trustee": "Choose a current trustee of this school's trust."})
+    incident.trustee_sign_requested_from = trustee
+    _attributed(incident, by).save()
+    _note(incident, ActionKind.NOTE, f"{trustee} was asked to sign as trustee.", by=by)
+    notify(
+        trustee,
+        title=f"Please sign incident {incident.number} as trustee",
+        link=incident.get_absolute_url(),
+    )
+    return incident
+
+
+@transaction.atomic
 def flag_policy_review(*, incident, by, reason: str) -> Incident:
     incident.policy_review_needed = True
     incident.policy_review_reason = reason

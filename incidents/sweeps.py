@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from esafety.models import Role
 from esafety.notifications import notify
-from esafety.sweeps import sweep_job
+from esafety.sweeps import pending, sweep_job, sweep_key
 
 from .models import ActionKind, Agency, Incident, Referral, Status, Subject, TimelineEntry
 from .routing import chair_of, holders
@@ -52,53 +52,59 @@ def escalate_unacknowledged(sweep):
                     link=incident.get_absolute_url(),
                 )
 
-        sweep.once(f"incident:{incident.pk}:unacknowledged", escalate)
+        sweep.once(sweep_key("incident", incident.pk, "unacknowledged"), escalate)
 
 
 @sweep_job("incidents.overdue_actions")
 def remind_overdue_actions(sweep):
+    """An action past its due date: remind its owner, then escalate a day later."""
     today = timezone.localdate(sweep.now)
     overdue = TimelineEntry.objects.filter(
         kind=ActionKind.ACTION, done_at__isnull=True, due_on__lt=today
     ).select_related("incident__school__trust", "incident__routed_to", "owner")
-    for entry in overdue:
-        incident = entry.incident
-        if entry.owner_id:
+    for entry in pending(overdue.filter(owner__isnull=False), "action", F("pk"), "reminder"):
+        sweep.once(
+            sweep_key("action", entry.pk, "reminder"), lambda e=entry: _remind_owner(e, sweep)
+        )
+    late = overdue.filter(due_on__lt=today - timedelta(days=1))
+    for entry in pending(late, "action", F("pk"), "escalation"):
+        sweep.once(
+            sweep_key("action", entry.pk, "escalation"), lambda e=entry: _escalate_action(e, sweep)
+        )
 
-            def remind(entry=entry, incident=incident):
-                _log(
-                    incident,
-                    ActionKind.REMINDER,
-                    f"Reminder sent to {entry.owner}: action overdue ({entry.text[:80]}).",
-                    sweep.now,
-                )
-                notify(
-                    entry.owner,
-                    title=f"An action on incident {incident.number} is overdue",
-                    link=incident.get_absolute_url(),
-                )
 
-            sweep.once(f"action:{entry.pk}:reminder", remind)
-        if entry.due_on + timedelta(days=1) < today:
+def _remind_owner(entry, sweep):
+    incident = entry.incident
+    _log(
+        incident,
+        ActionKind.REMINDER,
+        f"Reminder sent to {entry.owner}: action overdue ({entry.text[:80]}).",
+        sweep.now,
+    )
+    notify(
+        entry.owner,
+        title=f"An action on incident {incident.number} is overdue",
+        link=incident.get_absolute_url(),
+    )
 
-            def escalate(entry=entry, incident=incident):
-                target = incident.routed_to
-                if target is None or target == entry.owner:
-                    target = _escalation_target(incident)
-                _log(
-                    incident,
-                    ActionKind.ESCALATION,
-                    f"Overdue action escalated to {target}: {entry.text[:80]}",
-                    sweep.now,
-                )
-                if target:
-                    notify(
-                        target,
-                        title=f"An action on incident {incident.number} is still overdue",
-                        link=incident.get_absolute_url(),
-                    )
 
-            sweep.once(f"action:{entry.pk}:escalation", escalate)
+def _escalate_action(entry, sweep):
+    incident = entry.incident
+    target = incident.routed_to
+    if target is None or target == entry.owner:
+        target = _escalation_target(incident)
+    _log(
+        incident,
+        ActionKind.ESCALATION,
+        f"Overdue action escalated to {target}: {entry.text[:80]}",
+        sweep.now,
+    )
+    if target:
+        notify(
+            target,
+            title=f"An action on incident {incident.number} is still overdue",
+            link=incident.get_absolute_url(),
+        )
 
 
 @sweep_job("incidents.review_due")
@@ -125,7 +131,7 @@ def remind_review_due(sweep):
                 )
             _log(incident, ActionKind.REMINDER, "Review date reached: reminder sent.", sweep.now)
 
-        sweep.once(f"incident:{incident.pk}:review:{incident.review_date}", remind)
+        sweep.once(sweep_key("incident", incident.pk, "review", incident.review_date), remind)
 
 
 @sweep_job("incidents.lado_referral")
@@ -137,7 +143,7 @@ def remind_lado_referral(sweep):
         .filter(~Exists(lado_made))
         .select_related("routed_to")
     )
-    for incident in due:
+    for incident in pending(due, "incident", F("pk"), "lado"):
 
         def remind(incident=incident):
             _log(
@@ -153,4 +159,4 @@ def remind_lado_referral(sweep):
                     link=incident.get_absolute_url(),
                 )
 
-        sweep.once(f"incident:{incident.pk}:lado", remind)
+        sweep.once(sweep_key("incident", incident.pk, "lado"), remind)

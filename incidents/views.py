@@ -35,7 +35,12 @@ def get_incident(request, pk, rule="incidents.view") -> Incident:
     """In scope or 404; allowed or 403."""
     incident = get_object_or_404(
         Incident.objects.visible_to(request.user).select_related(
-            "school__trust", "reported_by", "routed_to", "acknowledged_by", "escalated_to"
+            "school__trust",
+            "reported_by",
+            "routed_to",
+            "acknowledged_by",
+            "escalated_to",
+            "trustee_sign_requested_from",
         ),
         pk=pk,
     )

@@ -49,6 +49,18 @@ def evidence(p):
     return {"pk": incident.pk, "evidence_pk": item.pk}
 
 
+def asked_trustee(p):
+    from incidents import services
+
+    incident = report(p.school, p.teacher)
+    services.request_trustee_sign_off(incident=incident, by=p.esafety_officer, trustee=p.trustee)
+    return {"pk": incident.pk}
+
+
+def asked_trustee_step(name):
+    return lambda p: {**asked_trustee(p), "action": name}
+
+
 def school(p):
     return {"slug": p.school.slug}
 
@@ -92,6 +104,23 @@ ROUTES = [
         "incident-action",
         expect(404, headteacher=404, esafety_officer=404, teacher=404),
         kwargs=action("no-such-step"),
+    ),
+    Route("incident-action", MANAGERS, kwargs=action("ask-trustee")),
+    # A trustee asked to sign may read the incident and sign it, nothing more.
+    Route(
+        "incident-detail",
+        expect(404, headteacher=200, esafety_officer=200, teacher=200, trustee=200),
+        kwargs=asked_trustee,
+    ),
+    Route(
+        "incident-action",
+        expect(404, headteacher=403, esafety_officer=403, teacher=403, trustee=200),
+        kwargs=asked_trustee_step("trustee-sign-off"),
+    ),
+    Route(
+        "incident-action",
+        expect(404, headteacher=200, esafety_officer=200, teacher=403, trustee=403),
+        kwargs=asked_trustee_step("note"),
     ),
     Route("pupil-chronology", school_managers_only(), kwargs=pupil),
     Route("incident-export", school_managers_only(), kwargs=school),

@@ -289,3 +289,20 @@ def test_pdf_has_the_seed_forms_fields(personas, client):
     assert "Terry Teacher" in text and "Eddie Officer" in text
     assert "Signed electronically by Hana Head" in text
     assert "Oakwood Primary" in text and "Page 1 of" in text
+
+
+def test_a_trustee_asked_to_sign_can_read_and_sign_only_that_incident(personas, client):
+    asked = report(personas.school, personas.teacher)
+    not_asked = report(personas.school, personas.teacher)
+    services.record_review(incident=asked, by=personas.esafety_officer, result="Resolved")
+    sign_in(client, personas.esafety_officer)
+    client.post(
+        reverse("incident-action", args=[asked.pk, "ask-trustee"]), {"trustee": personas.trustee.pk}
+    )
+    client.logout()
+    sign_in(client, personas.trustee)
+    assert asked.number in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("incident-detail", args=[not_asked.pk])).status_code == 404
+    client.post(reverse("incident-action", args=[asked.pk, "trustee-sign-off"]))
+    asked.refresh_from_db()
+    assert asked.trustee_signed_by == personas.trustee
