@@ -139,7 +139,7 @@ class IncidentFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=CATEGORY_CHOICES, empty_label="Any category")
     risk_area = django_filters.ChoiceFilter(choices=RiskArea.choices, empty_label="Any risk area")
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", queryset=IncidentTag.objects.all(), empty_label="Any kind"
+        field_name="tags", queryset=IncidentTag.objects.all(), empty_label="Any kind", label="Kind"
     )
     reported_from = django_filters.DateFilter(
         field_name="reported_at",

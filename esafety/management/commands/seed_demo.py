@@ -1,6 +1,9 @@
 """A fictional trust with two schools and people in every role. Safe to run again."""
 
 import datetime
+import importlib
+
+from django.apps import apps
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -80,7 +83,17 @@ class Command(BaseCommand):
                     self._membership(user, schools[slug], role, staff_type=staff_type)
         for slug, years, count, parent_email in PUPIL_PLAN:
             self._pupils(schools[slug], years, count, parent_email)
+        self._seed_apps(schools)
         self._print_logins()
+
+    def _seed_apps(self, schools):
+        """Each app may add demo records in `<app>/demo.py` with `seed(schools)`."""
+        for config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.seed(schools)
 
     def _school(self, trust, slug, name):
         school, _ = School.objects.get_or_create(slug=slug, defaults={"trust": trust, "name": name})

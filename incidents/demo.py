@@ -1,0 +1,101 @@
+"""Demo incidents for `manage.py seed_demo`: fictional, and only when a school has none."""
+
+import datetime
+
+from django.utils import timezone
+
+from esafety.models import Role, User
+
+from . import services
+from .models import Incident, IncidentTag, Location, Part, PersonKind, Subject
+
+
+def _pupil(school, index=0):
+    return User.objects.filter(memberships__school=school, memberships__role=Role.PUPIL).order_by(
+        "pk"
+    )[index]
+
+
+def _log(school, email, subject, description, *, category="", tag="", pupil_part=None, **extra):
+    reporter = User.objects.get(email=email)
+    incident = Incident(
+        school=school,
+        reported_by=reporter,
+        subject=subject,
+        description=description,
+        location=Location.ONLINE,
+        category=category,
+        risk_area=extra.pop("risk_area", "conduct"),
+        occurred_at=timezone.now() - datetime.timedelta(hours=3),
+        **extra,
+    )
+    people = []
+    if pupil_part:
+        people.append(
+            {"person": _pupil(school), "name": "", "kind": PersonKind.PUPIL, "part": pupil_part}
+        )
+    tags = IncidentTag.objects.filter(slug=tag) if tag else []
+    return services.submit_incident(incident=incident, by=reporter, people=people, tags=tags)
+
+
+def seed(schools):
+    brookfield, hillside = schools["brookfield"], schools["hillside"]
+    if not brookfield.incidents.exists():
+        head = User.objects.get(email="head@brookfield.example")
+        first = _log(
+            brookfield,
+            "teacher@brookfield.example",
+            Subject.PUPIL,
+            "During a lesson a pupil showed classmates a video game clip with violent content "
+            "on a personal phone.",
+            category="pupil_c",
+            tag="harmful-content",
+            pupil_part=Part.ALLEGED,
+            risk_area="content",
+        )
+        services.acknowledge(incident=first, by=head)
+        services.add_timeline_entry(
+            incident=first,
+            by=head,
+            text="Speak to the class about age ratings",
+            owner=User.objects.get(email="teacher@brookfield.example"),
+            due_on=timezone.localdate() + datetime.timedelta(days=3),
+        )
+        _log(
+            brookfield,
+            "ta@brookfield.example",
+            Subject.PUPIL,
+            "A pupil said an older child they met in an online game asked for their address.",
+            category="pupil_d",
+            tag="grooming",
+            pupil_part=Part.TARGET,
+            risk_area="contact",
+        )
+    if not hillside.incidents.exists():
+        _log(
+            hillside,
+            "teacher@hillside.example",
+            Subject.PUPIL,
+            "Unkind comments about a pupil were posted in a class group chat.",
+            category="pupil_c",
+            tag="bullying",
+            pupil_part=Part.TARGET,
+        )
+        _log(
+            hillside,
+            "volunteer@hillside.example",
+            Subject.STAFF,
+            "A member of staff appeared to be using a personal USB stick with pupil data.",
+            category="staff_a",
+            tag="data-breach",
+            risk_area="conduct",
+        )
+        _log(
+            hillside,
+            "esafety@hillside.example",
+            Subject.HEADTEACHER,
+            "A concern was raised about the headteacher's use of a personal social media "
+            "account to contact a pupil.",
+            category="staff_b",
+            risk_area="contact",
+        )
