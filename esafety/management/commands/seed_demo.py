@@ -4,7 +4,6 @@ import datetime
 import importlib
 
 from django.apps import apps
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
