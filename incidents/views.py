@@ -159,6 +159,12 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(description__icontains=value))
 
@@ -184,7 +190,7 @@ def incident_queue(request):
         .order_by("waiting", "acknowledge_by", "-reported_at")
     )
     incident_filter = IncidentFilter(request.GET, queryset=incidents)
-    page = Paginator(incident_filter.qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(incident_filter.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/queue.html",

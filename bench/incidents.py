@@ -1,0 +1,249 @@
+"""Incident benchmark on PostgreSQL: 20 schools, 100,000 incidents.
+
+    DATABASE_URL=postgres://esafety@127.0.0.1:5432/esafety_bench \
+        .venv/bin/python bench/incidents.py [--incidents 100000] [--repeat 15]
+
+Creates (or reuses) the database named in DATABASE_URL, seeds it once, then reports in
+one run the median time of the queue page, the queue with a filter, a pupil chronology
+and the incident PDF, each beside a trivial signed-in page; a minimal two-page
+WeasyPrint document beside the incident PDF; and the deadline sweep over all open
+incidents (first run, which acts on what is due, and a steady-state run).
+Targets: pages within 3x the trivial page, the PDF within 1.5x the minimal document,
+the sweep under 5 s.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esafety.settings_test")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres"
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def median_ms(func, repeat: int) -> float:
+    func()  # warm up
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def seed(total: int):
+    from django.utils import timezone
+
+    from esafety.models import Membership, Role, School, StaffType, Trust, User
+    from incidents.models import (
+        ActionKind,
+        Incident,
+        IncidentPerson,
+        IncidentTag,
+        Status,
+        TimelineEntry,
+    )
+
+    if Incident.objects.count() >= total:
+        print(f"Reusing {Incident.objects.count():,} incidents already seeded.")
+        return
+    print(f"Seeding 20 schools and {total:,} incidents ...", flush=True)
+    started = time.perf_counter()
+    trust = Trust.objects.create(name="Bench Trust")
+    rng = random.Random(42)
+    now = timezone.now()
+    tags = list(IncidentTag.objects.all())
+    per_school = total // 20
+    for s in range(20):
+        school = School.objects.create(trust=trust, name=f"Bench School {s}", slug=f"bench-{s}")
+        staff = User.objects.bulk_create(
+            User(email=f"s{s}-staff{n}@bench.example", full_name=f"Staff {s}-{n}", password="!")
+            for n in range(12)
+        )
+        pupils = User.objects.bulk_create(
+            User(full_name=f"Pupil {s}-{n}", password="!") for n in range(300)
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=staff[0], school=school, role=Role.HEADTEACHER),
+                Membership(user=staff[1], school=school, role=Role.ESAFETY_OFFICER),
+            ]
+            + [
+                Membership(user=u, school=school, role=Role.STAFF, staff_type=StaffType.TEACHER)
+                for u in staff[2:]
+            ]
+            + [
+                Membership(user=u, school=school, role=Role.PUPIL, year_group=n % 7)
+                for n, u in enumerate(pupils)
+            ]
+        )
+        incidents = []
+        for n in range(per_school):
+            reported = now - timedelta(minutes=rng.randint(60, 60 * 24 * 720))
+            status = rng.choices(
+                [Status.REPORTED, Status.OPEN, Status.CLOSED], weights=[2, 18, 80]
+            )[0]
+            incidents.append(
+                Incident(
+                    school=school,
+                    number=f"{reported.year}-{n + 1:05d}",
+                    status=status,
+                    reported_by=staff[2 + n % 10],
+                    reported_at=reported,
+                    occurred_at=reported - timedelta(hours=2),
+                    acknowledge_by=reported,
+                    routed_to=staff[1],
+                    location="online",
+                    subject="pupil",
+                    category=rng.choice(["pupil_a", "pupil_b", "pupil_c", "pupil_d"]),
+                    risk_area=rng.choice(["content", "contact", "conduct", "commerce"]),
+                    description="Benchmark incident: messages in a group chat. " * 4,
+                    review_date=(reported + timedelta(days=30)).date(),
+                    review_result="" if status != Status.CLOSED else "Reviewed",
+                    escalated_at=reported if status != Status.REPORTED else None,
+                )
+            )
+        created = Incident.objects.bulk_create(incidents, batch_size=2000)
+        IncidentPerson.objects.bulk_create(
+            (
+                IncidentPerson(
+                    incident=i,
+                    person=pupils[n % 300],
+                    kind="pupil",
+                    part=rng.choice(["target", "alleged", "witness"]),
+                )
+                for n, i in enumerate(created)
+            ),
+            batch_size=2000,
+        )
+        through = Incident.tags.through
+        through.objects.bulk_create(
+            (
+                through(incident_id=i.pk, incidenttag_id=tags[n % len(tags)].pk)
+                for n, i in enumerate(created)
+            ),
+            batch_size=5000,
+        )
+        TimelineEntry.objects.bulk_create(
+            (
+                TimelineEntry(
+                    incident=i,
+                    kind=ActionKind.ACTION,
+                    text="Follow up",
+                    owner=staff[2],
+                    due_on=(i.reported_at + timedelta(days=7)).date(),
+                    done_at=None if n % 50 == 0 else i.reported_at,
+                )
+                for n, i in enumerate(created)
+            ),
+            batch_size=2000,
+        )
+        print(f"  school {s + 1}/20 done ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def measure(repeat: int):
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from weasyprint import HTML
+
+    from esafety.models import Role, School, User
+    from esafety.sweeps import registered_jobs, run_sweeps
+    from esafety.testing import sign_in
+    from incidents.models import Incident, IncidentPerson
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    school = School.objects.get(slug="bench-0")
+    officer = User.objects.get(memberships__school=school, memberships__role=Role.ESAFETY_OFFICER)
+    client = sign_in(Client(), officer)
+    busiest = (
+        IncidentPerson.objects.filter(incident__school=school)
+        .values("person")
+        .order_by("person")
+        .first()["person"]
+    )
+    incident = Incident.objects.filter(school=school, status="open").first()
+
+    def get(url):
+        return lambda: client.get(url)
+
+    pages = {
+        "trivial signed-in page (/accounts/)": get("/accounts/"),
+        "incident queue": get("/incidents/queue/"),
+        "queue with a filter": get(
+            "/incidents/queue/?status=open&category=pupil_c&risk_area=contact"
+        ),
+        "pupil chronology": get(f"/schools/{school.slug}/pupils/{busiest}/incidents/"),
+    }
+    results = {name: median_ms(func, repeat) for name, func in pages.items()}
+    trivial = results.pop("trivial signed-in page (/accounts/)")
+    two_pages = "<h1>Minimal</h1><p>One</p><p style='page-break-before: always'>Two</p>"
+    minimal_pdf = median_ms(lambda: HTML(string=two_pages).write_pdf(), repeat)
+    incident_pdf = median_ms(get(f"/incidents/{incident.pk}/report.pdf"), repeat)
+    jobs = {k: v for k, v in registered_jobs().items() if k.startswith("incidents.")}
+    start = time.perf_counter()
+    first = run_sweeps(jobs=jobs)
+    first_sweep = time.perf_counter() - start
+    start = time.perf_counter()
+    run_sweeps(jobs=jobs)
+    steady_sweep = time.perf_counter() - start
+
+    print(f"\nIncidents: {Incident.objects.count():,} in {School.objects.count()} schools")
+    print(f"Trivial signed-in page: {trivial:.1f} ms (median of {repeat})")
+    for name, ms in results.items():
+        ok = "OK" if ms <= 3 * trivial else "OVER"
+        print(f"{name:24} {ms:8.1f} ms  = {ms / trivial:4.1f}x trivial  (target 3x) {ok}")
+    ok = "OK" if incident_pdf <= 1.5 * minimal_pdf else "OVER"
+    print(
+        f"{'incident PDF':24} {incident_pdf:8.1f} ms  = {incident_pdf / minimal_pdf:4.1f}x "
+        f"a minimal 2-page WeasyPrint PDF ({minimal_pdf:.1f} ms) (target 1.5x) {ok}"
+    )
+    print(
+        f"sweep, first run: {first_sweep:.2f} s ({first.actions_taken} actions); "
+        f"steady state: {steady_sweep:.2f} s (target 5 s)"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. .../esafety_bench")
+    ensure_database(url)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    seed(args.incidents)
+    measure(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
