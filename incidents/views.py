@@ -207,6 +207,8 @@ def _routed_any(user):
 def incident_detail(request, pk):
     incident = get_incident(request, pk)
     can_manage = allowed(request.user, "incidents.manage", incident)
+    can_sign_head = allowed(request.user, "incidents.sign_off_headteacher", incident)
+    can_sign_trustee = allowed(request.user, "incidents.sign_off_trustee", incident)
     timeline = incident.timeline.select_related("created_by", "owner", "done_by")
     return render(
         request,
@@ -223,8 +225,10 @@ def incident_detail(request, pk):
             "illegal_steps": ILLEGAL_MATERIAL_STEPS,
             "can_manage": can_manage,
             "can_amend": allowed(request.user, "incidents.amend", incident),
-            "can_sign_head": allowed(request.user, "incidents.sign_off_headteacher", incident),
-            "can_sign_trustee": allowed(request.user, "incidents.sign_off_trustee", incident),
+            "can_sign_head": can_sign_head,
+            "can_sign_trustee": can_sign_trustee,
+            # Reporters see their report and its progress, not the decisions (need to know).
+            "sees_handling": can_manage or can_sign_head or can_sign_trustee,
             "now": timezone.now(),
         },
     )

@@ -132,9 +132,12 @@ def test_acknowledge_action_and_sign_off_flow(personas, client):
     client.post(reverse("incident-action", args=[incident.pk, "acknowledge"]))
     client.post(
         reverse("incident-action", args=[incident.pk, "note"]),
-        {"text": "Talk to the class about group chats", "owner": personas.teacher.pk,
-         "due_on": "2026-12-04"},
-    )  # fmt: skip
+        {
+            "text": "Talk to the class about group chats",
+            "owner": personas.teacher.pk,
+            "due_on": "2026-12-04",
+        },
+    )
     incident.refresh_from_db()
     assert incident.status == Status.OPEN and incident.acknowledged_by == personas.esafety_officer
     action = incident.timeline.get(kind="action")
@@ -280,9 +283,19 @@ def test_pdf_has_the_seed_forms_fields(personas, client):
     assert response["Content-Type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(response.content)).pages
     text = " ".join(" ".join(p.extract_text() for p in pages).split())
-    for field in ("E-safety Incident Log", "Number", "Reported By", "Reported To", "When",
-                  "Incident Description", "Review Date", "Result of Review",
-                  "Signature (Headteacher)", "Signature (Trustee)", "Date"):  # fmt: skip
+    for field in (
+        "E-safety Incident Log",
+        "Number",
+        "Reported By",
+        "Reported To",
+        "When",
+        "Incident Description",
+        "Review Date",
+        "Result of Review",
+        "Signature (Headteacher)",
+        "Signature (Trustee)",
+        "Date",
+    ):
         assert field in text, field
     assert incident.number in text
     assert "Pupil shown a violent video" in text
@@ -306,3 +319,22 @@ def test_a_trustee_asked_to_sign_can_read_and_sign_only_that_incident(personas, 
     client.post(reverse("incident-action", args=[asked.pk, "trustee-sign-off"]))
     asked.refresh_from_db()
     assert asked.trustee_signed_by == personas.trustee
+
+
+def test_the_reporter_sees_progress_but_not_the_decisions(personas, client):
+    incident = report(personas.school, personas.teacher)
+    services.acknowledge(incident=incident, by=personas.esafety_officer)
+    services.add_referral(
+        incident=incident,
+        by=personas.esafety_officer,
+        agency="police",
+        referred_on=datetime.date(2026, 11, 25),
+        reference="POL-998",
+    )
+    sign_in(client, personas.teacher)
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    assert "Eddie Officer acknowledged your report" in page
+    assert "POL-998" not in page and "Referrals" not in page
+    client.logout()
+    sign_in(client, personas.esafety_officer)
+    assert "POL-998" in client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
