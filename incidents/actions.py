@@ -10,6 +10,7 @@ from .forms import (
     EvidenceForm,
     NoteForm,
     ParentContactForm,
+    PersonInvolvedForm,
     PolicyReviewForm,
     ReferralForm,
     ReviewDateForm,
@@ -67,6 +68,11 @@ def _complete(request, incident, form):
         raise services.ValidationError("Choose an action to mark as done.")
     services.complete_action(entry=entry, by=request.user)
     return "Action marked as done."
+
+
+def _person(request, incident, form):
+    services.add_person(incident=incident, by=request.user, **form.cleaned_data)
+    return "Person added."
 
 
 def _referral(request, incident, form):
@@ -151,6 +157,14 @@ ACTIONS = {
     ),
     "complete": Step(
         "Mark an action as done", "incidents.manage", EmptyForm, _complete, button="Mark as done"
+    ),
+    "person": Step(
+        "Add a person involved",
+        "incidents.manage",
+        PersonInvolvedForm,
+        _person,
+        needs_incident=True,
+        button="Add",
     ),
     "referral": Step("Record a referral", "incidents.manage", ReferralForm, _referral),
     "sanction": Step(

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from esafety.models import Membership, Role, TrusteeMembership, User
 
-from .categories import CATEGORIES
+from .categories import CATEGORIES, category
 from .models import (
     Agency,
     Incident,
@@ -99,6 +99,8 @@ class IncidentForm(forms.ModelForm):
 
 
 class PersonInvolvedForm(forms.Form):
+    """One person involved; `school=` limits the list to that school's pupils and staff."""
+
     person = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label="Pupil or member of staff"
     )
@@ -111,9 +113,9 @@ class PersonInvolvedForm(forms.Form):
     kind = forms.ChoiceField(choices=PersonKind.choices, label="Who they are")
     part = forms.ChoiceField(choices=Part.choices, label="Their part")
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school=None, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = school_people(school)
+        self.fields["person"].queryset = school_people(school or incident.school)
 
     def clean(self):
         data = super().clean()
@@ -174,7 +176,11 @@ class ReferralForm(forms.Form):
 
 
 class SanctionForm(forms.Form):
-    description = forms.CharField(max_length=300, label="Sanction")
+    description = forms.CharField(
+        max_length=300,
+        label="Sanction",
+        help_text="Start typing, or choose one the policy suggests for this category.",
+    )
     person = forms.ModelChoiceField(
         queryset=IncidentPerson.objects.none(), required=False, label="Applied to"
     )
@@ -183,6 +189,10 @@ class SanctionForm(forms.Form):
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = incident.people.select_related("person")
+        rule = category(incident.category)
+        if rule:
+            self.fields["description"].widget.attrs["list"] = "suggested-sanctions"
+        self.suggestions = (rule.sanctions + rule.escalation) if rule else ()
 
 
 class ParentContactForm(forms.Form):

@@ -184,6 +184,24 @@ def complete_action(*, entry: TimelineEntry, by) -> TimelineEntry:
 
 
 @transaction.atomic
+def add_person(*, incident, by, person=None, name="", kind, part) -> IncidentPerson:
+    """Someone else turned out to be involved: added, never removed, and in the history."""
+    if person is None and not name.strip():
+        raise ValidationError("Choose a person or type their name.")
+    involved = _attributed(
+        IncidentPerson(incident=incident, person=person, name=name, kind=kind, part=part), by
+    )
+    involved.save()
+    _note(
+        incident,
+        ActionKind.NOTE,
+        f"{involved.display_name} added as {involved.get_part_display().lower()}.",
+        by=by,
+    )
+    return involved
+
+
+@transaction.atomic
 def add_referral(*, incident, by, agency, referred_on, reference="", notes="") -> Referral:
     referral = _attributed(
         Referral(

@@ -106,6 +106,8 @@ ROUTES = [
         kwargs=action("no-such-step"),
     ),
     Route("incident-action", MANAGERS, kwargs=action("ask-trustee")),
+    Route("incident-action", MANAGERS, kwargs=action("person")),
+    Route("incident-action", MANAGERS, kwargs=action("sanction")),
     # A trustee asked to sign may read the incident and sign it, nothing more.
     Route(
         "incident-detail",

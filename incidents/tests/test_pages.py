@@ -338,3 +338,18 @@ def test_the_reporter_sees_progress_but_not_the_decisions(personas, client):
     client.logout()
     sign_in(client, personas.esafety_officer)
     assert "POL-998" in client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+
+
+def test_adding_a_person_later_is_recorded_and_sanctions_are_suggested(personas, client):
+    incident = report(personas.school, personas.teacher, category="pupil_b")
+    sign_in(client, personas.esafety_officer)
+    client.post(
+        reverse("incident-action", args=[incident.pk, "person"]),
+        {"name": "A visiting coach", "kind": PersonKind.VISITOR, "part": Part.WITNESS},
+    )
+    added = incident.people.get()
+    assert added.display_name == "A visiting coach"
+    assert added.history.first().history_user == personas.esafety_officer
+    form = client.get(reverse("incident-action", args=[incident.pk, "sanction"])).content.decode()
+    assert 'list="suggested-sanctions"' in form
+    assert "Removal of phone until end of day" in form
