@@ -313,6 +313,7 @@ rules.add_rule("incidents.use_queue", manages_incidents_anywhere)
 rules.add_rule("incidents.view_queue_for", is_school_manager)
 rules.add_rule("incidents.view_chronology", is_school_manager)
 rules.add_rule("incidents.export", is_school_manager)
+rules.add_rule("incidents.manage_kinds", is_school_manager)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

@@ -6,6 +6,7 @@ import mimetypes
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from esafety.notifications import notify
 
@@ -16,6 +17,7 @@ from .models import (
     Incident,
     IncidentCounter,
     IncidentPerson,
+    IncidentTag,
     ParentsInformed,
     Referral,
     Sanction,
@@ -181,6 +183,14 @@ def complete_action(*, entry: TimelineEntry, by) -> TimelineEntry:
         raise ValidationError("This action is already done.")
     entry.refresh_from_db()
     return entry
+
+
+@transaction.atomic
+def add_incident_kind(*, school, by, name: str, forbids_images: bool = False) -> IncidentTag:
+    slug = slugify(name)[:60] or "kind"
+    return IncidentTag.objects.create(
+        school=school, name=name, slug=slug, forbids_images=forbids_images
+    )
 
 
 @transaction.atomic

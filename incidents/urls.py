@@ -20,5 +20,6 @@ urlpatterns = [
         views.pupil_chronology,
         name="pupil-chronology",
     ),
+    path("schools/<slug:slug>/incident-kinds/", views.incident_kinds, name="incident-kinds"),
     path("schools/<slug:slug>/incidents.csv", views.incident_export, name="incident-export"),
 ]

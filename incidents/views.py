@@ -262,6 +262,36 @@ def pupil_chronology(request, slug, user_pk):
     )
 
 
+class IncidentKindForm(forms.ModelForm):
+    class Meta:
+        model = IncidentTag
+        fields = ["name", "forbids_images"]
+        labels = {"forbids_images": "Never allow images or videos as evidence"}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        offered = IncidentTag.objects.filter(Q(school=self.school) | Q(school__isnull=True))
+        if offered.filter(name__iexact=name).exists():
+            raise forms.ValidationError("That kind is already on the list.")
+        return name
+
+
+def incident_kinds(request, slug):
+    """The kinds of incident offered when logging: everyone's, plus the school's own."""
+    school = get_school(request, slug, "incidents.manage_kinds")
+    form = IncidentKindForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        services.add_incident_kind(school=school, by=request.user, **form.cleaned_data)
+        messages.success(request, f"“{form.cleaned_data['name']}” was added.")
+        return redirect("incident-kinds", slug=school.slug)
+    kinds = IncidentTag.objects.filter(Q(school=school) | Q(school__isnull=True))
+    return render(request, "incidents/kinds.html", {"school": school, "form": form, "kinds": kinds})
+
+
 EXPORT_COLUMNS = [
     ("Number", "number"),
     ("Status", "get_status_display"),

@@ -126,4 +126,5 @@ ROUTES = [
     ),
     Route("pupil-chronology", school_managers_only(), kwargs=pupil),
     Route("incident-export", school_managers_only(), kwargs=school),
+    Route("incident-kinds", school_managers_only(), kwargs=school),
 ]

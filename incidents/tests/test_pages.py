@@ -353,3 +353,16 @@ def test_adding_a_person_later_is_recorded_and_sanctions_are_suggested(personas,
     form = client.get(reverse("incident-action", args=[incident.pk, "sanction"])).content.decode()
     assert 'list="suggested-sanctions"' in form
     assert "Removal of phone until end of day" in form
+
+
+def test_a_school_adds_its_own_kind_of_incident(personas, client):
+    sign_in(client, personas.esafety_officer)
+    url = reverse("incident-kinds", args=[personas.school.slug])
+    client.post(url, {"name": "Online challenge", "forbids_images": ""})
+    duplicate = client.post(url, {"name": "bullying"})
+    assert "already on the list" in duplicate.content.decode()
+    sign_in(client, personas.teacher)
+    form = client.get(reverse("incident-create")).content.decode()
+    assert "Online challenge" in form
+    sign_in(client, personas.other_school_teacher)
+    assert "Online challenge" not in client.get(reverse("incident-create")).content.decode()
