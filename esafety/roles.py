@@ -209,11 +209,15 @@ def incident_visibility_q(user) -> Q:
     if not access.roles_by_school and not access.trust_ids:
         return _NOTHING
     submitted = ~Q(status="draft")
-    reporter_schools = schools_with_roles(user, INCIDENT_STAFF_ROLES)
-    visible = Q(reported_by=user, school_id__in=reporter_schools)
+    own = Q(reported_by=user)
     managed = managed_school_ids(user)
+    # Written so each branch filters on school first: the database can use its index.
+    visible = _NOTHING
+    reporter_only = schools_with_roles(user, INCIDENT_STAFF_ROLES) - managed
+    if reporter_only:
+        visible |= own & Q(school_id__in=reporter_only)
     if managed:
-        visible |= submitted & Q(school_id__in=managed)
+        visible |= Q(school_id__in=managed) & (submitted | own)
     if access.trust_ids:
         routed = Q(routed_to=user) | Q(escalated_to=user) | Q(trustee_sign_requested_from=user)
         visible |= submitted & routed & Q(school_id__in=access.trust_school_ids)

@@ -196,6 +196,7 @@ class Incident(models.Model):
         ]
         indexes = [
             models.Index(fields=["school", "status", "reported_at"]),
+            models.Index(fields=["school", "-reported_at"], name="incident_school_newest"),
             models.Index(fields=["status", "acknowledge_by"]),
             models.Index(fields=["review_date"]),
         ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -173,28 +173,39 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=parts.values("incident_id"))
 
 
+WAITING_SHOWN = 25
+
+
 def incident_queue(request):
-    """The e-safety officer's queue: unacknowledged first, overdue highlighted."""
+    """The e-safety officer's queue: waiting-to-be-acknowledged first (most urgent at the
+    top, overdue highlighted), then everything else, newest first."""
     if not (allowed(request.user, "incidents.use_queue") or _routed_any(request.user)):
         raise PermissionDenied
-    incidents = (
-        _list_queryset(request)
-        .submitted()
-        .annotate(
-            waiting=Case(
-                When(status=Status.REPORTED, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+    incident_filter = IncidentFilter(request.GET, queryset=_list_queryset(request).submitted())
+    matching = incident_filter.qs
+    waiting = matching.filter(status=Status.REPORTED).order_by("acknowledge_by")
+    if request.GET.get("status"):
+        # One status asked for: one list, in the order that suits it.
+        waiting_shown, waiting_count = [], 0
+        others = waiting if request.GET["status"] == Status.REPORTED else matching
+        others = others.order_by("acknowledge_by" if others is waiting else "-reported_at")
+    else:
+        waiting_shown = list(waiting[:WAITING_SHOWN])
+        waiting_count = (
+            waiting.count() if len(waiting_shown) == WAITING_SHOWN else len(waiting_shown)
         )
-        .order_by("waiting", "acknowledge_by", "-reported_at")
-    )
-    incident_filter = IncidentFilter(request.GET, queryset=incidents)
-    page = Paginator(incident_filter.qs, 25).get_page(request.GET.get("page"))
+        others = matching.exclude(status=Status.REPORTED).order_by("-reported_at")
+    page = Paginator(others, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/queue.html",
-        {"filter": incident_filter, "page": page, "now": timezone.now()},
+        {
+            "filter": incident_filter,
+            "waiting": waiting_shown if page.number == 1 else [],
+            "waiting_count": waiting_count,
+            "page": page,
+            "now": timezone.now(),
+        },
     )
 
 

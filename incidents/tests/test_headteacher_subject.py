@@ -71,9 +71,9 @@ def test_not_in_queue_search_or_count(case):
     _, client, hidden, ordinary = case
     page = client.get(reverse("incident-queue")).content.decode()
     assert ordinary.number in page and hidden.number not in page
-    assert "1 incident," in page
+    assert "1 incident matches" in page
     searched = client.get(reverse("incident-queue"), {"q": "XYZ"}).content.decode()
-    assert hidden.number not in searched and "0 incidents" in searched
+    assert hidden.number not in searched and "0 incidents match" in searched
     by_number = client.get(reverse("incident-queue"), {"q": hidden.number}).content.decode()
     assert f">{hidden.number}<" not in by_number
 
