@@ -191,9 +191,7 @@ def incident_queue(request):
         others = others.order_by("acknowledge_by" if others is waiting else "-reported_at")
     else:
         waiting_shown = list(waiting[:WAITING_SHOWN])
-        waiting_count = (
-            waiting.count() if len(waiting_shown) == WAITING_SHOWN else len(waiting_shown)
-        )
+        waiting_count = waiting.count()
         others = matching.exclude(status=Status.REPORTED).order_by("-reported_at")
     page = Paginator(others, 25).get_page(request.GET.get("page"))
     return render(
