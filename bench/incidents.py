@@ -101,10 +101,14 @@ def seed(total: int):
         )
         incidents = []
         for n in range(per_school):
+            # About 1 in 1,000 rows is due for each timer: what a sweep meets in real life.
+            due = n % 1000 == 0
             reported = now - timedelta(minutes=rng.randint(60, 60 * 24 * 720))
             status = rng.choices(
                 [Status.REPORTED, Status.OPEN, Status.CLOSED], weights=[2, 18, 80]
             )[0]
+            if status == Status.REPORTED and not due:
+                reported = now - timedelta(minutes=rng.randint(1, 50))
             incidents.append(
                 Incident(
                     school=school,
@@ -113,7 +117,7 @@ def seed(total: int):
                     reported_by=staff[2 + n % 10],
                     reported_at=reported,
                     occurred_at=reported - timedelta(hours=2),
-                    acknowledge_by=reported,
+                    acknowledge_by=reported + timedelta(hours=1 if not due else -1),
                     routed_to=staff[1],
                     location="online",
                     subject="pupil",
@@ -121,8 +125,7 @@ def seed(total: int):
                     risk_area=rng.choice(["content", "contact", "conduct", "commerce"]),
                     description="Benchmark incident: messages in a group chat. " * 4,
                     review_date=(reported + timedelta(days=30)).date(),
-                    review_result="" if status != Status.CLOSED else "Reviewed",
-                    escalated_at=reported if status != Status.REPORTED else None,
+                    review_result="" if due else "Reviewed",
                 )
             )
         created = Incident.objects.bulk_create(incidents, batch_size=2000)
@@ -154,7 +157,7 @@ def seed(total: int):
                     text="Follow up",
                     owner=staff[2],
                     due_on=(i.reported_at + timedelta(days=7)).date(),
-                    done_at=None if n % 50 == 0 else i.reported_at,
+                    done_at=None if n % 1000 == 0 else i.reported_at,
                 )
                 for n, i in enumerate(created)
             ),
