@@ -20,7 +20,7 @@ def navigation(request):
             "settings_schools": headteacher_of,
             "is_trustee": bool(access.trust_ids),
             "logs_incidents": allowed(user, "incidents.use_log"),
-            "incident_queue": allowed(user, "incidents.use_queue") or bool(access.trust_ids),
+            "incident_queue": allowed(user, "incidents.use_queue"),
             "unread_count": Notification.objects.visible_to(user).unread().count(),
         },
     }

@@ -113,7 +113,7 @@ def home_roles(user) -> list[str]:
     held = set(access.all_roles)
     if access.chair_trust_ids:
         held.add("chair")
-    if access.trust_ids:
+    elif access.trust_ids:
         held.add("trustee")
     order = [
         "chair",
@@ -313,7 +313,8 @@ rules.add_rule("incidents.amend", is_incident_manager | (is_incident_reporter & 
 rules.add_rule("incidents.manage", is_incident_manager)
 rules.add_rule("incidents.sign_off_headteacher", signs_as_headteacher)
 rules.add_rule("incidents.sign_off_trustee", signs_as_trustee)
-rules.add_rule("incidents.use_queue", manages_incidents_anywhere)
+# Trustees' queue lists only what was sent to them (the scoped queryset sees to that).
+rules.add_rule("incidents.use_queue", manages_incidents_anywhere | is_trustee)
 rules.add_rule("incidents.view_queue_for", is_school_manager)
 rules.add_rule("incidents.view_chronology", is_school_manager)
 rules.add_rule("incidents.export", is_school_manager)

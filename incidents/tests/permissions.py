@@ -74,7 +74,14 @@ ROUTES = [
     Route("my-incidents", LOGGERS),
     Route(
         "incident-queue",
-        expect(403, headteacher=200, esafety_officer=200, other_school_headteacher=200),
+        expect(
+            403,
+            headteacher=200,
+            esafety_officer=200,
+            other_school_headteacher=200,
+            trustee=200,
+            chair=200,
+        ),
     ),
     Route("incident-detail", PUPIL_INCIDENT, kwargs=pupil_incident),
     # A concern about the headteacher: hidden from the headteacher, sent to the chair.
