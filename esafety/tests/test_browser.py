@@ -113,7 +113,7 @@ HOME_EXPECTATIONS = {
         "no_nav": ["People"],
     },
     "chair": {
-        "roles": "Chair of trustees, Trustee",
+        "roles": "Chair of trustees",
         "panels": ["Your trust's schools"],
         "links": ["Trust overview"],
         "nav": ["Trust overview"],
