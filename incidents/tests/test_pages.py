@@ -366,3 +366,19 @@ def test_a_school_adds_its_own_kind_of_incident(personas, client):
     assert "Online challenge" in form
     sign_in(client, personas.other_school_teacher)
     assert "Online challenge" not in client.get(reverse("incident-create")).content.decode()
+
+
+def test_history_panel_names_people_and_choices_not_ids(personas, client):
+    incident = report(personas.school, personas.teacher)
+    services.amend_report(
+        incident=incident,
+        by=personas.esafety_officer,
+        reason="Clarified",
+        changes={"location": "trip"},
+    )
+    sign_in(client, personas.esafety_officer)
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    history = page.split("Changes to this record")[1]
+    assert "Eddie Officer" in history  # routed to, shown by name
+    assert "On a school trip or visit" in history  # a choice, shown by its label
+    assert "Clarified" in history
