@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agreements"
+
+    def ready(self):
+        from . import sweeps  # noqa: F401  (register the agreement timers)

@@ -5,6 +5,7 @@ be edited or deleted; withdrawing consent adds a new record.
 """
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -216,6 +217,9 @@ class ConsentAnswer(models.Model):
         super().save(*args, **kwargs)
 
 
+REMINDER_EVERY = timedelta(days=7)
+
+
 class Reason(models.TextChoices):
     INDUCTION = "induction", "New to the school"
     NEW_VERSION = "new_version", "A new version was published"
@@ -239,6 +243,9 @@ class SignRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Weekly reminders: how many were sent and when the next one is due (None: no more).
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -246,7 +253,15 @@ class SignRequest(models.Model):
                 fields=["version", "person", "subject", "cycle"], name="one_request_per_cycle"
             )
         ]
-        indexes = [models.Index(fields=["person", "completed_at"])]
+        indexes = [
+            models.Index(fields=["person", "completed_at"]),
+            models.Index(fields=["completed_at", "next_reminder_at"]),
+        ]
 
     def __str__(self):
         return f"{self.person} to sign {self.version} for {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if self.next_reminder_at is None and self.reminders_sent == 0 and not self.pk:
+            self.next_reminder_at = self.created_at + REMINDER_EVERY
+        super().save(*args, **kwargs)

@@ -1,0 +1,272 @@
+"""Agreements workflow: versions through approval, signing, consent and campaigns."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from esafety.models import Notification, School
+
+from .audience import audience_pairs
+from .models import (
+    REMINDER_EVERY,
+    Channel,
+    ConsentAnswer,
+    Document,
+    Kind,
+    Method,
+    Reason,
+    Signature,
+    SignRequest,
+    Version,
+    VersionStatus,
+    content_hash,
+)
+
+NEXT_STATUS = {
+    VersionStatus.DRAFT: VersionStatus.HEAD_SIGNED_OFF,
+    VersionStatus.HEAD_SIGNED_OFF: VersionStatus.TRUSTEES_APPROVED,
+    VersionStatus.TRUSTEES_APPROVED: VersionStatus.PUBLISHED,
+}
+
+
+def academic_year_label(school: School, on: datetime.date) -> str:
+    start = school.academic_year_start(on)
+    return f"{start.year}-{str(start.year + 1)[2:]}"
+
+
+def _attributed(record, user, reason=""):
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    return record
+
+
+@transaction.atomic
+def new_version(*, document: Document, by, text: str, change_summary: str = "") -> Version:
+    last = document.versions.order_by("-number").first()
+    version = Version(
+        document=document,
+        number=(last.number + 1) if last else 1,
+        text=text,
+        change_summary=change_summary,
+        created_by=by,
+    )
+    _attributed(version, by).save()
+    return version
+
+
+@transaction.atomic
+def head_sign_off(*, version: Version, by) -> Version:
+    _advance(version, VersionStatus.DRAFT)
+    version.head_signed_off_by, version.head_signed_off_at = by, timezone.now()
+    _attributed(version, by).save()
+    return version
+
+
+@transaction.atomic
+def trustees_approve(*, version: Version, by) -> Version:
+    _advance(version, VersionStatus.HEAD_SIGNED_OFF)
+    version.trustees_approved_by, version.trustees_approved_at = by, timezone.now()
+    _attributed(version, by).save()
+    return version
+
+
+def _advance(version, expected):
+    if version.status != expected:
+        raise ValidationError(
+            f"This version is “{version.get_status_display()}”; it can't move to that step."
+        )
+    version.status = NEXT_STATUS[expected]
+
+
+@transaction.atomic
+def publish(*, version: Version, by, on: datetime.date | None = None) -> Version:
+    """Publish an approved version: the old one is superseded, its text is frozen and
+    hashed, and everyone who must sign it is asked to (only this document)."""
+    on = on or timezone.localdate()
+    document = version.document
+    previous = document.current_version()
+    if previous:
+        previous.status = VersionStatus.SUPERSEDED
+        _attributed(previous, by).save()
+    _advance(version, VersionStatus.TRUSTEES_APPROVED)
+    version.published_at = timezone.now()
+    version.effective_date = version.effective_date or on
+    version.content_hash = content_hash(version.text)
+    _attributed(version, by).save()
+    if document.kind == Kind.POLICY:
+        document.review_due = on.replace(year=on.year + 1)
+        _attributed(document, by).save()
+    document.requests.filter(completed_at__isnull=True).exclude(version=version).delete()
+    sync_requests(document=document, on=on)
+    return version
+
+
+def _signed_ok_q(document, on):
+    """Signatures that still count for a document on a date."""
+    q = Q(version=document.current_version())
+    if document.renew_every_year:
+        start = document.school.academic_year_start(on)
+        q &= Q(signed_at__date__gte=start)
+    return q
+
+
+def latest_signature(document, subject):
+    """The newest signature for this person on this document, any version."""
+    return (
+        Signature.objects.filter(version__document=document, subject=subject)
+        .order_by("-signed_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def sync_requests(*, document: Document, on: datetime.date | None = None) -> int:
+    """Make sure everyone who must sign has a "to sign" item: new people (induction), a new
+    version, a new academic year. Idempotent: run it as often as you like. Returns how many
+    new items were created; each person gets one notification."""
+    on = on or timezone.localdate()
+    version = document.current_version()
+    if version is None:
+        return 0
+    pairs = audience_pairs(document, on)
+    signed = set(
+        Signature.objects.filter(_signed_ok_q(document, on)).values_list("signer_id", "subject_id")
+    )
+    signed_subjects = {subject for _, subject in signed}
+    cycle = (
+        academic_year_label(document.school, on)
+        if document.renew_every_year
+        else (f"v{version.number}")
+    )
+    open_pairs = set(
+        document.requests.filter(version=version, cycle=cycle).values_list(
+            "person_id", "subject_id"
+        )
+    )
+    ever_signed = set(
+        Signature.objects.filter(version__document=document).values_list("subject_id", flat=True)
+    )
+    new = []
+    now = timezone.now()
+    for person, subject in pairs:
+        # A parent agreement signed by either parent counts for the child.
+        if (person, subject) in open_pairs or (person, subject) in signed:
+            continue
+        if document.parents_sign_for_each_child and subject in signed_subjects:
+            continue
+        reason = Reason.INDUCTION
+        if subject in ever_signed:
+            reason = Reason.NEW_YEAR if document.renew_every_year else Reason.NEW_VERSION
+        new.append(
+            SignRequest(
+                document=document,
+                version=version,
+                person_id=person,
+                subject_id=subject,
+                reason=reason,
+                cycle=cycle,
+                created_at=now,
+                next_reminder_at=now + REMINDER_EVERY,
+            )
+        )
+    SignRequest.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    people = {request.person_id for request in new}
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                recipient_id=person,
+                title=f"Please read and sign: {document.title}",
+                link="/agreements/to-sign/",
+            )
+            for person in people
+        ),
+        batch_size=2000,
+    )
+    return len(new)
+
+
+def can_sign_for(signer, subject, document) -> bool:
+    from esafety.roles import children_of
+
+    if signer.pk == subject.pk:
+        return not document.parents_sign_for_each_child
+    return (
+        document.parents_sign_for_each_child and children_of(signer).filter(pk=subject.pk).exists()
+    )
+
+
+@transaction.atomic
+def sign(
+    *,
+    version: Version,
+    signer,
+    subject,
+    typed_name: str,
+    consents: dict | None = None,
+    method: str = Method.ONLINE,
+    recorded_by=None,
+    scan=None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Record a signature of the exact published text. Consent must be answered yes or no
+    for every channel: nothing is assumed."""
+    document = version.document
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError("Only the published version can be signed.")
+    if not typed_name.strip():
+        raise ValidationError({"typed_name": "Type your full name to sign."})
+    if method == Method.PAPER and not scan:
+        raise ValidationError({"scan": "Attach the scan of the signed paper form."})
+    consents = consents or {}
+    if document.asks_consent:
+        missing = [c.label for c in Channel if consents.get(c.value) not in (True, False)]
+        if missing:
+            raise ValidationError({"consents": f"Answer yes or no for: {', '.join(missing)}."})
+    previous = latest_signature(document, subject)
+    given_before = {a.channel for a in previous.answers.filter(given=True)} if previous else set()
+    signature = Signature(
+        version=version,
+        signer=signer,
+        subject=subject,
+        content_hash=version.content_hash,
+        method=method,
+        typed_name=typed_name.strip(),
+        recorded_by=recorded_by,
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+        # Taking back a consent given before is a withdrawal, kept as its own record.
+        is_withdrawal=any(not consents.get(channel) for channel in given_before),
+    )
+    if scan:
+        signature.scan = scan
+    signature.save()
+    ConsentAnswer.objects.bulk_create(
+        ConsentAnswer(signature=signature, channel=c, given=bool(consents[c]))
+        for c in Channel.values
+        if c in consents and document.asks_consent
+    )
+    document.requests.filter(subject=subject, completed_at__isnull=True).update(
+        completed_at=signature.signed_at
+    )
+    return signature
+
+
+def consent_now(document: Document, subject, channel: str, on=None) -> bool:
+    """Whether consent is given today: the latest answer in this academic year, else no."""
+    on = on or timezone.localdate()
+    start = document.school.academic_year_start(on)
+    latest = (
+        Signature.objects.filter(
+            version__document=document, subject=subject, signed_at__date__gte=start
+        )
+        .order_by("-signed_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return False
+    return latest.answers.filter(channel=channel, given=True).exists()

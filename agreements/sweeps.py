@@ -1,0 +1,111 @@
+"""Agreement timers, registered with the core sweep: each reminder recorded once."""
+
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+from esafety.models import Role
+from esafety.notifications import notify
+from esafety.sweeps import sweep_job, sweep_key
+
+from .models import REMINDER_EVERY, Document, SignRequest, VersionStatus
+from .services import sync_requests
+
+REVIEW_WARNING = timedelta(days=30)
+
+
+@sweep_job("agreements.sync")
+def ask_everyone_who_must_sign(sweep):
+    """Induction, a new academic year and new people: everyone owed a "to sign" item gets one."""
+    today = timezone.localdate(sweep.now)
+    documents = Document.objects.filter(versions__status=VersionStatus.PUBLISHED).select_related(
+        "school"
+    )
+    for document in documents.distinct():
+        sync_requests(document=document, on=today)
+
+
+def _leads(school):
+    from esafety.models import Membership
+
+    memberships = Membership.objects.active().filter(school=school, role=Role.ESAFETY_OFFICER)
+    return [m.user for m in memberships.select_related("user")]
+
+
+@sweep_job("agreements.reminders")
+def remind_weekly(sweep):
+    """A reminder a week after the request and weekly after that, up to the school's limit;
+    then the e-safety officer gets one message a day listing how many are still outstanding."""
+    due = SignRequest.objects.filter(
+        completed_at__isnull=True, next_reminder_at__lte=sweep.now
+    ).select_related("document__school", "person")
+    past_limit = {}
+    for request in due:
+        if request.reminders_sent < request.document.reminder_limit:
+            n = request.reminders_sent + 1
+            sweep.once(
+                sweep_key("signrequest", request.pk, "reminder", n),
+                lambda r=request, n=n: _remind(r, n, sweep.now),
+            )
+        else:
+            past_limit.setdefault(request.document, []).append(request.pk)
+    today = timezone.localdate(sweep.now)
+    for document, ids in past_limit.items():
+        sweep.once(
+            sweep_key("document", document.pk, "past-limit", today),
+            lambda d=document, ids=ids: _tell_officers(d, ids),
+        )
+
+
+def _remind(request, n, now):
+    SignRequest.objects.filter(pk=request.pk).update(
+        reminders_sent=n, next_reminder_at=now + REMINDER_EVERY
+    )
+    notify(
+        request.person,
+        title=f"Reminder: please read and sign {request.document.title}",
+        link="/agreements/to-sign/",
+    )
+
+
+def _tell_officers(document, request_ids):
+    SignRequest.objects.filter(pk__in=request_ids).update(next_reminder_at=None)
+    count = len(request_ids)
+    for officer in _leads(document.school):
+        notify(
+            officer,
+            title=f"{count} still not signed after {document.reminder_limit} "
+            f"reminders: {document.title}",
+            link="/agreements/registers/",
+        )
+
+
+@sweep_job("agreements.policy_review")
+def remind_policy_review(sweep):
+    today = timezone.localdate(sweep.now)
+    due_soon = Document.objects.filter(review_due__lte=today + REVIEW_WARNING).select_related(
+        "school"
+    )
+    for document in due_soon.exclude(review_due=None).annotate(due=F("review_due")):
+        stage = "due" if document.review_due <= today else "30-days"
+        title = (
+            f"The {document.title} is due for review today"
+            if stage == "due"
+            else f"The {document.title} is due for review on {document.review_due:%-d %B %Y}"
+        )
+        sweep.once(
+            sweep_key("document", document.pk, "review", document.review_due, stage),
+            lambda d=document, t=title: [
+                notify(user, title=t, link="/agreements/") for user in _reviewers(d)
+            ],
+        )
+
+
+def _reviewers(document):
+    from esafety.models import Membership
+
+    memberships = Membership.objects.active().filter(
+        school=document.school, role__in=[Role.ESAFETY_OFFICER, Role.HEADTEACHER]
+    )
+    return list({m.user for m in memberships.select_related("user")})
