@@ -134,6 +134,11 @@ class Method(models.TextChoices):
 
 
 class SignatureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from esafety.roles import signature_visibility_q
+
+        return self.filter(signature_visibility_q(user))
+
     def update(self, **kwargs):
         raise ValidationError("Signatures can't be changed.")
 

@@ -21,6 +21,12 @@ def navigation(request):
             "is_trustee": bool(access.trust_ids),
             "logs_incidents": allowed(user, "incidents.use_log"),
             "incident_queue": allowed(user, "incidents.use_queue"),
+            "agreements_use": allowed(user, "agreements.use"),
+            "internet_register_schools": [
+                s
+                for s in School.objects.filter(pk__in=access.roles_by_school).order_by("name")
+                if allowed(user, "agreements.view_internet_register", s)
+            ],
             "unread_count": Notification.objects.visible_to(user).unread().count(),
         },
     }

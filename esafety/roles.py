@@ -321,6 +321,62 @@ rules.add_rule("incidents.export", is_school_manager)
 rules.add_rule("incidents.manage_kinds", is_school_manager)
 
 
+# --- agreements ------------------------------------------------------------------------
+# Parents: their own signatures and their children's; pupils and staff: their own; the
+# e-safety officer and headteacher: everything in their school; technicians: the
+# internet-access register; trustees: approve policies and see coverage figures only.
+
+
+def signature_visibility_q(user) -> Q:
+    """The filter behind Signature.objects.visible_to(user). Fails closed."""
+    if not getattr(user, "is_authenticated", False):
+        return _NOTHING
+    children = ParentLink.objects.filter(parent=user, ended_on__isnull=True).values("child_id")
+    visible = Q(signer=user) | Q(subject=user) | Q(subject__in=children)
+    managed = managed_school_ids(user)
+    if managed:
+        visible |= Q(version__document__school_id__in=managed)
+    return visible
+
+
+@rules.predicate
+def has_any_role(user):
+    access = access_for(user)
+    return bool(access.roles_by_school) or bool(access.trust_ids)
+
+
+@rules.predicate
+def is_technician_of(user, school):
+    return school is not None and Role.TECHNICIAN in roles_in(user, school)
+
+
+@rules.predicate
+def is_staff_of(user, school):
+    return school is not None and bool(roles_in(user, school) & STAFF_ROLES)
+
+
+@rules.predicate
+def can_see_signature(user, signature):
+    from agreements.models import Signature
+
+    return (
+        signature is not None
+        and Signature.objects.filter(signature_visibility_q(user), pk=signature.pk).exists()
+    )
+
+
+rules.add_rule("agreements.use", has_any_role)
+rules.add_rule("agreements.view_signature", can_see_signature)
+rules.add_rule("agreements.manage_documents", is_school_manager)
+rules.add_rule("agreements.sign_off_version", is_headteacher_of)
+rules.add_rule("agreements.approve_version", is_trustee_over)
+rules.add_rule("agreements.view_registers", is_school_manager)
+rules.add_rule("agreements.view_internet_register", is_technician_of | is_school_manager)
+rules.add_rule("agreements.view_coverage", is_school_manager | is_trustee_over)
+rules.add_rule("agreements.record_in_class", is_staff_of)
+rules.add_rule("agreements.record_paper", is_staff_of)
+
+
 def allowed(user, rule: str, obj=None) -> bool:
     return rules.test_rule(rule, user, obj)
 

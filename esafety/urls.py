@@ -101,5 +101,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("health/", views.health, name="health"),
     path("", include("incidents.urls")),
+    path("", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,11 @@
 """Every URL × every persona → the expected status.
 
-Each app lists its URLs in `<app>/tests/permissions.py` as ROUTES. A URL added without
-a row fails `test_every_url_is_in_the_matrix`.
+Each app lists its URLs in `<app>/tests/permissions.py` (or permissions_*.py) as ROUTES.
+A URL added without a row fails `test_every_url_is_in_the_matrix`.
 """
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -17,13 +18,13 @@ NOT_IN_MATRIX_NAMESPACES = {"admin"}
 
 
 def collect_routes():
+    """ROUTES from every app's tests/permissions.py and tests/permissions_*.py."""
     routes = []
     for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.tests.permissions")
-        except ModuleNotFoundError:
-            continue
-        routes.extend(module.ROUTES)
+        folder = Path(config.path) / "tests"
+        for path in sorted(folder.glob("permissions*.py")):
+            module = importlib.import_module(f"{config.name}.tests.{path.stem}")
+            routes.extend(module.ROUTES)
     return routes
 
 
