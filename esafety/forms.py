@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
@@ -36,6 +36,24 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "That email address and password don't match. Check them and try again.",
         "inactive": "This account has been closed. Ask the school office for help.",
     }
+
+    def clean_username(self):
+        # One spelling per account, so changing the case can't buy more tries from django-axes.
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            # django-axes reads the login from credentials[USERNAME_FIELD] ("email"); without
+            # it every failure is recorded with no username and the lock-out never applies.
+            self.user_cache = authenticate(
+                self.request, username=username, email=username, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class RoleFieldsMixin(forms.Form):

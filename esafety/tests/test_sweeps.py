@@ -1,0 +1,104 @@
+"""The deadline sweep: each reminder happens once, and a crash loses nothing done before it."""
+
+import pytest
+from django.conf import settings
+
+from esafety import sweeps
+from esafety.models import Notification, SweepAction, SweepRun
+from esafety.notifications import notify
+from esafety.sweeps import run_sweeps
+from esafety.tasks import run_sweeps_task
+from esafety.testing import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+N = 5
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def reminder_job(users, fail_on=None):
+    """Remind each user once; optionally blow up while doing the `fail_on`-th (1-based)."""
+
+    def job(sweep):
+        for index, user in enumerate(users, start=1):
+
+            def remind(user=user, index=index):
+                notify(user, title="Please sign the acceptable use agreement", email=False)
+                if index == fail_on:
+                    raise Boom(f"mail server down while reminding person {user.pk}")
+
+            sweep.once(f"test-reminder:{user.pk}", remind)
+
+    return job
+
+
+def reminders_for(user) -> int:
+    return Notification.objects.filter(recipient=user).count()
+
+
+@pytest.fixture
+def users():
+    return UserFactory.create_batch(N)
+
+
+def test_running_twice_reminds_each_person_once(users):
+    jobs = {"test.reminders": reminder_job(users)}
+    first = run_sweeps(jobs=jobs)
+    second = run_sweeps(jobs=jobs)
+    assert [reminders_for(u) for u in users] == [1] * N
+    assert SweepAction.objects.filter(job="test.reminders").count() == N
+    assert (first.actions_taken, second.actions_taken) == (N, 0)
+
+
+def test_sweep_runs_are_recorded_with_finish_time_and_action_count(users):
+    run_sweeps(jobs={"test.reminders": reminder_job(users)})
+    run_sweeps(jobs={"test.reminders": reminder_job(users)})
+    runs = list(SweepRun.objects.order_by("pk"))
+    assert [r.actions_taken for r in runs] == [N, 0]
+    assert all(r.finished_at is not None and r.finished_at >= r.started_at for r in runs)
+    assert all(r.error == "" for r in runs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_keeps_what_was_done_and_the_next_run_finishes_without_duplicates():
+    users = UserFactory.create_batch(N)
+    with pytest.raises(Boom):
+        run_sweeps(jobs={"test.reminders": reminder_job(users, fail_on=3)})
+
+    # Committed before the crash (this test runs without a wrapping transaction).
+    assert [reminders_for(u) for u in users] == [1, 1, 0, 0, 0]
+    done = set(SweepAction.objects.values_list("key", flat=True))
+    assert done == {f"test-reminder:{u.pk}" for u in users[:2]}
+    failed = SweepRun.objects.get()
+    assert "mail server down" in failed.error
+    assert "Boom" in failed.error
+    assert failed.finished_at is not None
+    assert failed.actions_taken == 2
+
+    recovered = run_sweeps(jobs={"test.reminders": reminder_job(users)})
+    assert [reminders_for(u) for u in users] == [1] * N
+    assert SweepAction.objects.count() == N
+    assert recovered.actions_taken == N - 2
+    assert recovered.error == ""
+
+
+def test_beat_schedule_runs_the_sweep_and_drops_late_runs():
+    entry = next(
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "esafety.tasks.run_sweeps_task"
+    )
+    expires = entry["options"]["expires"]
+    assert 0 < expires <= entry["schedule"]
+
+
+def test_sweep_task_runs_eagerly_and_returns_the_action_count(users, monkeypatch):
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    monkeypatch.setattr(sweeps, "_JOBS", {"test.reminders": reminder_job(users)})
+    result = run_sweeps_task.delay()
+    assert result.get() == N
+    assert [reminders_for(u) for u in users] == [1] * N
+    assert run_sweeps_task.delay().get() == 0
