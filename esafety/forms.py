@@ -1,3 +1,5 @@
+import calendar
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -57,7 +59,8 @@ class SignInForm(AuthenticationForm):
 
 
 class RoleFieldsMixin(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    # No default: giving someone a role (perhaps headteacher) must be a deliberate choice.
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
     staff_type = forms.ChoiceField(
         choices=[("", "—"), *list(StaffType.choices)],
         required=False,
@@ -154,6 +157,9 @@ class ParentLinkForm(CrispyMixin, forms.Form):
         self.order_fields(["child", "relationship"])
 
 
+MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
+
+
 class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = School
@@ -164,7 +170,10 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
             "academic_year_start_month",
             "academic_year_start_day",
         ]
-        widgets = {"school_day_ends": forms.TimeInput(attrs={"type": "time"})}
+        widgets = {
+            "school_day_ends": forms.TimeInput(attrs={"type": "time"}),
+            "academic_year_start_month": forms.Select(choices=MONTHS),
+        }
         help_texts = {
             "school_day_ends": "Incidents not acknowledged by this time are escalated.",
         }
@@ -207,6 +216,11 @@ class TokenForm(CrispyMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
     )
+
+    def __init__(self, *args, setting_up=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if setting_up:
+            self.fields["token"].help_text = "The 6-digit code your authenticator app shows now."
 
 
 class PeopleImportForm(CrispyMixin, forms.Form):

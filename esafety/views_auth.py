@@ -3,6 +3,7 @@
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -29,7 +30,8 @@ class SignInView(LoginView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("timed_out"):
-            messages.info(request, "You were signed out after 10 minutes without activity.")
+            minutes = settings.IDLE_TIMEOUT_SECONDS // 60
+            messages.info(request, f"You were signed out after {minutes} minutes without activity.")
         return super().get(request, *args, **kwargs)
 
 
@@ -72,7 +74,7 @@ def two_factor_setup(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, setting_up=True)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             with transaction.atomic():
