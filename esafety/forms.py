@@ -17,6 +17,15 @@ from .models import (
 )
 
 
+def add_errors(form, error) -> None:
+    """Show a service's ValidationError on the form: field errors by field, others on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 class CrispyMixin:
     submit_label = "Save"
 

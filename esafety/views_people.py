@@ -15,6 +15,7 @@ from .forms import (
     ParentLinkForm,
     PersonForm,
     SchoolSettingsForm,
+    add_errors,
 )
 from .models import Membership, ParentLink, Role, School, User
 from .roles import require
@@ -38,14 +39,6 @@ def get_school(request, slug, rule="esafety.view_school") -> School:
 def get_person(school: School, user_pk: int) -> User:
     """A person who has (or had) a role in this school; anyone else is not found."""
     return get_object_or_404(User.objects.filter(memberships__school=school).distinct(), pk=user_pk)
-
-
-def _form_errors_from(error: ValidationError, form) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class MembershipFilter(django_filters.FilterSet):
@@ -109,7 +102,7 @@ def person_add(request, slug):
                 started_on=data["started_on"],
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_errors(form, error)
         else:
             if data["send_invitation"]:
                 send_invitation(user=membership.user, invited_by=request.user)
@@ -148,7 +141,7 @@ def membership_add(request, slug, user_pk):
         try:
             add_membership(user=person, school=school, **{k: data[k] for k in ROLE_FIELDS})
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_errors(form, error)
         else:
             messages.success(request, f"{person} now has the new role.")
             return redirect("person-detail", slug=school.slug, user_pk=person.pk)
@@ -185,7 +178,7 @@ def membership_end(request, slug, pk):
         try:
             end_membership(membership=membership, ended_on=form.cleaned_data["ended_on"])
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_errors(form, error)
         else:
             messages.success(request, f"{membership.user}'s role as {membership.description} ends.")
             return redirect("person-detail", slug=school.slug, user_pk=membership.user_id)
@@ -214,7 +207,7 @@ def parent_link_add(request, slug, user_pk):
                 relationship=form.cleaned_data["relationship"],
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_errors(form, error)
         else:
             messages.success(request, f"{parent} is now linked to {form.cleaned_data['child']}.")
             return redirect("person-detail", slug=school.slug, user_pk=parent.pk)

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from esafety.forms import add_errors
 from esafety.models import Role, School, User
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import INCIDENT_STAFF_ROLES, allowed, require, schools_with_roles
@@ -367,14 +368,6 @@ def _redirect_back(incident):
     return redirect("incident-detail", pk=incident.pk)
 
 
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def incident_action(request, pk, action):
     """One URL for each step on an incident; the table in actions.py says what each does."""
     from .actions import ACTIONS
@@ -389,7 +382,7 @@ def incident_action(request, pk, action):
             with transaction.atomic():
                 message = step.perform(request, incident, form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, message)
             return _redirect_back(incident)
