@@ -1,7 +1,7 @@
 """Test settings: the normal settings with a fast hasher and in-memory email.
 
 PostgreSQL and Redis are used when DATABASE_URL / CELERY_BROKER_URL are set (CI);
-otherwise SQLite and eager tasks.
+otherwise SQLite. Tasks run eagerly except in the tests that start a real worker.
 """
 
 import os
@@ -12,7 +12,9 @@ from .settings import VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REQUIRE_2FA = True
-CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
+# Tasks run in-process unless a test says otherwise: the real-worker tests switch eager
+# off themselves and talk to the Redis broker in CELERY_BROKER_URL.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true").lower() == "true"
 MEDIA_ROOT = VAR_DIR / "test-media"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True

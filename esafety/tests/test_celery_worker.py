@@ -1,0 +1,171 @@
+"""A real Celery worker, in its own process, takes tasks from Redis and works on the
+same PostgreSQL database as the test.
+
+Needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...: skipped on a laptop
+without them, a failure in CI (ESAFETY_REQUIRE_SERVICES=1).
+"""
+
+import os
+import subprocess
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from esafety.celery import app as celery_app
+from esafety.models import Notification, SweepRun
+from esafety.notifications import notify
+from esafety.tasks import run_sweeps_task
+from esafety.testing import UserFactory
+
+BASE_DIR = Path(settings.BASE_DIR)
+CELERY = BASE_DIR / ".venv" / "bin" / "celery"
+WAIT_SECONDS = 60
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def redis_url(require_service_fn) -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        require_service_fn("a real worker needs CELERY_BROKER_URL=redis://...")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        require_service_fn(f"Redis at {url} does not answer: {error}")
+    return url
+
+
+@pytest.fixture
+def test_database_url(require_service_fn) -> str:
+    """The URL of the test database, for the worker process (SQLite in memory can't be
+    shared with another process)."""
+    if connection.vendor != "postgresql":
+        require_service_fn("a real worker needs PostgreSQL (DATABASE_URL=postgres://...)")
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"postgres://{credentials}{db['HOST'] or ''}{port}/{quote(db['NAME'], safe='')}"
+
+
+@contextmanager
+def celery_conf(**values):
+    """Set Celery options on the app for the test only."""
+    missing = object()
+    saved = {key: celery_app.conf.changes.get(key, missing) for key in values}
+    celery_app.conf.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is missing:
+                celery_app.conf.changes.pop(key, None)
+            else:
+                celery_app.conf.changes[key] = value
+
+
+@pytest.fixture
+def worker(redis_url, test_database_url, tmp_path):
+    """Start `celery worker` on a queue of its own; always stop it afterwards."""
+    queue = f"esafety-test-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "esafety.settings",
+        "DATABASE_URL": test_database_url,
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DEBUG": "true",
+        "EMAIL_URL": "consolemail://",  # the worker prints the email; nothing is sent
+    }
+    command = [
+        str(CELERY),
+        "-A",
+        "esafety",
+        "worker",
+        "--pool=solo",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel=info",
+    ]
+    log_path = tmp_path / "celery-worker.log"
+    # Output to a file, not a pipe: a full pipe would block the worker.
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        process.queue = queue
+        process.output = log_path.read_text
+        try:
+            # Tasks sent from this process go to Redis, never run in-process.
+            with celery_conf(task_always_eager=False):
+                yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+            forget_queue(redis_url, queue)
+
+
+def forget_queue(redis_url: str, queue: str):
+    """Remove the test queue's list and kombu's bindings for it from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"*{queue}*"))
+    if keys:
+        client.delete(*keys)
+
+
+def wait_for(condition, worker, what: str):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if worker.poll() is not None:
+            pytest.fail(f"The worker exited ({worker.returncode}):\n{worker.output()[-4000:]}")
+        time.sleep(0.25)
+    pytest.fail(f"No {what} after {WAIT_SECONDS} s. Worker log:\n{worker.output()[-4000:]}")
+
+
+def test_worker_runs_the_deadline_sweep_sent_through_redis(worker):
+    assert not celery_app.conf.task_always_eager
+    assert not SweepRun.objects.exists()
+
+    result = run_sweeps_task.apply_async(queue=worker.queue)
+
+    finished = SweepRun.objects.filter(finished_at__isnull=False)
+    wait_for(finished.exists, worker, "finished SweepRun")
+    run = finished.get()
+    assert run.error == ""
+    assert run.finished_at >= run.started_at
+    assert result.id in worker.output()  # the worker in the other process ran it
+
+
+def test_worker_sends_a_notification_email_queued_through_redis(worker):
+    recipient = UserFactory(full_name="Nina Notified", email="nina@school.example")
+    # notify() queues send_notification_email.delay() after the commit; delay() uses the
+    # default queue, so make that the worker's queue for this test.
+    with celery_conf(task_default_queue=worker.queue):
+        notification = notify(recipient, title="Something to look at", link="/")
+
+    sent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False)
+    wait_for(sent.exists, worker, "emailed_at on the notification")
+    assert "esafety.tasks.send_notification_email" in worker.output()
+    assert "nina@school.example" in worker.output()  # the console backend printed it

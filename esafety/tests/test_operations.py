@@ -1,0 +1,284 @@
+"""Operations: production settings, security headers and the /health/ endpoint."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.celery import app as celery_app
+from esafety.models import SweepRun
+from esafety.testing import sign_in
+
+BASE_DIR = Path(settings.BASE_DIR)
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+# Variables the settings read, and test-only ones (CI and the browser tests set
+# DJANGO_ALLOW_ASYNC_UNSAFE, which a deployment must not): the subprocesses below start
+# without any of them, so the environment the tests run in cannot change the result.
+NOT_FROM_THE_TEST_ENVIRONMENT = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ESAFETY_REQUIRE_SERVICES",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SITE_URL",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "EMAIL_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "REQUIRE_2FA",
+}
+
+
+def production_env(**overrides) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in NOT_FROM_THE_TEST_ENVIRONMENT}
+    env.update(
+        DJANGO_SETTINGS_MODULE="esafety.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="esafety.example.org",
+        SITE_URL="https://esafety.example.org",
+        DATABASE_URL="postgres://esafety:not-a-real-password@db:5432/esafety",
+        CELERY_BROKER_URL="redis://redis:6379/0",
+        EMAIL_URL="smtp+tls://mailer:not-a-real-password@smtp.example.org:587",
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def manage(*args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# --- production settings ------------------------------------------------------------------
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_load_without_a_secret_key():
+    result = manage("check", env=production_env(SECRET_KEY=None))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_without_any_variables_the_embedded_default_runs_in_debug_on_sqlite():
+    env = production_env(
+        DEBUG=None,
+        SECRET_KEY=None,
+        ALLOWED_HOSTS=None,
+        SITE_URL=None,
+        DATABASE_URL=None,
+        CELERY_BROKER_URL=None,
+        EMAIL_URL=None,
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "filesystem://"]
+
+
+def _csp_directives(response) -> dict:
+    header = response.headers.get("Content-Security-Policy")
+    assert header, "no Content-Security-Policy header"
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+def _assert_scripts_are_locked_down(response):
+    directives = _csp_directives(response)
+    scripts = directives.get("script-src", directives.get("default-src"))
+    assert scripts == ["'self'"], directives
+    for name in ("script-src", "default-src", "script-src-elem", "script-src-attr"):
+        assert "'unsafe-inline'" not in directives.get(name, [])
+        assert "'unsafe-eval'" not in directives.get(name, [])
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.django_db
+def test_sign_in_page_sends_a_csp_without_inline_scripts(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    _assert_scripts_are_locked_down(response)
+
+
+def test_signed_in_page_sends_a_csp_without_inline_scripts(client, personas):
+    sign_in(client, personas.teacher)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    _assert_scripts_are_locked_down(response)
+    # The policy is kept by the templates too: every script is a file of our own.
+    html = response.content.decode()
+    assert html.count("<script") == html.count("<script src=")
+
+
+# --- /health/ -----------------------------------------------------------------------------
+
+
+def get_health(client):
+    response = client.get(reverse("health"))
+    assert response["Content-Type"] == "application/json"
+    return response, json.loads(response.content)
+
+
+@pytest.mark.django_db
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def test_health_in_eager_mode_with_no_sweep_yet(client):
+    response, body = get_health(client)
+    assert response.status_code == 200
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "eager",
+        "last_sweep": {"finished_at": None, "ok": False},
+    }
+
+
+@pytest.mark.django_db
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def test_health_reports_the_latest_finished_sweep(client):
+    now = timezone.now()
+    SweepRun.objects.create(
+        started_at=now - timedelta(minutes=10), finished_at=now - timedelta(minutes=9)
+    )
+    latest = SweepRun.objects.create(
+        started_at=now - timedelta(minutes=5), finished_at=now - timedelta(minutes=4)
+    )
+    SweepRun.objects.create(started_at=now)  # still running: not a finished sweep
+
+    response, body = get_health(client)
+    assert response.status_code == 200
+    assert body["last_sweep"]["ok"] is True
+    finished_at = body["last_sweep"]["finished_at"]
+    assert finished_at is not None
+    assert datetime.fromisoformat(finished_at) == latest.finished_at
+
+
+@pytest.mark.django_db
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def test_health_says_when_the_last_sweep_failed_without_showing_the_error(client):
+    now = timezone.now()
+    SweepRun.objects.create(
+        started_at=now,
+        finished_at=now,
+        error="Traceback: ValueError for incident about Poppy Pupil",
+    )
+    response, body = get_health(client)
+    assert response.status_code == 200  # the site is up; the sweep is reported, not fatal
+    assert body["last_sweep"]["ok"] is False
+    assert b"Poppy" not in response.content
+    assert b"Traceback" not in response.content
+
+
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def test_health_reveals_no_personal_data(client, personas):
+    from esafety.notifications import notify
+
+    notify(personas.headteacher, title="Incident about Poppy Pupil", email=False)
+    SweepRun.objects.create(finished_at=timezone.now())
+    # Anonymous, and signed in as someone who sees a lot: the same fixed shape.
+    for user in (None, personas.headteacher):
+        if user is not None:
+            sign_in(client, user)
+        response, body = get_health(client)
+        assert set(body) == {"status", "database", "broker", "last_sweep"}
+        assert set(body["last_sweep"]) == {"finished_at", "ok"}
+        content = response.content.decode()
+        for person in (personas.headteacher, personas.pupil, personas.teacher):
+            assert person.full_name not in content
+            assert person.email not in content
+        assert personas.school.name not in content
+        assert "Poppy" not in content
+
+
+@pytest.fixture
+def broker_pointed_at(monkeypatch):
+    """Point the real Celery app at a broker URL: Django settings, the app's conf and the
+    CELERY_BROKER_URL environment variable (which Celery reads before its conf)."""
+    overrides = []
+
+    def point(url):
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        monkeypatch.setitem(celery_app.conf.changes, "broker_url", url)
+        override = override_settings(CELERY_BROKER_URL=url, CELERY_TASK_ALWAYS_EAGER=False)
+        override.enable()
+        overrides.append(override)
+
+    yield point
+    for override in reversed(overrides):
+        override.disable()
+
+
+@pytest.mark.django_db
+def test_health_is_503_when_the_broker_is_unreachable(client, broker_pointed_at):
+    broker_pointed_at(UNREACHABLE_BROKER)
+    assert celery_app.conf.broker_write_url == UNREACHABLE_BROKER
+
+    response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["status"] == "error"
+    assert body["database"] == "ok"
+    assert body["broker"].startswith("error: ")
+    assert "127.0.0.1" not in body["broker"]  # the type of error only, no addresses
+
+
+def redis_url_or_skip(require_service_fn) -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        require_service_fn("CELERY_BROKER_URL is not a redis:// URL")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        require_service_fn(f"Redis at {url} does not answer: {error}")
+    return url
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_health_is_ok_against_a_real_redis(client, broker_pointed_at, require_service_fn):
+    broker_pointed_at(redis_url_or_skip(require_service_fn))
+    response, body = get_health(client)
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["broker"] == "ok"
