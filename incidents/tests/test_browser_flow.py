@@ -18,7 +18,7 @@ from esafety.browser import (
     sign_in_in_browser,
 )
 from esafety.roles import requires_two_factor
-from incidents.models import Incident, Status
+from incidents.models import Incident, IncidentTag, Status
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -40,6 +40,8 @@ def checked(page, label):
 
 
 def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page):
+    # Transactional tests empty every table between tests, data migrations included.
+    IncidentTag.objects.get_or_create(school=None, slug="bullying", defaults={"name": "Bullying"})
     # 1. A teacher logs a category C incident about a pupil, on a phone.
     teacher = signed_in(browser_page, live_server, personas.teacher, "phone")
     teacher.goto(f"{live_server.url}/incidents/new/")
