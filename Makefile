@@ -27,8 +27,8 @@ run: $(STAMP)
 	@echo "Background jobs: Celery worker and beat (log in var/celery.log)."
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with a demo login above."
 	@echo ""
-	REQUIRE_2FA=false $(BIN)/python manage.py runserver 0.0.0.0:$(PORT); \
-		kill `cat var/celery.pid` 2>/dev/null; rm -f var/celery.pid
+	trap 'kill `cat var/celery.pid` 2>/dev/null; rm -f var/celery.pid' EXIT INT TERM; \
+		REQUIRE_2FA=false $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 # The whole suite. Uses PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set,
 # else SQLite and eager tasks.
