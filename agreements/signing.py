@@ -1,0 +1,80 @@
+"""Signing helpers for the pages: rendering the text, and recording on someone's behalf."""
+
+import re
+
+import markdown
+import nh3
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.safestring import mark_safe
+
+from esafety.roles import children_of
+
+from . import services
+from .models import Method, Signature, SignRequest, Version
+
+
+def render_text(text: str) -> str:
+    """A version's Markdown as safe HTML (nh3 strips scripts, handlers and styles)."""
+    html = nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+    # The page has its own h1 and h2: the text's headings start at h3.
+    return mark_safe(re.sub(r"<(/?)h([1-6])>", _shift_heading, html))
+
+
+def _shift_heading(match):
+    return f"<{match[1]}h{min(int(match[2]) + 2, 6)}>"
+
+
+def open_requests(user):
+    return (
+        SignRequest.objects.filter(person=user, completed_at__isnull=True)
+        .select_related("document", "version", "subject")
+        .order_by("document__title", "subject__full_name", "pk")
+    )
+
+
+def my_signatures(user):
+    """What this person signed, or was signed for them or their children: never the
+    school-wide register a manager sees."""
+    children = children_of(user).values("pk")
+    return (
+        Signature.objects.visible_to(user)
+        .filter(Q(signer=user) | Q(subject=user) | Q(subject__in=children))
+        .select_related("version__document", "signer", "subject")
+    )
+
+
+@transaction.atomic
+def record_in_class(*, version: Version, pupils, teacher) -> list[Signature]:
+    """A teacher records that these pupils agreed in class: each signature is the pupil's,
+    recorded by the teacher, with the teacher's name typed."""
+    if version.document.parents_sign_for_each_child:
+        raise ValidationError("Parents sign this document themselves.")
+    typed = f"{teacher.full_name} (recorded in class)"
+    return [
+        services.sign(
+            version=version,
+            signer=pupil,
+            subject=pupil,
+            typed_name=typed,
+            method=Method.IN_CLASS,
+            recorded_by=teacher,
+        )
+        for pupil in pupils
+    ]
+
+
+def record_paper(*, version: Version, signer, subject, typed_name, consents, scan, office):
+    if not services.can_sign_for(signer, subject, version.document):
+        raise ValidationError("That person can't sign this document for that person.")
+    return services.sign(
+        version=version,
+        signer=signer,
+        subject=subject,
+        typed_name=typed_name,
+        consents=consents,
+        method=Method.PAPER,
+        recorded_by=office,
+        scan=scan,
+    )

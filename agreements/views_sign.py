@@ -1,0 +1,241 @@
+"""Signing pages: what I have to sign, signing, my agreements, and recording for others."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from esafety.pdf import pdf_response, render_pdf
+from esafety.roles import children_of, require
+from esafety.views_people import get_school
+
+from . import services, signing
+from .forms_sign import InClassForm, PaperForm, SignForm, consents_from
+from .models import Channel, Signature, SignRequest
+
+PUBLISHING_RULE = (
+    "When we publish a photograph of your child we never give their name with it: "
+    "we use a first name OR a photograph, never both, and no names in image file names."
+)
+
+
+def _client_details(request):
+    return {
+        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+    }
+
+
+def _form_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def to_sign(request):
+    require(request.user, "agreements.use")
+    items = list(signing.open_requests(request.user))
+    groups = [(doc, list(rows)) for doc, rows in groupby(items, key=lambda r: r.document)]
+    return render(request, "agreements/sign/to_sign.html", {"groups": groups, "count": len(items)})
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request, pk):
+    sign_request = get_object_or_404(
+        SignRequest.objects.filter(person=request.user).select_related(
+            "document__school", "version", "subject"
+        ),
+        pk=pk,
+    )
+    document = sign_request.document
+    version = document.current_version()
+    if version is None:
+        raise Http404
+    if sign_request.completed_at is not None:
+        messages.info(request, "This has already been signed.")
+        return redirect("agreements-mine")
+    if not services.can_sign_for(request.user, sign_request.subject, document):
+        raise PermissionDenied
+    form = SignForm(request.POST or None, asks_consent=document.asks_consent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature = services.sign(
+                version=version,
+                signer=request.user,
+                subject=sign_request.subject,
+                typed_name=form.cleaned_data["typed_name"],
+                consents=consents_from(form.cleaned_data),
+                **_client_details(request),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Signed: {document.title}.")
+            return redirect("agreements-signature", pk=signature.pk)
+    return render(
+        request,
+        "agreements/sign/sign.html",
+        {
+            "sign_request": sign_request,
+            "document": document,
+            "version": version,
+            "text": signing.render_text(version.text),
+            "form": form,
+            "for_child": sign_request.subject_id != request.user.pk,
+            "publishing_rule": PUBLISHING_RULE,
+        },
+    )
+
+
+def mine(request):
+    require(request.user, "agreements.use")
+    signatures = signing.my_signatures(request.user)
+    return render(request, "agreements/sign/mine.html", {"signatures": signatures})
+
+
+def _visible_signature(request, pk):
+    return get_object_or_404(
+        Signature.objects.visible_to(request.user).select_related(
+            "version__document__school", "signer", "subject", "recorded_by"
+        ),
+        pk=pk,
+    )
+
+
+def _answers(signature):
+    given = {a.channel: a.given for a in signature.answers.all()}
+    return [(c.label, given.get(c.value)) for c in Channel if c.value in given]
+
+
+def _can_change_consent(user, signature):
+    document = signature.version.document
+    return (
+        document.parents_sign_for_each_child
+        and document.asks_consent
+        and children_of(user).filter(pk=signature.subject_id).exists()
+    )
+
+
+def signature_detail(request, pk):
+    signature = _visible_signature(request, pk)
+    return render(
+        request,
+        "agreements/sign/signature.html",
+        {
+            "signature": signature,
+            "document": signature.version.document,
+            "answers": _answers(signature),
+            "matches": signature.matches_version(),
+            "text": signing.render_text(signature.version.text),
+            "can_change": _can_change_consent(request.user, signature),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_change(request, pk):
+    signature = _visible_signature(request, pk)
+    if not _can_change_consent(request.user, signature):
+        raise PermissionDenied
+    document = signature.version.document
+    version = document.current_version()
+    if version is None:
+        raise Http404
+    form = SignForm(request.POST or None, asks_consent=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.sign(
+                version=version,
+                signer=request.user,
+                subject=signature.subject,
+                typed_name=form.cleaned_data["typed_name"],
+                consents=consents_from(form.cleaned_data),
+                **_client_details(request),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Your new answers are recorded.")
+            return redirect("agreements-signature", pk=new.pk)
+    return render(
+        request,
+        "agreements/sign/consent_change.html",
+        {
+            "signature": signature,
+            "document": document,
+            "version": version,
+            "answers": _answers(signature),
+            "text": signing.render_text(version.text),
+            "form": form,
+            "publishing_rule": PUBLISHING_RULE,
+        },
+    )
+
+
+def signature_pdf(request, pk):
+    signature = _visible_signature(request, pk)
+    document = signature.version.document
+    pdf = render_pdf(
+        "agreements/sign/signature_pdf.html",
+        {
+            "signature": signature,
+            "document": document,
+            "answers": _answers(signature),
+            "matches": signature.matches_version(),
+            "text": signing.render_text(signature.version.text),
+        },
+        school=document.school,
+        title=document.title,
+    )
+    return pdf_response(pdf, f"signed-form-{signature.pk}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def in_class(request, slug):
+    school = get_school(request, slug, "agreements.record_in_class")
+    form = InClassForm(request.POST or None, school=school)
+    if request.method == "POST" and request.POST.get("record") and form.is_valid():
+        try:
+            done = signing.record_in_class(
+                version=form.cleaned_data["document"].current_version(),
+                pupils=form.cleaned_data["pupils"],
+                teacher=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Recorded {len(done)} pupil agreement(s).")
+            return redirect("agreements-in-class", slug=school.slug)
+    return render(request, "agreements/sign/in_class.html", {"school": school, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def paper(request, slug):
+    school = get_school(request, slug, "agreements.record_paper")
+    form = PaperForm(request.POST or None, request.FILES or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = data["document"]
+        try:
+            signature = signing.record_paper(
+                version=document.current_version(),
+                signer=data["signer"],
+                subject=data["subject"] if document.parents_sign_for_each_child else data["signer"],
+                typed_name=data["typed_name"],
+                consents=consents_from(data) if document.asks_consent else {},
+                scan=data["scan"],
+                office=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "The paper form is recorded.")
+            if Signature.objects.visible_to(request.user).filter(pk=signature.pk).exists():
+                return redirect("agreements-signature", pk=signature.pk)
+            return redirect("agreements-paper", slug=school.slug)
+    return render(request, "agreements/sign/paper.html", {"school": school, "form": form})
