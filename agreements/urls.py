@@ -1,7 +1,8 @@
 from django.urls import include, path
 
-# Two halves, built separately: signing (everyone) and managing (leads, trustees, office).
+# Signing (everyone), managing (leads, trustees) and registers (leads, technicians, trustees).
 urlpatterns = [
     path("", include("agreements.urls_sign")),
     path("", include("agreements.urls_manage")),
+    path("", include("agreements.urls_registers")),
 ]

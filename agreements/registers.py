@@ -1,0 +1,293 @@
+"""Registers: who has signed what, who has not, and who may appear where.
+
+Each register is worked out in a fixed number of queries whatever the school's size
+(aggregates in SQL, then grouping in Python), so a trust of thousands of pupils costs the
+same number of round trips as a class of ten.
+
+Definitions, for a document's current published version:
+- signed: the person (or, for a parent agreement, the child, by either parent) signed
+  this version, and, for yearly documents, in this academic year;
+- expired: signed only an older version or in an earlier year;
+- outstanding: must sign and never has.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Max, OuterRef, Q, Subquery, When
+from django.utils import timezone
+
+from esafety.models import Membership, Role, StaffType, User
+
+from .audience import audience_pairs
+from .models import Channel, ConsentAnswer, Document, Signature, VersionStatus
+
+SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
+STATUS_LABELS = {
+    SIGNED: "Signed",
+    EXPIRED: "Expired: signed an older version or an earlier year",
+    OUTSTANDING: "Not signed yet",
+}
+ROLE_ORDER = [
+    Role.HEADTEACHER,
+    Role.ESAFETY_OFFICER,
+    Role.TECHNICIAN,
+    Role.STAFF,
+    Role.PUPIL,
+    Role.PARENT,
+]
+
+
+@dataclass
+class Figures:
+    audience: int = 0
+    signed: int = 0
+    expired: int = 0
+    outstanding: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Coverage: the share of the audience signed now (None when nobody must sign)."""
+        return round(100 * self.signed / self.audience) if self.audience else None
+
+    def add(self, status: str) -> None:
+        self.audience += 1
+        setattr(self, status, getattr(self, status) + 1)
+
+
+@dataclass
+class Row:
+    subject_id: int
+    name: str
+    group: str
+    status: str
+    last_signed_at: datetime.datetime | None
+    asked: str = ""  # who is asked to sign, when it is not the person themselves
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Register:
+    document: Document
+    rows: list[Row] = field(default_factory=list)
+    groups: list[tuple[str, Figures]] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+
+
+def _current_q(document, version, on) -> Q:
+    q = Q(version=version)
+    if document.renew_every_year:
+        q &= Q(signed_at__date__gte=document.school.academic_year_start(on))
+    return q
+
+
+def _statuses(document, version, on) -> dict[int, tuple[bool, datetime.datetime]]:
+    """subject id -> (signed now?, latest signature time), in one aggregate query."""
+    rows = (
+        Signature.objects.filter(version__document=document)
+        .values("subject_id")
+        .annotate(
+            current=Max(Case(When(_current_q(document, version, on), then=1), default=0)),
+            last=Max("signed_at"),
+        )
+        .order_by()
+    )
+    return {row["subject_id"]: (bool(row["current"]), row["last"]) for row in rows}
+
+
+def _group_of(membership: dict) -> tuple[int, str]:
+    """(sort key, label) for the register's grouping: classes for pupils, roles for staff."""
+    role = membership["role"]
+    if role == Role.PUPIL:
+        label = membership["class_name"] or (
+            "Reception" if membership["year_group"] == 0 else f"Year {membership['year_group']}"
+        )
+        return (ROLE_ORDER.index(role) * 100 + (membership["year_group"] or 0), label)
+    if role == Role.STAFF and membership["staff_type"]:
+        return (ROLE_ORDER.index(role) * 100, StaffType(membership["staff_type"]).label)
+    return (ROLE_ORDER.index(role) * 100, Role(role).label)
+
+
+def _people(document, subjects, on) -> dict[int, tuple[str, tuple[int, str]]]:
+    """subject id -> (name, (sort key, group)). One query, two with trustees."""
+    memberships = (
+        Membership.objects.active(on)
+        .filter(school=document.school, user_id__in=subjects)
+        .values("user_id", "user__full_name", "role", "staff_type", "year_group", "class_name")
+    )
+    people = {}
+    for membership in sorted(memberships, key=lambda m: ROLE_ORDER.index(m["role"])):
+        people.setdefault(
+            membership["user_id"], (membership["user__full_name"], _group_of(membership))
+        )
+    missing = subjects - people.keys()
+    if missing:
+        for pk, name in User.objects.filter(pk__in=missing).values_list("pk", "full_name"):
+            people[pk] = (name, (900, "Trustees"))
+    return people
+
+
+def _asked_names(pairs) -> dict[int, str]:
+    """For parent agreements: subject id -> the parents asked to sign for that child."""
+    persons = {person for person, subject in pairs if person != subject}
+    if not persons:
+        return {}
+    names = dict(User.objects.filter(pk__in=persons).values_list("pk", "full_name"))
+    asked: dict[int, list[str]] = {}
+    for person, subject in pairs:
+        if person != subject:
+            asked.setdefault(subject, []).append(names.get(person, ""))
+    return {subject: ", ".join(sorted(people)) for subject, people in asked.items()}
+
+
+def register_for(document: Document, on: datetime.date | None = None) -> Register:
+    """Everyone who must sign `document` now, with their status, grouped with figures."""
+    on = on or timezone.localdate()
+    register = Register(document=document)
+    version = document.current_version()
+    if version is None:
+        return register
+    pairs = audience_pairs(document, on)
+    subjects = {subject for _, subject in pairs}
+    statuses = _statuses(document, version, on)
+    people = _people(document, subjects, on)
+    asked = _asked_names(pairs)
+    groups: dict[tuple[int, str], Figures] = {}
+    for subject in subjects:
+        name, group = people.get(subject, ("", (999, "Other")))
+        current, last = statuses.get(subject, (False, None))
+        status = SIGNED if current else (EXPIRED if last else OUTSTANDING)
+        register.rows.append(Row(subject, name, group[1], status, last, asked.get(subject, "")))
+        groups.setdefault(group, Figures()).add(status)
+        register.total.add(status)
+    order = {label: key for key, label in groups}
+    register.rows.sort(key=lambda r: (order[r.group], r.group, r.name, r.subject_id))
+    register.groups = [(label, figures) for (_, label), figures in sorted(groups.items())]
+    return register
+
+
+def published_documents(school):
+    return (
+        Document.objects.filter(school=school, versions__status=VersionStatus.PUBLISHED)
+        .select_related("school")
+        .order_by("title")
+    )
+
+
+def coverage_by_document(school, on=None) -> list[tuple[Document, Figures]]:
+    """Figures only, for each published document: the overview and the trustees' page."""
+    documents = published_documents(school)
+    return [(document, register_for(document, on).total) for document in documents]
+
+
+# --- consent -------------------------------------------------------------------------
+
+
+@dataclass
+class ConsentRow:
+    pupil_id: int
+    name: str
+    class_name: str
+    answers: dict  # channel -> True / False / None (no answer this year)
+
+    @property
+    def answered(self) -> bool:
+        return any(given is not None for given in self.answers.values())
+
+    def allows(self, channel: str) -> bool:
+        """Only a yes given this academic year counts; no answer is a no."""
+        return self.answers.get(channel) is True
+
+
+def consent_document(school):
+    return published_documents(school).filter(asks_consent=True).order_by("kind", "title").first()
+
+
+def pupil_classes(school, on=None) -> list[str]:
+    return list(
+        Membership.objects.active(on)
+        .filter(school=school, role=Role.PUPIL)
+        .exclude(class_name="")
+        .order_by("year_group", "class_name")
+        .values_list("class_name", flat=True)
+        .distinct()
+    )
+
+
+def consent_register(document, *, class_name: str = "", on=None) -> list[ConsentRow]:
+    """Each pupil (of a class, or the school) with this year's latest answer per channel.
+    Three queries whatever the number of pupils."""
+    on = on or timezone.localdate()
+    start = document.school.academic_year_start(on)
+    latest = (
+        Signature.objects.filter(
+            version__document=document, subject=OuterRef("user_id"), signed_at__date__gte=start
+        )
+        .order_by("-signed_at", "-pk")
+        .values("pk")[:1]
+    )
+    pupils = Membership.objects.active(on).filter(school=document.school, role=Role.PUPIL)
+    if class_name:
+        pupils = pupils.filter(class_name=class_name)
+    pupils = pupils.annotate(latest=Subquery(latest)).order_by(
+        "year_group", "class_name", "user__full_name", "user_id"
+    )
+    rows = list(pupils.values("user_id", "user__full_name", "class_name", "latest"))
+    answers: dict[int, dict] = {}
+    signature_ids = [row["latest"] for row in rows if row["latest"]]
+    for answer in ConsentAnswer.objects.filter(signature_id__in=signature_ids).values(
+        "signature_id", "channel", "given"
+    ):
+        answers.setdefault(answer["signature_id"], {})[answer["channel"]] = answer["given"]
+    return [
+        ConsentRow(
+            pupil_id=row["user_id"],
+            name=row["user__full_name"],
+            class_name=row["class_name"],
+            answers={
+                channel: answers.get(row["latest"], {}).get(channel) for channel in Channel.values
+            },
+        )
+        for row in rows
+    ]
+
+
+# --- internet access -----------------------------------------------------------------
+
+
+def internet_access_rows(school, on=None) -> list[tuple[Document, Row]]:
+    """Everyone who must sign an agreement that grants internet access, with whether they
+    have signed its current version (the seed: access only after signing)."""
+    documents = published_documents(school).filter(grants_internet_access=True)
+    return [(document, row) for document in documents for row in register_for(document, on).rows]
+
+
+# --- signed forms --------------------------------------------------------------------
+
+
+def class_signatures(document, class_name: str, on=None) -> list[Signature]:
+    """The signature that counts now for each pupil of a class, newest first per pupil."""
+    on = on or timezone.localdate()
+    version = document.current_version()
+    if version is None:
+        return []
+    pupils = Membership.objects.active(on).filter(
+        school=document.school, role=Role.PUPIL, class_name=class_name
+    )
+    signatures = (
+        Signature.objects.filter(
+            _current_q(document, version, on), subject__in=pupils.values("user_id")
+        )
+        .select_related("version__document", "signer", "subject", "recorded_by")
+        .prefetch_related("answers")
+        .order_by("subject__full_name", "subject_id", "-signed_at", "-pk")
+    )
+    latest, seen = [], set()
+    for signature in signatures:
+        if signature.subject_id not in seen:
+            seen.add(signature.subject_id)
+            latest.append(signature)
+    return latest

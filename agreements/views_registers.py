@@ -1,0 +1,247 @@
+"""Registers: coverage per document, consent, internet access, figures for trustees, and
+a class's signed forms as one PDF. Managers see names; trustees see figures only."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from esafety.exports import csv_response
+from esafety.models import School
+from esafety.pdf import pdf_response, render_pdf
+from esafety.roles import allowed, require
+from esafety.views_people import get_school
+
+from . import registers, signing
+from .models import Channel, Document
+from .views_sign import PUBLISHING_RULE
+
+ROWS_PER_PAGE = 100
+
+
+class RegisterFilter(forms.Form):
+    status = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Everyone"), *registers.STATUS_LABELS.items()],
+    )
+    group = forms.ChoiceField(label="Class or role", required=False)
+
+    def __init__(self, data, groups):
+        super().__init__(data)
+        self.fields["group"].choices = [("", "All")] + [(g, g) for g in groups]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+class ConsentFilter(forms.Form):
+    class_name = forms.ChoiceField(label="Class", required=False)
+    channel = forms.ChoiceField(
+        label="May appear on",
+        required=False,
+        choices=[("", "Show every answer"), *Channel.choices],
+    )
+
+    def __init__(self, data, classes):
+        super().__init__(data)
+        self.fields["class_name"].choices = [("", "Whole school")] + [(c, c) for c in classes]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+def _filtered(form, rows):
+    """The rows a valid filter asks for; everyone (with the form's message) otherwise."""
+    if not form.is_valid():
+        return rows
+    status, group = form.cleaned_data["status"], form.cleaned_data["group"]
+    return [
+        row
+        for row in rows
+        if (not status or row.status == status) and (not group or row.group == group)
+    ]
+
+
+def _document(school, pk) -> Document:
+    return get_object_or_404(registers.published_documents(school).distinct(), pk=pk)
+
+
+def overview(request, slug):
+    school = get_school(request, slug, "agreements.view_registers")
+    return render(
+        request,
+        "agreements/registers/overview.html",
+        {
+            "school": school,
+            "coverage": registers.coverage_by_document(school),
+            "consent_document": registers.consent_document(school),
+        },
+    )
+
+
+def register(request, slug, pk):
+    school = get_school(request, slug, "agreements.view_registers")
+    document = _document(school, pk)
+    report = registers.register_for(document)
+    form = RegisterFilter(request.GET or None, [label for label, _ in report.groups])
+    rows = _filtered(form, report.rows)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/registers/register.html",
+        {
+            "school": school,
+            "document": document,
+            "report": report,
+            "form": form,
+            "page": page,
+            "shown": len(rows),
+            "classes": registers.pupil_classes(school) if _is_about_pupils(document) else [],
+        },
+    )
+
+
+def _is_about_pupils(document):
+    return "pupil" in document.audience_roles or document.parents_sign_for_each_child
+
+
+def register_csv(request, slug, pk):
+    school = get_school(request, slug, "agreements.view_registers")
+    document = _document(school, pk)
+    report = registers.register_for(document)
+    return csv_response(
+        f"register-{school.slug}-{document.pk}.csv",
+        ["Name", "Class or role", "Status", "Last signed", "Asked to sign"],
+        (
+            [row.name, row.group, row.status_label, _date(row.last_signed_at), row.asked]
+            for row in report.rows
+        ),
+    )
+
+
+def _date(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""
+
+
+def _consent_page(request, slug):
+    school = get_school(request, slug, "agreements.view_registers")
+    document = registers.consent_document(school)
+    classes = registers.pupil_classes(school)
+    form = ConsentFilter(request.GET or None, classes)
+    class_name = channel = ""
+    if form.is_valid():
+        class_name, channel = form.cleaned_data["class_name"], form.cleaned_data["channel"]
+    rows = registers.consent_register(document, class_name=class_name) if document else []
+    return school, document, form, class_name, channel, rows
+
+
+def consent_register(request, slug):
+    school, document, form, class_name, channel, rows = _consent_page(request, slug)
+    context = {
+        "school": school,
+        "document": document,
+        "form": form,
+        "class_name": class_name,
+        "channel": Channel(channel) if channel else None,
+        "channels": Channel.choices,
+        "rows": [(row, [row.answers[c] for c in Channel.values]) for row in rows],
+        "publishing_rule": PUBLISHING_RULE,
+    }
+    if channel:
+        context["allowed"] = [row for row in rows if row.allows(channel)]
+        context["not_allowed"] = [row for row in rows if not row.allows(channel)]
+    return render(request, "agreements/registers/consent.html", context)
+
+
+def consent_register_csv(request, slug):
+    school, _, _, class_name, _, rows = _consent_page(request, slug)
+    answer = {True: "Yes", False: "No", None: "No answer (not consented)"}
+    return csv_response(
+        f"consent-{school.slug}{'-' + class_name if class_name else ''}.csv",
+        ["Pupil", "Class"] + [label for _, label in Channel.choices],
+        (
+            [row.name, row.class_name] + [answer[row.answers[c]] for c in Channel.values]
+            for row in rows
+        ),
+    )
+
+
+def internet_register(request, slug):
+    school = get_school(request, slug, "agreements.view_internet_register")
+    rows = registers.internet_access_rows(school)
+    return render(
+        request,
+        "agreements/registers/internet.html",
+        {
+            "school": school,
+            "rows": rows,
+            "without_access": sum(1 for _, row in rows if row.status != registers.SIGNED),
+        },
+    )
+
+
+def internet_register_csv(request, slug):
+    school = get_school(request, slug, "agreements.view_internet_register")
+    return csv_response(
+        f"internet-access-{school.slug}.csv",
+        ["Name", "Class or role", "Agreement", "Internet access", "Signed"],
+        (
+            [
+                row.name,
+                row.group,
+                document.title,
+                "Yes" if row.status == registers.SIGNED else "No: not signed",
+                _date(row.last_signed_at) if row.status == registers.SIGNED else "",
+            ]
+            for document, row in registers.internet_access_rows(school)
+        ),
+    )
+
+
+def coverage(request):
+    """Figures for every school the person may see: trustees and school managers."""
+    schools = [
+        school
+        for school in School.objects.visible_to(request.user).select_related("trust")
+        if allowed(request.user, "agreements.view_coverage", school)
+    ]
+    if not schools:
+        require(request.user, "agreements.view_coverage", None)
+    return render(
+        request,
+        "agreements/registers/coverage.html",
+        {"schools": [(school, registers.coverage_by_document(school)) for school in schools]},
+    )
+
+
+def class_bundle(request, slug, pk):
+    school = get_school(request, slug, "agreements.view_registers")
+    document = _document(school, pk)
+    class_name = request.GET.get("class_name", "")
+    if class_name not in registers.pupil_classes(school):
+        messages.error(request, "Choose one of the school's classes for the signed forms.")
+        return redirect("agreements-register", slug=school.slug, pk=document.pk)
+    signatures = registers.class_signatures(document, class_name)
+    pdf = render_pdf(
+        "agreements/registers/class_bundle_pdf.html",
+        {
+            "document": document,
+            "class_name": class_name,
+            "forms": [
+                (
+                    signature,
+                    signature.matches_version(),
+                    signing.render_text(signature.version.text),
+                    [(c.label, given) for c in Channel for given in _answer(signature, c)],
+                )
+                for signature in signatures
+            ],
+        },
+        school=school,
+        title=f"{document.title}: signed forms, class {class_name}",
+    )
+    return pdf_response(pdf, f"signed-forms-{school.slug}-{class_name}.pdf")
+
+
+def _answer(signature, channel):
+    return [a.given for a in signature.answers.all() if a.channel == channel]
