@@ -1,0 +1,98 @@
+"""Register pages cost the same number of queries for a class of 4 or a school of 80."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agreements import services
+from agreements.models import Document, Kind
+from esafety.models import Membership, ParentLink, Role, User
+from esafety.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+YES = dict.fromkeys(["internet", "website", "newspaper", "prospectus", "social_media"], True)
+
+
+def families(school, count, start):
+    """`count` pupils in two classes, each with a parent; every other one signed."""
+    pupils = User.objects.bulk_create(User(full_name=f"Pupil {start + n}") for n in range(count))
+    parents = User.objects.bulk_create(User(full_name=f"Parent {start + n}") for n in range(count))
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user=u,
+                school=school,
+                role=Role.PUPIL,
+                year_group=5,
+                class_name=("5A", "5B")[n % 2],
+            )
+            for n, u in enumerate(pupils)
+        ]
+        + [Membership(user=u, school=school, role=Role.PARENT) for u in parents]
+    )
+    pairs = list(zip(parents, pupils, strict=True))
+    ParentLink.objects.bulk_create(
+        ParentLink(parent=parent, child=child) for parent, child in pairs
+    )
+    return pairs
+
+
+@pytest.fixture
+def setup(personas):
+    p = personas
+    documents = {}
+    for kind, roles, each_child in (
+        (Kind.PARENT, ["parent"], True),
+        (Kind.STAFF_AUP, ["staff"], False),
+    ):
+        document = Document.objects.create(
+            school=p.school,
+            kind=kind,
+            title=kind.label,
+            audience_roles=roles,
+            parents_sign_for_each_child=each_child,
+            asks_consent=each_child,
+            grants_internet_access=not each_child,
+        )
+        version = services.new_version(document=document, by=p.headteacher, text="Text")
+        services.head_sign_off(version=version, by=p.headteacher)
+        services.trustees_approve(version=version, by=p.trustee)
+        documents[kind] = services.publish(version=version, by=p.headteacher)
+    return documents
+
+
+def grow(personas, documents, count, start):
+    version = documents[Kind.PARENT]
+    for n, (parent, child) in enumerate(families(personas.school, count, start)):
+        if n % 2:
+            services.sign(
+                version=version, signer=parent, subject=child, typed_name="X", consents=YES
+            )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def test_register_pages_query_count_does_not_grow(personas, setup, client):
+    sign_in(client, personas.esafety_officer)
+    parent_doc = setup[Kind.PARENT].document
+    urls = [
+        "/schools/oakwood/agreements/registers/",
+        f"/schools/oakwood/agreements/registers/{parent_doc.pk}/",
+        f"/schools/oakwood/agreements/registers/{parent_doc.pk}/?status=outstanding&group=5A",
+        f"/schools/oakwood/agreements/registers/{parent_doc.pk}/csv/",
+        "/schools/oakwood/agreements/consent/",
+        "/schools/oakwood/agreements/consent/?class_name=5A&channel=website",
+        "/schools/oakwood/agreements/consent/csv/",
+        "/schools/oakwood/agreements/internet-access/",
+        "/agreements/coverage/",
+    ]
+    grow(personas, setup, 4, 0)
+    small = {url: count_queries(client, url) for url in urls}
+    grow(personas, setup, 80, 100)
+    large = {url: count_queries(client, url) for url in urls}
+    assert large == small
