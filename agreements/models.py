@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -122,6 +123,14 @@ class Version(models.Model):
         if self.status in FROZEN_STATUSES and not self.content_hash:
             self.content_hash = content_hash(self.text)
         super().save(*args, **kwargs)
+
+    @property
+    def next_step(self) -> str:
+        return {
+            VersionStatus.DRAFT: "Next: the headteacher signs it off",
+            VersionStatus.HEAD_SIGNED_OFF: "Next: the trustees approve it",
+            VersionStatus.TRUSTEES_APPROVED: "Next: published on its effective date",
+        }.get(self.status, "")
 
     def text_matches_hash(self) -> bool:
         return bool(self.content_hash) and content_hash(self.text) == self.content_hash
@@ -270,3 +279,61 @@ class SignRequest(models.Model):
         if self.next_reminder_at is None and self.reminders_sent == 0 and not self.pk:
             self.next_reminder_at = self.created_at + REMINDER_EVERY
         super().save(*args, **kwargs)
+
+
+class ReviewReason(models.TextChoices):
+    SCHEDULED = "scheduled", "Annual review"
+    INCIDENT = "incident", "An incident asked for a review"
+    OTHER = "other", "Other"
+
+
+class PolicyReview(models.Model):
+    """A review of the e-safety policy: yearly, or early when an incident asks for one.
+
+    Who reviewed and what changed and why are recorded here; the new version it produces
+    carries the headteacher's sign-off and the trustees' approval. The review closes
+    when that version is published (which starts the staff re-sign campaign)."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="reviews")
+    reason = models.CharField(max_length=10, choices=ReviewReason.choices)
+    incidents = models.ManyToManyField("incidents.Incident", blank=True, related_name="+")
+    reason_detail = models.TextField("why the review was asked for", blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    what_changed = models.TextField("what changed and why", blank=True)
+    version = models.OneToOneField(
+        Version, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[incidents])
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_review_per_document",
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of {self.document} opened {self.opened_at:%-d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("agreements-review", args=[self.pk])
+
+    @property
+    def stage(self) -> str:
+        """Where the review has got to, in plain words."""
+        if self.closed_at:
+            return "Closed: the new version is published"
+        if self.version is None:
+            return "Waiting for the review to be recorded"
+        return self.version.get_status_display()

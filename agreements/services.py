@@ -102,7 +102,31 @@ def publish(*, version: Version, by, on: datetime.date | None = None) -> Version
         _attributed(document, by).save()
     document.requests.filter(completed_at__isnull=True).exclude(version=version).delete()
     sync_requests(document=document, on=on)
+    from .reviews import close_for
+
+    close_for(version, by)
     return version
+
+
+@transaction.atomic
+def approve(*, version: Version, by, on: datetime.date | None = None) -> Version:
+    """The trustees' approval. A version with no effective date, or one that has arrived,
+    is published at once (starting its re-sign campaign); a later one is published by the
+    sweep on its effective date."""
+    on = on or timezone.localdate()
+    trustees_approve(version=version, by=by)
+    if version.effective_date is None or version.effective_date <= on:
+        publish(version=version, by=by, on=on)
+    return version
+
+
+def publish_due(on: datetime.date) -> list[Version]:
+    """Approved versions whose effective date has arrived (for the sweep)."""
+    return list(
+        Version.objects.filter(
+            status=VersionStatus.TRUSTEES_APPROVED, effective_date__lte=on
+        ).select_related("document__school", "trustees_approved_by")
+    )
 
 
 def _signed_ok_q(document, on):

@@ -10,7 +10,8 @@ from esafety.notifications import notify
 from esafety.sweeps import sweep_job, sweep_key
 
 from .models import REMINDER_EVERY, Document, SignRequest, VersionStatus
-from .services import sync_requests
+from .reviews import open_scheduled_review
+from .services import publish, publish_due, sync_requests
 
 REVIEW_WARNING = timedelta(days=30)
 
@@ -96,9 +97,28 @@ def remind_policy_review(sweep):
         )
         sweep.once(
             sweep_key("document", document.pk, "review", document.review_due, stage),
-            lambda d=document, t=title: [
-                notify(user, title=t, link="/agreements/") for user in _reviewers(d)
-            ],
+            lambda d=document, t=title, s=stage: _review_reminder(d, t, s),
+        )
+
+
+def _review_reminder(document, title, stage):
+    """30 days before: a reminder. On the day: the review opens (and its leads are told)."""
+    if stage == "due":
+        open_scheduled_review(document)
+        return
+    link = f"/schools/{document.school.slug}/agreements/reviews/"
+    for user in _reviewers(document):
+        notify(user, title=title, link=link)
+
+
+@sweep_job("agreements.publish_due")
+def publish_on_effective_date(sweep):
+    """Versions the trustees approved for a later date are published on that date."""
+    today = timezone.localdate(sweep.now)
+    for version in publish_due(today):
+        sweep.once(
+            sweep_key("version", version.pk, "publish"),
+            lambda v=version: publish(version=v, by=v.trustees_approved_by, on=today),
         )
 
 

@@ -375,6 +375,12 @@ rules.add_rule("agreements.view_internet_register", is_technician_of | is_school
 rules.add_rule("agreements.view_coverage", is_school_manager | is_trustee_over)
 rules.add_rule("agreements.record_in_class", is_staff_of)
 rules.add_rule("agreements.record_paper", is_staff_of)
+# Reading a school's documents (the current policy PDF): anyone with a role there.
+rules.add_rule("agreements.read_document", is_member_of | is_trustee_over)
+# Versions in progress: the school's managers and the trustees who approve them.
+rules.add_rule("agreements.view_version", is_school_manager | is_trustee_over)
+rules.add_rule("agreements.publish_version", is_school_manager)
+rules.add_rule("agreements.use_approvals", is_trustee)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

@@ -340,6 +340,9 @@ def flag_policy_review(*, incident, by, reason: str) -> Incident:
     incident.policy_review_reason = reason
     _attributed(incident, by).save()
     _note(incident, ActionKind.NOTE, f"Flagged for a policy review: {reason}", by=by)
+    from agreements.reviews import open_early_review
+
+    open_early_review(incident=incident, by=by, reason=reason)
     return incident
 
 

@@ -1,0 +1,106 @@
+"""Policy review: yearly, or early when an incident asks for one.
+
+A review is recorded as a new draft version of the e-safety policy (who reviewed, what
+changed and why). That version goes through the headteacher's sign-off and the
+trustees' approval like any other; approval publishes it (see `services.approve`), which
+starts the staff re-sign campaign and closes the review.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from esafety.models import Membership, Role
+from esafety.notifications import notify
+
+from . import services
+from .models import Document, Kind, PolicyReview, ReviewReason, Version
+
+
+def policy_of(school) -> Document | None:
+    return Document.objects.filter(school=school, kind=Kind.POLICY).order_by("pk").first()
+
+
+def open_review(document) -> PolicyReview | None:
+    return document.reviews.filter(closed_at__isnull=True).first()
+
+
+def _attributed(record, user):
+    record._history_user = user
+    return record
+
+
+def _tell_leads(review, title):
+    people = Membership.objects.active().filter(
+        school=review.document.school, role__in=[Role.ESAFETY_OFFICER, Role.HEADTEACHER]
+    )
+    for user in {m.user for m in people.select_related("user")}:
+        notify(user, title=title, link=review.get_absolute_url())
+
+
+def _open(document, *, reason, by=None, detail="") -> tuple[PolicyReview, bool]:
+    """The document's open review, or a new one. Safe against two at once (the database
+    allows one open review per document)."""
+    existing = open_review(document)
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            review = _attributed(
+                PolicyReview(document=document, reason=reason, opened_by=by, reason_detail=detail),
+                by,
+            )
+            review.save()
+    except IntegrityError:
+        return open_review(document), False
+    return review, True
+
+
+@transaction.atomic
+def open_early_review(*, incident, by, reason: str) -> PolicyReview | None:
+    """An incident flagged "policy review needed" opens an early review of its school's
+    e-safety policy, or joins the one already open. None if the school has no policy."""
+    document = policy_of(incident.school)
+    if document is None:
+        return None
+    review, created = _open(document, reason=ReviewReason.INCIDENT, by=by, detail=reason)
+    review.incidents.add(incident)
+    if created:
+        # No safeguarding detail in the title: it is also emailed.
+        _tell_leads(review, "An incident asks for an early review of the e-safety policy")
+    return review
+
+
+@transaction.atomic
+def open_scheduled_review(document) -> PolicyReview:
+    review, created = _open(document, reason=ReviewReason.SCHEDULED)
+    if created:
+        _tell_leads(review, f"The {document.title} is due for review today")
+    return review
+
+
+@transaction.atomic
+def record_review(*, review: PolicyReview, by, what_changed: str, text: str) -> Version:
+    """Who reviewed, what changed and why, and the reviewed text as a new draft version."""
+    if review.closed_at:
+        raise ValidationError("This review is closed.")
+    if review.version_id:
+        raise ValidationError("This review is already recorded: edit its draft version.")
+    if not what_changed.strip():
+        raise ValidationError({"what_changed": "Say what changed and why (or why nothing did)."})
+    version = services.new_version(
+        document=review.document, by=by, text=text, change_summary=what_changed
+    )
+    review.version = version
+    review.reviewed_by, review.reviewed_at = by, timezone.now()
+    review.what_changed = what_changed
+    _attributed(review, by).save()
+    return version
+
+
+def close_for(version: Version, by) -> None:
+    """Publishing a review's version closes the review."""
+    review = PolicyReview.objects.filter(version=version, closed_at__isnull=True).first()
+    if review:
+        review.closed_at = timezone.now()
+        _attributed(review, by).save()

@@ -1,0 +1,342 @@
+"""Managing documents: versions through sign-off, approval and publishing; policy reviews;
+the trustees' approvals list; a document's current version as a PDF."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from esafety.forms import add_errors
+from esafety.models import School
+from esafety.pdf import pdf_response, render_pdf
+from esafety.roles import access_for, allowed, require
+from esafety.views_people import get_school
+from incidents.models import Incident
+
+from . import reviews, services, signing, starter
+from .forms_manage import DocumentForm, ReviewForm, VersionForm
+from .models import Document, PolicyReview, Version, VersionStatus
+
+# action slug -> (rule checked on the school, service, message)
+VERSION_ACTIONS = {
+    "sign-off": ("agreements.sign_off_version", services.head_sign_off, "Signed off."),
+    "approve": ("agreements.approve_version", services.approve, "Approved."),
+    "publish": ("agreements.publish_version", services.publish, "Published."),
+}
+
+
+def _attributed(record, user):
+    record._history_user = user
+    return record
+
+
+def documents(request, slug):
+    school = get_school(request, slug, "agreements.manage_documents")
+    in_progress = Version.objects.exclude(
+        status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
+    ).order_by("-number")
+    rows = (
+        Document.objects.filter(school=school)
+        .prefetch_related(
+            Prefetch("versions", queryset=in_progress, to_attr="in_progress"),
+            Prefetch(
+                "versions",
+                queryset=Version.objects.filter(status=VersionStatus.PUBLISHED),
+                to_attr="published",
+            ),
+        )
+        .order_by("title")
+    )
+    return render(
+        request,
+        "agreements/manage/documents.html",
+        {
+            "school": school,
+            "documents": rows,
+            "can_set_up": len(starter.STANDARD) > len({d.kind for d in rows}),
+        },
+    )
+
+
+@require_POST
+def set_up_standard(request, slug):
+    school = get_school(request, slug, "agreements.manage_documents")
+    created = starter.install_standard_documents(school, by=request.user)
+    messages.success(
+        request,
+        f"Added {len(created)} standard document{'s' if len(created) != 1 else ''} as drafts."
+        if created
+        else "The school already has every standard document.",
+    )
+    return redirect("agreements-documents", slug=school.slug)
+
+
+def document_add(request, slug):
+    school = get_school(request, slug, "agreements.manage_documents")
+    form = DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.save(commit=False)
+        document.school = school
+        _attributed(document, request.user).save()
+        messages.success(request, "Document added. Now write its first version.")
+        return redirect("agreements-version-add", pk=document.pk)
+    return render(
+        request,
+        "agreements/manage/form.html",
+        {"school": school, "form": form, "title": "Add a document"},
+    )
+
+
+def _document(request, pk, rule="agreements.manage_documents") -> Document:
+    document = get_object_or_404(
+        Document.objects.filter(school__in=School.objects.visible_to(request.user)).select_related(
+            "school"
+        ),
+        pk=pk,
+    )
+    require(request.user, rule, document.school)
+    return document
+
+
+def document_detail(request, pk):
+    document = _document(request, pk)
+    versions = document.versions.select_related(
+        "created_by", "head_signed_off_by", "trustees_approved_by"
+    )
+    return render(
+        request,
+        "agreements/manage/document.html",
+        {
+            "document": document,
+            "versions": versions,
+            "has_draft": any(v.status == VersionStatus.DRAFT for v in versions),
+        },
+    )
+
+
+def document_edit(request, pk):
+    document = _document(request, pk)
+    form = DocumentForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        _attributed(form.save(commit=False), request.user).save()
+        messages.success(request, "Document settings saved.")
+        return redirect("agreements-document", pk=document.pk)
+    return render(
+        request,
+        "agreements/manage/form.html",
+        {"school": document.school, "form": form, "title": f"Settings: {document.title}"},
+    )
+
+
+def version_add(request, pk):
+    document = _document(request, pk)
+    if document.versions.filter(status=VersionStatus.DRAFT).exists():
+        messages.info(request, "This document already has a draft: carry on with that one.")
+        return redirect("agreements-document", pk=document.pk)
+    latest = document.versions.order_by("-number").first()
+    form = VersionForm(request.POST or None, initial={"text": latest.text if latest else ""})
+    if request.method == "POST" and form.is_valid():
+        version = services.new_version(
+            document=document,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            change_summary=form.cleaned_data["change_summary"],
+        )
+        if form.cleaned_data["effective_date"]:
+            version.effective_date = form.cleaned_data["effective_date"]
+            _attributed(version, request.user).save()
+        messages.success(request, f"Draft version {version.number} saved.")
+        return redirect("agreements-version", pk=version.pk)
+    return render(
+        request,
+        "agreements/manage/form.html",
+        {"school": document.school, "form": form, "title": f"New version: {document.title}"},
+    )
+
+
+def _version(request, pk, rule="agreements.view_version") -> Version:
+    version = get_object_or_404(
+        Version.objects.filter(
+            document__school__in=School.objects.visible_to(request.user)
+        ).select_related(
+            "document__school", "created_by", "head_signed_off_by", "trustees_approved_by"
+        ),
+        pk=pk,
+    )
+    require(request.user, rule, version.document.school)
+    return version
+
+
+def version_detail(request, pk):
+    version = _version(request, pk)
+    school = version.document.school
+    actions = [
+        (slug, label)
+        for slug, label, status in (
+            ("sign-off", "Sign off as headteacher", VersionStatus.DRAFT),
+            ("approve", "Approve for the trustees", VersionStatus.HEAD_SIGNED_OFF),
+            ("publish", "Publish now", VersionStatus.TRUSTEES_APPROVED),
+        )
+        if version.status == status and allowed(request.user, VERSION_ACTIONS[slug][0], school)
+    ]
+    return render(
+        request,
+        "agreements/manage/version.html",
+        {
+            "version": version,
+            "document": version.document,
+            "text": signing.render_text(version.text),
+            "actions": actions,
+            "can_edit": version.status == VersionStatus.DRAFT
+            and allowed(request.user, "agreements.manage_documents", school),
+            "can_manage": allowed(request.user, "agreements.manage_documents", school),
+        },
+    )
+
+
+def version_edit(request, pk):
+    version = _version(request, pk, "agreements.manage_documents")
+    if version.status != VersionStatus.DRAFT:
+        messages.error(
+            request, "Only a draft can be edited. Start a new version to change the text."
+        )
+        return redirect("agreements-version", pk=version.pk)
+    form = VersionForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        _attributed(form.save(commit=False), request.user).save()
+        messages.success(request, "Draft saved.")
+        return redirect("agreements-version", pk=version.pk)
+    return render(
+        request,
+        "agreements/manage/form.html",
+        {
+            "school": version.document.school,
+            "form": form,
+            "title": f"Edit draft version {version.number}: {version.document.title}",
+        },
+    )
+
+
+@require_POST
+def version_action(request, pk, action):
+    if action not in VERSION_ACTIONS:
+        raise Http404
+    version = _version(request, pk)
+    rule, service, done = VERSION_ACTIONS[action]
+    require(request.user, rule, version.document.school)
+    try:
+        with transaction.atomic():
+            service(version=version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        version.refresh_from_db()
+        extra = ""
+        if version.status == VersionStatus.PUBLISHED:
+            extra = " Everyone who must sign has been asked to."
+        elif version.status == VersionStatus.TRUSTEES_APPROVED:
+            extra = f" It will be published on {version.effective_date:%-d %B %Y}."
+        messages.success(request, done + extra)
+    return redirect("agreements-version", pk=version.pk)
+
+
+def approvals(request):
+    """Versions waiting for the trustees, across the schools of the trustee's trusts."""
+    require(request.user, "agreements.use_approvals")
+    waiting = (
+        Version.objects.filter(
+            status=VersionStatus.HEAD_SIGNED_OFF,
+            document__school__in=access_for(request.user).trust_school_ids,
+        )
+        .select_related("document__school", "head_signed_off_by")
+        .order_by("document__school__name", "document__title")
+    )
+    return render(request, "agreements/manage/approvals.html", {"waiting": waiting})
+
+
+def current_pdf(request, pk):
+    document = _document(request, pk, "agreements.read_document")
+    version = document.current_version()
+    if version is None:
+        raise Http404("Nothing published yet.")
+    pdf = render_pdf(
+        "agreements/manage/document_pdf.html",
+        {"document": document, "version": version, "text": signing.render_text(version.text)},
+        school=document.school,
+        title=f"{document.title}, version {version.number}",
+    )
+    return pdf_response(pdf, f"{document.kind}-{document.school.slug}-v{version.number}.pdf")
+
+
+# --- policy reviews ------------------------------------------------------------------
+
+
+def review_list(request, slug):
+    school = get_school(request, slug, "agreements.manage_documents")
+    rows = (
+        PolicyReview.objects.filter(document__school=school)
+        .select_related("document", "opened_by", "reviewed_by", "version")
+        .annotate(incident_count=Count("incidents"))
+    )
+    policy = reviews.policy_of(school)
+    return render(
+        request,
+        "agreements/manage/reviews.html",
+        {
+            "school": school,
+            "reviews": rows,
+            "policy": policy,
+            "can_open": policy is not None and reviews.open_review(policy) is None,
+        },
+    )
+
+
+@require_POST
+def review_open(request, slug):
+    school = get_school(request, slug, "agreements.manage_documents")
+    policy = reviews.policy_of(school)
+    if policy is None:
+        messages.error(request, "Add the e-safety policy first.")
+        return redirect("agreements-reviews", slug=school.slug)
+    review = reviews.open_scheduled_review(policy)
+    return redirect(review)
+
+
+def review_detail(request, pk):
+    review = get_object_or_404(
+        PolicyReview.objects.filter(
+            document__school__in=School.objects.visible_to(request.user)
+        ).select_related("document__school", "opened_by", "reviewed_by", "version"),
+        pk=pk,
+    )
+    school = review.document.school
+    require(request.user, "agreements.manage_documents", school)
+    current = review.document.current_version()
+    form = None
+    if not review.version_id and not review.closed_at:
+        form = ReviewForm(request.POST or None, initial={"text": current.text if current else ""})
+        if request.method == "POST" and form.is_valid():
+            try:
+                version = reviews.record_review(review=review, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Review recorded. Next: the headteacher signs it off.")
+                return redirect("agreements-version", pk=version.pk)
+    return render(
+        request,
+        "agreements/manage/review.html",
+        {
+            "review": review,
+            "school": school,
+            "form": form,
+            # Only the incidents this person may open (a concern about the headteacher
+            # stays hidden from the headteacher).
+            "incidents": Incident.objects.visible_to(request.user).filter(
+                pk__in=review.incidents.values("pk")
+            ),
+        },
+    )
