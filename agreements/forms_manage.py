@@ -93,6 +93,7 @@ class VersionForm(forms.ModelForm):
             "text": "Markdown: # for a heading, - for a list item, **bold**. "
             "Once published, the text can never change."
         }
+        error_messages = {"text": {"required": "Write the text people will sign."}}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 18}),
             "change_summary": forms.Textarea(attrs={"rows": 3}),

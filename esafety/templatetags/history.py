@@ -13,6 +13,8 @@ def _readable(field, value, names):
     """A value as a person reads it: a choice's label, a related record's name."""
     if value in (None, ""):
         return ""
+    if field.many_to_many:
+        return f"{len(value)} linked"
     if field.is_relation:
         return names.get((field.related_model, value), f"#{value}")
     choices = dict(field.flatchoices) if field.choices else {}
@@ -40,7 +42,7 @@ def history_entries(obj, limit=50):
         if older is not None:
             for change in newer.diff_against(older).changes:
                 field = obj._meta.get_field(change.field)
-                if field.is_relation:
+                if field.is_relation and not field.many_to_many:
                     pending[field.related_model].update(
                         v for v in (change.old, change.new) if v is not None
                     )
