@@ -14,12 +14,12 @@ Definitions, for a document's current published version:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Max, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
-from esafety.models import Membership, Role, StaffType, User
+from esafety.models import Membership, ParentLink, Role, StaffType, TrusteeMembership
 
-from .audience import audience_pairs
+from .audience import STAFF_ROLES, audience_pairs, years_in
 from .models import Channel, ConsentAnswer, Document, Signature, VersionStatus
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
@@ -111,31 +111,32 @@ def _group_of(membership: dict) -> tuple[int, str]:
     return (ROLE_ORDER.index(role) * 100, Role(role).label)
 
 
-def _people(document, subjects, on) -> dict[int, tuple[str, tuple[int, str]]]:
-    """subject id -> (name, (sort key, group)). One query, two with trustees."""
+def _people(document, on) -> tuple[dict, dict]:
+    """Everyone in the school who could be in this register: subject id -> (name,
+    (sort key, group)), and a plain id -> name for the people asked to sign. One query
+    (two with trustees), filtered by role rather than by a long list of ids."""
+    roles = set(document.audience_roles) & set(Role.values)
+    if document.parents_sign_for_each_child:
+        roles |= {Role.PUPIL}
     memberships = (
         Membership.objects.active(on)
-        .filter(school=document.school, user_id__in=subjects)
+        .filter(school=document.school, role__in=roles)
         .values("user_id", "user__full_name", "role", "staff_type", "year_group", "class_name")
     )
-    people = {}
+    people, names = {}, {}
     for membership in sorted(memberships, key=lambda m: ROLE_ORDER.index(m["role"])):
-        people.setdefault(
-            membership["user_id"], (membership["user__full_name"], _group_of(membership))
-        )
-    missing = subjects - people.keys()
-    if missing:
-        for pk, name in User.objects.filter(pk__in=missing).values_list("pk", "full_name"):
-            people[pk] = (name, (900, "Trustees"))
-    return people
+        user, name = membership["user_id"], membership["user__full_name"]
+        names[user] = name
+        people.setdefault(user, (name, _group_of(membership)))
+    if "trustee" in document.audience_roles:
+        trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
+        for user, name in trustees.values_list("user_id", "user__full_name"):
+            people.setdefault(user, (name, (900, "Trustees")))
+    return people, names
 
 
-def _asked_names(pairs) -> dict[int, str]:
+def _asked_names(pairs, names) -> dict[int, str]:
     """For parent agreements: subject id -> the parents asked to sign for that child."""
-    persons = {person for person, subject in pairs if person != subject}
-    if not persons:
-        return {}
-    names = dict(User.objects.filter(pk__in=persons).values_list("pk", "full_name"))
     asked: dict[int, list[str]] = {}
     for person, subject in pairs:
         if person != subject:
@@ -153,8 +154,8 @@ def register_for(document: Document, on: datetime.date | None = None) -> Registe
     pairs = audience_pairs(document, on)
     subjects = {subject for _, subject in pairs}
     statuses = _statuses(document, version, on)
-    people = _people(document, subjects, on)
-    asked = _asked_names(pairs)
+    people, names = _people(document, on)
+    asked = _asked_names(pairs, names)
     groups: dict[tuple[int, str], Figures] = {}
     for subject in subjects:
         name, group = people.get(subject, ("", (999, "Other")))
@@ -291,3 +292,185 @@ def class_signatures(document, class_name: str, on=None) -> list[Signature]:
             seen.add(signature.subject_id)
             latest.append(signature)
     return latest
+
+
+# --- the register page in SQL ----------------------------------------------------------
+# The page shows figures by class and role and one page of people: both are worked out by
+# the database (counts grouped in SQL, one page fetched with LIMIT), so a school of
+# thousands costs about what a class of ten does. The CSV uses `register_for`.
+
+ROLE_RANK = Case(
+    *(When(role=role, then=rank) for rank, role in enumerate(ROLE_ORDER)), default=len(ROLE_ORDER)
+)
+
+
+def audience_memberships(document, on):
+    """Everyone who must sign, one row each: their membership in the school (for a parent
+    agreement per child, the child's). The same audience as `audience.audience_pairs`,
+    as one SQL filter. Trustees are not school members: see `register_page`."""
+    members = Membership.objects.active(on).filter(school=document.school)
+    roles = set(document.audience_roles)
+    pupils = Q(role=Role.PUPIL)
+    if document.audience_key_stages:
+        pupils &= Q(year_group__in=years_in(document.audience_key_stages))
+    who = Q(pk__in=[])
+    staff_roles = roles & STAFF_ROLES
+    if staff_roles:
+        staff = Q(role__in=staff_roles)
+        if document.audience_staff_types:
+            staff &= ~Q(role=Role.STAFF) | Q(staff_type__in=document.audience_staff_types)
+        who |= staff
+    if Role.PUPIL in roles:
+        who |= pupils
+    if Role.PARENT in roles:
+        links = ParentLink.objects.filter(ended_on__isnull=True)
+        if document.parents_sign_for_each_child:
+            parents = members.filter(role=Role.PARENT).values("user_id")
+            who |= pupils & Q(user__in=links.filter(parent__in=parents).values("child_id"))
+        else:
+            children = members.filter(pupils).values("user_id")
+            who |= Q(role=Role.PARENT) & Q(
+                user__in=links.filter(child__in=children).values("parent_id")
+            )
+    matching = members.filter(who).annotate(rank=ROLE_RANK)
+    # Someone with two roles (a headteacher who is also the e-safety officer) counts once.
+    better = matching.filter(user=OuterRef("user_id"), rank__lt=OuterRef("rank"))
+    return matching.exclude(Exists(better))
+
+
+def annotated_subjects(document, version, on):
+    signatures = Signature.objects.filter(version__document=document, subject=OuterRef("user_id"))
+    return audience_memberships(document, on).annotate(
+        is_current=Exists(signatures.filter(_current_q(document, version, on))),
+        has_signed=Exists(signatures),
+        status=Case(
+            When(is_current=True, then=Value(SIGNED)),
+            When(has_signed=True, then=Value(EXPIRED)),
+            default=Value(OUTSTANDING),
+        ),
+    )
+
+
+GROUP_FIELDS = ["rank", "year_group", "role", "class_name", "staff_type"]
+
+
+def figures_by_group(subjects) -> tuple[list[tuple[str, Figures]], Figures]:
+    """Counts per class or role, grouped by the database: one query."""
+    rows = (
+        subjects.values(*GROUP_FIELDS)
+        .annotate(
+            audience=Count("pk"),
+            signed=Count("pk", filter=Q(is_current=True)),
+            expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
+        )
+        .order_by("rank", "year_group", "class_name", "staff_type")
+    )
+    groups: dict[str, Figures] = {}
+    total = Figures()
+    for row in rows:
+        counts = {
+            "audience": row["audience"],
+            "signed": row["signed"],
+            "expired": row["expired"],
+            "outstanding": row["audience"] - row["signed"] - row["expired"],
+        }
+        figures = groups.setdefault(_group_of(row)[1], Figures())
+        for name, value in counts.items():
+            setattr(figures, name, getattr(figures, name) + value)
+            setattr(total, name, getattr(total, name) + value)
+    return list(groups.items()), total
+
+
+def page_rows(document, rows) -> list[Row]:
+    """One page of the register: each person's last signature, and for a parent agreement
+    the parents asked to sign (one query each for the page, not for the school)."""
+    rows = list(rows)
+    if rows and isinstance(rows[0], Row):
+        return rows
+    ids = [row["user_id"] for row in rows]
+    last = dict(
+        Signature.objects.filter(version__document=document, subject_id__in=ids)
+        .values("subject_id")
+        .annotate(last=Max("signed_at"))
+        .values_list("subject_id", "last")
+    )
+    asked: dict[int, list[str]] = {}
+    if document.parents_sign_for_each_child:
+        links = ParentLink.objects.filter(
+            ended_on__isnull=True,
+            child_id__in=ids,
+            parent__memberships__in=Membership.objects.active().filter(
+                school=document.school, role=Role.PARENT
+            ),
+        )
+        for child, name in links.values_list("child_id", "parent__full_name"):
+            asked.setdefault(child, []).append(name)
+    return [
+        Row(
+            row["user_id"],
+            row["user__full_name"],
+            _group_of(row)[1],
+            row["status"],
+            last.get(row["user_id"]),
+            ", ".join(sorted(asked.get(row["user_id"], []))),
+        )
+        for row in rows
+    ]
+
+
+def group_filter(subjects, label: str) -> Q:
+    """The SQL filter for one class or role label shown on the page."""
+    match = Q(pk__in=[])
+    for row in subjects.values(*GROUP_FIELDS).distinct().order_by():
+        if _group_of(row)[1] == label:
+            match |= Q(**{field: row[field] for field in GROUP_FIELDS})
+    return match
+
+
+def register_page(document, on, *, status="", group=""):
+    """What the register page shows: figures by class or role, the whole school's, and the
+    people (a queryset for the paginator; a list for the few documents trustees sign)."""
+    if "trustee" in document.audience_roles:
+        report = register_for(document, on)
+        rows = [
+            r
+            for r in report.rows
+            if (not status or r.status == status) and (not group or r.group == group)
+        ]
+        return report.groups, report.total, rows
+    subjects = annotated_subjects(document, document.current_version(), on)
+    groups, total = figures_by_group(subjects)
+    rows = subjects
+    if status:
+        rows = rows.filter(status=status)
+    if group:
+        rows = rows.filter(group_filter(subjects, group))
+    rows = rows.order_by(*GROUP_FIELDS, "user__full_name", "user_id").values(
+        "user_id", "user__full_name", "status", *GROUP_FIELDS
+    )
+    return groups, total, CountedRows(rows, _count(groups, total, status, group))
+
+
+def _count(groups, total, status, group) -> int:
+    """How many rows a filter leaves, from the figures already counted (no second scan)."""
+    chosen = [figures for label, figures in groups if label == group] if group else [total]
+    return sum(getattr(f, status) if status else f.audience for f in chosen)
+
+
+class CountedRows:
+    """A queryset whose length is already known, for the paginator."""
+
+    def __init__(self, rows, count):
+        self.rows, self._count = rows, count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)

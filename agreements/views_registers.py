@@ -50,18 +50,6 @@ class ConsentFilter(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
 
-def _filtered(form, rows):
-    """The rows a valid filter asks for; everyone (with the form's message) otherwise."""
-    if not form.is_valid():
-        return rows
-    status, group = form.cleaned_data["status"], form.cleaned_data["group"]
-    return [
-        row
-        for row in rows
-        if (not status or row.status == status) and (not group or row.group == group)
-    ]
-
-
 def _document(school, pk) -> Document:
     return get_object_or_404(registers.published_documents(school).distinct(), pk=pk)
 
@@ -82,20 +70,24 @@ def overview(request, slug):
 def register(request, slug, pk):
     school = get_school(request, slug, "agreements.view_registers")
     document = _document(school, pk)
-    report = registers.register_for(document)
-    form = RegisterFilter(request.GET or None, [label for label, _ in report.groups])
-    rows = _filtered(form, report.rows)
+    groups, total, rows = registers.register_page(
+        document, timezone.localdate(), status="", group=""
+    )
+    form = RegisterFilter(request.GET or None, [label for label, _ in groups])
+    if form.is_valid() and (form.cleaned_data["status"] or form.cleaned_data["group"]):
+        _, _, rows = registers.register_page(document, timezone.localdate(), **form.cleaned_data)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = registers.page_rows(document, page.object_list)
     return render(
         request,
         "agreements/registers/register.html",
         {
             "school": school,
             "document": document,
-            "report": report,
+            "groups": groups,
+            "total": total,
             "form": form,
             "page": page,
-            "shown": len(rows),
             "classes": registers.pupil_classes(school) if _is_about_pupils(document) else [],
         },
     )
@@ -144,7 +136,10 @@ def consent_register(request, slug):
         "class_name": class_name,
         "channel": Channel(channel) if channel else None,
         "channels": Channel.choices,
-        "rows": [(row, [row.answers[c] for c in Channel.values]) for row in rows],
+        "page": Paginator(
+            [(row, [row.answers[c] for c in Channel.values]) for row in rows], ROWS_PER_PAGE
+        ).get_page(request.GET.get("page")),
+        "count": len(rows),
         "publishing_rule": PUBLISHING_RULE,
     }
     if channel:
