@@ -65,6 +65,24 @@ class Document(models.Model):
     def current_version(self):
         return self.versions.filter(status=VersionStatus.PUBLISHED).first()
 
+    def audience_description(self) -> str:
+        """Who must sign, in words: "Staff (Teacher, Office), Pupil (KS2)"."""
+        from esafety.models import Role, StaffType
+
+        labels = {**dict(Role.choices), "trustee": "Trustees"}
+        parts = []
+        for role in self.audience_roles:
+            part = labels.get(role, role)
+            if role == Role.STAFF and self.audience_staff_types:
+                types = ", ".join(StaffType(t).label for t in self.audience_staff_types)
+                part += f" ({types})"
+            if role == Role.PUPIL and self.audience_key_stages:
+                part += f" ({', '.join(self.audience_key_stages)})"
+            parts.append(part)
+        if self.parents_sign_for_each_child:
+            parts.append("one signature for each child")
+        return "; ".join(parts) or "Nobody yet"
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"

@@ -180,8 +180,9 @@ def published_documents(school):
 
 def coverage_by_document(school, on=None) -> list[tuple[Document, Figures]]:
     """Figures only, for each published document: the overview and the trustees' page."""
+    on = on or timezone.localdate()
     documents = published_documents(school)
-    return [(document, register_for(document, on).total) for document in documents]
+    return [(document, register_page(document, on)[1]) for document in documents]
 
 
 # --- consent -------------------------------------------------------------------------

@@ -13,7 +13,12 @@ from pypdf import PdfReader
 
 from agreements import services
 from agreements.tests.permissions_sign import parent_document
-from esafety.browser import assert_no_axe_violations, save_screenshot
+from esafety.browser import (
+    assert_no_axe_violations,
+    confirmed_totp_device,
+    save_screenshot,
+    sign_in_in_browser,
+)
 from esafety.models import ParentLink, Role
 from esafety.services import send_invitation
 from esafety.testing import person
@@ -86,3 +91,18 @@ def test_parent_signs_for_two_children(personas, live_server, browser_page, mail
 
     phone.goto(f"{live_server.url}/agreements/mine/")
     checked(phone, "agreements-mine-phone")
+
+    # The e-safety officer's consent register shows the two different photo choices.
+    officer = browser_page("desktop")
+    user = personas.esafety_officer
+    sign_in_in_browser(officer, live_server, user, totp_device=confirmed_totp_device(user))
+    officer.goto(f"{live_server.url}/schools/{personas.school.slug}/agreements/consent/")
+    checked(officer, "agreements-consent-register-desktop")
+    officer.get_by_label("May appear on").select_option("website")
+    officer.get_by_role("button", name="Show").click()
+    may = officer.locator("h3", has_text="May appear").locator("xpath=..")
+    must_not = officer.locator("h3", has_text="Must not appear").locator("xpath=..")
+    expect(may).to_contain_text("Poppy Pupil")
+    expect(must_not).to_contain_text("Sam Second")
+    expect(may).not_to_contain_text("Sam Second")
+    checked(officer, "agreements-consent-website-desktop")
