@@ -219,9 +219,9 @@ def pupil_classes(school, on=None) -> list[str]:
     )
 
 
-def consent_register(document, *, class_name: str = "", on=None) -> list[ConsentRow]:
-    """Each pupil (of a class, or the school) with this year's latest answer per channel.
-    Three queries whatever the number of pupils."""
+def consent_pupils(document, *, class_name: str = "", on=None):
+    """The pupils (of a class, or the school), each with the id of this academic year's
+    latest signature: one query, ready to page with LIMIT."""
     on = on or timezone.localdate()
     start = document.school.academic_year_start(on)
     latest = (
@@ -234,10 +234,16 @@ def consent_register(document, *, class_name: str = "", on=None) -> list[Consent
     pupils = Membership.objects.active(on).filter(school=document.school, role=Role.PUPIL)
     if class_name:
         pupils = pupils.filter(class_name=class_name)
-    pupils = pupils.annotate(latest=Subquery(latest)).order_by(
-        "year_group", "class_name", "user__full_name", "user_id"
+    return (
+        pupils.annotate(latest=Subquery(latest))
+        .order_by("year_group", "class_name", "user__full_name", "user_id")
+        .values("user_id", "user__full_name", "class_name", "latest")
     )
-    rows = list(pupils.values("user_id", "user__full_name", "class_name", "latest"))
+
+
+def consent_rows(pupils) -> list[ConsentRow]:
+    """Each pupil's answer per channel from their latest signature: one more query."""
+    rows = list(pupils)
     answers: dict[int, dict] = {}
     signature_ids = [row["latest"] for row in rows if row["latest"]]
     for answer in ConsentAnswer.objects.filter(signature_id__in=signature_ids).values(
@@ -255,6 +261,11 @@ def consent_register(document, *, class_name: str = "", on=None) -> list[Consent
         )
         for row in rows
     ]
+
+
+def consent_register(document, *, class_name: str = "", on=None) -> list[ConsentRow]:
+    """Every pupil (of a class, or the school) with this year's answers: three queries."""
+    return consent_rows(consent_pupils(document, class_name=class_name, on=on))
 
 
 # --- internet access -----------------------------------------------------------------

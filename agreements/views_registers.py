@@ -17,7 +17,7 @@ from . import registers, signing
 from .models import Channel, Document
 from .views_sign import PUBLISHING_RULE
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50
 
 
 class RegisterFilter(forms.Form):
@@ -115,20 +115,18 @@ def _date(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""
 
 
-def _consent_page(request, slug):
+def _consent_filter(request, slug):
     school = get_school(request, slug, "agreements.view_registers")
     document = registers.consent_document(school)
-    classes = registers.pupil_classes(school)
-    form = ConsentFilter(request.GET or None, classes)
+    form = ConsentFilter(request.GET or None, registers.pupil_classes(school))
     class_name = channel = ""
     if form.is_valid():
         class_name, channel = form.cleaned_data["class_name"], form.cleaned_data["channel"]
-    rows = registers.consent_register(document, class_name=class_name) if document else []
-    return school, document, form, class_name, channel, rows
+    return school, document, form, class_name, channel
 
 
 def consent_register(request, slug):
-    school, document, form, class_name, channel, rows = _consent_page(request, slug)
+    school, document, form, class_name, channel = _consent_filter(request, slug)
     context = {
         "school": school,
         "document": document,
@@ -136,20 +134,27 @@ def consent_register(request, slug):
         "class_name": class_name,
         "channel": Channel(channel) if channel else None,
         "channels": Channel.choices,
-        "page": Paginator(
-            [(row, [row.answers[c] for c in Channel.values]) for row in rows], ROWS_PER_PAGE
-        ).get_page(request.GET.get("page")),
-        "count": len(rows),
         "publishing_rule": PUBLISHING_RULE,
     }
-    if channel:
+    if document and channel:
+        # Who may appear on one channel: everyone in the class (or school) at once.
+        rows = registers.consent_register(document, class_name=class_name)
         context["allowed"] = [row for row in rows if row.allows(channel)]
         context["not_allowed"] = [row for row in rows if not row.allows(channel)]
+    elif document:
+        pupils = registers.consent_pupils(document, class_name=class_name)
+        page = Paginator(pupils, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = [
+            (row, [row.answers[c] for c in Channel.values])
+            for row in registers.consent_rows(page.object_list)
+        ]
+        context.update(page=page, count=page.paginator.count)
     return render(request, "agreements/registers/consent.html", context)
 
 
 def consent_register_csv(request, slug):
-    school, _, _, class_name, _, rows = _consent_page(request, slug)
+    school, document, _, class_name, _ = _consent_filter(request, slug)
+    rows = registers.consent_register(document, class_name=class_name) if document else []
     answer = {True: "Yes", False: "No", None: "No answer (not consented)"}
     return csv_response(
         f"consent-{school.slug}{'-' + class_name if class_name else ''}.csv",
