@@ -211,3 +211,17 @@ def test_the_admin_offers_no_way_to_edit_or_delete_a_signature(personas, client,
     superuser.save()
     as_user(client, superuser)
     assert client.get("/admin/agreements/signature/").status_code == 404
+
+
+def test_home_shows_the_policies_waiting_for_each_person(personas, client, policy):
+    version = services.new_version(document=policy, by=personas.esafety_officer, text="Draft")
+    as_user(client, personas.headteacher)
+    page = client.get("/").content.decode()
+    assert "Policies waiting for you" in page
+    assert "E-safety policy, version 1</a> – waiting for your sign-off" in page
+    as_user(client, personas.trustee)
+    assert "Policies waiting for you" not in client.get("/").content.decode()
+    services.head_sign_off(version=version, by=personas.headteacher)
+    assert "waiting for the trustees&#x27; approval" in client.get("/").content.decode()
+    as_user(client, personas.teacher)
+    assert "Policies waiting for you" not in client.get("/").content.decode()
