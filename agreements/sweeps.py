@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.models import Role
@@ -78,7 +79,8 @@ def _tell_officers(document, request_ids):
             officer,
             title=f"{count} still not signed after {document.reminder_limit} "
             f"reminders: {document.title}",
-            link="/agreements/registers/",
+            link=reverse("agreements-register", args=[document.school.slug, document.pk])
+            + "?status=outstanding",
         )
 
 

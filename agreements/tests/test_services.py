@@ -238,6 +238,9 @@ def test_weekly_reminders_up_to_the_limit_then_the_officer_is_told(personas, doc
         recipient=personas.esafety_officer, title__contains="still not signed after 2"
     )
     assert told.filter(title__contains="Staff AUP").count() == 1
+    # The message opens the list of who is still outstanding.
+    link = told.get(title__contains="Staff AUP").link
+    assert link == f"/schools/oakwood/agreements/registers/{docs['aup'].pk}/?status=outstanding"
 
 
 def test_policy_review_reminders_thirty_days_before_and_on_the_day(personas, docs):
