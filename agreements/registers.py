@@ -337,14 +337,18 @@ def audience_memberships(document, on):
     if Role.PARENT in roles:
         links = ParentLink.objects.filter(ended_on__isnull=True)
         if document.parents_sign_for_each_child:
-            parents = members.filter(role=Role.PARENT).values("user_id")
-            who |= pupils & Q(user__in=links.filter(parent__in=parents).values("child_id"))
+            # A child counts when a parent of theirs is a parent member of the school.
+            parent_here = members.filter(role=Role.PARENT, user=OuterRef("parent_id"))
+            child_links = links.filter(child=OuterRef("user_id")).filter(Exists(parent_here))
+            who |= pupils & Exists(child_links)
         else:
             children = members.filter(pupils).values("user_id")
             who |= Q(role=Role.PARENT) & Q(
                 user__in=links.filter(child__in=children).values("parent_id")
             )
     matching = members.filter(who).annotate(rank=ROLE_RANK)
+    if len(roles - {"trustee"}) <= 1:
+        return matching  # one role: nobody can appear twice
     # Someone with two roles (a headteacher who is also the e-safety officer) counts once.
     better = matching.filter(user=OuterRef("user_id"), rank__lt=OuterRef("rank"))
     return matching.exclude(Exists(better))

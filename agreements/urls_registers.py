@@ -10,6 +10,11 @@ urlpatterns = [
     path(school + "registers/<int:pk>/", views.register, name="agreements-register"),
     path(school + "registers/<int:pk>/csv/", views.register_csv, name="agreements-register-csv"),
     path(
+        school + "registers/<int:pk>/print/",
+        views.register_print,
+        name="agreements-register-print",
+    ),
+    path(
         school + "registers/<int:pk>/signed-forms.pdf",
         views.class_bundle,
         name="agreements-class-bundle",

@@ -50,6 +50,27 @@ class ConsentFilter(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
 
+class InternetFilter(forms.Form):
+    access = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Everyone who must sign"),
+            ("yes", "Signed: may have internet access"),
+            ("no", "Not signed: no internet access yet"),
+        ],
+    )
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.fields["access"].widget.attrs["class"] = "form-select"
+
+    def keep(self, row) -> bool:
+        access = self.cleaned_data["access"] if self.is_valid() else ""
+        has_access = row.status == registers.SIGNED
+        return not access or has_access == (access == "yes")
+
+
 def _document(school, pk) -> Document:
     return get_object_or_404(registers.published_documents(school).distinct(), pk=pk)
 
@@ -89,6 +110,36 @@ def register(request, slug, pk):
             "form": form,
             "page": page,
             "classes": registers.pupil_classes(school) if _is_about_pupils(document) else [],
+        },
+    )
+
+
+def register_print(request, slug, pk):
+    """The whole register (or one class or status) on one page, grouped by class and role,
+    without menus, buttons or colour-only badges: for printing and ticking off."""
+    school = get_school(request, slug, "agreements.view_registers")
+    document = _document(school, pk)
+    report = registers.register_for(document)
+    form = RegisterFilter(request.GET or None, [label for label, _ in report.groups])
+    status = group = ""
+    if form.is_valid():
+        status, group = form.cleaned_data["status"], form.cleaned_data["group"]
+    sections = [
+        (label, figures, [r for r in report.rows if r.group == label and status in ("", r.status)])
+        for label, figures in report.groups
+        if group in ("", label)
+    ]
+    return render(
+        request,
+        "agreements/registers/print.html",
+        {
+            "school": school,
+            "document": document,
+            "form": form,
+            "status_label": registers.STATUS_LABELS.get(status, ""),
+            "sections": sections,
+            "total": report.total,
+            "printed_on": timezone.localdate(),
         },
     )
 
@@ -169,19 +220,23 @@ def consent_register_csv(request, slug):
 def internet_register(request, slug):
     school = get_school(request, slug, "agreements.view_internet_register")
     rows = registers.internet_access_rows(school)
+    form = InternetFilter(request.GET or None)
     return render(
         request,
         "agreements/registers/internet.html",
         {
             "school": school,
-            "rows": rows,
+            "form": form,
+            "rows": [(document, row) for document, row in rows if form.keep(row)],
             "without_access": sum(1 for _, row in rows if row.status != registers.SIGNED),
+            "access": form.cleaned_data["access"] if form.is_valid() else "",
         },
     )
 
 
 def internet_register_csv(request, slug):
     school = get_school(request, slug, "agreements.view_internet_register")
+    form = InternetFilter(request.GET or None)
     return csv_response(
         f"internet-access-{school.slug}.csv",
         ["Name", "Class or role", "Agreement", "Internet access", "Signed"],
@@ -194,6 +249,7 @@ def internet_register_csv(request, slug):
                 _date(row.last_signed_at) if row.status == registers.SIGNED else "",
             ]
             for document, row in registers.internet_access_rows(school)
+            if form.keep(row)
         ),
     )
 

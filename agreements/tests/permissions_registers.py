@@ -25,6 +25,7 @@ ROUTES = [
     Route("agreements-registers", MANAGERS, kwargs=school),
     Route("agreements-register", MANAGERS, kwargs=published_document),
     Route("agreements-register-csv", MANAGERS, kwargs=published_document),
+    Route("agreements-register-print", MANAGERS, kwargs=published_document),
     # Without a class the managers are sent back to the register to choose one.
     Route("agreements-class-bundle", school_managers_only(302), kwargs=published_document),
     Route("agreements-consent-register", MANAGERS, kwargs=school),

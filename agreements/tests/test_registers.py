@@ -230,3 +230,85 @@ def test_class_bundle_has_each_childs_signed_form(personas, world, client):
     assert world["parent"].current_version().content_hash[:20] in text.replace("\n", "")
     assert "Dan Daniels" not in text  # last year's form does not count now
     assert refused.status_code == 302
+
+
+def test_printable_register_shows_everyone_by_class(personas, world, client):
+    sign_in(client, personas.esafety_officer)
+    url = f"/schools/oakwood/agreements/registers/{world['parent'].pk}/print/"
+    with time_machine.travel(THIS_YEAR, tick=False):
+        page = client.get(url).content.decode()
+        one_class = client.get(url, {"group": "5B", "status": "outstanding"}).content.decode()
+        unknown = client.get(url, {"group": "9Z"})
+    # Every pupil on one page, each class with its own figures, status in words.
+    for name in ("Poppy Pupil", "Dan Daniels", "Eve Evans"):
+        assert name in page
+    assert "1 of 2 signed (50%)" in page and "0 of 1 signed (0%)" in page
+    assert "Whole school: 1 of 3 signed (33%), 1 not signed yet, 1 expired." in page
+    assert "<strong>Expired</strong>" in page and "Ed Evans" in page
+    assert "Eve Evans" in one_class and "Poppy Pupil" not in one_class
+    assert "Showing only: not signed yet." in one_class
+    assert unknown.status_code == 200
+    assert "There is a problem" in unknown.content.decode()
+
+
+def test_register_page_rejects_an_unknown_class_clearly(personas, world, client):
+    sign_in(client, personas.headteacher)
+    url = f"/schools/oakwood/agreements/registers/{world['parent'].pk}/"
+    with time_machine.travel(THIS_YEAR, tick=False):
+        response = client.get(url, {"group": "Year 99"})
+        bundle = client.get(url + "signed-forms.pdf", {"class_name": "9Z"}, follow=True)
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert "Choose one of the school&#x27;s classes" in bundle.content.decode()
+
+
+def test_internet_register_filters_who_may_have_access(personas, client):
+    p = personas
+    aup = Document.objects.create(
+        school=p.school,
+        kind=Kind.STAFF_AUP,
+        title="Staff AUP",
+        audience_roles=STAFF,
+        grants_internet_access=True,
+    )
+    old = publish(aup, p.headteacher, "Old rules.")
+    services.sign(version=old, signer=p.technician, subject=p.technician, typed_name="T")
+    current = publish(aup, p.headteacher, "New rules.")
+    services.sign(version=current, signer=p.teacher, subject=p.teacher, typed_name="T")
+    sign_in(client, p.technician)
+    url = "/schools/oakwood/agreements/internet-access/"
+    signed = client.get(url, {"access": "yes"}).content.decode()
+    assert "Terry Teacher" in signed and "Tess Technician" not in signed
+    data = client.get(url + "csv/", {"access": "yes"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert rows[0] == ["Name", "Class or role", "Agreement", "Internet access", "Signed"]
+    assert [row[0] for row in rows[1:]] == ["Terry Teacher"]
+    waiting = client.get(url + "csv/", {"access": "no"}).content.decode("utf-8-sig")
+    names = {row[0] for row in list(csv.reader(io.StringIO(waiting)))[1:]}
+    assert names == {"Tess Technician", "Eddie Officer", "Hana Head"}
+    nonsense = client.get(url, {"access": "maybe"})
+    assert nonsense.status_code == 200
+    assert "There is a problem" in nonsense.content.decode()
+
+
+def test_home_panel_shows_leads_their_coverage(personas, world, client, rf):
+    from agreements import panels_registers
+
+    p = personas
+    with time_machine.travel(THIS_YEAR, tick=False):
+        request = rf.get("/")
+        request.user = p.headteacher
+        panel = panels_registers.agreement_coverage(request)
+        for other in (p.teacher, p.parent, p.trustee, p.technician):
+            request.user = other
+            assert panels_registers.agreement_coverage(request) is None
+        sign_in(client, p.esafety_officer)
+        home = client.get("/").content.decode()
+    [(school, coverage)] = panel.context["rows"]
+    assert school == p.school
+    assert {d.title: figures(f) for d, f in coverage} == {
+        "E-safety policy": (5, 2, 2, 1, 40),
+        "Parent agreement": (3, 1, 1, 1, 33),
+    }
+    assert panel.count == 3 + 2
+    assert "Agreements: who still has to sign" in home and "40%" in home
