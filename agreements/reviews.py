@@ -4,6 +4,9 @@ A review is recorded as a new draft version of the e-safety policy (who reviewed
 changed and why). That version goes through the headteacher's sign-off and the
 trustees' approval like any other; approval publishes it (see `services.approve`), which
 starts the staff re-sign campaign and closes the review.
+
+The review's own stage (open, signed off, approved, closed) is read from its version
+rather than copied onto the review, so the two can never disagree.
 """
 
 from django.core.exceptions import ValidationError
@@ -96,6 +99,31 @@ def record_review(*, review: PolicyReview, by, what_changed: str, text: str) -> 
     review.what_changed = what_changed
     _attributed(review, by).save()
     return version
+
+
+def _recorded_version(review: PolicyReview) -> Version:
+    if review.closed_at:
+        raise ValidationError("This review is closed.")
+    if review.version is None:
+        raise ValidationError("Record the review first: there is no new version to sign off.")
+    return review.version
+
+
+@transaction.atomic
+def sign_off(*, review: PolicyReview, by) -> Version:
+    """The headteacher signs off the version the review produced."""
+    return services.head_sign_off(version=_recorded_version(review), by=by)
+
+
+@transaction.atomic
+def approve(*, review: PolicyReview, by, on=None) -> Version:
+    """The trustees approve the version the review produced, and it is published straight
+    away (unless it was given a later effective date: then the sweep publishes it on that
+    day). The issue asks that "approving a new version starts the staff re-sign
+    campaign": publishing is what supersedes the old version, freezes and hashes the new
+    text and asks every member of staff to sign again, so in the review flow approval and
+    publication are one step. Publishing also closes the review (`close_for`)."""
+    return services.approve(version=_recorded_version(review), by=by, on=on)
 
 
 def close_for(version: Version, by) -> None:

@@ -33,4 +33,9 @@ urlpatterns = [
     ),
     path("agreements/approvals/", views.approvals, name="agreements-approvals"),
     path("agreements/reviews/<int:pk>/", views.review_detail, name="agreements-review"),
+    path(
+        "agreements/reviews/<int:pk>/<slug:action>/",
+        views.review_action,
+        name="agreements-review-action",
+    ),
 ]

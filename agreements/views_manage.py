@@ -305,13 +305,42 @@ def review_open(request, slug):
     return redirect(review)
 
 
-def review_detail(request, pk):
-    review = get_object_or_404(
+# action slug -> (rule checked on the school, service, message, version status, button)
+REVIEW_ACTIONS = {
+    "sign-off": (
+        "agreements.sign_off_version",
+        reviews.sign_off,
+        "Signed off. Next: the trustees approve it.",
+        VersionStatus.DRAFT,
+        "Sign off as headteacher",
+    ),
+    "approve": (
+        "agreements.approve_version",
+        reviews.approve,
+        "Approved.",
+        VersionStatus.HEAD_SIGNED_OFF,
+        "Approve for the trustees",
+    ),
+}
+
+
+def _review(request, pk) -> PolicyReview:
+    return get_object_or_404(
         PolicyReview.objects.filter(
             document__school__in=School.objects.visible_to(request.user)
-        ).select_related("document__school", "opened_by", "reviewed_by", "version"),
+        ).select_related(
+            "document__school",
+            "opened_by",
+            "reviewed_by",
+            "version__head_signed_off_by",
+            "version__trustees_approved_by",
+        ),
         pk=pk,
     )
+
+
+def review_detail(request, pk):
+    review = _review(request, pk)
     school = review.document.school
     require(request.user, "agreements.manage_documents", school)
     current = review.document.current_version()
@@ -326,6 +355,15 @@ def review_detail(request, pk):
             else:
                 messages.success(request, "Review recorded. Next: the headteacher signs it off.")
                 return redirect("agreements-version", pk=version.pk)
+    version = review.version
+    actions = [
+        (slug, label)
+        for slug, (rule, _, _, status, label) in REVIEW_ACTIONS.items()
+        if version is not None
+        and not review.closed_at
+        and version.status == status
+        and allowed(request.user, rule, school)
+    ]
     return render(
         request,
         "agreements/manage/review.html",
@@ -333,6 +371,7 @@ def review_detail(request, pk):
             "review": review,
             "school": school,
             "form": form,
+            "actions": actions,
             # Only the incidents this person may open (a concern about the headteacher
             # stays hidden from the headteacher).
             "incidents": Incident.objects.visible_to(request.user).filter(
@@ -340,3 +379,32 @@ def review_detail(request, pk):
             ),
         },
     )
+
+
+@require_POST
+def review_action(request, pk, action):
+    """The headteacher's sign-off or the trustees' approval of the version a review made."""
+    if action not in REVIEW_ACTIONS:
+        raise Http404
+    review = _review(request, pk)
+    school = review.document.school
+    rule, service, done, _, _ = REVIEW_ACTIONS[action]
+    require(request.user, rule, school)
+    try:
+        with transaction.atomic():
+            version = service(review=review, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        version.refresh_from_db()
+        if version.status == VersionStatus.PUBLISHED:
+            done += " The new version is published and all staff have been asked to sign it."
+        elif version.status == VersionStatus.TRUSTEES_APPROVED:
+            done += f" It will be published on {version.effective_date:%-d %B %Y}."
+        messages.success(request, done)
+    if allowed(request.user, "agreements.manage_documents", school):
+        return redirect(review)
+    if review.version_id:
+        # Trustees see the version, not the review (it may name incidents).
+        return redirect("agreements-version", pk=review.version_id)
+    return redirect("agreements-approvals")

@@ -29,6 +29,14 @@ def review(p):
     return {"pk": reviews.open_scheduled_review(policy).pk}
 
 
+def review_sign_off(p):
+    return {**review(p), "action": "sign-off"}
+
+
+def review_approve(p):
+    return {**review(p), "action": "approve"}
+
+
 MANAGERS = school_managers_only()
 # Versions in progress: the school's managers and the trust's trustees.
 MANAGERS_AND_TRUSTEES = school_managers_only() | {"trustee": 200, "chair": 200}
@@ -58,4 +66,17 @@ ROUTES = [
     ),
     Route("agreements-approvals", TRUSTEES),
     Route("agreements-review", MANAGERS, kwargs=review),
+    # Nothing recorded yet: the step is refused with a message (302), never a 500.
+    Route(
+        "agreements-review-action",
+        expect(403, headteacher=302, other_school_teacher=404, other_school_headteacher=404),
+        kwargs=review_sign_off,
+        method="post",
+    ),
+    Route(
+        "agreements-review-action",
+        expect(403, trustee=302, chair=302, other_school_teacher=404, other_school_headteacher=404),
+        kwargs=review_approve,
+        method="post",
+    ),
 ]

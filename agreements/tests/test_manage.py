@@ -165,6 +165,25 @@ def test_a_version_approved_for_a_later_date_is_published_on_that_date(personas,
     assert SignRequest.objects.filter(version=version, person=personas.teacher).count() == 1
 
 
+def test_a_manager_can_publish_an_approved_version_before_its_date(personas, client, policy):
+    version = services.new_version(document=policy, by=personas.headteacher, text="From June")
+    version.effective_date = datetime.date(2027, 6, 1)
+    version.save()
+    services.head_sign_off(version=version, by=personas.headteacher)
+    with time_machine.travel(datetime.datetime(2027, 5, 10, 9), tick=False):
+        services.approve(version=version, by=personas.trustee)
+        as_user(client, personas.trustee)
+        assert client.post(f"/agreements/versions/{version.pk}/publish/").status_code == 403
+        as_user(client, personas.esafety_officer)
+        page = client.get(f"/agreements/versions/{version.pk}/").content.decode()
+        assert "Publish now" in page
+        followed = client.post(f"/agreements/versions/{version.pk}/publish/", follow=True)
+    assert "Published. Everyone who must sign has been asked to." in followed.content.decode()
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
+    assert SignRequest.objects.filter(version=version, person=personas.teacher).exists()
+
+
 def test_everyone_in_the_school_can_download_the_current_version(personas, client, other_document):
     as_user(client, personas.teacher)
     response = client.get(f"/agreements/documents/{other_document.pk}/current.pdf")
@@ -203,14 +222,43 @@ def test_document_settings_are_checked(personas, client):
 
 
 def test_the_admin_offers_no_way_to_edit_or_delete_a_signature(personas, client, other_document):
+    # Signatures and consent answers aren't in the admin at all: no list, no edit, no delete.
     assert Signature not in admin.site._registry
     assert ConsentAnswer not in admin.site._registry
-    assert Version not in admin.site._registry
     superuser = person(personas.school, Role.STAFF, name="Sam Super")
     superuser.is_staff = superuser.is_superuser = True
     superuser.save()
+    version = other_document.current_version()
+    signature = services.sign(
+        version=version,
+        signer=personas.teacher,
+        subject=personas.teacher,
+        typed_name=personas.teacher.full_name,
+    )
     as_user(client, superuser)
     assert client.get("/admin/agreements/signature/").status_code == 404
+    assert client.get(f"/admin/agreements/signature/{signature.pk}/change/").status_code == 404
+    assert client.post(f"/admin/agreements/signature/{signature.pk}/delete/").status_code == 404
+    assert client.get("/admin/agreements/consentanswer/").status_code == 404
+    assert Signature.objects.filter(pk=signature.pk).exists()
+
+    # Documents and versions can be looked at, not changed, deleted or reverted.
+    for model in (Document, Version):
+        model_admin = admin.site._registry[model]
+        request = type("Request", (), {"user": superuser})()
+        assert model_admin.has_view_permission(request)
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)
+    page = client.get(f"/admin/agreements/version/{version.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(f"/admin/agreements/version/{version.pk}/delete/").status_code == 403
+    history_id = version.history.order_by("history_id").first().history_id
+    revert = f"/admin/agreements/version/{version.pk}/history/{history_id}/"
+    assert client.get(revert).status_code == 200
+    assert client.post(revert, {"text": "AUP", "status": "draft"}).status_code == 403
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
 
 
 def test_home_shows_the_policies_waiting_for_each_person(personas, client, policy):
@@ -225,3 +273,33 @@ def test_home_shows_the_policies_waiting_for_each_person(personas, client, polic
     assert "waiting for the trustees&#x27; approval" in client.get("/").content.decode()
     as_user(client, personas.teacher)
     assert "Policies waiting for you" not in client.get("/").content.decode()
+
+
+def test_the_current_e_safety_policy_as_a_pdf(personas, client, policy):
+    text = (
+        "# Our e-safety policy\n\n"
+        "Staff must report every online-safety concern to the e-safety officer the same day.\n"
+    )
+    first = services.new_version(
+        document=policy, by=personas.esafety_officer, text="Superseded wording."
+    )
+    services.head_sign_off(version=first, by=personas.headteacher)
+    services.approve(version=first, by=personas.trustee)
+    version = services.new_version(document=policy, by=personas.esafety_officer, text=text)
+    services.head_sign_off(version=version, by=personas.headteacher)
+    with time_machine.travel(datetime.datetime(2027, 3, 4, 10), tick=False):
+        services.approve(version=version, by=personas.chair)
+    for reader in (personas.teacher, personas.pupil):
+        as_user(client, reader)
+        response = client.get(f"/agreements/documents/{policy.pk}/current.pdf")
+        assert response["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(response.content))
+    words = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    version.refresh_from_db()
+    assert "E-safety policy" in words and "Version 2, effective from 4 March 2027" in words
+    assert "report every online-safety concern to the e-safety officer the same day" in words
+    assert personas.headteacher.full_name in words and personas.chair.full_name in words
+    assert version.content_hash[:32] in words.replace(" ", "")
+    assert "Superseded wording" not in words
+    as_user(client, personas.other_school_teacher)
+    assert client.get(f"/agreements/documents/{policy.pk}/current.pdf").status_code == 404

@@ -119,3 +119,102 @@ def test_a_concern_about_the_headteacher_stays_hidden_on_the_review(personas, po
     client.logout()
     sign_in(client, personas.esafety_officer)
     assert about_head.number in client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+
+
+def test_the_early_review_email_carries_no_detail(
+    personas, policy, mailoutbox, django_capture_on_commit_callbacks
+):
+    incident = report(personas.school, personas.teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_services.flag_policy_review(
+            incident=incident, by=personas.esafety_officer, reason="Group chat bullying of Ann"
+        )
+    review = PolicyReview.objects.get()
+    to_head = [m for m in mailoutbox if m.to == [personas.headteacher.email]]
+    assert to_head
+    for message in to_head:
+        for part in (message.subject, message.body, message.alternatives[0][0]):
+            assert "Ann" not in part and "unkind" not in part and incident.number not in part
+    link = Notification.objects.get(recipient=personas.headteacher, title=EARLY).link
+    assert link == f"/agreements/reviews/{review.pk}/"
+
+
+def test_the_review_is_signed_off_and_approved_from_its_pages(personas, policy, client):
+    incident = report(personas.school, personas.teacher)
+    incident_services.flag_policy_review(
+        incident=incident, by=personas.esafety_officer, reason="Gap"
+    )
+    review = PolicyReview.objects.get()
+    url = f"/agreements/reviews/{review.pk}/"
+    # Before anything is recorded, a sign-off is refused with a message, not an error.
+    sign_in(client, personas.headteacher)
+    early = client.post(url + "sign-off/", follow=True)
+    assert early.status_code == 200 and "Record the review first" in early.content.decode()
+    client.logout()
+
+    sign_in(client, personas.esafety_officer)
+    client.post(url, {"what_changed": "Covers group chats now", "text": "# Policy\n\nNew rules."})
+    assert "Sign off as headteacher" not in client.get(url).content.decode()
+    client.logout()
+
+    sign_in(client, personas.headteacher)
+    assert "Sign off as headteacher" in client.get(url).content.decode()
+    assert client.post(url + "approve/").status_code == 403
+    client.post(url + "sign-off/")
+    review.refresh_from_db()
+    assert review.version.status == VersionStatus.HEAD_SIGNED_OFF
+    page = client.get(url).content.decode()
+    assert "Next: the trustees approve it" in page and "Sign off as headteacher" not in page
+    client.logout()
+
+    sign_in(client, personas.trustee)
+    assert client.get(url).status_code == 403  # trustees see the version, not the review
+    approvals = client.get("/agreements/approvals/").content.decode()
+    assert f"E-safety policy, version {review.version.number}" in approvals
+    response = client.post(url + "approve/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/agreements/versions/{review.version_id}/"
+    assert "all staff have been asked to sign it" in response.content.decode()
+    review.refresh_from_db()
+    assert review.closed_at is not None
+    assert review.version.status == VersionStatus.PUBLISHED
+    assert review.version.trustees_approved_by == personas.trustee
+    assert policy.versions.get(number=1).status == VersionStatus.SUPERSEDED
+    staff = {personas.headteacher, personas.esafety_officer, personas.technician, personas.teacher}
+    asked = SignRequest.objects.filter(version=review.version).values_list("person", flat=True)
+    assert set(asked) == {u.pk for u in staff}
+    # Approving twice is a message, not an error.
+    again = client.post(url + "approve/", follow=True)
+    assert again.status_code == 200 and "This review is closed." in again.content.decode()
+    # The review keeps its history.
+    client.logout()
+    sign_in(client, personas.esafety_officer)
+    page = client.get(url).content.decode()
+    assert "Changes to this review" in page and "Closed: the new version is published" in page
+
+
+def test_the_yearly_review_reminder_is_sent_once_at_each_stage(personas, policy):
+    policy.refresh_from_db()
+    due = policy.review_due
+    jobs = {"agreements.policy_review": registered_jobs()["agreements.policy_review"]}
+    warning = f"The E-safety policy is due for review on {due:%-d %B %Y}"
+    today = "The E-safety policy is due for review today"
+    for days_before in (30, 29, 0):
+        moment = datetime.datetime.combine(
+            due - datetime.timedelta(days=days_before), datetime.time(8), tzinfo=LONDON
+        )
+        with time_machine.travel(moment, tick=False):
+            run_sweeps(jobs=jobs)
+            run_sweeps(jobs=jobs)
+    for lead in (personas.esafety_officer, personas.headteacher):
+        assert Notification.objects.filter(recipient=lead, title=warning).count() == 1
+        assert Notification.objects.filter(recipient=lead, title=today).count() == 1
+    assert Notification.objects.get(recipient=personas.headteacher, title=warning).link == (
+        "/schools/oakwood/agreements/reviews/"
+    )
+    assert not Notification.objects.filter(recipient=personas.teacher).exclude(
+        title__startswith="Please read and sign"
+    )
+    review = PolicyReview.objects.get()
+    assert Notification.objects.get(recipient=personas.headteacher, title=today).link == (
+        review.get_absolute_url()
+    )
