@@ -182,7 +182,20 @@ def coverage_by_document(school, on=None) -> list[tuple[Document, Figures]]:
     """Figures only, for each published document: the overview and the trustees' page."""
     on = on or timezone.localdate()
     documents = published_documents(school)
-    return [(document, register_page(document, on)[1]) for document in documents]
+    return [(document, document_figures(document, on)) for document in documents]
+
+
+def document_figures(document, on) -> Figures:
+    """The whole school's figures for one document: one aggregate query."""
+    if "trustee" in document.audience_roles:
+        return register_for(document, on).total
+    counts = annotated_subjects(document, document.current_version(), on).aggregate(
+        audience=Count("pk"),
+        signed=Count("pk", filter=Q(is_current=True)),
+        expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
+    )
+    counts["outstanding"] = counts["audience"] - counts["signed"] - counts["expired"]
+    return Figures(**counts)
 
 
 # --- consent -------------------------------------------------------------------------
@@ -370,33 +383,6 @@ def annotated_subjects(document, version, on):
 GROUP_FIELDS = ["rank", "year_group", "role", "class_name", "staff_type"]
 
 
-def figures_by_group(subjects) -> tuple[list[tuple[str, Figures]], Figures]:
-    """Counts per class or role, grouped by the database: one query."""
-    rows = (
-        subjects.values(*GROUP_FIELDS)
-        .annotate(
-            audience=Count("pk"),
-            signed=Count("pk", filter=Q(is_current=True)),
-            expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
-        )
-        .order_by("rank", "year_group", "class_name", "staff_type")
-    )
-    groups: dict[str, Figures] = {}
-    total = Figures()
-    for row in rows:
-        counts = {
-            "audience": row["audience"],
-            "signed": row["signed"],
-            "expired": row["expired"],
-            "outstanding": row["audience"] - row["signed"] - row["expired"],
-        }
-        figures = groups.setdefault(_group_of(row)[1], Figures())
-        for name, value in counts.items():
-            setattr(figures, name, getattr(figures, name) + value)
-            setattr(total, name, getattr(total, name) + value)
-    return list(groups.items()), total
-
-
 def page_rows(document, rows) -> list[Row]:
     """One page of the register: each person's last signature, and for a parent agreement
     the parents asked to sign (one query each for the page, not for the school)."""
@@ -425,7 +411,7 @@ def page_rows(document, rows) -> list[Row]:
         Row(
             row["user_id"],
             row["user__full_name"],
-            _group_of(row)[1],
+            row.get("group") or _group_of(row)[1],
             row["status"],
             last.get(row["user_id"]),
             ", ".join(sorted(asked.get(row["user_id"], []))),
@@ -434,59 +420,41 @@ def page_rows(document, rows) -> list[Row]:
     ]
 
 
-def group_filter(subjects, label: str) -> Q:
-    """The SQL filter for one class or role label shown on the page."""
-    match = Q(pk__in=[])
-    for row in subjects.values(*GROUP_FIELDS).distinct().order_by():
-        if _group_of(row)[1] == label:
-            match |= Q(**{field: row[field] for field in GROUP_FIELDS})
-    return match
-
-
 def register_page(document, on, *, status="", group=""):
     """What the register page shows: figures by class or role, the whole school's, and the
-    people (a queryset for the paginator; a list for the few documents trustees sign)."""
+    people in page order, filtered. One query fetches every person's status and group
+    (a few small columns each); counting and filtering them is cheaper in Python than a
+    second pass of the audience in SQL."""
     if "trustee" in document.audience_roles:
         report = register_for(document, on)
-        rows = [
-            r
-            for r in report.rows
-            if (not status or r.status == status) and (not group or r.group == group)
-        ]
-        return report.groups, report.total, rows
-    subjects = annotated_subjects(document, document.current_version(), on)
-    groups, total = figures_by_group(subjects)
-    rows = subjects
-    if status:
-        rows = rows.filter(status=status)
-    if group:
-        rows = rows.filter(group_filter(subjects, group))
-    rows = rows.order_by(*GROUP_FIELDS, "user__full_name", "user_id").values(
-        "user_id", "user__full_name", "status", *GROUP_FIELDS
-    )
-    return groups, total, CountedRows(rows, _count(groups, total, status, group))
+        rows = report.rows
+    else:
+        subjects = annotated_subjects(document, document.current_version(), on)
+        rows = list(
+            subjects.order_by(*GROUP_FIELDS, "user__full_name", "user_id").values(
+                "user_id", "user__full_name", "status", *GROUP_FIELDS
+            )
+        )
+        for row in rows:
+            row["group"] = _group_of(row)[1]
+    groups: dict[str, Figures] = {}
+    total = Figures()
+    for row in rows:
+        state, label = _get(row, "status"), _get(row, "group")
+        groups.setdefault(label, Figures()).add(state)
+        total.add(state)
+    return list(groups.items()), total, only(rows, status=status, group=group)
 
 
-def _count(groups, total, status, group) -> int:
-    """How many rows a filter leaves, from the figures already counted (no second scan)."""
-    chosen = [figures for label, figures in groups if label == group] if group else [total]
-    return sum(getattr(f, status) if status else f.audience for f in chosen)
+def only(rows, *, status="", group=""):
+    """The register's rows with one status, in one class or role (empty: all)."""
+    return [
+        row
+        for row in rows
+        if (not status or _get(row, "status") == status)
+        and (not group or _get(row, "group") == group)
+    ]
 
 
-class CountedRows:
-    """A queryset whose length is already known, for the paginator."""
-
-    def __init__(self, rows, count):
-        self.rows, self._count = rows, count
-
-    def count(self):
-        return self._count
-
-    def __len__(self):
-        return self._count
-
-    def __getitem__(self, index):
-        return self.rows[index]
-
-    def __iter__(self):
-        return iter(self.rows)
+def _get(row, name):
+    return row[name] if isinstance(row, dict) else getattr(row, name)

@@ -91,12 +91,10 @@ def overview(request, slug):
 def register(request, slug, pk):
     school = get_school(request, slug, "agreements.view_registers")
     document = _document(school, pk)
-    groups, total, rows = registers.register_page(
-        document, timezone.localdate(), status="", group=""
-    )
+    groups, total, rows = registers.register_page(document, timezone.localdate())
     form = RegisterFilter(request.GET or None, [label for label, _ in groups])
-    if form.is_valid() and (form.cleaned_data["status"] or form.cleaned_data["group"]):
-        _, _, rows = registers.register_page(document, timezone.localdate(), **form.cleaned_data)
+    if form.is_valid():
+        rows = registers.only(rows, **form.cleaned_data)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = registers.page_rows(document, page.object_list)
     return render(

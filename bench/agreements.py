@@ -210,14 +210,15 @@ def measure(repeat: int):
     from django.conf import settings
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from agreements.models import Kind
     from esafety.models import Role, School, User
     from esafety.testing import sign_in
 
-    setup_test_environment()
+    # No setup_test_environment(): its template instrumentation copies the context on every
+    # render, which would weigh pages with many includes more than production does.
     settings.ALLOWED_HOSTS = ["testserver"]
     school = School.objects.get(slug="bench-0")
     officer = User.objects.get(memberships__school=school, memberships__role=Role.ESAFETY_OFFICER)

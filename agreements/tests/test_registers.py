@@ -122,6 +122,7 @@ def test_the_pages_sql_counts_agree_with_the_full_register(personas, world, name
     assert [(label, figures(f)) for label, f in groups] == [
         (label, figures(f)) for label, f in full.groups
     ]
+    assert figures(registers.document_figures(document, on)) == figures(full.total)
     rows = registers.page_rows(document, rows)
     assert [(r.name, r.group, r.status, r.asked) for r in rows] == [
         (r.name, r.group, r.status, r.asked) for r in full.rows
