@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from esafety.roles import children_of
 
 from . import services
-from .models import Method, Signature, SignRequest, Version
+from .models import Document, Method, Signature, SignRequest, Version, VersionStatus
 
 
 def render_text(text: str) -> str:
@@ -77,4 +77,18 @@ def record_paper(*, version: Version, signer, subject, typed_name, consents, sca
         method=Method.PAPER,
         recorded_by=office,
         scan=scan,
+    )
+
+
+def readable_documents(user):
+    """The published documents of the schools this person belongs to (or, for trustees,
+    of their trust), to read or download as they stand now."""
+    from esafety.roles import access_for
+
+    access = access_for(user)
+    schools = set(access.roles_by_school) | set(access.trust_school_ids)
+    return (
+        Document.objects.filter(school__in=schools, versions__status=VersionStatus.PUBLISHED)
+        .select_related("school")
+        .order_by("school__name", "title")
     )

@@ -95,7 +95,16 @@ def sign(request, pk):
 def mine(request):
     require(request.user, "agreements.use")
     signatures = signing.my_signatures(request.user)
-    return render(request, "agreements/sign/mine.html", {"signatures": signatures})
+    documents = list(signing.readable_documents(request.user))
+    return render(
+        request,
+        "agreements/sign/mine.html",
+        {
+            "signatures": signatures,
+            "documents": documents,
+            "several_schools": len({d.school_id for d in documents}) > 1,
+        },
+    )
 
 
 def _visible_signature(request, pk):

@@ -303,3 +303,14 @@ def test_list_query_counts_do_not_grow(personas, client, parent_version):
             for name in ("agreements-to-sign", "agreements-mine", "home")
         ]
     assert counts[1] == counts[5]
+
+
+def test_my_agreements_offers_the_current_documents_to_read(personas, client, parent_version):
+    sign_in(client, personas.teacher)
+    page = client.get("/agreements/mine/").content.decode()
+    url = f"/agreements/documents/{parent_version.document.pk}/current.pdf"
+    assert url in page
+    assert client.get(url).status_code == 200
+    client.logout()
+    sign_in(client, personas.other_school_teacher)
+    assert url not in client.get("/agreements/mine/").content.decode()
