@@ -6,4 +6,4 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
 
     def ready(self):
-        from . import panels, panels_registers, sweeps  # noqa: F401  (panels and timers)
+        from . import panels, sweeps  # noqa: F401  (register the panels and timers)

@@ -4,6 +4,7 @@ A published version's text never changes (its SHA-256 is stored); a signature ca
 be edited or deleted; withdrawing consent adds a new record.
 """
 
+import datetime
 import hashlib
 from datetime import timedelta
 
@@ -250,6 +251,16 @@ class ConsentAnswer(models.Model):
 
 
 REMINDER_EVERY = timedelta(days=7)
+# The e-safety policy is reviewed a year after it is published, with a reminder before.
+REVIEW_WARNING = timedelta(days=30)
+
+
+def review_due_after(published_on: datetime.date) -> datetime.date:
+    """A year on (29 February falls back to 28 February)."""
+    try:
+        return published_on.replace(year=published_on.year + 1)
+    except ValueError:
+        return published_on.replace(year=published_on.year + 1, day=28)
 
 
 class Reason(models.TextChoices):

@@ -1,16 +1,15 @@
-"""Home-page panels: what I have to sign, and policies waiting for me."""
+"""Home-page panels: what I have to sign, policies waiting for me, and (for a school's
+leads) how many have signed each document."""
 
-from datetime import timedelta
-
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
-from esafety.models import Role
-from esafety.roles import access_for, managed_school_ids, schools_with_roles
+from esafety.models import School
+from esafety.roles import allowed, managed_school_ids, versions_to_approve_q, versions_to_sign_off_q
 
-from .models import Document, PolicyReview, Version, VersionStatus
+from .models import REVIEW_WARNING, Document, PolicyReview, Version, VersionStatus
+from .registers import coverage_by_document
 from .signing import open_requests
 
 
@@ -38,14 +37,11 @@ def policies_waiting(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    access = access_for(user)
-    head_of = schools_with_roles(user, {Role.HEADTEACHER})
     managed = managed_school_ids(user)
     waiting = Version.objects.filter(
-        Q(status=VersionStatus.DRAFT, document__school__in=head_of)
-        | Q(status=VersionStatus.HEAD_SIGNED_OFF, document__school__in=access.trust_school_ids)
+        versions_to_sign_off_q(user) | versions_to_approve_q(user)
     ).select_related("document__school")
-    soon = timezone.localdate() + timedelta(days=30)
+    soon = timezone.localdate() + REVIEW_WARNING
     reviews = PolicyReview.objects.filter(
         closed_at__isnull=True, document__school__in=managed
     ).select_related("document__school")
@@ -82,4 +78,30 @@ def policies_waiting(request):
         context={"items": items, "several_schools": len({i[3] for i in items}) > 1},
         order=20,
         count=len(items),
+    )
+
+
+@dashboard_panel
+def agreement_coverage(request):
+    """Coverage of every published document in each school this person leads: figures
+    and links to the named registers (which the same rule guards)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    schools = [
+        school
+        for school in School.objects.filter(pk__in=managed_school_ids(user)).order_by("name")
+        if allowed(user, "agreements.view_registers", school)
+    ]
+    rows = [(school, coverage_by_document(school)) for school in schools]
+    rows = [(school, coverage) for school, coverage in rows if coverage]
+    if not rows:
+        return None
+    outstanding = sum(f.outstanding + f.expired for _, coverage in rows for _, f in coverage)
+    return Panel(
+        title="Agreements: who still has to sign",
+        template="agreements/registers/panel.html",
+        context={"rows": rows, "several_schools": len(rows) > 1},
+        order=25,
+        count=outstanding or None,
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from esafety.models import Membership, ParentLink, Role, StaffType, TrusteeMembership
 
-from .audience import STAFF_ROLES, audience_pairs, years_in
+from .audience import STAFF_ROLES, years_in
 from .models import Channel, ConsentAnswer, Document, Signature, VersionStatus
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
@@ -84,20 +84,6 @@ def _current_q(document, version, on) -> Q:
     return q
 
 
-def _statuses(document, version, on) -> dict[int, tuple[bool, datetime.datetime]]:
-    """subject id -> (signed now?, latest signature time), in one aggregate query."""
-    rows = (
-        Signature.objects.filter(version__document=document)
-        .values("subject_id")
-        .annotate(
-            current=Max(Case(When(_current_q(document, version, on), then=1), default=0)),
-            last=Max("signed_at"),
-        )
-        .order_by()
-    )
-    return {row["subject_id"]: (bool(row["current"]), row["last"]) for row in rows}
-
-
 def _group_of(membership: dict) -> tuple[int, str]:
     """(sort key, label) for the register's grouping: classes for pupils, roles for staff."""
     role = membership["role"]
@@ -109,65 +95,6 @@ def _group_of(membership: dict) -> tuple[int, str]:
     if role == Role.STAFF and membership["staff_type"]:
         return (ROLE_ORDER.index(role) * 100, StaffType(membership["staff_type"]).label)
     return (ROLE_ORDER.index(role) * 100, Role(role).label)
-
-
-def _people(document, on) -> tuple[dict, dict]:
-    """Everyone in the school who could be in this register: subject id -> (name,
-    (sort key, group)), and a plain id -> name for the people asked to sign. One query
-    (two with trustees), filtered by role rather than by a long list of ids."""
-    roles = set(document.audience_roles) & set(Role.values)
-    if document.parents_sign_for_each_child:
-        roles |= {Role.PUPIL}
-    memberships = (
-        Membership.objects.active(on)
-        .filter(school=document.school, role__in=roles)
-        .values("user_id", "user__full_name", "role", "staff_type", "year_group", "class_name")
-    )
-    people, names = {}, {}
-    for membership in sorted(memberships, key=lambda m: ROLE_ORDER.index(m["role"])):
-        user, name = membership["user_id"], membership["user__full_name"]
-        names[user] = name
-        people.setdefault(user, (name, _group_of(membership)))
-    if "trustee" in document.audience_roles:
-        trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
-        for user, name in trustees.values_list("user_id", "user__full_name"):
-            people.setdefault(user, (name, (900, "Trustees")))
-    return people, names
-
-
-def _asked_names(pairs, names) -> dict[int, str]:
-    """For parent agreements: subject id -> the parents asked to sign for that child."""
-    asked: dict[int, list[str]] = {}
-    for person, subject in pairs:
-        if person != subject:
-            asked.setdefault(subject, []).append(names.get(person, ""))
-    return {subject: ", ".join(sorted(people)) for subject, people in asked.items()}
-
-
-def register_for(document: Document, on: datetime.date | None = None) -> Register:
-    """Everyone who must sign `document` now, with their status, grouped with figures."""
-    on = on or timezone.localdate()
-    register = Register(document=document)
-    version = document.current_version()
-    if version is None:
-        return register
-    pairs = audience_pairs(document, on)
-    subjects = {subject for _, subject in pairs}
-    statuses = _statuses(document, version, on)
-    people, names = _people(document, on)
-    asked = _asked_names(pairs, names)
-    groups: dict[tuple[int, str], Figures] = {}
-    for subject in subjects:
-        name, group = people.get(subject, ("", (999, "Other")))
-        current, last = statuses.get(subject, (False, None))
-        status = SIGNED if current else (EXPIRED if last else OUTSTANDING)
-        register.rows.append(Row(subject, name, group[1], status, last, asked.get(subject, "")))
-        groups.setdefault(group, Figures()).add(status)
-        register.total.add(status)
-    order = {label: key for key, label in groups}
-    register.rows.sort(key=lambda r: (order[r.group], r.group, r.name, r.subject_id))
-    register.groups = [(label, figures) for (_, label), figures in sorted(groups.items())]
-    return register
 
 
 def published_documents(school):
@@ -188,7 +115,7 @@ def coverage_by_document(school, on=None) -> list[tuple[Document, Figures]]:
 def document_figures(document, on) -> Figures:
     """The whole school's figures for one document: one aggregate query."""
     if "trustee" in document.audience_roles:
-        return register_for(document, on).total
+        return register_page(document, on)[1]
     counts = annotated_subjects(document, document.current_version(), on).aggregate(
         audience=Count("pk"),
         signed=Count("pk", filter=Q(is_current=True)),
@@ -319,10 +246,10 @@ def class_signatures(document, class_name: str, on=None) -> list[Signature]:
     return latest
 
 
-# --- the register page in SQL ----------------------------------------------------------
-# The page shows figures by class and role and one page of people: both are worked out by
-# the database (counts grouped in SQL, one page fetched with LIMIT), so a school of
-# thousands costs about what a class of ten does. The CSV uses `register_for`.
+# --- who must sign, and their status, in SQL --------------------------------------------
+# One query gives everyone's status and group (a few small columns each); figures and
+# filters are counted in Python from those rows. Names of who was asked and the last
+# signature are fetched only for the rows shown (`page_rows`).
 
 ROLE_RANK = Case(
     *(When(role=role, then=rank) for rank, role in enumerate(ROLE_ORDER)), default=len(ROLE_ORDER)
@@ -332,7 +259,7 @@ ROLE_RANK = Case(
 def audience_memberships(document, on):
     """Everyone who must sign, one row each: their membership in the school (for a parent
     agreement per child, the child's). The same audience as `audience.audience_pairs`,
-    as one SQL filter. Trustees are not school members: see `register_page`."""
+    as one SQL filter. Trustees are not school members: see `_trustee_rows`."""
     members = Membership.objects.active(on).filter(school=document.school)
     roles = set(document.audience_roles)
     pupils = Q(role=Role.PUPIL)
@@ -367,9 +294,10 @@ def audience_memberships(document, on):
     return matching.exclude(Exists(better))
 
 
-def annotated_subjects(document, version, on):
+def _with_status(queryset, document, version, on):
+    """Annotate people (by their `user_id`) with whether they signed now or ever."""
     signatures = Signature.objects.filter(version__document=document, subject=OuterRef("user_id"))
-    return audience_memberships(document, on).annotate(
+    return queryset.annotate(
         is_current=Exists(signatures.filter(_current_q(document, version, on))),
         has_signed=Exists(signatures),
         status=Case(
@@ -380,6 +308,18 @@ def annotated_subjects(document, version, on):
     )
 
 
+def annotated_subjects(document, version, on):
+    return _with_status(audience_memberships(document, on), document, version, on)
+
+
+def _trustee_rows(document, version, on) -> list[dict]:
+    trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
+    rows = _with_status(trustees, document, version, on).order_by("user__full_name", "user_id")
+    return [
+        {**row, "group": "Trustees"} for row in rows.values("user_id", "user__full_name", "status")
+    ]
+
+
 GROUP_FIELDS = ["rank", "year_group", "role", "class_name", "staff_type"]
 
 
@@ -387,8 +327,6 @@ def page_rows(document, rows) -> list[Row]:
     """One page of the register: each person's last signature, and for a parent agreement
     the parents asked to sign (one query each for the page, not for the school)."""
     rows = list(rows)
-    if rows and isinstance(rows[0], Row):
-        return rows
     ids = [row["user_id"] for row in rows]
     last = dict(
         Signature.objects.filter(version__document=document, subject_id__in=ids)
@@ -411,7 +349,7 @@ def page_rows(document, rows) -> list[Row]:
         Row(
             row["user_id"],
             row["user__full_name"],
-            row.get("group") or _group_of(row)[1],
+            row["group"],
             row["status"],
             last.get(row["user_id"]),
             ", ".join(sorted(asked.get(row["user_id"], []))),
@@ -420,30 +358,37 @@ def page_rows(document, rows) -> list[Row]:
     ]
 
 
-def register_page(document, on, *, status="", group=""):
-    """What the register page shows: figures by class or role, the whole school's, and the
-    people in page order, filtered. One query fetches every person's status and group
-    (a few small columns each); counting and filtering them is cheaper in Python than a
-    second pass of the audience in SQL."""
+def register_page(document, on) -> tuple[list[tuple[str, Figures]], Figures, list[dict]]:
+    """Everyone who must sign `document` now, in register order, with figures by class or
+    role and for the whole school. Rows are dicts; `page_rows` turns the ones shown into
+    `Row`s. One query (two when trustees sign)."""
+    version = document.current_version()
+    if version is None:
+        return [], Figures(), []
+    rows = list(
+        annotated_subjects(document, version, on)
+        .order_by(*GROUP_FIELDS, "user__full_name", "user_id")
+        .values("user_id", "user__full_name", "status", *GROUP_FIELDS)
+    )
+    for row in rows:
+        row["group"] = _group_of(row)[1]
     if "trustee" in document.audience_roles:
-        report = register_for(document, on)
-        rows = report.rows
-    else:
-        subjects = annotated_subjects(document, document.current_version(), on)
-        rows = list(
-            subjects.order_by(*GROUP_FIELDS, "user__full_name", "user_id").values(
-                "user_id", "user__full_name", "status", *GROUP_FIELDS
-            )
-        )
-        for row in rows:
-            row["group"] = _group_of(row)[1]
+        members = {row["user_id"] for row in rows}
+        rows += [
+            row for row in _trustee_rows(document, version, on) if row["user_id"] not in members
+        ]
     groups: dict[str, Figures] = {}
     total = Figures()
     for row in rows:
-        state, label = _get(row, "status"), _get(row, "group")
-        groups.setdefault(label, Figures()).add(state)
-        total.add(state)
-    return list(groups.items()), total, only(rows, status=status, group=group)
+        groups.setdefault(row["group"], Figures()).add(row["status"])
+        total.add(row["status"])
+    return list(groups.items()), total, rows
+
+
+def register_for(document: Document, on: datetime.date | None = None) -> Register:
+    """The whole register, every row with its names and dates: CSV, print, internet access."""
+    groups, total, rows = register_page(document, on or timezone.localdate())
+    return Register(document=document, rows=page_rows(document, rows), groups=groups, total=total)
 
 
 def only(rows, *, status="", group=""):
@@ -451,10 +396,5 @@ def only(rows, *, status="", group=""):
     return [
         row
         for row in rows
-        if (not status or _get(row, "status") == status)
-        and (not group or _get(row, "group") == group)
+        if (not status or row["status"] == status) and (not group or row["group"] == group)
     ]
-
-
-def _get(row, name):
-    return row[name] if isinstance(row, dict) else getattr(row, name)

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from esafety.models import Membership, Role
+from esafety.models import Role
 from esafety.notifications import notify
+from esafety.services import attributed, holders
 
 from . import services
 from .models import Document, Kind, PolicyReview, ReviewReason, Version
@@ -28,16 +29,8 @@ def open_review(document) -> PolicyReview | None:
     return document.reviews.filter(closed_at__isnull=True).first()
 
 
-def _attributed(record, user):
-    record._history_user = user
-    return record
-
-
 def _tell_leads(review, title):
-    people = Membership.objects.active().filter(
-        school=review.document.school, role__in=[Role.ESAFETY_OFFICER, Role.HEADTEACHER]
-    )
-    for user in {m.user for m in people.select_related("user")}:
+    for user in holders(review.document.school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
         notify(user, title=title, link=review.get_absolute_url())
 
 
@@ -49,7 +42,7 @@ def _open(document, *, reason, by=None, detail="") -> tuple[PolicyReview, bool]:
         return existing, False
     try:
         with transaction.atomic():
-            review = _attributed(
+            review = attributed(
                 PolicyReview(document=document, reason=reason, opened_by=by, reason_detail=detail),
                 by,
             )
@@ -97,7 +90,7 @@ def record_review(*, review: PolicyReview, by, what_changed: str, text: str) -> 
     review.version = version
     review.reviewed_by, review.reviewed_at = by, timezone.now()
     review.what_changed = what_changed
-    _attributed(review, by).save()
+    attributed(review, by).save()
     return version
 
 
@@ -131,4 +124,4 @@ def close_for(version: Version, by) -> None:
     review = PolicyReview.objects.filter(version=version, closed_at__isnull=True).first()
     if review:
         review.closed_at = timezone.now()
-        _attributed(review, by).save()
+        attributed(review, by).save()

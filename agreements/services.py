@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from esafety.models import Notification, School
+from esafety.services import attributed as _attributed
 
 from .audience import audience_pairs
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     Version,
     VersionStatus,
     content_hash,
+    review_due_after,
 )
 
 NEXT_STATUS = {
@@ -37,21 +39,22 @@ def academic_year_label(school: School, on: datetime.date) -> str:
     return f"{start.year}-{str(start.year + 1)[2:]}"
 
 
-def _attributed(record, user, reason=""):
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
-    return record
-
-
 @transaction.atomic
-def new_version(*, document: Document, by, text: str, change_summary: str = "") -> Version:
+def new_version(
+    *,
+    document: Document,
+    by,
+    text: str,
+    change_summary: str = "",
+    effective_date: datetime.date | None = None,
+) -> Version:
     last = document.versions.order_by("-number").first()
     version = Version(
         document=document,
         number=(last.number + 1) if last else 1,
         text=text,
         change_summary=change_summary,
+        effective_date=effective_date,
         created_by=by,
     )
     _attributed(version, by).save()
@@ -98,7 +101,7 @@ def publish(*, version: Version, by, on: datetime.date | None = None) -> Version
     version.content_hash = content_hash(version.text)
     _attributed(version, by).save()
     if document.kind == Kind.POLICY:
-        document.review_due = on.replace(year=on.year + 1)
+        document.review_due = review_due_after(on)
         _attributed(document, by).save()
     document.requests.filter(completed_at__isnull=True).exclude(version=version).delete()
     sync_requests(document=document, on=on)

@@ -8,6 +8,7 @@ headteacher's sign-off and the trustees' approval, then publishes.
 from django.db import transaction
 
 from esafety.models import Role, StaffType
+from esafety.services import attributed
 
 from . import services
 from .models import Document, Kind
@@ -205,8 +206,7 @@ def install_standard_documents(school, *, by) -> list[Document]:
         if kind in have:
             continue
         document = Document(school=school, kind=kind, title=title, **settings)
-        document._history_user = by
-        document.save()
+        attributed(document, by).save()
         services.new_version(document=document, by=by, text=text, change_summary="Starter text.")
         created.append(document)
     return created

@@ -1,20 +1,17 @@
 """Agreement timers, registered with the core sweep: each reminder recorded once."""
 
-from datetime import timedelta
-
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.models import Role
 from esafety.notifications import notify
+from esafety.services import holders
 from esafety.sweeps import sweep_job, sweep_key
 
-from .models import REMINDER_EVERY, Document, SignRequest, VersionStatus
+from .models import REMINDER_EVERY, REVIEW_WARNING, Document, SignRequest, VersionStatus
 from .reviews import open_scheduled_review
 from .services import publish, publish_due, sync_requests
-
-REVIEW_WARNING = timedelta(days=30)
 
 
 @sweep_job("agreements.sync")
@@ -26,13 +23,6 @@ def ask_everyone_who_must_sign(sweep):
     )
     for document in documents.distinct():
         sync_requests(document=document, on=today)
-
-
-def _leads(school):
-    from esafety.models import Membership
-
-    memberships = Membership.objects.active().filter(school=school, role=Role.ESAFETY_OFFICER)
-    return [m.user for m in memberships.select_related("user")]
 
 
 @sweep_job("agreements.reminders")
@@ -74,7 +64,7 @@ def _remind(request, n, now):
 def _tell_officers(document, request_ids):
     SignRequest.objects.filter(pk__in=request_ids).update(next_reminder_at=None)
     count = len(request_ids)
-    for officer in _leads(document.school):
+    for officer in holders(document.school, Role.ESAFETY_OFFICER):
         notify(
             officer,
             title=f"{count} still not signed after {document.reminder_limit} "
@@ -109,7 +99,7 @@ def _review_reminder(document, title, stage):
         open_scheduled_review(document)
         return
     link = f"/schools/{document.school.slug}/agreements/reviews/"
-    for user in _reviewers(document):
+    for user in holders(document.school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
         notify(user, title=title, link=link)
 
 
@@ -122,12 +112,3 @@ def publish_on_effective_date(sweep):
             sweep_key("version", version.pk, "publish"),
             lambda v=version: publish(version=v, by=v.trustees_approved_by, on=today),
         )
-
-
-def _reviewers(document):
-    from esafety.models import Membership
-
-    memberships = Membership.objects.active().filter(
-        school=document.school, role__in=[Role.ESAFETY_OFFICER, Role.HEADTEACHER]
-    )
-    return list({m.user for m in memberships.select_related("user")})

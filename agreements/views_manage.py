@@ -1,6 +1,9 @@
 """Managing documents: versions through sign-off, approval and publishing; policy reviews;
 the trustees' approvals list; a document's current version as a PDF."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +15,8 @@ from django.views.decorators.http import require_POST
 from esafety.forms import add_errors
 from esafety.models import School
 from esafety.pdf import pdf_response, render_pdf
-from esafety.roles import access_for, allowed, require
+from esafety.roles import allowed, require, versions_to_approve_q
+from esafety.services import attributed
 from esafety.views_people import get_school
 from incidents.models import Incident
 
@@ -20,17 +24,70 @@ from . import reviews, services, signing, starter
 from .forms_manage import DocumentForm, ReviewForm, VersionForm
 from .models import Document, PolicyReview, Version, VersionStatus
 
-# action slug -> (rule checked on the school, service, message)
-VERSION_ACTIONS = {
-    "sign-off": ("agreements.sign_off_version", services.head_sign_off, "Signed off."),
-    "approve": ("agreements.approve_version", services.approve, "Approved."),
-    "publish": ("agreements.publish_version", services.publish, "Published."),
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a version's way to publication, as a button."""
+
+    rule: str  # checked on the school
+    service: Callable
+    button: str
+    from_status: str
+    done: str
+
+
+STEPS = {
+    "sign-off": Step(
+        "agreements.sign_off_version",
+        services.head_sign_off,
+        "Sign off as headteacher",
+        VersionStatus.DRAFT,
+        "Signed off.",
+    ),
+    "approve": Step(
+        "agreements.approve_version",
+        services.approve,
+        "Approve for the trustees",
+        VersionStatus.HEAD_SIGNED_OFF,
+        "Approved.",
+    ),
+    "publish": Step(
+        "agreements.publish_version",
+        services.publish,
+        "Publish now",
+        VersionStatus.TRUSTEES_APPROVED,
+        "Published.",
+    ),
 }
+# On a review's page: the same steps for the version it made, through `reviews`.
+REVIEW_SERVICES = {"sign-off": reviews.sign_off, "approve": reviews.approve}
 
 
-def _attributed(record, user):
-    record._history_user = user
-    return record
+def _steps_open_to(user, version, slugs=STEPS) -> list[tuple[str, str]]:
+    school = version.document.school
+    return [
+        (slug, STEPS[slug].button)
+        for slug in slugs
+        if version.status == STEPS[slug].from_status and allowed(user, STEPS[slug].rule, school)
+    ]
+
+
+def _take_step(request, step: Step, run, published_note: str) -> None:
+    """Run a step's service and tell the person what happened (a refused step is a
+    message, never an error page)."""
+    try:
+        with transaction.atomic():
+            version = run()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return
+    version.refresh_from_db()
+    extra = ""
+    if version.status == VersionStatus.PUBLISHED:
+        extra = published_note
+    elif version.status == VersionStatus.TRUSTEES_APPROVED:
+        extra = f" It will be published on {version.effective_date:%-d %B %Y}."
+    messages.success(request, step.done + extra)
 
 
 def documents(request, slug):
@@ -80,7 +137,7 @@ def document_add(request, slug):
     if request.method == "POST" and form.is_valid():
         document = form.save(commit=False)
         document.school = school
-        _attributed(document, request.user).save()
+        attributed(document, request.user).save()
         messages.success(request, "Document added. Now write its first version.")
         return redirect("agreements-version-add", pk=document.pk)
     return render(
@@ -121,7 +178,7 @@ def document_edit(request, pk):
     document = _document(request, pk)
     form = DocumentForm(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid():
-        _attributed(form.save(commit=False), request.user).save()
+        attributed(form.save(commit=False), request.user).save()
         messages.success(request, "Document settings saved.")
         return redirect("agreements-document", pk=document.pk)
     return render(
@@ -139,15 +196,7 @@ def version_add(request, pk):
     latest = document.versions.order_by("-number").first()
     form = VersionForm(request.POST or None, initial={"text": latest.text if latest else ""})
     if request.method == "POST" and form.is_valid():
-        version = services.new_version(
-            document=document,
-            by=request.user,
-            text=form.cleaned_data["text"],
-            change_summary=form.cleaned_data["change_summary"],
-        )
-        if form.cleaned_data["effective_date"]:
-            version.effective_date = form.cleaned_data["effective_date"]
-            _attributed(version, request.user).save()
+        version = services.new_version(document=document, by=request.user, **form.cleaned_data)
         messages.success(request, f"Draft version {version.number} saved.")
         return redirect("agreements-version", pk=version.pk)
     return render(
@@ -173,15 +222,7 @@ def _version(request, pk, rule="agreements.view_version") -> Version:
 def version_detail(request, pk):
     version = _version(request, pk)
     school = version.document.school
-    actions = [
-        (slug, label)
-        for slug, label, status in (
-            ("sign-off", "Sign off as headteacher", VersionStatus.DRAFT),
-            ("approve", "Approve for the trustees", VersionStatus.HEAD_SIGNED_OFF),
-            ("publish", "Publish now", VersionStatus.TRUSTEES_APPROVED),
-        )
-        if version.status == status and allowed(request.user, VERSION_ACTIONS[slug][0], school)
-    ]
+    actions = _steps_open_to(request.user, version)
     return render(
         request,
         "agreements/manage/version.html",
@@ -206,7 +247,7 @@ def version_edit(request, pk):
         return redirect("agreements-version", pk=version.pk)
     form = VersionForm(request.POST or None, instance=version)
     if request.method == "POST" and form.is_valid():
-        _attributed(form.save(commit=False), request.user).save()
+        attributed(form.save(commit=False), request.user).save()
         messages.success(request, "Draft saved.")
         return redirect("agreements-version", pk=version.pk)
     return render(
@@ -222,24 +263,17 @@ def version_edit(request, pk):
 
 @require_POST
 def version_action(request, pk, action):
-    if action not in VERSION_ACTIONS:
+    if action not in STEPS:
         raise Http404
     version = _version(request, pk)
-    rule, service, done = VERSION_ACTIONS[action]
-    require(request.user, rule, version.document.school)
-    try:
-        with transaction.atomic():
-            service(version=version, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        version.refresh_from_db()
-        extra = ""
-        if version.status == VersionStatus.PUBLISHED:
-            extra = " Everyone who must sign has been asked to."
-        elif version.status == VersionStatus.TRUSTEES_APPROVED:
-            extra = f" It will be published on {version.effective_date:%-d %B %Y}."
-        messages.success(request, done + extra)
+    step = STEPS[action]
+    require(request.user, step.rule, version.document.school)
+    _take_step(
+        request,
+        step,
+        lambda: step.service(version=version, by=request.user),
+        " Everyone who must sign has been asked to.",
+    )
     return redirect("agreements-version", pk=version.pk)
 
 
@@ -247,10 +281,7 @@ def approvals(request):
     """Versions waiting for the trustees, across the schools of the trustee's trusts."""
     require(request.user, "agreements.use_approvals")
     waiting = (
-        Version.objects.filter(
-            status=VersionStatus.HEAD_SIGNED_OFF,
-            document__school__in=access_for(request.user).trust_school_ids,
-        )
+        Version.objects.filter(versions_to_approve_q(request.user))
         .select_related("document__school", "head_signed_off_by")
         .order_by("document__school__name", "document__title")
     )
@@ -305,25 +336,6 @@ def review_open(request, slug):
     return redirect(review)
 
 
-# action slug -> (rule checked on the school, service, message, version status, button)
-REVIEW_ACTIONS = {
-    "sign-off": (
-        "agreements.sign_off_version",
-        reviews.sign_off,
-        "Signed off. Next: the trustees approve it.",
-        VersionStatus.DRAFT,
-        "Sign off as headteacher",
-    ),
-    "approve": (
-        "agreements.approve_version",
-        reviews.approve,
-        "Approved.",
-        VersionStatus.HEAD_SIGNED_OFF,
-        "Approve for the trustees",
-    ),
-}
-
-
 def _review(request, pk) -> PolicyReview:
     return get_object_or_404(
         PolicyReview.objects.filter(
@@ -355,15 +367,9 @@ def review_detail(request, pk):
             else:
                 messages.success(request, "Review recorded. Next: the headteacher signs it off.")
                 return redirect("agreements-version", pk=version.pk)
-    version = review.version
-    actions = [
-        (slug, label)
-        for slug, (rule, _, _, status, label) in REVIEW_ACTIONS.items()
-        if version is not None
-        and not review.closed_at
-        and version.status == status
-        and allowed(request.user, rule, school)
-    ]
+    actions = []
+    if review.version is not None and not review.closed_at:
+        actions = _steps_open_to(request.user, review.version, REVIEW_SERVICES)
     return render(
         request,
         "agreements/manage/review.html",
@@ -384,24 +390,18 @@ def review_detail(request, pk):
 @require_POST
 def review_action(request, pk, action):
     """The headteacher's sign-off or the trustees' approval of the version a review made."""
-    if action not in REVIEW_ACTIONS:
+    if action not in REVIEW_SERVICES:
         raise Http404
     review = _review(request, pk)
     school = review.document.school
-    rule, service, done, _, _ = REVIEW_ACTIONS[action]
-    require(request.user, rule, school)
-    try:
-        with transaction.atomic():
-            version = service(review=review, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        version.refresh_from_db()
-        if version.status == VersionStatus.PUBLISHED:
-            done += " The new version is published and all staff have been asked to sign it."
-        elif version.status == VersionStatus.TRUSTEES_APPROVED:
-            done += f" It will be published on {version.effective_date:%-d %B %Y}."
-        messages.success(request, done)
+    step = STEPS[action]
+    require(request.user, step.rule, school)
+    _take_step(
+        request,
+        step,
+        lambda: REVIEW_SERVICES[action](review=review, by=request.user),
+        " The new version is published and all staff have been asked to sign it.",
+    )
     if allowed(request.user, "agreements.manage_documents", school):
         return redirect(review)
     if review.version_id:

@@ -15,45 +15,12 @@ consent answers for most children. Then, in one run:
 """
 
 import argparse
-import os
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esafety.settings_test")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+from common import median_ms, set_up
 
 STAFF_PER_SCHOOL = 60
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres"
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def median_ms(func, repeat: int) -> float:
-    func()  # warm up
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def _publish_all(document, head, chair, text=None):
@@ -262,15 +229,7 @@ def main():
     parser.add_argument("--pupils", type=int, default=1500)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. .../esafety_bench_agr")
-    ensure_database(url)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    set_up("esafety_bench_agr")
     seed(args.schools, args.pupils)
     seconds, created, documents = campaign()
     ok = "OK" if seconds < 30 else "OVER"

@@ -167,3 +167,19 @@ def sign_in_in_browser(page, live_server, user, totp_device=None, password=None)
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
     return page
+
+
+def signed_in_page(browser_page, live_server, user, viewport="desktop"):
+    """A new page at `viewport`, signed in as `user` (with a code when their role needs
+    two-factor sign-in)."""
+    from esafety.roles import requires_two_factor
+
+    page = browser_page(viewport)
+    device = confirmed_totp_device(user) if requires_two_factor(user) else None
+    return sign_in_in_browser(page, live_server, user, totp_device=device)
+
+
+def checked(page, label):
+    """Save a screenshot (with SCREENSHOT_DIR) and assert axe finds nothing."""
+    save_screenshot(page, label)
+    assert_no_axe_violations(page, label)

@@ -339,6 +339,18 @@ def signature_visibility_q(user) -> Q:
     return visible
 
 
+def versions_to_sign_off_q(user) -> Q:
+    """Draft versions in the schools where this person is headteacher."""
+    schools = schools_with_roles(user, {Role.HEADTEACHER})
+    return Q(status="draft", document__school__in=schools) if schools else _NOTHING
+
+
+def versions_to_approve_q(user) -> Q:
+    """Versions the headteacher signed off, in the schools of this trustee's trusts."""
+    schools = access_for(user).trust_school_ids
+    return Q(status="head_signed_off", document__school__in=schools) if schools else _NOTHING
+
+
 @rules.predicate
 def has_any_role(user):
     access = access_for(user)

@@ -17,6 +17,26 @@ from .roles import forget_access
 
 
 @transaction.atomic
+def attributed(record, user, reason: str = ""):
+    """Mark who makes the next save of `record` (and why) for its simple-history entry."""
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    return record
+
+
+def holders(school, *roles) -> list[User]:
+    """The active people holding any of these roles in a school today, longest-serving
+    first, each once (someone may hold two of the roles)."""
+    memberships = (
+        Membership.objects.active()
+        .filter(school=school, role__in=roles)
+        .select_related("user")
+        .order_by("started_on", "pk")
+    )
+    return list({m.user: None for m in memberships if m.user.is_active})
+
+
 def create_person(
     *,
     school: School,

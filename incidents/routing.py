@@ -12,7 +12,8 @@
 
 from dataclasses import dataclass, field
 
-from esafety.models import Membership, Role, TrusteeMembership, User
+from esafety.models import Role, TrusteeMembership, User
+from esafety.services import holders
 
 from .categories import category
 from .deadlines import add_working_days
@@ -25,16 +26,6 @@ class Routing:
     also_notify: list = field(default_factory=list)
     lado_due: object = None
     reason: str = ""
-
-
-def holders(school, role) -> list[User]:
-    memberships = (
-        Membership.objects.active()
-        .filter(school=school, role=role)
-        .select_related("user")
-        .order_by("started_on", "pk")
-    )
-    return [m.user for m in memberships if m.user.is_active]
 
 
 def chair_of(trust) -> User | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from esafety.notifications import notify
+from esafety.services import attributed as _attributed
 
 from .deadlines import acknowledge_deadline
 from .models import (
@@ -61,13 +62,6 @@ def _note(incident, kind, text, *, by=None, at=None, **fields) -> TimelineEntry:
         created_at=at or timezone.now(),
         **fields,
     )
-
-
-def _attributed(record, user, reason=""):
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
-    return record
 
 
 def _take_number(school, year: int) -> str:

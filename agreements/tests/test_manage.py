@@ -20,12 +20,12 @@ from agreements.models import (
     Version,
     VersionStatus,
 )
+from agreements.tests.factories import STAFF, published
 from esafety.models import Role
 from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import SchoolFactory, TrustFactory, person, sign_in, trustee
 
 pytestmark = pytest.mark.django_db
-STAFF = ["headteacher", "esafety_officer", "technician", "staff"]
 
 
 @pytest.fixture
@@ -40,9 +40,7 @@ def other_document(personas):
     document = Document.objects.create(
         school=personas.school, kind=Kind.STAFF_AUP, title="Staff AUP", audience_roles=STAFF
     )
-    version = services.new_version(document=document, by=personas.headteacher, text="AUP")
-    services.head_sign_off(version=version, by=personas.headteacher)
-    services.approve(version=version, by=personas.trustee)
+    published(document, personas.headteacher, "AUP", approver=personas.trustee)
     return document
 
 

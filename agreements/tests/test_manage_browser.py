@@ -10,31 +10,13 @@ from playwright.sync_api import expect
 
 from agreements import services
 from agreements.models import Document, Kind
-from esafety.browser import (
-    assert_no_axe_violations,
-    confirmed_totp_device,
-    save_screenshot,
-    sign_in_in_browser,
-)
-from esafety.roles import requires_two_factor
+from agreements.tests.factories import STAFF, published
+from esafety.browser import checked, signed_in_page
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 pytest_plugins = ["esafety.browser"]
-STAFF = ["headteacher", "esafety_officer", "technician", "staff"]
-
-
-def checked(page, label):
-    save_screenshot(page, label)
-    assert_no_axe_violations(page, label)
-
-
-def signed_in(browser_page, live_server, user, viewport="desktop"):
-    page = browser_page(viewport)
-    device = confirmed_totp_device(user) if requires_two_factor(user) else None
-    sign_in_in_browser(page, live_server, user, totp_device=device)
-    return page
 
 
 def test_staff_sign_a_newly_published_policy(personas, live_server, browser_page):
@@ -42,13 +24,11 @@ def test_staff_sign_a_newly_published_policy(personas, live_server, browser_page
     policy = Document.objects.create(
         school=p.school, kind=Kind.POLICY, title="E-safety policy", audience_roles=STAFF
     )
-    first = services.new_version(document=policy, by=p.headteacher, text="# Policy\n\nOld rules.")
-    services.head_sign_off(version=first, by=p.headteacher)
-    services.approve(version=first, by=p.trustee)
+    first = published(policy, p.headteacher, "# Policy\n\nOld rules.", approver=p.trustee)
     services.sign(version=first, signer=p.teacher, subject=p.teacher, typed_name="Terry Teacher")
     base = live_server.url
 
-    officer = signed_in(browser_page, live_server, p.esafety_officer)
+    officer = signed_in_page(browser_page, live_server, p.esafety_officer)
     officer.goto(f"{base}/schools/{p.school.slug}/agreements/documents/")
     checked(officer, "agreements-documents-desktop")
     officer.get_by_role("link", name="E-safety policy").click()
@@ -61,12 +41,12 @@ def test_staff_sign_a_newly_published_policy(personas, live_server, browser_page
     expect(officer.get_by_text("Draft version 2 saved.")).to_be_visible()
     checked(officer, "agreements-version-draft-desktop")
 
-    head = signed_in(browser_page, live_server, p.headteacher)
+    head = signed_in_page(browser_page, live_server, p.headteacher)
     head.goto(officer.url)
     head.get_by_role("button", name="Sign off as headteacher").click()
     expect(head.get_by_text("Signed off.")).to_be_visible()
 
-    trustee = signed_in(browser_page, live_server, p.trustee, "phone")
+    trustee = signed_in_page(browser_page, live_server, p.trustee, "phone")
     trustee.goto(f"{base}/agreements/approvals/")
     checked(trustee, "agreements-approvals-phone")
     trustee.get_by_role("link", name="E-safety policy, version 2").click()
@@ -81,7 +61,7 @@ def test_staff_sign_a_newly_published_policy(personas, live_server, browser_page
     expect(officer.get_by_role("row", name=re.compile("Terry Teacher"))).to_be_visible()
     checked(officer, "agreements-register-desktop")
 
-    teacher = signed_in(browser_page, live_server, p.teacher, "phone")
+    teacher = signed_in_page(browser_page, live_server, p.teacher, "phone")
     expect(teacher.get_by_role("link", name="E-safety policy", exact=True)).to_be_visible()
     checked(teacher, "home-to-sign-phone")
     teacher.goto(f"{base}/agreements/to-sign/")
@@ -105,7 +85,7 @@ def test_staff_sign_a_newly_published_policy(personas, live_server, browser_page
     checked(officer, "agreements-internet-desktop")
     officer.goto(f"{base}/schools/{p.school.slug}/agreements/reviews/")
     checked(officer, "agreements-reviews-desktop")
-    phone = signed_in(browser_page, live_server, p.esafety_officer, "phone")
+    phone = signed_in_page(browser_page, live_server, p.esafety_officer, "phone")
     phone.goto(register.replace("?status=expired", ""))
     checked(phone, "agreements-register-phone")
     phone.goto(f"{base}/schools/{p.school.slug}/agreements/documents/")

@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 from pypdf import PdfReader
 
 from agreements import registers, services
+from agreements.audience import audience_pairs
 from agreements.models import Document, Kind
+from agreements.tests.factories import STAFF, parent_agreement, published
 from esafety.models import Membership, ParentLink, Role
 from esafety.testing import person, sign_in
 
@@ -20,14 +23,6 @@ LONDON = ZoneInfo("Europe/London")
 LAST_YEAR = datetime.datetime(2025, 10, 1, 10, tzinfo=LONDON)
 THIS_YEAR = datetime.datetime(2026, 10, 12, 10, tzinfo=LONDON)
 YES = dict.fromkeys(["internet", "website", "newspaper", "prospectus", "social_media"], True)
-STAFF = ["headteacher", "esafety_officer", "technician", "staff"]
-
-
-def publish(document, by, text="The agreement."):
-    version = services.new_version(document=document, by=by, text=text)
-    services.head_sign_off(version=version, by=by)
-    services.trustees_approve(version=version, by=by)
-    return services.publish(version=version, by=by)
 
 
 def in_class(user, class_name):
@@ -55,21 +50,13 @@ def world(personas):
     policy = Document.objects.create(
         school=school, kind=Kind.POLICY, title="E-safety policy", audience_roles=STAFF
     )
-    parent_doc = Document.objects.create(
-        school=school,
-        kind=Kind.PARENT,
-        title="Parent agreement",
-        audience_roles=["parent"],
-        parents_sign_for_each_child=True,
-        asks_consent=True,
-        renew_every_year=True,
-    )
+    parent_doc = parent_agreement(school)
     with time_machine.travel(LAST_YEAR, tick=False):
-        old_policy = publish(policy, p.headteacher, "Version one.")
+        old_policy = published(policy, p.headteacher, "Version one.")
         services.sign(
             version=old_policy, signer=second_teacher, subject=second_teacher, typed_name="S"
         )
-        agreement = publish(parent_doc, p.headteacher)
+        agreement = published(parent_doc, p.headteacher)
         services.sign(
             version=agreement, signer=dan_parent, subject=dan, typed_name="D", consents=YES
         )
@@ -77,7 +64,7 @@ def world(personas):
             version=agreement, signer=p.parent, subject=p.pupil, typed_name="P", consents=YES
         )
     with time_machine.travel(THIS_YEAR, tick=False):
-        policy_v2 = publish(policy, p.headteacher, "Version two.")
+        policy_v2 = published(policy, p.headteacher, "Version two.")
         for signer in (p.teacher, p.headteacher):
             services.sign(version=policy_v2, signer=signer, subject=signer, typed_name="T")
         website_no = YES | {"website": False}
@@ -85,6 +72,25 @@ def world(personas):
             version=agreement, signer=p.parent, subject=p.pupil, typed_name="P", consents=website_no
         )
     return {"policy": policy, "parent": parent_doc, "dan": dan, "eve": eve, "sally": second_teacher}
+
+
+@pytest.fixture
+def aup(personas):
+    """A staff AUP that gives internet access, in its second version: the teacher signed
+    it, the technician only the first version."""
+    p = personas
+    document = Document.objects.create(
+        school=p.school,
+        kind=Kind.STAFF_AUP,
+        title="Staff AUP",
+        audience_roles=STAFF,
+        grants_internet_access=True,
+    )
+    old = published(document, p.headteacher, "Old rules.")
+    services.sign(version=old, signer=p.technician, subject=p.technician, typed_name="T")
+    current = published(document, p.headteacher, "New rules.")
+    services.sign(version=current, signer=p.teacher, subject=p.teacher, typed_name="T")
+    return document
 
 
 def figures(figures):
@@ -113,20 +119,35 @@ def test_coverage_equals_a_hand_count(personas, world):
 
 
 @pytest.mark.parametrize("name", ["policy", "parent"])
-def test_the_pages_sql_counts_agree_with_the_full_register(personas, world, name):
+def test_the_register_counts_the_same_people_the_campaigns_ask(personas, world, name):
+    """The register (SQL) and the sign requests (`audience_pairs`) define the audience
+    separately: they must agree, and the one-query totals must match the register's."""
     document = world[name]
     on = THIS_YEAR.date()
     full = registers.register_for(document, on=on)
-    groups, total, rows = registers.register_page(document, on)
-    assert figures(total) == figures(full.total)
-    assert [(label, figures(f)) for label, f in groups] == [
-        (label, figures(f)) for label, f in full.groups
-    ]
+    asked = {subject for _, subject in audience_pairs(document, on)}
+    assert {row.subject_id for row in full.rows} == asked
     assert figures(registers.document_figures(document, on)) == figures(full.total)
-    rows = registers.page_rows(document, rows)
-    assert [(r.name, r.group, r.status, r.asked) for r in rows] == [
-        (r.name, r.group, r.status, r.asked) for r in full.rows
-    ]
+    assert sum(f.audience for _, f in full.groups) == full.total.audience == len(asked)
+
+
+def test_trustees_sign_their_own_agreement_once(personas):
+    document = Document.objects.create(
+        school=personas.school,
+        kind=Kind.TRUSTEE_AUP,
+        title="Trustee AUP",
+        audience_roles=["trustee", "headteacher"],
+    )
+    version = published(document, personas.headteacher)
+    services.sign(version=version, signer=personas.chair, subject=personas.chair, typed_name="C")
+    register = registers.register_for(document)
+    status = {(row.name, row.group): row.status for row in register.rows}
+    assert status == {
+        ("Hana Head", "Headteacher"): "outstanding",
+        ("Charles Chair", "Trustees"): "signed",
+        ("Tara Trustee", "Trustees"): "outstanding",
+    }
+    assert figures(registers.document_figures(document, timezone.localdate())) == (3, 1, 2, 0, 33)
 
 
 def test_register_page_filters_and_downloads(personas, world, client):
@@ -179,19 +200,8 @@ def test_consent_register_answers_who_may_appear_in_a_class(personas, world, cli
     assert ["Dan Daniels", "5A"] + ["No answer (not consented)"] * 5 in rows
 
 
-def test_internet_register_lists_only_signers_of_the_current_version(personas, client):
+def test_internet_register_lists_only_signers_of_the_current_version(personas, client, aup):
     p = personas
-    aup = Document.objects.create(
-        school=p.school,
-        kind=Kind.STAFF_AUP,
-        title="Staff AUP",
-        audience_roles=STAFF,
-        grants_internet_access=True,
-    )
-    old = publish(aup, p.headteacher, "Old rules.")
-    services.sign(version=old, signer=p.technician, subject=p.technician, typed_name="T")
-    current = publish(aup, p.headteacher, "New rules.")
-    services.sign(version=current, signer=p.teacher, subject=p.teacher, typed_name="T")
     access = {row.name: row.status for _, row in registers.internet_access_rows(p.school)}
     assert access["Terry Teacher"] == "signed"
     assert access["Tess Technician"] == "expired"
@@ -263,19 +273,8 @@ def test_register_page_rejects_an_unknown_class_clearly(personas, world, client)
     assert "Choose one of the school&#x27;s classes" in bundle.content.decode()
 
 
-def test_internet_register_filters_who_may_have_access(personas, client):
+def test_internet_register_filters_who_may_have_access(personas, client, aup):
     p = personas
-    aup = Document.objects.create(
-        school=p.school,
-        kind=Kind.STAFF_AUP,
-        title="Staff AUP",
-        audience_roles=STAFF,
-        grants_internet_access=True,
-    )
-    old = publish(aup, p.headteacher, "Old rules.")
-    services.sign(version=old, signer=p.technician, subject=p.technician, typed_name="T")
-    current = publish(aup, p.headteacher, "New rules.")
-    services.sign(version=current, signer=p.teacher, subject=p.teacher, typed_name="T")
     sign_in(client, p.technician)
     url = "/schools/oakwood/agreements/internet-access/"
     signed = client.get(url, {"access": "yes"}).content.decode()
@@ -293,16 +292,16 @@ def test_internet_register_filters_who_may_have_access(personas, client):
 
 
 def test_home_panel_shows_leads_their_coverage(personas, world, client, rf):
-    from agreements import panels_registers
+    from agreements import panels
 
     p = personas
     with time_machine.travel(THIS_YEAR, tick=False):
         request = rf.get("/")
         request.user = p.headteacher
-        panel = panels_registers.agreement_coverage(request)
+        panel = panels.agreement_coverage(request)
         for other in (p.teacher, p.parent, p.trustee, p.technician):
             request.user = other
-            assert panels_registers.agreement_coverage(request) is None
+            assert panels.agreement_coverage(request) is None
         sign_in(client, p.esafety_officer)
         home = client.get("/").content.decode()
     [(school, coverage)] = panel.context["rows"]

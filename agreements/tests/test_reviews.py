@@ -9,6 +9,7 @@ import time_machine
 
 from agreements import reviews, services
 from agreements.models import Document, Kind, PolicyReview, ReviewReason, SignRequest, VersionStatus
+from agreements.tests.factories import STAFF, published
 from esafety.models import Notification
 from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import sign_in
@@ -18,7 +19,6 @@ from incidents.tests.factories import report
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
-STAFF = ["headteacher", "esafety_officer", "technician", "staff"]
 EARLY = "An incident asks for an early review of the e-safety policy"
 
 
@@ -27,9 +27,7 @@ def policy(personas):
     document = Document.objects.create(
         school=personas.school, kind=Kind.POLICY, title="E-safety policy", audience_roles=STAFF
     )
-    version = services.new_version(document=document, by=personas.headteacher, text="Old policy")
-    services.head_sign_off(version=version, by=personas.headteacher)
-    services.approve(version=version, by=personas.trustee)
+    version = published(document, personas.headteacher, "Old policy", approver=personas.trustee)
     for person in (personas.teacher, personas.technician):
         services.sign(version=version, signer=person, subject=person, typed_name=person.full_name)
     return document
@@ -218,3 +216,12 @@ def test_the_yearly_review_reminder_is_sent_once_at_each_stage(personas, policy)
     assert Notification.objects.get(recipient=personas.headteacher, title=today).link == (
         review.get_absolute_url()
     )
+
+
+def test_a_policy_published_on_29_february_is_due_for_review_on_28_february(personas, policy):
+    version = services.new_version(document=policy, by=personas.headteacher, text="Leap")
+    services.head_sign_off(version=version, by=personas.headteacher)
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 10, tzinfo=LONDON), tick=False):
+        services.approve(version=version, by=personas.trustee)
+    policy.refresh_from_db()
+    assert policy.review_due == datetime.date(2029, 2, 28)

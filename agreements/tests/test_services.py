@@ -10,6 +10,7 @@ from django.db import connection
 
 from agreements import services
 from agreements.models import Document, Kind, Reason, Signature, SignRequest, Version
+from agreements.tests.factories import parent_agreement, published
 from esafety.models import Notification, Role
 from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import person
@@ -23,13 +24,6 @@ ALL_YES = {
     "prospectus": True,
     "social_media": True,
 }
-
-
-def published(document, by, text="Version text"):
-    version = services.new_version(document=document, by=by, text=text)
-    services.head_sign_off(version=version, by=by)
-    services.trustees_approve(version=version, by=by)
-    return services.publish(version=version, by=by)
 
 
 @pytest.fixture
@@ -48,15 +42,7 @@ def docs(personas):
         audience_roles=["headteacher", "esafety_officer", "technician", "staff"],
         grants_internet_access=True,
     )
-    parent = Document.objects.create(
-        school=school,
-        kind=Kind.PARENT,
-        title="Parent agreement",
-        audience_roles=["parent"],
-        parents_sign_for_each_child=True,
-        asks_consent=True,
-        renew_every_year=True,
-    )
+    parent = parent_agreement(school)
     with time_machine.travel(datetime.datetime(2026, 10, 1, 9, tzinfo=LONDON), tick=False):
         for document in (policy, aup, parent):
             published(document, personas.headteacher)

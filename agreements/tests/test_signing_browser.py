@@ -13,12 +13,7 @@ from pypdf import PdfReader
 
 from agreements import services
 from agreements.tests.permissions_sign import parent_document
-from esafety.browser import (
-    assert_no_axe_violations,
-    confirmed_totp_device,
-    save_screenshot,
-    sign_in_in_browser,
-)
+from esafety.browser import checked, signed_in_page
 from esafety.models import ParentLink, Role
 from esafety.services import send_invitation
 from esafety.testing import person
@@ -29,11 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 pytest_plugins = ["esafety.browser"]
 
 PASSWORD = "a long passphrase for the parent"
-
-
-def checked(page, label):
-    save_screenshot(page, label)
-    assert_no_axe_violations(page, label)
 
 
 def answer(page, channel, yes):
@@ -93,9 +83,7 @@ def test_parent_signs_for_two_children(personas, live_server, browser_page, mail
     checked(phone, "agreements-mine-phone")
 
     # The e-safety officer's consent register shows the two different photo choices.
-    officer = browser_page("desktop")
-    user = personas.esafety_officer
-    sign_in_in_browser(officer, live_server, user, totp_device=confirmed_totp_device(user))
+    officer = signed_in_page(browser_page, live_server, personas.esafety_officer)
     officer.goto(f"{live_server.url}/schools/{personas.school.slug}/agreements/consent/")
     checked(officer, "agreements-consent-register-desktop")
     officer.get_by_label("May appear on").select_option("website")

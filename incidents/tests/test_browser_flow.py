@@ -11,13 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from esafety.browser import (
-    assert_no_axe_violations,
-    confirmed_totp_device,
-    save_screenshot,
-    sign_in_in_browser,
-)
-from esafety.roles import requires_two_factor
+from esafety.browser import checked, signed_in_page
 from incidents.models import Incident, IncidentTag, Status
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -27,16 +21,9 @@ pytest_plugins = ["esafety.browser"]
 
 
 def signed_in(browser_page, live_server, user, viewport="desktop"):
-    page = browser_page(viewport)
-    device = confirmed_totp_device(user) if requires_two_factor(user) else None
-    sign_in_in_browser(page, live_server, user, totp_device=device)
+    page = signed_in_page(browser_page, live_server, user, viewport)
     expect(page).to_have_url(f"{live_server.url}/")
     return page
-
-
-def checked(page, label):
-    save_screenshot(page, label)
-    assert_no_axe_violations(page, label)
 
 
 def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page):
