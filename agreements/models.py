@@ -229,6 +229,13 @@ class Channel(models.TextChoices):
     SOCIAL_MEDIA = "social_media", "Photos and videos on the school's social media accounts"
 
 
+# The seed policy's rule for any published photograph, shown wherever consent is used.
+PUBLISHING_RULE = (
+    "When we publish a photograph of your child we never give their name with it: "
+    "we use a first name OR a photograph, never both, and no names in image file names."
+)
+
+
 class ConsentAnswer(models.Model):
     """One yes or no, given with a signature. Never pre-ticked; no answer is never a yes."""
 

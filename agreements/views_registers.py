@@ -1,7 +1,6 @@
 """Registers: coverage per document, consent, internet access, figures for trustees, and
 a class's signed forms as one PDF. Managers see names; trustees see figures only."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,61 +13,10 @@ from esafety.roles import allowed, require
 from esafety.views_people import get_school
 
 from . import registers, signing
-from .models import Channel, Document
-from .views_sign import PUBLISHING_RULE
+from .forms_registers import ConsentFilter, InternetFilter, RegisterFilter
+from .models import PUBLISHING_RULE, Channel, Document
 
 ROWS_PER_PAGE = 50
-
-
-class RegisterFilter(forms.Form):
-    status = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=[("", "Everyone"), *registers.STATUS_LABELS.items()],
-    )
-    group = forms.ChoiceField(label="Class or role", required=False)
-
-    def __init__(self, data, groups):
-        super().__init__(data)
-        self.fields["group"].choices = [("", "All")] + [(g, g) for g in groups]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-
-
-class ConsentFilter(forms.Form):
-    class_name = forms.ChoiceField(label="Class", required=False)
-    channel = forms.ChoiceField(
-        label="May appear on",
-        required=False,
-        choices=[("", "Show every answer"), *Channel.choices],
-    )
-
-    def __init__(self, data, classes):
-        super().__init__(data)
-        self.fields["class_name"].choices = [("", "Whole school")] + [(c, c) for c in classes]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-
-
-class InternetFilter(forms.Form):
-    access = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=[
-            ("", "Everyone who must sign"),
-            ("yes", "Signed: may have internet access"),
-            ("no", "Not signed: no internet access yet"),
-        ],
-    )
-
-    def __init__(self, data):
-        super().__init__(data)
-        self.fields["access"].widget.attrs["class"] = "form-select"
-
-    def keep(self, row) -> bool:
-        access = self.cleaned_data["access"] if self.is_valid() else ""
-        has_access = row.status == registers.SIGNED
-        return not access or has_access == (access == "yes")
 
 
 def _document(school, pk) -> Document:

@@ -8,18 +8,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from esafety.forms import add_errors
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import children_of, require
 from esafety.views_people import get_school
 
 from . import services, signing
 from .forms_sign import InClassForm, PaperForm, SignForm, consents_from
-from .models import Channel, Signature, SignRequest
-
-PUBLISHING_RULE = (
-    "When we publish a photograph of your child we never give their name with it: "
-    "we use a first name OR a photograph, never both, and no names in image file names."
-)
+from .models import PUBLISHING_RULE, Channel, Signature, SignRequest
 
 
 def _client_details(request):
@@ -27,14 +23,6 @@ def _client_details(request):
         "ip_address": request.META.get("REMOTE_ADDR") or None,
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
-
-
-def _form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def to_sign(request):
@@ -73,7 +61,7 @@ def sign(request, pk):
                 **_client_details(request),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Signed: {document.title}.")
             return redirect("agreements-signature", pk=signature.pk)
@@ -167,7 +155,7 @@ def consent_change(request, pk):
                 **_client_details(request),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Your new answers are recorded.")
             return redirect("agreements-signature", pk=new.pk)
@@ -216,7 +204,7 @@ def in_class(request, slug):
                 teacher=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Recorded {len(done)} pupil agreement(s).")
             return redirect("agreements-in-class", slug=school.slug)
@@ -241,7 +229,7 @@ def paper(request, slug):
                 office=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "The paper form is recorded.")
             if Signature.objects.visible_to(request.user).filter(pk=signature.pk).exists():
