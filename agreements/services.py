@@ -4,10 +4,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from esafety.models import Notification, School
+from esafety.models import Membership, Notification, School, TrusteeMembership
 from esafety.services import attributed as _attributed
 
 from .audience import audience_pairs
@@ -177,6 +177,7 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
     ever_signed = set(
         Signature.objects.filter(version__document=document).values_list("subject_id", flat=True)
     )
+    joined_since = set() if document.sign_on_induction else _joined_since(document, version, on)
     new = []
     now = timezone.now()
     for person, subject in pairs:
@@ -188,6 +189,8 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
         reason = Reason.INDUCTION
         if subject in ever_signed:
             reason = Reason.NEW_YEAR if document.renew_every_year else Reason.NEW_VERSION
+        elif person in joined_since:
+            continue  # not asked on joining: the next version or year asks them
         new.append(
             SignRequest(
                 document=document,
@@ -214,6 +217,25 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
         batch_size=2000,
     )
     return len(new)
+
+
+def _joined_since(document, version, on) -> set[int]:
+    """People whose first role in the school (or trust, for trustees) began after this
+    version's cycle began: new joiners, for documents not signed on induction."""
+    cycle_start = version.published_at.date()
+    if document.renew_every_year:
+        cycle_start = max(cycle_start, document.school.academic_year_start(on))
+    members = Membership.objects.active(on).filter(school=document.school)
+    trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
+    joined = set()
+    for memberships in (members, trustees):
+        joined |= set(
+            memberships.values("user_id")
+            .annotate(first=Min("started_on"))
+            .filter(first__gt=cycle_start)
+            .values_list("user_id", flat=True)
+        )
+    return joined
 
 
 def can_sign_for(signer, subject, document) -> bool:

@@ -11,7 +11,7 @@ from django.db import connection
 from agreements import services
 from agreements.models import Document, Kind, Reason, Signature, SignRequest, Version
 from agreements.tests.factories import parent_agreement, published
-from esafety.models import Notification, Role
+from esafety.models import Membership, Notification, Role
 from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import person
 
@@ -255,3 +255,18 @@ def test_version_numbers_count_up(personas, docs):
     assert list(
         Version.objects.filter(document=docs["policy"]).values_list("number", flat=True)
     ) == [2, 1]
+
+
+def test_a_document_not_signed_on_induction_waits_for_the_next_version(personas, docs):
+    policy = docs["policy"]
+    policy.sign_on_induction = False
+    policy.save()
+    newcomer = person(personas.school, Role.STAFF, name="Nina Newcomer")
+    Membership.objects.filter(user=newcomer).update(started_on=datetime.date(2026, 11, 2))
+    with time_machine.travel(datetime.datetime(2026, 11, 3, 9, tzinfo=LONDON), tick=False):
+        services.sync_requests(document=policy)
+        assert open_requests(newcomer) == set()
+        # Staff who were here when it was published are still asked.
+        assert ("E-safety policy", Reason.INDUCTION) in open_requests(personas.teacher)
+        published(policy, personas.headteacher, "Version two")
+    assert ("E-safety policy", Reason.INDUCTION) in open_requests(newcomer)
