@@ -6,4 +6,4 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
 
     def ready(self):
-        from . import panels, sweeps  # noqa: F401  (register the panels and timers)
+        from . import menu, panels, rules, sweeps  # noqa: F401  (registries)

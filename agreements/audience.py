@@ -10,13 +10,12 @@ from django.db.models import Q
 
 from esafety.models import (
     KEY_STAGE_BY_YEAR,
+    STAFF_ROLES,
     Membership,
     ParentLink,
     Role,
     TrusteeMembership,
 )
-
-STAFF_ROLES = {Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN, Role.STAFF}
 
 
 def years_in(key_stages) -> list[int]:

@@ -163,7 +163,7 @@ class Method(models.TextChoices):
 
 class SignatureQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from esafety.roles import signature_visibility_q
+        from .rules import signature_visibility_q
 
         return self.filter(signature_visibility_q(user))
 

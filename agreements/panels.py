@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
 from esafety.models import School
-from esafety.roles import allowed, managed_school_ids, versions_to_approve_q, versions_to_sign_off_q
+from esafety.roles import allowed, managed_school_ids
 
 from .models import REVIEW_WARNING, Document, PolicyReview, Version, VersionStatus
 from .registers import coverage_by_document
+from .rules import versions_to_approve_q, versions_to_sign_off_q
 from .signing import open_requests
 
 

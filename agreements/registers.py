@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
-from esafety.models import Membership, ParentLink, Role, StaffType, TrusteeMembership
+from esafety.models import STAFF_ROLES, Membership, ParentLink, Role, StaffType, TrusteeMembership
 
-from .audience import STAFF_ROLES, years_in
+from .audience import years_in
+from .counting import signed_this_academic_year_q, still_counts_q
 from .models import Channel, ConsentAnswer, Document, Signature, VersionStatus
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
@@ -75,13 +76,6 @@ class Register:
     rows: list[Row] = field(default_factory=list)
     groups: list[tuple[str, Figures]] = field(default_factory=list)
     total: Figures = field(default_factory=Figures)
-
-
-def _current_q(document, version, on) -> Q:
-    q = Q(version=version)
-    if document.renew_every_year:
-        q &= Q(signed_at__date__gte=document.school.academic_year_start(on))
-    return q
 
 
 def _group_of(membership: dict) -> tuple[int, str]:
@@ -163,10 +157,11 @@ def consent_pupils(document, *, class_name: str = "", on=None):
     """The pupils (of a class, or the school), each with the id of this academic year's
     latest signature: one query, ready to page with LIMIT."""
     on = on or timezone.localdate()
-    start = document.school.academic_year_start(on)
     latest = (
         Signature.objects.filter(
-            version__document=document, subject=OuterRef("user_id"), signed_at__date__gte=start
+            signed_this_academic_year_q(document.school, on),
+            version__document=document,
+            subject=OuterRef("user_id"),
         )
         .order_by("-signed_at", "-pk")
         .values("pk")[:1]
@@ -232,7 +227,7 @@ def class_signatures(document, class_name: str, on=None) -> list[Signature]:
     )
     signatures = (
         Signature.objects.filter(
-            _current_q(document, version, on), subject__in=pupils.values("user_id")
+            still_counts_q(document, version, on), subject__in=pupils.values("user_id")
         )
         .select_related("version__document", "signer", "subject", "recorded_by")
         .prefetch_related("answers")
@@ -298,7 +293,7 @@ def _with_status(queryset, document, version, on):
     """Annotate people (by their `user_id`) with whether they signed now or ever."""
     signatures = Signature.objects.filter(version__document=document, subject=OuterRef("user_id"))
     return queryset.annotate(
-        is_current=Exists(signatures.filter(_current_q(document, version, on))),
+        is_current=Exists(signatures.filter(still_counts_q(document, version, on))),
         has_signed=Exists(signatures),
         status=Case(
             When(is_current=True, then=Value(SIGNED)),

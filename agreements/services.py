@@ -4,13 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from esafety.models import Membership, Notification, School, TrusteeMembership
 from esafety.services import attributed as _attributed
 
 from .audience import audience_pairs
+from .counting import signed_this_academic_year_q, still_counts_q
 from .models import (
     REMINDER_EVERY,
     Channel,
@@ -132,15 +133,6 @@ def publish_due(on: datetime.date) -> list[Version]:
     )
 
 
-def _signed_ok_q(document, on):
-    """Signatures that still count for a document on a date."""
-    q = Q(version=document.current_version())
-    if document.renew_every_year:
-        start = document.school.academic_year_start(on)
-        q &= Q(signed_at__date__gte=start)
-    return q
-
-
 def latest_signature(document, subject):
     """The newest signature for this person on this document, any version."""
     return (
@@ -161,7 +153,9 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
         return 0
     pairs = audience_pairs(document, on)
     signed = set(
-        Signature.objects.filter(_signed_ok_q(document, on)).values_list("signer_id", "subject_id")
+        Signature.objects.filter(
+            still_counts_q(document, document.current_version(), on)
+        ).values_list("signer_id", "subject_id")
     )
     signed_subjects = {subject for _, subject in signed}
     cycle = (
@@ -308,10 +302,11 @@ def sign(
 def consent_now(document: Document, subject, channel: str, on=None) -> bool:
     """Whether consent is given today: the latest answer in this academic year, else no."""
     on = on or timezone.localdate()
-    start = document.school.academic_year_start(on)
     latest = (
         Signature.objects.filter(
-            version__document=document, subject=subject, signed_at__date__gte=start
+            signed_this_academic_year_q(document.school, on),
+            version__document=document,
+            subject=subject,
         )
         .order_by("-signed_at", "-pk")
         .first()

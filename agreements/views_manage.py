@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from esafety.forms import add_errors
 from esafety.models import School
 from esafety.pdf import pdf_response, render_pdf
-from esafety.roles import allowed, require, versions_to_approve_q
+from esafety.roles import allowed, require
 from esafety.services import attributed
 from esafety.views_people import get_school
 from incidents.models import Incident
@@ -23,6 +23,7 @@ from incidents.models import Incident
 from . import reviews, services, signing, starter
 from .forms_manage import DocumentForm, ReviewForm, VersionForm
 from .models import Document, PolicyReview, Version, VersionStatus
+from .rules import versions_to_approve_q
 
 
 @dataclass(frozen=True)

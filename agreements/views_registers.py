@@ -208,7 +208,7 @@ def coverage(request):
         if allowed(request.user, "agreements.view_coverage", school)
     ]
     if not schools:
-        require(request.user, "agreements.view_coverage", None)
+        require(request.user, "agreements.use_coverage")
     return render(
         request,
         "agreements/registers/coverage.html",

@@ -13,8 +13,6 @@ from django_otp import devices_for_user
 from .roles import requires_two_factor
 
 LAST_SEEN_KEY = "esafety_last_seen"
-# Requests that must not count as activity (the page's own "how long have I got?" check).
-PASSIVE_URL_NAMES = {"session-status"}
 # Pages a person who still owes a second factor may use.
 TWO_FACTOR_EXEMPT_URL_NAMES = {
     "two-factor-setup",

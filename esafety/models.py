@@ -25,6 +25,10 @@ class Role(models.TextChoices):
     PARENT = "parent", "Parent or carer"
 
 
+# Everyone who works at the school (the roles that are not pupils or parents).
+STAFF_ROLES = frozenset({Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN, Role.STAFF})
+
+
 class StaffType(models.TextChoices):
     TEACHER = "teacher", "Teacher"
     TEACHING_ASSISTANT = "teaching_assistant", "Teaching assistant"
@@ -153,11 +157,19 @@ def _today():
     return timezone.localdate()
 
 
+def in_force_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """A membership in force on a date: started, and not yet ended. `prefix` reaches it
+    through a relation (e.g. "memberships__" from a school or a user)."""
+    on = on or _today()
+    return Q(**{f"{prefix}started_on__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})
+    )
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on: datetime.date | None = None):
         """Memberships in force on a date: started, and not yet ended."""
-        on = on or _today()
-        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        return self.filter(in_force_q(on))
 
     def visible_to(self, user):
         from .roles import managed_school_ids

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .dashboard import Panel, dashboard_panel
-from .models import Membership, Notification, Role, School, User
+from .models import Membership, Notification, Role, School, User, in_force_q
 from .roles import (
     MANAGER_ROLES,
     access_for,
@@ -37,10 +37,7 @@ def school_people(request):
     school_ids = managed_school_ids(request.user)
     if not school_ids:
         return None
-    today = timezone.localdate()
-    live = Q(memberships__started_on__lte=today) & (
-        Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)
-    )
+    live = in_force_q(prefix="memberships__")
     schools = School.objects.filter(pk__in=school_ids).annotate(
         people=Count("memberships__user", distinct=True, filter=live),
         pupils=Count(

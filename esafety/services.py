@@ -124,13 +124,6 @@ def link_parent(*, parent: User, child: User, relationship: str = "") -> ParentL
     return link
 
 
-@transaction.atomic
-def unlink_parent(*, link: ParentLink, ended_on: datetime.date) -> ParentLink:
-    link.ended_on = ended_on
-    link.save(update_fields=["ended_on"])
-    return link
-
-
 def _invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[token])
 

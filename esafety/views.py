@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .dashboard import panels_for
 from .middleware import LAST_SEEN_KEY
-from .models import Membership, Notification, Role, School, SweepRun
+from .models import STAFF_ROLES, Membership, Notification, Role, School, SweepRun, in_force_q
 from .notifications import mark_read
 from .roles import access_for, home_roles, require
 
@@ -122,10 +122,7 @@ def trust_overview(request):
     """Trustees: each school in their trusts with counts only, never names."""
     require(request.user, "esafety.view_trust_overview")
     school_ids = access_for(request.user).trust_school_ids
-    today = timezone.localdate()
-    live = Q(memberships__started_on__lte=today) & (
-        Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)
-    )
+    live = in_force_q(prefix="memberships__")
 
     def people(*roles):
         return Count(
@@ -139,7 +136,7 @@ def trust_overview(request):
         .select_related("trust")
         .annotate(
             pupils=people(Role.PUPIL),
-            staff=people(Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN, Role.STAFF),
+            staff=people(*STAFF_ROLES),
             parents=people(Role.PARENT),
         )
     )

@@ -6,4 +6,4 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self):
-        from . import panels, sweeps  # noqa: F401  (register home panels and timers)
+        from . import menu, panels, rules, sweeps  # noqa: F401  (registries)

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from esafety.models import Membership, Role, TrusteeMembership, User
+from esafety.models import STAFF_ROLES, Membership, Role, TrusteeMembership, User
 
 from .categories import CATEGORIES, category
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     RiskArea,
     Subject,
 )
+from .rules import people_hidden_from
 from .services import AMENDABLE_FIELDS
 
 
@@ -40,8 +41,7 @@ CATEGORY_FIELD_CHOICES = [
 
 def school_people(school):
     """Pupils and staff currently in the school, for choosing who was involved."""
-    roles = [Role.PUPIL, Role.STAFF, Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN]
-    members = Membership.objects.active().filter(school=school, role__in=roles)
+    members = Membership.objects.active().filter(school=school, role__in={Role.PUPIL, *STAFF_ROLES})
     return User.objects.filter(Q(memberships__in=members)).distinct().order_by("full_name")
 
 
@@ -157,14 +157,9 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = [Role.STAFF, Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN]
-        members = Membership.objects.active().filter(school=incident.school, role__in=staff)
+        members = Membership.objects.active().filter(school=incident.school, role__in=STAFF_ROLES)
         owners = User.objects.filter(memberships__in=members).distinct()
-        if incident.subject == Subject.HEADTEACHER:
-            heads = Membership.objects.active().filter(
-                school=incident.school, role=Role.HEADTEACHER
-            )
-            owners = owners.exclude(memberships__in=heads)
+        owners = owners.exclude(pk__in=people_hidden_from(incident))
         self.fields["owner"].queryset = owners.order_by("full_name")
 
 

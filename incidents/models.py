@@ -89,7 +89,7 @@ class IncidentTag(models.Model):
 
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from esafety.roles import incident_visibility_q
+        from .rules import incident_visibility_q
 
         return self.filter(incident_visibility_q(user))
 
@@ -225,14 +225,6 @@ class Incident(models.Model):
     @property
     def forbids_images(self) -> bool:
         return self.suspected_illegal_material or any(t.forbids_images for t in self.tags.all())
-
-    def is_overdue(self, now=None) -> bool:
-        now = now or timezone.now()
-        return (
-            self.status == Status.REPORTED
-            and self.acknowledge_by is not None
-            and self.acknowledge_by < now
-        )
 
 
 class IncidentCounter(models.Model):

@@ -4,10 +4,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
-from esafety.models import Role
-from esafety.roles import access_for, allowed, schools_with_roles
+from esafety.roles import access_for, allowed
 
 from .models import ActionKind, Incident, Status, TimelineEntry
+from .rules import hidden_from_headteacher_q
 
 
 @dashboard_panel
@@ -127,10 +127,7 @@ def trust_incident_counts(request):
         Incident.objects.submitted()
         .filter(school_id__in=school_ids, reported_at__gte=since)
         # A trustee who is also a headteacher never counts concerns about themselves.
-        .exclude(
-            subject="headteacher",
-            school_id__in=schools_with_roles(request.user, {Role.HEADTEACHER}),
-        )
+        .exclude(hidden_from_headteacher_q(request.user))
         .values("school__name")
         .annotate(
             total=Count("pk"),

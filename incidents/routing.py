@@ -18,6 +18,7 @@ from esafety.services import holders
 from .categories import category
 from .deadlines import add_working_days
 from .models import Subject
+from .rules import who_may_be_told
 
 
 @dataclass
@@ -40,6 +41,21 @@ def chair_of(trust) -> User | None:
     return trustee.user if trustee else None
 
 
+def head_else_chair(school, *, besides=None) -> User | None:
+    """The escalation chain above the e-safety officer: the school's headteacher (other
+    than `besides`, the person who has not acted), else the chair of trustees."""
+    heads = [h for h in holders(school, Role.HEADTEACHER) if h != besides]
+    return heads[0] if heads else chair_of(school.trust)
+
+
+def escalation_target(incident) -> User | None:
+    """Above the person it was routed to: the head, or the chair where the headteacher
+    is the subject (or is the one who hasn't acknowledged)."""
+    if incident.subject == Subject.HEADTEACHER:
+        return chair_of(incident.school.trust)
+    return head_else_chair(incident.school, besides=incident.routed_to)
+
+
 def decide_routing(incident) -> Routing:
     school = incident.school
     heads = holders(school, Role.HEADTEACHER)
@@ -51,7 +67,7 @@ def decide_routing(incident) -> Routing:
         lado_due = add_working_days(school, incident.reported_at, 1)
         also = []
     elif incident.subject == Subject.STAFF:
-        recipient = heads[0] if heads else chair_of(school.trust)
+        recipient = head_else_chair(school)
         reason = "A concern about a member of staff goes directly to the headteacher."
         lado_due = add_working_days(school, incident.reported_at, 1)
         also = heads[1:]
@@ -68,10 +84,8 @@ def decide_routing(incident) -> Routing:
         also += heads + officers
     if rule and rule.notifies_headteacher:
         also += heads
-    if incident.subject == Subject.HEADTEACHER:
-        also = [u for u in also if u not in heads]
     unique = []
-    for user in also:
+    for user in who_may_be_told(incident, also):
         if user != recipient and user.pk != incident.reported_by_id and user not in unique:
             unique.append(user)
     return Routing(recipient=recipient, also_notify=unique, lado_due=lado_due, reason=reason)

@@ -9,17 +9,9 @@ from esafety.models import Role
 from esafety.notifications import notify
 from esafety.sweeps import pending, sweep_job, sweep_key
 
-from .models import ActionKind, Agency, Incident, Referral, Status, Subject, TimelineEntry
-from .routing import chair_of, holders
-
-
-def _escalation_target(incident):
-    """Above the person it was routed to: the headteacher, or the chair where the
-    headteacher is the subject (or is the one who hasn't acknowledged)."""
-    if incident.subject == Subject.HEADTEACHER:
-        return chair_of(incident.school.trust)
-    heads = [h for h in holders(incident.school, Role.HEADTEACHER) if h != incident.routed_to]
-    return heads[0] if heads else chair_of(incident.school.trust)
+from .models import ActionKind, Agency, Incident, Referral, Status, TimelineEntry
+from .routing import escalation_target, holders
+from .rules import who_may_be_told
 
 
 def _log(incident, kind, text, now):
@@ -34,7 +26,7 @@ def escalate_unacknowledged(sweep):
     for incident in due:
 
         def escalate(incident=incident):
-            target = _escalation_target(incident)
+            target = escalation_target(incident)
             Incident.objects.filter(pk=incident.pk).update(
                 escalated_at=sweep.now, escalated_to=target
             )
@@ -92,7 +84,7 @@ def _escalate_action(entry, sweep):
     incident = entry.incident
     target = incident.routed_to
     if target is None or target == entry.owner:
-        target = _escalation_target(incident)
+        target = escalation_target(incident)
     _log(
         incident,
         ActionKind.ESCALATION,
@@ -119,11 +111,7 @@ def remind_review_due(sweep):
 
         def remind(incident=incident):
             officers = holders(incident.school, Role.ESAFETY_OFFICER) or [incident.routed_to]
-            for officer in filter(None, officers):
-                if incident.subject == Subject.HEADTEACHER and officer in holders(
-                    incident.school, Role.HEADTEACHER
-                ):
-                    continue
+            for officer in who_may_be_told(incident, officers):
                 notify(
                     officer,
                     title=f"Incident {incident.number} is due for review",

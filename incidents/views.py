@@ -16,7 +16,7 @@ from django.utils import timezone
 from esafety.forms import add_errors
 from esafety.models import Role, School, User
 from esafety.pdf import pdf_response, render_pdf
-from esafety.roles import INCIDENT_STAFF_ROLES, allowed, require, schools_with_roles
+from esafety.roles import allowed, require, schools_with_roles
 from esafety.views_people import get_school
 
 from . import services
@@ -30,6 +30,7 @@ from .models import (
     RiskArea,
     Status,
 )
+from .rules import INCIDENT_STAFF_ROLES
 
 
 def get_incident(request, pk, rule="incidents.view") -> Incident:

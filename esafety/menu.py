@@ -1,0 +1,106 @@
+"""The main navigation, filled in by the apps the way they register home panels.
+
+An app registers its entries from its `menu.py` (imported in `AppConfig.ready`); the core
+shows each person only the entries whose rule allows them. A new app touches no core file
+to appear in the menu.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .roles import allowed
+
+_ENTRIES: list["MenuEntry"] = []
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    menu: str  # the drop-down it sits in, e.g. "Incidents"
+    label: str | Callable  # text, or label(user) -> text
+    url_name: str
+    rule: str  # a named rule; per_school entries test it with each school
+    order: int = 50  # menus sort by their lowest entry, entries within a menu by order
+    per_school: bool = False  # one link per school, the URL taking the school's slug
+
+    def text(self, user) -> str:
+        return self.label(user) if callable(self.label) else self.label
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+    school: str = ""  # named when the same entry appears for several schools
+
+
+@dataclass
+class Menu:
+    title: str
+    links: list[MenuLink]
+
+
+def menu_entry(menu: str, label, url_name: str, *, rule: str, order: int = 50, per_school=False):
+    """Register one navigation link. Returns the entry (handy in tests)."""
+    entry = MenuEntry(menu, label, url_name, rule, order, per_school)
+    _ENTRIES.append(entry)
+    return entry
+
+
+def registered_entries() -> list[MenuEntry]:
+    return list(_ENTRIES)
+
+
+def menus_for(user, schools) -> list[Menu]:
+    """The drop-downs this person may use, in order. `schools` are the schools where
+    they hold a role (loaded once by the caller), tested for per-school entries."""
+    menus: dict[str, list[MenuLink]] = {}  # in order of each menu's first entry
+    for entry in sorted(_ENTRIES, key=lambda e: e.order):
+        if links := _links(entry, user, schools):
+            menus.setdefault(entry.menu, []).extend(links)
+    return [Menu(title, links) for title, links in menus.items()]
+
+
+def _links(entry: MenuEntry, user, schools) -> list[MenuLink]:
+    if not entry.per_school:
+        if not allowed(user, entry.rule):
+            return []
+        return [MenuLink(entry.text(user), reverse(entry.url_name))]
+    allowed_schools = [s for s in schools if allowed(user, entry.rule, s)]
+    several = len(allowed_schools) > 1
+    return [
+        MenuLink(
+            entry.text(user),
+            reverse(entry.url_name, args=[school.slug]),
+            school.name if several else "",
+        )
+        for school in allowed_schools
+    ]
+
+
+# --- the core's own entries -------------------------------------------------------------
+
+menu_entry("People", "People", "people", rule="esafety.manage_people", order=80, per_school=True)
+menu_entry(
+    "People", "Add a person", "person-add", rule="esafety.manage_people", order=81, per_school=True
+)
+menu_entry(
+    "People",
+    "Import from CSV",
+    "people-import",
+    rule="esafety.manage_people",
+    order=82,
+    per_school=True,
+)
+menu_entry(
+    "People",
+    "School settings",
+    "school-settings",
+    rule="esafety.manage_school_settings",
+    order=83,
+    per_school=True,
+)
+menu_entry(
+    "Trust", "Trust overview", "trust-overview", rule="esafety.view_trust_overview", order=90
+)

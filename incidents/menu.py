@@ -1,0 +1,22 @@
+"""The incident log's entries in the main navigation."""
+
+from esafety.menu import menu_entry
+from esafety.roles import managed_school_ids
+
+
+def _queue_label(user) -> str:
+    # A trustee's queue holds only what was sent to them.
+    return "Incident queue" if managed_school_ids(user) else "Incidents sent to me"
+
+
+menu_entry("Incidents", "Log an incident", "incident-create", rule="incidents.use_log", order=10)
+menu_entry("Incidents", "Incidents I reported", "my-incidents", rule="incidents.use_log", order=11)
+menu_entry("Incidents", _queue_label, "incident-queue", rule="incidents.use_queue", order=12)
+menu_entry(
+    "Incidents",
+    "Kinds of incident",
+    "incident-kinds",
+    rule="incidents.manage_kinds",
+    order=13,
+    per_school=True,
+)

@@ -1,0 +1,180 @@
+"""Who may see and do what with incidents: the app's named rules and its visibility filter.
+
+Need to know (KCSIE): staff see what they reported; the e-safety officer and headteacher
+see their school's incidents, except that a concern about the headteacher is hidden
+from whoever is headteacher of that school (also when they are the e-safety officer)
+and goes to the chair of trustees; trustees see counts and what was routed to them.
+Pupils, parents and technicians have no incident pages.
+
+Built from the core's role predicates (`esafety.roles`); loaded by `IncidentsConfig.ready`.
+"""
+
+import rules
+from django.db.models import Q
+
+from esafety.models import Membership, Role, User
+from esafety.roles import (
+    MANAGER_ROLES,
+    NOTHING,
+    access_for,
+    is_school_manager,
+    is_trustee,
+    managed_school_ids,
+    roles_in,
+    schools_with_roles,
+)
+
+from .models import Status, Subject
+
+# Who logs incidents and sees what they reported.
+INCIDENT_STAFF_ROLES = frozenset({Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.STAFF})
+
+
+# --- the headteacher rule ------------------------------------------------------------------
+# A concern about the headteacher is hidden from whoever is headteacher of that school,
+# even when they are also its e-safety officer or a trustee. These two names are the rule;
+# the functions below apply it to a list of incidents, one incident, and a list of people.
+HIDDEN_SUBJECT = Subject.HEADTEACHER
+HIDDEN_FROM_ROLE = Role.HEADTEACHER
+
+
+def hidden_from_headteacher_q(user) -> Q:
+    """Incidents this person must never see, count or be told about."""
+    schools = schools_with_roles(user, {HIDDEN_FROM_ROLE})
+    return Q(subject=HIDDEN_SUBJECT, school_id__in=schools) if schools else NOTHING
+
+
+def hidden_from_headteacher(user, incident) -> bool:
+    """The same rule for one incident already in hand."""
+    return incident.subject == HIDDEN_SUBJECT and HIDDEN_FROM_ROLE in roles_in(
+        user, incident.school_id
+    )
+
+
+def people_hidden_from(incident):
+    """The ids of the people this incident is hidden from (to leave out of pickers)."""
+    if incident.subject != HIDDEN_SUBJECT:
+        return User.objects.none().values("pk")
+    holders = Membership.objects.active().filter(school=incident.school_id, role=HIDDEN_FROM_ROLE)
+    return holders.values("user_id")
+
+
+def who_may_be_told(incident, people) -> list:
+    """`people` without anyone the headteacher rule hides this incident from, in order."""
+    return [p for p in people if p is not None and not hidden_from_headteacher(p, incident)]
+
+
+# --- the visibility filter ----------------------------------------------------------------
+
+
+def incident_visibility_q(user) -> Q:
+    """The filter behind Incident.objects.visible_to(user). Fails closed."""
+    access = access_for(user)
+    if not access.roles_by_school and not access.trust_ids:
+        return NOTHING
+    submitted = ~Q(status=Status.DRAFT)
+    own = Q(reported_by=user)
+    managed = managed_school_ids(user)
+    # Written so each branch filters on school first: the database can use its index.
+    visible = NOTHING
+    reporter_only = schools_with_roles(user, INCIDENT_STAFF_ROLES) - managed
+    if reporter_only:
+        visible |= own & Q(school_id__in=reporter_only)
+    if managed:
+        visible |= Q(school_id__in=managed) & (submitted | own)
+    if access.trust_ids:
+        routed = Q(routed_to=user) | Q(escalated_to=user) | Q(trustee_sign_requested_from=user)
+        visible |= submitted & routed & Q(school_id__in=access.trust_school_ids)
+    return visible & ~hidden_from_headteacher_q(user)
+
+
+# --- predicates -----------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_log_incidents_in(user, school):
+    return school is not None and bool(roles_in(user, school) & INCIDENT_STAFF_ROLES)
+
+
+@rules.predicate
+def logs_incidents_anywhere(user):
+    return bool(schools_with_roles(user, INCIDENT_STAFF_ROLES))
+
+
+@rules.predicate
+def is_incident_manager(user, incident):
+    """Deals with the incident: the school's e-safety officer or headteacher, or the
+    trustee it was routed or escalated to."""
+    if incident is None or incident.status == Status.DRAFT:
+        return False
+    if hidden_from_headteacher(user, incident):
+        return False
+    if roles_in(user, incident.school_id) & MANAGER_ROLES:
+        return True
+    in_trust = incident.school_id in access_for(user).trust_school_ids
+    return in_trust and user.pk in (incident.routed_to_id, incident.escalated_to_id)
+
+
+@rules.predicate
+def is_incident_reporter(user, incident):
+    return (
+        incident is not None
+        and incident.reported_by_id == user.pk
+        and not hidden_from_headteacher(user, incident)
+    )
+
+
+@rules.predicate
+def is_draft(user, incident):
+    return incident is not None and incident.status == Status.DRAFT
+
+
+@rules.predicate
+def signs_as_headteacher(user, incident):
+    """The headteacher signs off; for a concern about the headteacher, the chair does."""
+    if incident is None or incident.status == Status.DRAFT:
+        return False
+    if incident.subject == Subject.HEADTEACHER:
+        return incident.school.trust_id in access_for(user).chair_trust_ids
+    return Role.HEADTEACHER in roles_in(user, incident.school_id)
+
+
+@rules.predicate
+def is_requested_trustee(user, incident):
+    """A trustee asked to sign the incident off: they may read it and sign, nothing more."""
+    return (
+        incident is not None
+        and incident.status != Status.DRAFT
+        and incident.trustee_sign_requested_from_id == user.pk
+        and incident.school_id in access_for(user).trust_school_ids
+    )
+
+
+@rules.predicate
+def signs_as_trustee(user, incident):
+    return (
+        incident is not None
+        and incident.status != Status.DRAFT
+        and incident.school_id in access_for(user).trust_school_ids
+        and (is_incident_manager(user, incident) or is_requested_trustee(user, incident))
+    )
+
+
+@rules.predicate
+def manages_incidents_anywhere(user):
+    return bool(managed_school_ids(user))
+
+
+rules.add_rule("incidents.log", can_log_incidents_in)
+rules.add_rule("incidents.use_log", logs_incidents_anywhere)
+rules.add_rule("incidents.view", is_incident_reporter | is_incident_manager | is_requested_trustee)
+rules.add_rule("incidents.edit_draft", is_incident_reporter & is_draft)
+rules.add_rule("incidents.amend", is_incident_manager | (is_incident_reporter & ~is_draft))
+rules.add_rule("incidents.manage", is_incident_manager)
+rules.add_rule("incidents.sign_off_headteacher", signs_as_headteacher)
+rules.add_rule("incidents.sign_off_trustee", signs_as_trustee)
+# Trustees' queue lists only what was sent to them (the scoped queryset sees to that).
+rules.add_rule("incidents.use_queue", manages_incidents_anywhere | is_trustee)
+rules.add_rule("incidents.view_chronology", is_school_manager)
+rules.add_rule("incidents.export", is_school_manager)
+rules.add_rule("incidents.manage_kinds", is_school_manager)
