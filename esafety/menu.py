@@ -102,5 +102,9 @@ menu_entry(
     per_school=True,
 )
 menu_entry(
-    "Trust", "Trust overview", "trust-overview", rule="esafety.view_trust_overview", order=90
+    "Trust overview",
+    "Trust overview",
+    "trust-overview",
+    rule="esafety.view_trust_overview",
+    order=90,
 )

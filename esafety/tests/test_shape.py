@@ -131,7 +131,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "Kinds of incident",
     ]
     assert "Policies" in officer and "Registers" in officer and "People" in officer
-    assert "Trust" not in officer
+    assert "Trust overview" not in officer
 
     assert set(_menus(client, personas.teacher)) == {"Incidents", "Agreements"}
     assert set(_menus(client, personas.parent)) == {"Agreements"}
@@ -141,7 +141,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
     assert "Incidents" not in technician
     trustee = _menus(client, personas.trustee)
     assert trustee["Incidents"] == ["Incidents sent to me"]
-    assert trustee["Trust"] == ["Trust overview"]
+    assert trustee["Trust overview"] == ["Trust overview"]
     assert "People" not in trustee
 
 
