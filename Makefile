@@ -16,19 +16,23 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 # The site on SQLite with demo data, a Celery worker and beat on kombu's filesystem
-# transport (no Redis needed). Two-factor sign-in is off for the demo logins only.
+# transport (no Redis needed; it makes its folders under var/celery/ itself). Two-factor
+# sign-in is off for the demo logins only. PORT reaches the settings too, so links in
+# emails (SITE_URL's default) point at the port the site runs on.
+DEMO_ENV = REQUIRE_2FA=false PORT=$(PORT)
+
 run: $(STAMP)
-	mkdir -p var/celery/queue var/celery/processed
-	REQUIRE_2FA=false $(BIN)/python manage.py migrate --noinput
-	REQUIRE_2FA=false $(BIN)/python manage.py seed_demo
-	REQUIRE_2FA=false $(BIN)/celery -A esafety worker --beat --pool=solo --loglevel=warning \
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/celery -A esafety worker --beat --pool=solo --loglevel=warning \
 		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & echo $$! > var/celery.pid
 	@echo ""
 	@echo "Background jobs: Celery worker and beat (log in var/celery.log)."
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with a demo login above."
 	@echo ""
 	trap 'kill `cat var/celery.pid` 2>/dev/null; rm -f var/celery.pid' EXIT INT TERM; \
-		REQUIRE_2FA=false $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+		$(DEMO_ENV) $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 # The whole suite. Uses PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set,
 # else SQLite and eager tasks.

@@ -1,7 +1,5 @@
 """Incident pages. Thin: fetch in scope, check the rule, call a service, render."""
 
-import csv
-
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -9,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from esafety.exports import csv_response
 from esafety.forms import add_errors
 from esafety.models import Role, School, User
 from esafety.pdf import pdf_response, render_pdf
@@ -317,14 +316,12 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _cell(incident, attribute):
+def _export_value(incident, attribute):
     value = getattr(incident, attribute)
     value = value() if callable(value) else value
     if hasattr(value, "astimezone"):
-        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a leading =, +, - or @ would run in Excel.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
 
 
 def incident_export(request, slug):
@@ -336,15 +333,13 @@ def incident_export(request, slug):
         .select_related("reported_by", "routed_to")
         .order_by("reported_at")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="incidents-{school.slug}.csv"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # so Excel reads UTF-8
-    writer = csv.writer(response)
-    writer.writerow([label for label, _ in EXPORT_COLUMNS])
-    for incident in incidents.iterator(chunk_size=500):
-        writer.writerow([_cell(incident, attribute) for _, attribute in EXPORT_COLUMNS])
-    return response
+    rows = (
+        [_export_value(incident, attribute) for _, attribute in EXPORT_COLUMNS]
+        for incident in incidents.iterator(chunk_size=500)
+    )
+    return csv_response(
+        f"incidents-{school.slug}.csv", [label for label, _ in EXPORT_COLUMNS], rows
+    )
 
 
 def incident_pdf(request, pk):

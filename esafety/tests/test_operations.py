@@ -39,6 +39,8 @@ NOT_FROM_THE_TEST_ENVIRONMENT = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "REQUIRE_2FA",
+    "VAR_DIR",
+    "PORT",
 }
 
 
@@ -282,3 +284,49 @@ def test_health_is_ok_against_a_real_redis(client, broker_pointed_at, require_se
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["broker"] == "ok"
+
+
+# --- make run PORT=... --------------------------------------------------------------------
+
+
+def make_run_commands(port: int) -> dict[str, str]:
+    """The commands `make run PORT=port` would run (make -n runs none of them)."""
+    plan = subprocess.run(
+        ["make", "-n", "run", f"PORT={port}"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    lines = plan.replace("\\\n", " ").splitlines()
+    return {
+        "worker": next(line for line in lines if "celery -A esafety worker" in line),
+        "site": next(line for line in lines if "manage.py runserver" in line).rsplit(";", 1)[1],
+    }
+
+
+def leading_assignments(command: str) -> dict[str, str]:
+    """The NAME=value words a shell command starts with: its environment variables."""
+    variables = {}
+    for word in command.split():
+        name, equals, value = word.partition("=")
+        if not (equals and name.isupper()):
+            break
+        variables[name] = value
+    return variables
+
+
+def test_make_run_port_is_the_port_in_links_in_emails():
+    commands = make_run_commands(8080)
+    assert commands["site"].rstrip().endswith("runserver 0.0.0.0:8080")
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+    # The site builds invitation links and the worker sends notification emails: with no
+    # SITE_URL set, both must take the port from the settings' default.
+    for process, command in commands.items():
+        variables = leading_assignments(command)
+        assert variables["PORT"] == "8080", process
+        env = production_env(DEBUG=None, SECRET_KEY=None, SITE_URL=None, **variables)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+        )
+        assert result.stdout.strip() == "http://localhost:8080", (process, result.stderr)

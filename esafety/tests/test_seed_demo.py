@@ -1,12 +1,18 @@
 """`manage.py seed_demo`: every role present, every app's demo data, and safe to run again."""
 
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from agreements.models import Document, Signature, SignRequest
 from esafety.models import Membership, ParentLink, Role, TrusteeMembership, User
+from esafety.tests.test_operations import NOT_FROM_THE_TEST_ENVIRONMENT
 from incidents.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +54,32 @@ def test_demo_agreements_leave_something_to_do_on_both_sides():
     assert Signature.objects.filter(method="in_class").exists()
     assert Signature.objects.filter(answers__given=False).exists()
     assert Signature.objects.filter(answers__given=True).exists()
+
+
+def test_seed_demo_works_on_its_own_on_a_fresh_checkout(tmp_path):
+    """The README's `manage.py migrate` then `manage.py seed_demo`, with no var/ folder and
+    the embedded default (SQLite, a real filesystem queue): the seed queues its
+    notification emails, and every queue folder is made under var/celery/."""
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if k not in NOT_FROM_THE_TEST_ENVIRONMENT}
+    env.update(
+        DJANGO_SETTINGS_MODULE="esafety.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        VAR_DIR=str(var),
+    )
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    for command in ("migrate", "seed_demo"):
+        result = subprocess.run(
+            [sys.executable, str(manage), command],
+            cwd=tmp_path,  # kombu's own default folders would land here
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert "demo-password-2026" in result.stdout
+    celery = var / "celery"
+    assert sorted(p.name for p in celery.iterdir()) == ["control", "processed", "queue"]
+    assert any((celery / "queue").iterdir())  # the notification emails, queued for the worker
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite3", "var"]

@@ -1,5 +1,6 @@
 """The incident pages as staff use them: logging, drafts, steps, evidence, exports, PDF."""
 
+import csv
 import datetime
 import io
 
@@ -8,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from esafety.testing import sign_in
+from esafety.models import Role
+from esafety.testing import person, sign_in
 from incidents import services
 from incidents.models import (
     Evidence,
@@ -256,14 +258,23 @@ def test_chronology_shows_only_this_pupils_part(personas, client):
     assert "Alleged perpetrator" in other and "Poppy" not in other
 
 
-def test_export_is_csv_and_neutralises_formulas(personas, client):
-    report(personas.school, personas.teacher, description='=HYPERLINK("http://x")')
+def test_export_escapes_formulas_in_its_text_fields(personas, client):
+    reporter = person(personas.school, Role.STAFF, name="@Mallory Staff")
+    report(
+        personas.school,
+        reporter,
+        description='=HYPERLINK("http://x")',
+        action_taken="+1+2",
+    )
     sign_in(client, personas.esafety_officer)
     response = client.get(reverse("incident-export", args=[personas.school.slug]))
-    text = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
-    assert text.splitlines()[0].startswith("Number,Status,Reported")
-    assert "'=HYPERLINK" in text
+    header, row = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert header[:3] == ["Number", "Status", "Reported"]
+    cells = dict(zip(header, row, strict=True))
+    assert cells["What happened"] == '\'=HYPERLINK("http://x")'
+    assert cells["Action taken"] == "'+1+2"
+    assert cells["Reported by"] == "'@Mallory Staff"
 
 
 def test_pdf_has_the_seed_forms_fields(personas, client):
