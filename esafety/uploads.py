@@ -74,7 +74,7 @@ def check_upload(upload, *, allowed, max_bytes: int = 10 * MB) -> str:
 
 
 def _check_name(name, extension, allowed):
-    stem = name[: -len(extension)] if extension else name
+    stem = name.rpartition(".")[0] if "." in name else name  # ".pdf" has no name at all
     if not any(character.isalnum() for character in stem):
         raise ValidationError(
             "The file needs a name with letters or numbers before its type, "
