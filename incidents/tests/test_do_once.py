@@ -15,6 +15,7 @@ from esafety.testing import sign_in
 from incidents import services, sweeps
 from incidents.models import ActionKind, Evidence, Incident, Status
 from incidents.tests.factories import report
+from incidents.tests.test_pages import log_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,18 @@ def test_evidence_page_refuses_a_file_that_is_not_what_it_says(
     assert reply.status_code == 400
     assert message in reply.content.decode()
     assert Evidence.objects.count() == 0
+
+
+def test_submitting_a_draft_twice_sends_it_once(personas, client):
+    draft = report(personas.school, personas.teacher, submit=False)
+    sign_in(client, personas.teacher)
+    url = reverse("incident-edit", args=[draft.pk])
+    replies = [client.post(url, log_form_data(personas), follow=True) for _ in range(2)]
+    messages = [[str(m) for m in get_messages(r.wsgi_request)] for r in replies]
+    draft.refresh_from_db()
+    assert (
+        messages[0]
+        == messages[1]
+        == [f"Incident {draft.number} was sent to Eddie Officer. Thank you for reporting it."]
+    )
+    assert entries(draft, ActionKind.ROUTING) == 1
