@@ -163,4 +163,5 @@ def test_worker_sends_a_notification_email_queued_through_redis(worker):
     sent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False)
     wait_for(sent.exists, worker, "emailed_at on the notification")
     assert "esafety.tasks.send_notification_email" in worker.output()
-    assert "nina@school.example" in worker.output()  # the console backend printed it
+    # emailed_at is claimed before the email is written: wait for the console backend.
+    wait_for(lambda: "nina@school.example" in worker.output(), worker, "the printed email")
