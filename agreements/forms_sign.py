@@ -3,6 +3,7 @@
 from django import forms
 
 from esafety.models import Membership, Role, User
+from esafety.uploads import check_upload
 
 from .models import Channel, Document, Kind
 
@@ -134,6 +135,7 @@ class PaperForm(forms.Form):
             or head.startswith(b"\x89PNG")
         ):
             raise forms.ValidationError("Attach a PDF, JPEG or PNG scan.")
+        check_upload(scan, allowed=(".pdf", ".jpg", ".jpeg", ".png"), max_bytes=MAX_SCAN)
         return scan
 
     def clean(self):

@@ -15,6 +15,7 @@ from .models import (
     StaffType,
     User,
 )
+from .uploads import check_upload
 
 
 def add_errors(form, error) -> None:
@@ -238,6 +239,5 @@ class PeopleImportForm(CrispyMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+        check_upload(upload, allowed=(".csv", ".txt"))
         return upload

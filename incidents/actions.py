@@ -46,7 +46,9 @@ class Step:
 
 
 def _acknowledge(request, incident, form):
-    services.acknowledge(incident=incident, by=request.user)
+    incident = services.acknowledge(incident=incident, by=request.user)
+    if incident.acknowledged_by not in (None, request.user):
+        return f"{incident.acknowledged_by} has already acknowledged it."
     return "Acknowledged. The person who reported it can see that you have it."
 
 
@@ -101,12 +103,16 @@ def _review(request, incident, form):
 
 
 def _sign_head(request, incident, form):
-    services.sign_off(incident=incident, by=request.user)
+    incident = services.sign_off(incident=incident, by=request.user)
+    if incident.headteacher_signed_by != request.user:
+        return f"{incident.headteacher_signed_by} has already signed it off."
     return "Signed off."
 
 
 def _sign_trustee(request, incident, form):
-    services.sign_off(incident=incident, by=request.user, as_trustee=True)
+    incident = services.sign_off(incident=incident, by=request.user, as_trustee=True)
+    if incident.trustee_signed_by != request.user:
+        return f"{incident.trustee_signed_by} has already signed it as trustee."
     return "Signed as trustee."
 
 

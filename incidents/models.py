@@ -311,6 +311,12 @@ class TimelineEntry(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["kind", "done_at", "due_on"])]
+        constraints = [
+            # The database's own guard behind the row lock in services.acknowledge().
+            models.UniqueConstraint(
+                fields=["incident"], condition=Q(kind="ack"), name="one_acknowledgement"
+            )
+        ]
         verbose_name_plural = "timeline entries"
 
     def __str__(self):

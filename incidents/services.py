@@ -4,12 +4,14 @@ import datetime
 import mimetypes
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from esafety.notifications import notify
 from esafety.services import attributed as _attributed
+from esafety.uploads import MB, check_upload
 
 from .deadlines import acknowledge_deadline
 from .models import (
@@ -28,19 +30,10 @@ from .models import (
 )
 from .routing import decide_routing
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-ALLOWED_EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".txt": "text/plain",
-    ".log": "text/plain",
-    ".csv": "text/csv",
-    ".eml": "message/rfc822",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-}
+MAX_EVIDENCE_BYTES = 10 * MB
+EVIDENCE_DOCUMENTS = (".pdf", ".txt", ".log", ".csv", ".eml", ".docx", ".xlsx", ".odt")
 # Screenshots (e.g. of a bullying message) are allowed, except where imagery is forbidden.
-ALLOWED_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+EVIDENCE_IMAGES = (".png", ".jpg", ".jpeg")
 # Magic numbers of image and video files: refused whatever the file is called.
 _IMAGE_OR_VIDEO_SIGNATURES = (
     b"\xff\xd8\xff",  # JPEG
@@ -65,9 +58,17 @@ def _note(incident, kind, text, *, by=None, at=None, **fields) -> TimelineEntry:
 
 
 def _take_number(school, year: int) -> str:
-    counter, _ = IncidentCounter.objects.select_for_update().get_or_create(school=school, year=year)
-    IncidentCounter.objects.filter(pk=counter.pk).update(last=counter.last + 1)
-    return f"{year}-{counter.last + 1:04d}"
+    """The next number in the school's year. The increment is one UPDATE, so it holds the
+    counter's row (PostgreSQL) or the write lock (SQLite) until this submission commits:
+    simultaneous submissions queue behind it and each gets its own number."""
+    counter = IncidentCounter.objects.filter(school=school, year=year)
+    if not counter.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                IncidentCounter.objects.create(school=school, year=year, last=1)
+        except IntegrityError:  # another submission started the year's counter first
+            counter.update(last=F("last") + 1)
+    return f"{year}-{counter.get().last:04d}"
 
 
 @transaction.atomic
@@ -92,9 +93,12 @@ def _replace_people(incident, people):
 
 @transaction.atomic
 def submit_incident(*, incident: Incident, by, people=None, tags=None) -> Incident:
-    """Submit: number it, route it, start its timers and tell the right people at once."""
-    if incident.pk and incident.status != Status.DRAFT:
-        raise ValidationError("This incident has already been submitted.")
+    """Submit: number it, route it, start its timers and tell the right people at once.
+    A draft sent twice (a double click) is submitted once; the second gets it back."""
+    if incident.pk:
+        stored = Incident.objects.select_for_update().get(pk=incident.pk)
+        if stored.status != Status.DRAFT:
+            return stored
     now = timezone.now()
     incident.reported_by = incident.reported_by if incident.pk else by
     incident.reported_at = now
@@ -135,14 +139,24 @@ def _route(incident):
         )
 
 
+def _lock(record):
+    """Re-read `record` holding its row (PostgreSQL; on SQLite the IMMEDIATE transaction
+    already holds the write lock): two clicks at once run one after the other, and the
+    second sees what the first did."""
+    record.refresh_from_db(from_queryset=type(record).objects.select_for_update())
+    return record
+
+
 @transaction.atomic
 def acknowledge(*, incident: Incident, by) -> Incident:
-    claimed = Incident.objects.filter(pk=incident.pk, status=Status.REPORTED).update(
-        status=Status.OPEN, acknowledged_at=timezone.now(), acknowledged_by=by
-    )
-    if not claimed:
-        raise ValidationError("This incident has already been acknowledged.")
-    incident.refresh_from_db()
+    """Once: a second click, or a colleague at the same moment, changes nothing."""
+    _lock(incident)
+    if incident.status != Status.REPORTED:
+        return incident
+    incident.status = Status.OPEN
+    incident.acknowledged_at = timezone.now()
+    incident.acknowledged_by = by
+    _attributed(incident, by).save()
     _note(incident, ActionKind.ACKNOWLEDGED, f"Acknowledged by {by}.", by=by)
     return incident
 
@@ -170,12 +184,14 @@ def add_timeline_entry(*, incident, by, text, owner=None, due_on=None) -> Timeli
 
 @transaction.atomic
 def complete_action(*, entry: TimelineEntry, by) -> TimelineEntry:
-    claimed = TimelineEntry.objects.filter(
-        pk=entry.pk, kind=ActionKind.ACTION, done_at__isnull=True
-    ).update(done_at=timezone.now(), done_by=by)
-    if not claimed:
-        raise ValidationError("This action is already done.")
-    entry.refresh_from_db()
+    """Marked done once; a second click leaves the first person and time in place."""
+    _lock(entry)
+    if entry.kind != ActionKind.ACTION:
+        raise ValidationError("Only an action can be marked as done.")
+    if entry.done_at is None:
+        entry.done_at = timezone.now()
+        entry.done_by = by
+        _attributed(entry, by).save()
     return entry
 
 
@@ -276,6 +292,9 @@ def set_review_date(*, incident, by, review_date: datetime.date) -> Incident:
 
 @transaction.atomic
 def record_review(*, incident, by, result: str, close: bool = False) -> Incident:
+    _lock(incident)
+    if incident.review_result == result and (incident.status == Status.CLOSED or not close):
+        return incident  # the same review sent twice
     incident.review_result = result
     incident.reviewed_at = timezone.now()
     incident.reviewed_by = by
@@ -293,9 +312,12 @@ def record_review(*, incident, by, result: str, close: bool = False) -> Incident
 
 @transaction.atomic
 def sign_off(*, incident, by, as_trustee: bool = False) -> Incident:
+    """Signed once: a second click (or a second signer at the same moment) finds the
+    signature there and changes nothing."""
     field = "trustee" if as_trustee else "headteacher"
+    _lock(incident)
     if getattr(incident, f"{field}_signed_at"):
-        raise ValidationError("This has already been signed.")
+        return incident
     if not incident.review_result:
         raise ValidationError("Record the result of the review before signing off.")
     setattr(incident, f"{field}_signed_by", by)
@@ -372,28 +394,20 @@ def amend_report(*, incident, by, reason: str, changes: dict) -> Incident:
 def check_evidence(incident, upload) -> str:
     """The content type to store, or a ValidationError with a clear reason."""
     name = upload.name or ""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     named_visual = (mimetypes.guess_type(name)[0] or "").startswith(("image/", "video/"))
     head = upload.read(16)
     upload.seek(0)
     # MP4 / MOV / HEIC carry "ftyp" at offset 4.
     content_visual = head.startswith(_IMAGE_OR_VIDEO_SIGNATURES) or head[4:8] == b"ftyp"
-    looks_visual = named_visual or content_visual
-    if looks_visual and incident.forbids_images:
+    if (named_visual or content_visual) and incident.forbids_images:
         raise ValidationError(
             "Images and videos can't be attached to this incident. Never copy, save or share "
             "imagery that may show a child: describe it in words and leave the device with the "
             "police or the e-safety officer."
         )
-    allowed = {**ALLOWED_EVIDENCE_TYPES, **ALLOWED_IMAGE_TYPES}
-    if extension not in allowed:
-        names = ", ".join(sorted(allowed))
-        raise ValidationError(f"Files of this type can't be attached. Allowed: {names}.")
-    if content_visual != (extension in ALLOWED_IMAGE_TYPES):
-        raise ValidationError("The file's contents don't match its name, so it was refused.")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError("The file is larger than 10 MB.")
-    return allowed[extension]
+    return check_upload(
+        upload, allowed=EVIDENCE_DOCUMENTS + EVIDENCE_IMAGES, max_bytes=MAX_EVIDENCE_BYTES
+    )
 
 
 @transaction.atomic

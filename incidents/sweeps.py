@@ -7,11 +7,30 @@ from django.utils import timezone
 
 from esafety.models import Role
 from esafety.notifications import notify
+from esafety.services import attributed
 from esafety.sweeps import pending, sweep_job, sweep_key
 
 from .models import ActionKind, Agency, Incident, Referral, Status, TimelineEntry
 from .routing import escalation_target, holders
 from .rules import who_may_be_told
+
+
+def _claim_escalation(incident, target, now) -> bool:
+    """Mark it escalated, under a row lock, unless someone acknowledged it meanwhile.
+    Saved (not updated) so its history shows the change, made by the system."""
+    claimed = (
+        Incident.objects.select_for_update()
+        .filter(pk=incident.pk, status=Status.REPORTED, escalated_at__isnull=True)
+        .first()
+    )
+    if claimed is None:
+        return False
+    claimed.escalated_at = now
+    claimed.escalated_to = target
+    attributed(claimed, None, "Deadline sweep: not acknowledged in time").save(
+        update_fields=["escalated_at", "escalated_to"]
+    )
+    return True
 
 
 def _log(incident, kind, text, now):
@@ -27,9 +46,8 @@ def escalate_unacknowledged(sweep):
 
         def escalate(incident=incident):
             target = escalation_target(incident)
-            Incident.objects.filter(pk=incident.pk).update(
-                escalated_at=sweep.now, escalated_to=target
-            )
+            if not _claim_escalation(incident, target, sweep.now):
+                return
             who = str(target) if target else "nobody (no headteacher or chair recorded)"
             _log(
                 incident,

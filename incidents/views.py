@@ -79,12 +79,7 @@ def _save_from_forms(request, school, form, people, incident):
         incident = services.submit_incident(
             incident=incident, by=request.user, people=entries, tags=tags
         )
-        messages.success(
-            request,
-            f"Incident {incident.number} was sent to "
-            f"{incident.routed_to or 'the school'}. Thank you for reporting it.",
-        )
-        return redirect("incident-detail", pk=incident.pk)
+        return _submitted(request, incident)
     services.save_draft(incident=incident, by=request.user, people=entries, tags=tags)
     messages.success(request, "Your draft is saved. Only you can see it until you submit it.")
     return redirect("incident-edit", pk=incident.pk)
@@ -99,9 +94,21 @@ def incident_create(request):
     return render(request, "incidents/log_form.html", _log_form_context(school, form, people))
 
 
+def _submitted(request, incident):
+    messages.success(
+        request,
+        f"Incident {incident.number} was sent to "
+        f"{incident.routed_to or 'the school'}. Thank you for reporting it.",
+    )
+    return redirect("incident-detail", pk=incident.pk)
+
+
 def incident_edit(request, pk):
     """The author's draft, until it is submitted."""
-    incident = get_incident(request, pk, "incidents.edit_draft")
+    incident = get_incident(request, pk)
+    if "submit" in request.POST and not incident.is_draft and incident.reported_by == request.user:
+        return _submitted(request, incident)  # Submit clicked twice: it was sent once
+    require(request.user, "incidents.edit_draft", incident)
     school = incident.school
     form = IncidentForm(request.POST or None, instance=incident, school=school)
     people = PeopleFormSet(

@@ -11,7 +11,6 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.db import connection
 from esafety.celery import app as celery_app
 from esafety.models import Notification, SweepRun
 from esafety.notifications import notify
+from esafety.pytest_plugin import database_url_for_another_process
 from esafety.tasks import run_sweeps_task
 from esafety.testing import UserFactory
 
@@ -50,12 +50,7 @@ def test_database_url(require_service_fn) -> str:
     shared with another process)."""
     if connection.vendor != "postgresql":
         require_service_fn("a real worker needs PostgreSQL (DATABASE_URL=postgres://...)")
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    credentials = f"{user}{password}@" if user else ""
-    return f"postgres://{credentials}{db['HOST'] or ''}{port}/{quote(db['NAME'], safe='')}"
+    return database_url_for_another_process()
 
 
 @contextmanager
@@ -168,4 +163,5 @@ def test_worker_sends_a_notification_email_queued_through_redis(worker):
     sent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False)
     wait_for(sent.exists, worker, "emailed_at on the notification")
     assert "esafety.tasks.send_notification_email" in worker.output()
-    assert "nina@school.example" in worker.output()  # the console backend printed it
+    # emailed_at is claimed before the email is written: wait for the console backend.
+    wait_for(lambda: "nina@school.example" in worker.output(), worker, "the printed email")

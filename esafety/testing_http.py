@@ -1,0 +1,155 @@
+"""A real HTTP server in its own process for tests of many requests at once (the
+`http_server` fixture in esafety/pytest_plugin.py), and a small client for it.
+
+The in-process live server can't show what concurrent writers do to SQLite: it shares
+one in-memory connection between its threads. This server opens its own connections,
+as `make run` does.
+"""
+
+import os
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from .pytest_plugin import database_url_for_another_process
+
+START_SECONDS = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Reply:
+    status: int
+    location: str = ""
+    body: str = ""
+
+
+@dataclass
+class HttpServer:
+    url: str
+    sqlite_copy: Path | None = None
+    output: Path | None = None
+    _opener: object = field(
+        default_factory=lambda: urllib.request.build_opener(_NoRedirect), repr=False
+    )
+
+    @classmethod
+    @contextmanager
+    def start(cls, directory: Path):
+        sqlite_copy = None
+        if connection.vendor == "sqlite":
+            sqlite_copy = directory / "server.sqlite3"
+            _copy_sqlite(connection, sqlite_copy)
+            database_url = f"sqlite:///{sqlite_copy}"
+        else:
+            database_url = database_url_for_another_process()
+        port = _free_port()
+        output = directory / "server.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "esafety.settings_test",
+            "DATABASE_URL": database_url,
+        }
+        command = [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks"]
+        with output.open("w") as log:
+            process = subprocess.Popen(
+                [*command, f"127.0.0.1:{port}"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            server = cls(f"http://127.0.0.1:{port}", sqlite_copy, output)
+            server._wait_until_up(process)
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+    def _wait_until_up(self, process):
+        deadline = time.monotonic() + START_SECONDS
+        host, port = self.url.removeprefix("http://").split(":")
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"The server stopped:\n{self.output.read_text()}")
+            try:
+                socket.create_connection((host, int(port)), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"The server did not start:\n{self.output.read_text()}")
+
+    def sync(self):
+        """Let this process's ORM see what the server wrote."""
+        if self.sqlite_copy is not None:
+            with sqlite3.connect(self.sqlite_copy) as source:
+                connection.ensure_connection()
+                source.backup(connection.connection)
+
+    def post(self, path: str, data: dict, *, session: str) -> Reply:
+        """POST a form as a signed-in browser would (session cookie and CSRF token)."""
+        token = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+        request = urllib.request.Request(
+            self.url + path,
+            data=urllib.parse.urlencode(data, doseq=True).encode(),
+            headers={
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; "
+                f"{settings.CSRF_COOKIE_NAME}={token}",
+                "X-CSRFToken": token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with self._opener.open(request, timeout=60) as response:
+                return Reply(response.status, body=response.read().decode())
+        except urllib.error.HTTPError as reply:
+            return Reply(reply.code, reply.headers.get("Location", ""), reply.read().decode())
+
+    def at_once(self, requests) -> list[Reply]:
+        """Send every (path, data, session) request at the same moment, one thread each."""
+        start = threading.Barrier(len(requests))
+        replies = [None] * len(requests)
+
+        def send(index, path, data, session):
+            start.wait()
+            replies[index] = self.post(path, data, session=session)
+
+        threads = [
+            threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return replies
+
+
+def _copy_sqlite(source_connection, path: Path):
+    source_connection.ensure_connection()
+    with sqlite3.connect(path) as target:
+        source_connection.connection.backup(target)
+    target.close()
