@@ -80,7 +80,7 @@ def record_review(*, review: PolicyReview, by, what_changed: str, text: str) -> 
     """Who reviewed, what changed and why, and the reviewed text as a new draft version.
     Recording the same review twice (a double submit) returns the first draft."""
     # The review's row is locked: a second submit waits here, then sees the first.
-    review = PolicyReview.objects.select_for_update().select_related("version").get(pk=review.pk)
+    review = PolicyReview.objects.select_for_update().get(pk=review.pk)
     if review.closed_at:
         raise ValidationError("This review is closed.")
     if review.version_id:
