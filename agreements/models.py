@@ -198,12 +198,19 @@ class Signature(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
     is_withdrawal = models.BooleanField(default=False)
+    # What makes this signature the only one of its kind (see services.sign): the
+    # version, the person it is for, the cycle and the signature it follows. A double
+    # submit computes the same key, so the database keeps one.
+    once_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
         indexes = [models.Index(fields=["subject", "version", "signed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["once_key"], name="one_signature_per_once_key")
+        ]
 
     def __str__(self):
         return f"{self.signer} for {self.subject}: {self.version}"

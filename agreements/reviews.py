@@ -77,10 +77,15 @@ def open_scheduled_review(document) -> PolicyReview:
 
 @transaction.atomic
 def record_review(*, review: PolicyReview, by, what_changed: str, text: str) -> Version:
-    """Who reviewed, what changed and why, and the reviewed text as a new draft version."""
+    """Who reviewed, what changed and why, and the reviewed text as a new draft version.
+    Recording the same review twice (a double submit) returns the first draft."""
+    # The review's row is locked: a second submit waits here, then sees the first.
+    review = PolicyReview.objects.select_for_update().get(pk=review.pk)
     if review.closed_at:
         raise ValidationError("This review is closed.")
     if review.version_id:
+        if review.what_changed == what_changed and review.version.text == text:
+            return review.version
         raise ValidationError("This review is already recorded: edit its draft version.")
     if not what_changed.strip():
         raise ValidationError({"what_changed": "Say what changed and why (or why nothing did)."})

@@ -3,11 +3,11 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from esafety.models import Membership, Notification, School, TrusteeMembership
+from esafety.models import Membership, Notification, School, TrusteeMembership, User
 from esafety.services import attributed as _attributed
 
 from .audience import audience_pairs
@@ -27,6 +27,7 @@ from .models import (
     content_hash,
     review_due_after,
 )
+from .names import names_match
 
 NEXT_STATUS = {
     VersionStatus.DRAFT: VersionStatus.HEAD_SIGNED_OFF,
@@ -62,41 +63,61 @@ def new_version(
     return version
 
 
+# A version only moves forward through these, one step at a time.
+STATUS_ORDER = [*NEXT_STATUS, VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
+
+
+def _claim(version: Version, expected: str) -> bool:
+    """Lock the version's row, reload it, and take the step from `expected` to the next
+    status. Returns whether this call took the step.
+
+    A second click (or a second request racing the first) waits for the lock, then finds
+    the step already taken: nothing changes and the page shows the same success. A step
+    the version hasn't reached yet is refused."""
+    document = version.document
+    version.refresh_from_db(from_queryset=Version.objects.select_for_update())
+    version.document = document  # keep the caller's document (and its school) attached
+    if version.status == expected:
+        version.status = NEXT_STATUS[expected]
+        return True
+    if STATUS_ORDER.index(version.status) > STATUS_ORDER.index(expected):
+        return False
+    raise ValidationError(
+        f"This version is “{version.get_status_display()}”; it can't move to that step."
+    )
+
+
 @transaction.atomic
 def head_sign_off(*, version: Version, by) -> Version:
-    _advance(version, VersionStatus.DRAFT)
-    version.head_signed_off_by, version.head_signed_off_at = by, timezone.now()
-    _attributed(version, by).save()
+    if _claim(version, VersionStatus.DRAFT):
+        version.head_signed_off_by, version.head_signed_off_at = by, timezone.now()
+        _attributed(version, by).save()
     return version
 
 
 @transaction.atomic
 def trustees_approve(*, version: Version, by) -> Version:
-    _advance(version, VersionStatus.HEAD_SIGNED_OFF)
-    version.trustees_approved_by, version.trustees_approved_at = by, timezone.now()
-    _attributed(version, by).save()
+    if _claim(version, VersionStatus.HEAD_SIGNED_OFF):
+        version.trustees_approved_by, version.trustees_approved_at = by, timezone.now()
+        _attributed(version, by).save()
     return version
-
-
-def _advance(version, expected):
-    if version.status != expected:
-        raise ValidationError(
-            f"This version is “{version.get_status_display()}”; it can't move to that step."
-        )
-    version.status = NEXT_STATUS[expected]
 
 
 @transaction.atomic
 def publish(*, version: Version, by, on: datetime.date | None = None) -> Version:
     """Publish an approved version: the old one is superseded, its text is frozen and
-    hashed, and everyone who must sign it is asked to (only this document)."""
+    hashed, and everyone who must sign it is asked to (only this document). Publishing
+    twice does nothing the second time."""
     on = on or timezone.localdate()
     document = version.document
+    # One publication at a time for a document (the sweep and a person may race).
+    document.refresh_from_db(from_queryset=Document.objects.select_for_update())
+    if not _claim(version, VersionStatus.TRUSTEES_APPROVED):
+        return version
     previous = document.current_version()
     if previous:
         previous.status = VersionStatus.SUPERSEDED
         _attributed(previous, by).save()
-    _advance(version, VersionStatus.TRUSTEES_APPROVED)
     version.published_at = timezone.now()
     version.effective_date = version.effective_date or on
     version.content_hash = content_hash(version.text)
@@ -255,48 +276,117 @@ def sign(
     scan=None,
     ip_address: str | None = None,
     user_agent: str = "",
+    shown_hash: str | None = None,
 ) -> Signature:
     """Record a signature of the exact published text. Consent must be answered yes or no
-    for every channel: nothing is assumed."""
+    for every channel: nothing is assumed.
+
+    `shown_hash` is the hash of the text the signer was shown; it must still be the
+    published text's. Signing twice with nothing changed (a double submit) records
+    nothing new and returns the first signature."""
+    # One signing at a time for this person: a second submit waits, then finds the first.
+    User.objects.select_for_update().filter(pk=subject.pk).first()
+    version = Version.objects.select_related("document__school").get(pk=version.pk)
     document = version.document
-    if version.status != VersionStatus.PUBLISHED:
-        raise ValidationError("Only the published version can be signed.")
-    if not typed_name.strip():
-        raise ValidationError({"typed_name": "Type your full name to sign."})
+    _check_can_be_signed(version, shown_hash)
+    typed_name = _checked_name(typed_name, signer, method)
     if method == Method.PAPER and not scan:
         raise ValidationError({"scan": "Attach the scan of the signed paper form."})
-    consents = consents or {}
-    if document.asks_consent:
-        missing = [c.label for c in Channel if consents.get(c.value) not in (True, False)]
-        if missing:
-            raise ValidationError({"consents": f"Answer yes or no for: {', '.join(missing)}."})
-    previous = latest_signature(document, subject)
-    given_before = {a.channel for a in previous.answers.filter(given=True)} if previous else set()
+    consents = _checked_consents(document, consents or {})
+    previous = _signature_this_cycle(version, subject)
+    if previous and previous.signer_id == signer.pk and _answers_of(previous) == consents:
+        return previous
+    once_key = f"{version.pk}/{subject.pk}/{_cycle(version)}/{previous.pk if previous else 0}"
+    latest = latest_signature(document, subject)
+    given_before = {a.channel for a in latest.answers.filter(given=True)} if latest else set()
     signature = Signature(
         version=version,
         signer=signer,
         subject=subject,
         content_hash=version.content_hash,
         method=method,
-        typed_name=typed_name.strip(),
+        typed_name=typed_name,
         recorded_by=recorded_by,
         ip_address=ip_address,
         user_agent=user_agent[:300],
         # Taking back a consent given before is a withdrawal, kept as its own record.
         is_withdrawal=any(not consents.get(channel) for channel in given_before),
+        once_key=once_key,
     )
     if scan:
         signature.scan = scan
-    signature.save()
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:
+        # Another request made this very signature a moment ago: that one stands.
+        first = Signature.objects.filter(once_key=once_key).first()
+        if first is None:
+            raise
+        return first
     ConsentAnswer.objects.bulk_create(
-        ConsentAnswer(signature=signature, channel=c, given=bool(consents[c]))
+        ConsentAnswer(signature=signature, channel=c, given=consents[c])
         for c in Channel.values
-        if c in consents and document.asks_consent
+        if c in consents
     )
     document.requests.filter(subject=subject, completed_at__isnull=True).update(
         completed_at=signature.signed_at
     )
     return signature
+
+
+def _check_can_be_signed(version: Version, shown_hash: str | None) -> None:
+    from .integrity import TEXT_CHANGED, TEXT_CHANGED_WHILE_READING
+
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError("Only the published version can be signed.")
+    if not version.text_matches_hash():
+        raise ValidationError(TEXT_CHANGED)
+    if shown_hash is not None and shown_hash != version.content_hash:
+        raise ValidationError(TEXT_CHANGED_WHILE_READING)
+
+
+def _checked_name(typed_name: str, signer, method: str) -> str:
+    """The typed name must be the signer's own name as the school holds it (a parent
+    types their own name, not their child's). In class the teacher's name is recorded."""
+    typed_name = typed_name.strip()
+    if not typed_name:
+        raise ValidationError({"typed_name": "Type your full name to sign."})
+    if method != Method.IN_CLASS and not names_match(typed_name, signer.full_name):
+        if method == Method.PAPER:
+            message = f"The name on the form should be the signer's: {signer.full_name}."
+        else:
+            message = f"Type your own name as the school holds it: {signer.full_name}."
+        raise ValidationError({"typed_name": message})
+    return typed_name
+
+
+def _checked_consents(document: Document, consents: dict) -> dict:
+    if not document.asks_consent:
+        return {}
+    missing = [c.label for c in Channel if consents.get(c.value) not in (True, False)]
+    if missing:
+        raise ValidationError({"consents": f"Answer yes or no for: {', '.join(missing)}."})
+    return {c: bool(consents[c]) for c in Channel.values}
+
+
+def _cycle(version: Version) -> str:
+    """The period one signature covers: the academic year, or the version's lifetime."""
+    if version.document.renew_every_year:
+        return academic_year_label(version.document.school, timezone.localdate())
+    return "version"
+
+
+def _signature_this_cycle(version: Version, subject) -> Signature | None:
+    signatures = Signature.objects.filter(version=version, subject=subject)
+    if version.document.renew_every_year:
+        start = version.document.school.academic_year_start(timezone.localdate())
+        signatures = signatures.filter(signed_at__date__gte=start)
+    return signatures.order_by("-signed_at", "-pk").first()
+
+
+def _answers_of(signature: Signature) -> dict:
+    return {a.channel: a.given for a in signature.answers.all()}
 
 
 def consent_now(document: Document, subject, channel: str, on=None) -> bool:

@@ -14,10 +14,25 @@ from esafety.roles import children_of
 from . import services
 from .models import Document, Method, Signature, SignRequest, Version, VersionStatus
 
+# Nothing in a policy's text may make a reader's browser fetch something: an image from
+# another site would tell it who read the policy, and when. Links stay (they are followed
+# only when clicked); images and image maps go.
+TEXT_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
+TEXT_ATTRIBUTES = {
+    tag: attributes for tag, attributes in nh3.ALLOWED_ATTRIBUTES.items() if tag in TEXT_TAGS
+}
+TEXT_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
 
 def render_text(text: str) -> str:
-    """A version's Markdown as safe HTML (nh3 strips scripts, handlers and styles)."""
-    html = nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+    """A version's Markdown as safe HTML: nh3 strips scripts, handlers, styles and
+    anything that loads a resource."""
+    html = nh3.clean(
+        markdown.markdown(text, extensions=["sane_lists"]),
+        tags=TEXT_TAGS,
+        attributes=TEXT_ATTRIBUTES,
+        url_schemes=TEXT_URL_SCHEMES,
+    )
     # The page has its own h1 and h2: the text's headings start at h3.
     return mark_safe(re.sub(r"<(/?)h([1-6])>", _shift_heading, html))
 
@@ -52,6 +67,8 @@ def record_in_class(*, version: Version, pupils, teacher) -> list[Signature]:
     if version.document.parents_sign_for_each_child:
         raise ValidationError("Parents sign this document themselves.")
     typed = f"{teacher.full_name} (recorded in class)"
+    # Always in the same order, so two teachers recording at once can't deadlock.
+    pupils = sorted(pupils, key=lambda pupil: pupil.pk)
     return [
         services.sign(
             version=version,

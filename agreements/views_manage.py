@@ -357,17 +357,19 @@ def review_detail(request, pk):
     school = review.document.school
     require(request.user, "agreements.manage_documents", school)
     current = review.document.current_version()
+    recorded = bool(review.version_id or review.closed_at)
     form = None
-    if not review.version_id and not review.closed_at:
+    # A POST on a review already recorded is usually a second click: the service
+    # recognises it and the page is the same as after the first.
+    if request.method == "POST" or not recorded:
         form = ReviewForm(request.POST or None, initial={"text": current.text if current else ""})
-        if request.method == "POST" and form.is_valid():
-            try:
-                version = reviews.record_review(review=review, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, "Review recorded. Next: the headteacher signs it off.")
-                return redirect("agreements-version", pk=version.pk)
+        posted = request.method == "POST" and form.is_valid()
+        if posted and (done := _record(request, review, form)):
+            return done
+        if recorded:
+            errors = form.non_field_errors() or ["This review is already recorded."]
+            messages.error(request, " ".join(errors))
+            return redirect(review)
     actions = []
     if review.version is not None and not review.closed_at:
         actions = _steps_open_to(request.user, review.version, REVIEW_SERVICES)
@@ -386,6 +388,17 @@ def review_detail(request, pk):
             ),
         },
     )
+
+
+def _record(request, review, form):
+    """Record the review; the new version's page, or None with the reason on the form."""
+    try:
+        version = reviews.record_review(review=review, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+    messages.success(request, "Review recorded. Next: the headteacher signs it off.")
+    return redirect("agreements-version", pk=version.pk)
 
 
 @require_POST

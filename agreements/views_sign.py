@@ -13,9 +13,9 @@ from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import children_of, require
 from esafety.views_people import get_school
 
-from . import services, signing
+from . import integrity, services, signing
 from .forms_sign import InClassForm, PaperForm, SignForm, consents_from
-from .models import PUBLISHING_RULE, Channel, Signature, SignRequest
+from .models import PUBLISHING_RULE, Channel, Signature, SignRequest, content_hash
 
 
 def _client_details(request):
@@ -23,6 +23,35 @@ def _client_details(request):
         "ip_address": request.META.get("REMOTE_ADDR") or None,
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
+
+
+def _cannot_sign(request, document):
+    """The text no longer matches what was published: no signing, said plainly."""
+    return render(
+        request,
+        "agreements/sign/cannot_sign.html",
+        {"document": document, "message": integrity.TEXT_CHANGED},
+        status=409,
+    )
+
+
+def _already_signed(request, sign_request):
+    """A second click on "Sign" (the first one already signed) gets the same success page."""
+    mine = (
+        Signature.objects.visible_to(request.user)
+        .filter(
+            version__document=sign_request.document,
+            subject=sign_request.subject,
+            signer=request.user,
+        )
+        .order_by("-signed_at", "-pk")
+        .first()
+    )
+    if request.method == "POST" and mine is not None:
+        messages.success(request, f"Signed: {sign_request.document.title}.")
+        return redirect("agreements-signature", pk=mine.pk)
+    messages.info(request, "This has already been signed.")
+    return redirect("agreements-mine")
 
 
 def to_sign(request):
@@ -45,10 +74,11 @@ def sign(request, pk):
     if version is None:
         raise Http404
     if sign_request.completed_at is not None:
-        messages.info(request, "This has already been signed.")
-        return redirect("agreements-mine")
+        return _already_signed(request, sign_request)
     if not services.can_sign_for(request.user, sign_request.subject, document):
         raise PermissionDenied
+    if not integrity.text_intact(version):
+        return _cannot_sign(request, document)
     form = SignForm(request.POST or None, asks_consent=document.asks_consent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,6 +88,7 @@ def sign(request, pk):
                 subject=sign_request.subject,
                 typed_name=form.cleaned_data["typed_name"],
                 consents=consents_from(form.cleaned_data),
+                shown_hash=request.POST.get("text_hash", ""),
                 **_client_details(request),
             )
         except ValidationError as error:
@@ -73,6 +104,7 @@ def sign(request, pk):
             "document": document,
             "version": version,
             "text": signing.render_text(version.text),
+            "text_hash": content_hash(version.text),
             "form": form,
             "for_child": sign_request.subject_id != request.user.pk,
             "publishing_rule": PUBLISHING_RULE,
@@ -143,6 +175,8 @@ def consent_change(request, pk):
     version = document.current_version()
     if version is None:
         raise Http404
+    if not integrity.text_intact(version):
+        return _cannot_sign(request, document)
     form = SignForm(request.POST or None, asks_consent=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,6 +186,7 @@ def consent_change(request, pk):
                 subject=signature.subject,
                 typed_name=form.cleaned_data["typed_name"],
                 consents=consents_from(form.cleaned_data),
+                shown_hash=request.POST.get("text_hash", ""),
                 **_client_details(request),
             )
         except ValidationError as error:
@@ -168,6 +203,7 @@ def consent_change(request, pk):
             "version": version,
             "answers": _answers(signature),
             "text": signing.render_text(version.text),
+            "text_hash": content_hash(version.text),
             "form": form,
             "publishing_rule": PUBLISHING_RULE,
         },
@@ -192,14 +228,23 @@ def signature_pdf(request, pk):
     return pdf_response(pdf, f"signed-form-{signature.pk}.pdf")
 
 
+def _check_text(version):
+    """Recording for others is refused too when the text has changed (the e-safety
+    officer is told here, outside the service's transaction, so the alert is kept)."""
+    if not integrity.text_intact(version):
+        raise ValidationError(integrity.TEXT_CHANGED)
+
+
 @require_http_methods(["GET", "POST"])
 def in_class(request, slug):
     school = get_school(request, slug, "agreements.record_in_class")
     form = InClassForm(request.POST or None, school=school)
     if request.method == "POST" and request.POST.get("record") and form.is_valid():
+        version = form.cleaned_data["document"].current_version()
         try:
+            _check_text(version)
             done = signing.record_in_class(
-                version=form.cleaned_data["document"].current_version(),
+                version=version,
                 pupils=form.cleaned_data["pupils"],
                 teacher=request.user,
             )
@@ -218,9 +263,11 @@ def paper(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         document = data["document"]
+        version = document.current_version()
         try:
+            _check_text(version)
             signature = signing.record_paper(
-                version=document.current_version(),
+                version=version,
                 signer=data["signer"],
                 subject=data["subject"] if document.parents_sign_for_each_child else data["signer"],
                 typed_name=data["typed_name"],

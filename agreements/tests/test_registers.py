@@ -54,22 +54,39 @@ def world(personas):
     with time_machine.travel(LAST_YEAR, tick=False):
         old_policy = published(policy, p.headteacher, "Version one.")
         services.sign(
-            version=old_policy, signer=second_teacher, subject=second_teacher, typed_name="S"
+            version=old_policy,
+            signer=second_teacher,
+            subject=second_teacher,
+            typed_name="Sally Second",
         )
         agreement = published(parent_doc, p.headteacher)
         services.sign(
-            version=agreement, signer=dan_parent, subject=dan, typed_name="D", consents=YES
+            version=agreement,
+            signer=dan_parent,
+            subject=dan,
+            typed_name="Dora Daniels",
+            consents=YES,
         )
         services.sign(
-            version=agreement, signer=p.parent, subject=p.pupil, typed_name="P", consents=YES
+            version=agreement,
+            signer=p.parent,
+            subject=p.pupil,
+            typed_name="Pat Parent",
+            consents=YES,
         )
     with time_machine.travel(THIS_YEAR, tick=False):
         policy_v2 = published(policy, p.headteacher, "Version two.")
         for signer in (p.teacher, p.headteacher):
-            services.sign(version=policy_v2, signer=signer, subject=signer, typed_name="T")
+            services.sign(
+                version=policy_v2, signer=signer, subject=signer, typed_name=signer.full_name
+            )
         website_no = YES | {"website": False}
         services.sign(
-            version=agreement, signer=p.parent, subject=p.pupil, typed_name="P", consents=website_no
+            version=agreement,
+            signer=p.parent,
+            subject=p.pupil,
+            typed_name="Pat Parent",
+            consents=website_no,
         )
     return {"policy": policy, "parent": parent_doc, "dan": dan, "eve": eve, "sally": second_teacher}
 
@@ -87,9 +104,11 @@ def aup(personas):
         grants_internet_access=True,
     )
     old = published(document, p.headteacher, "Old rules.")
-    services.sign(version=old, signer=p.technician, subject=p.technician, typed_name="T")
+    services.sign(
+        version=old, signer=p.technician, subject=p.technician, typed_name="Tess Technician"
+    )
     current = published(document, p.headteacher, "New rules.")
-    services.sign(version=current, signer=p.teacher, subject=p.teacher, typed_name="T")
+    services.sign(version=current, signer=p.teacher, subject=p.teacher, typed_name="Terry Teacher")
     return document
 
 
@@ -139,7 +158,9 @@ def test_trustees_sign_their_own_agreement_once(personas):
         audience_roles=["trustee", "headteacher"],
     )
     version = published(document, personas.headteacher)
-    services.sign(version=version, signer=personas.chair, subject=personas.chair, typed_name="C")
+    services.sign(
+        version=version, signer=personas.chair, subject=personas.chair, typed_name="Charles Chair"
+    )
     register = registers.register_for(document)
     status = {(row.name, row.group): row.status for row in register.rows}
     assert status == {

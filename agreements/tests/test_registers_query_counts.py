@@ -66,10 +66,16 @@ def grow(personas, documents, count, start):
     for n, (parent, child) in enumerate(families(personas.school, count, start)):
         if n % 2:
             services.sign(
-                version=version, signer=parent, subject=child, typed_name="X", consents=YES
+                version=version,
+                signer=parent,
+                subject=child,
+                typed_name=parent.full_name,
+                consents=YES,
             )
         if n % 3:
-            services.sign(version=pupil_aup, signer=child, subject=child, typed_name="X")
+            services.sign(
+                version=pupil_aup, signer=child, subject=child, typed_name=child.full_name
+            )
 
 
 def count_queries(client, url):

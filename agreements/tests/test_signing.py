@@ -26,6 +26,11 @@ def answers(**changes):
     return {f"consent_{k}": v for k, v in {**YES, **changes}.items()}
 
 
+def shown(version):
+    """What the signing page sends back: the hash of the text it showed."""
+    return {"text_hash": version.content_hash}
+
+
 def ask(version, person_, subject):
     return SignRequest.objects.create(
         document=version.document,
@@ -54,7 +59,7 @@ def test_signing_records_ip_agent_hash_and_completes_the_request(personas, clien
     sign_in(client, personas.parent)
     response = client.post(
         reverse("agreements-sign", args=[row.pk]),
-        {"typed_name": "Pat Parent", **answers(website="no")},
+        {"typed_name": "Pat Parent", **shown(parent_version), **answers(website="no")},
         HTTP_USER_AGENT="TestBrowser/1.0",
         REMOTE_ADDR="203.0.113.7",
     )
@@ -82,7 +87,7 @@ def test_consent_is_never_pre_ticked_and_missing_answers_are_named(
     assert len(radios) == 10
     assert not any("checked" in radio for radio in radios)
     assert "first name OR a photograph, never both" in page
-    data = {"typed_name": "Pat Parent", **answers()}
+    data = {"typed_name": "Pat Parent", **shown(parent_version), **answers()}
     del data["consent_newspaper"]
     response = client.post(reverse("agreements-sign", args=[row.pk]), data)
     assert response.status_code == 200
@@ -100,10 +105,17 @@ def test_parent_signs_for_two_children_with_different_choices(
     sign_in(client, personas.parent)
     page = client.get(reverse("agreements-to-sign")).content.decode()
     assert "For Poppy Pupil" in page and "For Sam Second" in page
-    client.post(reverse("agreements-sign", args=[first.pk]), {"typed_name": "Pat", **answers()})
+    client.post(
+        reverse("agreements-sign", args=[first.pk]),
+        {"typed_name": "Pat Parent", **shown(parent_version), **answers()},
+    )
     client.post(
         reverse("agreements-sign", args=[second.pk]),
-        {"typed_name": "Pat", **answers(website="no", social_media="no")},
+        {
+            "typed_name": "Pat Parent",
+            **shown(parent_version),
+            **answers(website="no", social_media="no"),
+        },
     )
     assert services.consent_now(parent_version.document, personas.pupil, "website")
     assert not services.consent_now(parent_version.document, second_child, "website")
@@ -126,7 +138,7 @@ def test_withdrawal_adds_a_record_and_the_old_detail_is_unchanged(personas, clie
     assert reverse("agreements-consent-change", args=[old.pk]) in before
     response = client.post(
         reverse("agreements-consent-change", args=[old.pk]),
-        {"typed_name": "Pat Parent", **answers(website="no")},
+        {"typed_name": "Pat Parent", **shown(parent_version), **answers(website="no")},
     )
     new = Signature.objects.exclude(pk=old.pk).get()
     assert response["Location"] == reverse("agreements-signature", args=[new.pk])
@@ -179,7 +191,8 @@ def test_another_parents_child_is_not_found_and_cant_be_signed_for(
     # A request wrongly made out to this parent for a child who isn't theirs.
     wrong = ask(parent_version, personas.parent, other_child)
     response = client.post(
-        reverse("agreements-sign", args=[wrong.pk]), {"typed_name": "Pat", **answers()}
+        reverse("agreements-sign", args=[wrong.pk]),
+        {"typed_name": "Pat Parent", **shown(parent_version), **answers()},
     )
     assert response.status_code == 403
     # Another person's request is not found.
@@ -288,7 +301,7 @@ def test_list_query_counts_do_not_grow(personas, client, parent_version):
                 version=parent_version,
                 signer=personas.parent,
                 subject=child,
-                typed_name="Pat",
+                typed_name="Pat Parent",
                 consents={k: True for k in YES},
             )
             open_row = ask(parent_version, personas.parent, child)
