@@ -378,10 +378,8 @@ def _cycle(version: Version) -> str:
 
 
 def _signature_this_cycle(version: Version, subject) -> Signature | None:
-    signatures = Signature.objects.filter(version=version, subject=subject)
-    if version.document.renew_every_year:
-        start = version.document.school.academic_year_start(timezone.localdate())
-        signatures = signatures.filter(signed_at__date__gte=start)
+    counting = still_counts_q(version.document, version, timezone.localdate())
+    signatures = Signature.objects.filter(counting, subject=subject)
     return signatures.order_by("-signed_at", "-pk").first()
 
 
