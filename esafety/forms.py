@@ -15,6 +15,7 @@ from .models import (
     StaffType,
     User,
 )
+from .validators import CheckedFormMixin, validate_urn
 
 
 def add_errors(form, error) -> None:
@@ -26,7 +27,7 @@ def add_errors(form, error) -> None:
         form.add_error(None, error.messages)
 
 
-class CrispyMixin:
+class CrispyMixin(CheckedFormMixin):
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):
@@ -39,7 +40,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(CheckedFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autofocus": True})
     )
@@ -186,6 +187,10 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
         help_texts = {
             "school_day_ends": "Incidents not acknowledged by this time are escalated.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["urn"].validators.append(validate_urn)
 
 
 class SetPasswordForm(CrispyMixin, forms.Form):
