@@ -68,7 +68,7 @@ class SignInForm(CheckedFormMixin, AuthenticationForm):
         return self.cleaned_data
 
 
-class RoleFieldsMixin(forms.Form):
+class RoleFieldsMixin(CheckedFormMixin, forms.Form):
     # No default: giving someone a role (perhaps headteacher) must be a deliberate choice.
     role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
     staff_type = forms.ChoiceField(

@@ -158,9 +158,10 @@ STAFF_TYPE_ALIASES["ta"] = StaffType.TEACHING_ASSISTANT
 CHANGE_REASON = "CSV import"
 MAX_ERRORS_SHOWN = 200
 
-_UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_UK_DATETIME = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}) \d{1,2}:\d{2}(?::\d{2})?$")
+# re.ASCII: \d would match any script's digits, which int() accepts.
+_UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$", re.ASCII)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
+_UK_DATETIME = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}) \d{1,2}:\d{2}(?::\d{2})?$", re.ASCII)
 _YEAR_PREFIX = re.compile(r"^(?:year|yr|y)\s*")
 _CHILD_SEPARATORS = re.compile(r"[;|,]")  # commas too, when quoted in the cell
 

@@ -172,7 +172,9 @@ class Planner:
                 f"{user.full_name}'s {membership.get_role_display().lower()} role here "
                 f"ended on {membership.ended_on:%d/%m/%Y}; the import gives them a new one.",
             )
-        elif row.email:
+        elif row.email and user.pk in ex.user_ids_here:
+            # Only about someone already at this school: for anyone else, saying so would
+            # tell the importer that an account exists elsewhere.
             self.result.warn(
                 row.number,
                 "email",

@@ -9,6 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from esafety.models import Role
+from esafety.validators import (
+    EMAIL_MAX_LENGTH,
+    validate_name,
+    validate_plausible_date,
+    validate_single_line,
+)
 
 from .columns import (
     _CHILD_SEPARATORS,
@@ -25,6 +31,8 @@ from .columns import (
     letters,
 )
 from .result import ImportResult
+
+NAME_COLUMNS = ("first_name", "last_name")
 
 
 def parse_date(value: str) -> datetime.date:
@@ -60,7 +68,7 @@ def parse_year_group(value: str) -> int:
     key = _YEAR_PREFIX.sub("", value.strip().lower()).strip()
     if key in ("r", "rec", "reception"):
         return 0
-    if key.isdigit() and 0 <= int(key) <= 13:
+    if key.isascii() and key.isdigit() and 0 <= int(key) <= 13:
         return int(key)
     raise ValueError(f"'{value}' isn't a year group. Use R for Reception or a number from 1 to 13.")
 
@@ -136,6 +144,11 @@ class RowChecker:
             problem("last_name", "This is blank. Every person needs a last name.")
         if len(row.full_name) > 150:
             problem("last_name", "The first and last names together are over 150 characters.")
+        for column, value in cells.items():
+            try:
+                (validate_name if column in NAME_COLUMNS else validate_single_line)(value)
+            except ValidationError as error:
+                problem(column, error.messages[0])
 
         row.email = cells.get("email", "").lower()
         if row.email:
@@ -143,6 +156,9 @@ class RowChecker:
                 validate_email(row.email)
             except ValidationError:
                 problem("email", f"'{cells['email']}' isn't a valid email address.")
+            else:
+                if len(row.email) > EMAIL_MAX_LENGTH:
+                    problem("email", f"This is longer than {EMAIL_MAX_LENGTH} characters.")
         elif record_type in (STAFF, PARENT):
             who = "Staff" if record_type == STAFF else "Parents and carers"
             problem("email", f"This is blank. {who} need an email address to sign in.")
@@ -223,10 +239,15 @@ class RowChecker:
         if not value:
             return None
         try:
-            return parse_date(value)
+            day = parse_date(value)
+            validate_plausible_date(day)
         except ValueError as error:
             problem(column, str(error))
-            return None
+        except ValidationError as error:
+            problem(column, error.messages[0])
+        else:
+            return day
+        return None
 
 
 PERSON_NOUN = {PUPIL: "pupil", STAFF: "staff member", PARENT: "parent or carer"}

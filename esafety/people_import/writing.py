@@ -166,7 +166,14 @@ def plan_changes(
         else:
             result.links_unchanged += 1
     result.links_added, result.links_updated = len(new_links), len(changed_links)
-    result.new_accounts = len(new_users)
+    # An account from elsewhere counts as new here: the summary mustn't tell the importer
+    # that someone with that email already has an account in another school.
+    from_elsewhere = [
+        p
+        for p in planner.people.values()
+        if p.user is not None and p.user.pk not in existing.user_ids_here
+    ]
+    result.new_accounts = len(new_users) + len(from_elsewhere)
     matched = {p.membership.pk for p in planner.planned if p.membership is not None}
     types_in_file = {p.row.record_type for p in planner.planned}
     for record_type in RECORD_TYPES:
