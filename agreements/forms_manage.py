@@ -3,6 +3,7 @@
 from django import forms
 
 from esafety.models import KEY_STAGE_BY_YEAR, Role, StaffType
+from esafety.validators import CheckedFormMixin
 
 from .models import Document, Kind, Version
 
@@ -10,7 +11,7 @@ AUDIENCE_ROLES = [*Role.choices, ("trustee", "Trustees")]
 KEY_STAGES = [(stage, stage) for stage in dict.fromkeys(KEY_STAGE_BY_YEAR.values())]
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(CheckedFormMixin, forms.ModelForm):
     audience_roles = forms.MultipleChoiceField(
         label="Who must sign",
         choices=AUDIENCE_ROLES,
@@ -81,7 +82,7 @@ class DocumentForm(forms.ModelForm):
         return cleaned
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = Version
         fields = ["text", "change_summary", "effective_date"]
@@ -109,7 +110,7 @@ class VersionForm(forms.ModelForm):
         return text
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedFormMixin, forms.Form):
     what_changed = forms.CharField(
         label="What changed and why",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -2,11 +2,13 @@
 
 from django import forms
 
+from esafety.validators import CheckedFormMixin
+
 from . import registers
 from .models import Channel
 
 
-class SelectFilter(forms.Form):
+class SelectFilter(CheckedFormMixin, forms.Form):
     """A GET filter whose fields are all drop-down lists."""
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ from django import forms
 
 from esafety.models import Membership, Role, User
 from esafety.uploads import check_upload
+from esafety.validators import CheckedFormMixin
 
 from .models import Channel, Document, Kind
 
@@ -32,7 +33,7 @@ def consents_from(cleaned) -> dict:
     }
 
 
-class SignForm(forms.Form):
+class SignForm(CheckedFormMixin, forms.Form):
     typed_name = forms.CharField(
         label="Type your full name to sign",
         max_length=150,
@@ -59,7 +60,7 @@ def published_documents(school, kinds=None):
     return docs.distinct().order_by("title")
 
 
-class InClassForm(forms.Form):
+class InClassForm(CheckedFormMixin, forms.Form):
     class_name = forms.ChoiceField(label="Class")
     document = forms.ModelChoiceField(queryset=Document.objects.none(), label="Agreement")
     pupils = forms.ModelMultipleChoiceField(
@@ -92,7 +93,7 @@ class InClassForm(forms.Form):
         return cleaned
 
 
-class PaperForm(forms.Form):
+class PaperForm(CheckedFormMixin, forms.Form):
     document = forms.ModelChoiceField(queryset=Document.objects.none(), label="Document")
     signer = forms.ModelChoiceField(queryset=User.objects.none(), label="Who signed")
     subject = forms.ModelChoiceField(

@@ -16,6 +16,7 @@ from .models import (
     User,
 )
 from .uploads import check_upload
+from .validators import CheckedFormMixin, validate_urn
 
 
 def add_errors(form, error) -> None:
@@ -27,7 +28,7 @@ def add_errors(form, error) -> None:
         form.add_error(None, error.messages)
 
 
-class CrispyMixin:
+class CrispyMixin(CheckedFormMixin):
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):
@@ -40,7 +41,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(CheckedFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autofocus": True})
     )
@@ -68,7 +69,7 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class RoleFieldsMixin(forms.Form):
+class RoleFieldsMixin(CheckedFormMixin, forms.Form):
     # No default: giving someone a role (perhaps headteacher) must be a deliberate choice.
     role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
     staff_type = forms.ChoiceField(
@@ -187,6 +188,10 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
         help_texts = {
             "school_day_ends": "Incidents not acknowledged by this time are escalated.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["urn"].validators.append(validate_urn)
 
 
 class SetPasswordForm(CrispyMixin, forms.Form):

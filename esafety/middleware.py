@@ -6,11 +6,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp import devices_for_user
 
 from .roles import requires_two_factor
+from .validators import has_nul_byte
 
 LAST_SEEN_KEY = "esafety_last_seen"
 # Pages a person who still owes a second factor may use.
@@ -78,3 +79,28 @@ class TwoFactorRequiredMiddleware:
         has_device = any(devices_for_user(user, confirmed=True))
         target = "two-factor-verify" if has_device else "two-factor-setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the address, a parameter or a form field gets a 400 page with a clear
+    message before any view sees it: PostgreSQL refuses NUL in text, so a view that looked
+    the raw value up would fail with a 500. No form or person types one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul_byte(request):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul_byte(request) -> bool:
+        if has_nul_byte(request.path):
+            return True
+        sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for params in sources:
+            for key, values in params.lists():
+                if has_nul_byte(key) or any(has_nul_byte(v) for v in values):
+                    return True
+        return False

@@ -6,9 +6,12 @@ headteacher; a trustee and the chair. All fictional.
 """
 
 import datetime
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import factory
+from django.apps import apps
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -195,3 +198,15 @@ def school_managers_only(ok: int = 200) -> dict:
         other_school_teacher=404,
         other_school_headteacher=404,
     )
+
+
+def collect_routes() -> list[Route]:
+    """ROUTES from every app's tests/permissions.py and tests/permissions_*.py: the
+    permission matrix, and the list of forms the generated-input test posts to."""
+    routes = []
+    for config in apps.get_app_configs():
+        folder = Path(config.path) / "tests"
+        for path in sorted(folder.glob("permissions*.py")):
+            module = importlib.import_module(f"{config.name}.tests.{path.stem}")
+            routes.extend(module.ROUTES)
+    return routes

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from esafety.models import STAFF_ROLES, Membership, Role, TrusteeMembership, User
+from esafety.validators import CheckedFormMixin, CheckedFormSet
 
 from .categories import CATEGORIES, category
 from .models import (
@@ -45,7 +46,7 @@ def school_people(school):
     return User.objects.filter(Q(memberships__in=members)).distinct().order_by("full_name")
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(CheckedFormMixin, forms.ModelForm):
     category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES, required=False)
 
     class Meta:
@@ -98,7 +99,7 @@ class IncidentForm(forms.ModelForm):
         return value
 
 
-class PersonInvolvedForm(forms.Form):
+class PersonInvolvedForm(CheckedFormMixin, forms.Form):
     """One person involved; `school=` limits the list to that school's pupils and staff."""
 
     person = forms.ModelChoiceField(
@@ -136,7 +137,11 @@ class PersonInvolvedForm(forms.Form):
         }
 
 
-PeopleFormSet = forms.formset_factory(PersonInvolvedForm, extra=3, max_num=20)
+# absolute_max: a forged count of 999,999 people is refused at once instead of building
+# that many forms.
+PeopleFormSet = forms.formset_factory(
+    PersonInvolvedForm, formset=CheckedFormSet, extra=3, max_num=20, absolute_max=20
+)
 
 
 def people_initial(incident):
@@ -146,7 +151,7 @@ def people_initial(incident):
     ]
 
 
-class NoteForm(forms.Form):
+class NoteForm(CheckedFormMixin, forms.Form):
     text = forms.CharField(
         label="What was done or decided", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -163,14 +168,14 @@ class NoteForm(forms.Form):
         self.fields["owner"].queryset = owners.order_by("full_name")
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(CheckedFormMixin, forms.Form):
     agency = forms.ChoiceField(choices=Agency.choices)
     referred_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
     reference = forms.CharField(max_length=100, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class SanctionForm(forms.Form):
+class SanctionForm(CheckedFormMixin, forms.Form):
     description = forms.CharField(
         max_length=300,
         label="Sanction",
@@ -190,7 +195,7 @@ class SanctionForm(forms.Form):
         self.suggestions = (rule.sanctions + rule.escalation) if rule else ()
 
 
-class ParentContactForm(forms.Form):
+class ParentContactForm(CheckedFormMixin, forms.Form):
     informed = forms.ChoiceField(
         choices=[c for c in ParentsInformed.choices if c[0]],
         widget=forms.RadioSelect,
@@ -204,30 +209,33 @@ class ParentContactForm(forms.Form):
     )
 
 
-class ReviewDateForm(forms.Form):
+class ReviewDateForm(CheckedFormMixin, forms.Form):
     review_date = forms.DateField(widget=DateInput)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedFormMixin, forms.Form):
     result = forms.CharField(label="Result of review", widget=forms.Textarea(attrs={"rows": 3}))
     close = forms.BooleanField(required=False, label="Close the incident")
 
 
-class PolicyReviewForm(forms.Form):
+class PolicyReviewForm(CheckedFormMixin, forms.Form):
     reason = forms.CharField(
         label="What in the policy needs another look", widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CheckedFormMixin, forms.Form):
     file = forms.FileField(help_text="Documents, logs or (where allowed) screenshots. Up to 10 MB.")
     description = forms.CharField(max_length=200, required=False)
 
 
-class AmendForm(forms.ModelForm):
+class AmendForm(CheckedFormMixin, forms.ModelForm):
     category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES, required=False)
     reason = forms.CharField(
-        label="Why are you changing the report?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why are you changing the report?",
+        # It is the history record's change reason, a column of 100 characters.
+        max_length=100,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     class Meta:
@@ -245,7 +253,7 @@ class AmendForm(forms.ModelForm):
         self.fields["risk_area"].choices = [("", "Not sure"), *list(RiskArea.choices)]
 
 
-class TrusteeForm(forms.Form):
+class TrusteeForm(CheckedFormMixin, forms.Form):
     trustee = forms.ModelChoiceField(queryset=User.objects.none())
 
     def __init__(self, *args, incident, **kwargs):
@@ -256,5 +264,5 @@ class TrusteeForm(forms.Form):
         ).distinct()
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(CheckedFormMixin, forms.Form):
     """For actions that need only a confirming button (acknowledge, sign off)."""

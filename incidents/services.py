@@ -197,7 +197,17 @@ def complete_action(*, entry: TimelineEntry, by) -> TimelineEntry:
 
 @transaction.atomic
 def add_incident_kind(*, school, by, name: str, forbids_images: bool = False) -> IncidentTag:
-    slug = slugify(name)[:60] or "kind"
+    # Names can share a slug ("Dup Kind", "dup-kind!"; any two without Latin letters).
+    base = slugify(name)[:54] or "kind"
+    taken = set(
+        IncidentTag.objects.filter(school=school, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
     return IncidentTag.objects.create(
         school=school, name=name, slug=slug, forbids_images=forbids_images
     )

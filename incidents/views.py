@@ -16,6 +16,7 @@ from esafety.forms import add_errors
 from esafety.models import Role, School, User
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require, schools_with_roles
+from esafety.validators import CheckedFormMixin
 from esafety.views_people import get_school
 
 from . import services
@@ -272,7 +273,7 @@ def pupil_chronology(request, slug, user_pk):
     )
 
 
-class IncidentKindForm(forms.ModelForm):
+class IncidentKindForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = IncidentTag
         fields = ["name", "forbids_images"]

@@ -15,6 +15,11 @@ def _readable(field, value, names):
         return ""
     if field.many_to_many:
         return f"{len(value)} linked"
+    if isinstance(value, (list, tuple)):
+        # A list field (a document's audience): each item as a person reads it.
+        return ", ".join(str(_readable(field, item, names)) for item in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
     if field.is_relation:
         return names.get((field.related_model, value), f"#{value}")
     choices = dict(field.flatchoices) if field.choices else {}

@@ -4,28 +4,13 @@ Each app lists its URLs in `<app>/tests/permissions.py` (or permissions_*.py) as
 A URL added without a row fails `test_every_url_is_in_the_matrix`.
 """
 
-import importlib
-from pathlib import Path
-
 import pytest
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from esafety.testing import ALL_PERSONAS, make_personas, sign_in
+from esafety.testing import ALL_PERSONAS, collect_routes, make_personas, sign_in
 
 # Django's admin guards itself (staff only) and is for technical administrators.
 NOT_IN_MATRIX_NAMESPACES = {"admin"}
-
-
-def collect_routes():
-    """ROUTES from every app's tests/permissions.py and tests/permissions_*.py."""
-    routes = []
-    for config in apps.get_app_configs():
-        folder = Path(config.path) / "tests"
-        for path in sorted(folder.glob("permissions*.py")):
-            module = importlib.import_module(f"{config.name}.tests.{path.stem}")
-            routes.extend(module.ROUTES)
-    return routes
 
 
 ROUTES = collect_routes()
