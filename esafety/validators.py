@@ -88,10 +88,38 @@ def _text_validators(field: forms.Field) -> list:
     return [validate_single_line, validate_visible]
 
 
+# The largest id a database column holds (64-bit signed): a bigger number in a choice of
+# records would reach the database and fail there (SQLite: OverflowError) instead of
+# being "not a valid choice".
+LARGEST_ID = 2**63 - 1
+
+
+def _out_of_range_number(value) -> bool:
+    try:
+        return abs(int(str(value).strip())) > LARGEST_ID
+    except ValueError:
+        return False
+
+
+def _guard_record_choice(field: forms.ModelChoiceField) -> None:
+    """Refuse an impossible id before the field looks it up."""
+    clean = field.clean
+
+    def checked_clean(value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(_out_of_range_number(v) for v in values):
+            raise ValidationError("Select a valid choice.", code="invalid_choice")
+        return clean(value)
+
+    field.clean = checked_clean
+
+
 def check_fields(form: forms.BaseForm) -> None:
     """Add the shared checks to a built form's fields (each form has its own copies)."""
     for field in form.fields.values():
-        if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
+            _guard_record_choice(field)
+        elif isinstance(field, (forms.DateField, forms.DateTimeField)):
             field.validators.append(validate_plausible_date)
         elif isinstance(field, forms.CharField):
             field.validators.extend(_text_validators(field))
