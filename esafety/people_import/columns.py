@@ -4,7 +4,7 @@ import csv
 import io
 import re
 
-from esafety.models import Role, StaffType
+from esafety.models import STAFF_ROLES, Role, StaffType
 
 PUPIL, STAFF, PARENT = "pupil", "staff", "parent"
 RECORD_TYPES = (PUPIL, STAFF, PARENT)
@@ -148,7 +148,6 @@ STAFF_ROLE_ALIASES = {
     "technician": Role.TECHNICIAN,
     "ittechnician": Role.TECHNICIAN,
 }
-STAFF_ROLES = frozenset({Role.STAFF, Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN})
 ROLES_FOR_TYPE = {PUPIL: {Role.PUPIL}, STAFF: STAFF_ROLES, PARENT: {Role.PARENT}}
 STAFF_TYPE_ALIASES = {re.sub(r"[^a-z]", "", v): v for v in StaffType.values} | {
     re.sub(r"[^a-z]", "", label.lower()): v for v, label in StaffType.choices
