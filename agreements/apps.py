@@ -6,4 +6,4 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
 
     def ready(self):
-        from . import menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import figures, menu, panels, rules, sweeps  # noqa: F401  (registries)

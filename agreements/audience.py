@@ -17,6 +17,16 @@ from esafety.models import (
     TrusteeMembership,
 )
 
+# Other apps add who must sign their own documents (devices: the current borrowers of its
+# loan agreements): functions `source(document, on) -> set of (person id, subject id)`.
+_AUDIENCE_SOURCES = []
+
+
+def audience_source(func):
+    """Register `func(document, on)`; its pairs join every document's audience."""
+    _AUDIENCE_SOURCES.append(func)
+    return func
+
 
 def years_in(key_stages) -> list[int]:
     return [year for year, stage in KEY_STAGE_BY_YEAR.items() if stage in key_stages]
@@ -58,4 +68,6 @@ def audience_pairs(document, on: datetime.date) -> set[tuple[int, int]]:
     if "trustee" in roles:
         trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
         pairs |= {(u, u) for u in trustees.values_list("user_id", flat=True)}
+    for source in _AUDIENCE_SOURCES:
+        pairs |= source(document, on)
     return pairs

@@ -54,7 +54,7 @@ class InternetFilter(SelectFilter):
         ],
     )
 
-    def keep(self, row) -> bool:
+    def keep(self, status: str) -> bool:
         access = self.cleaned_data["access"] if self.is_valid() else ""
-        has_access = row.status == registers.SIGNED
+        has_access = status == registers.SIGNED
         return not access or has_access == (access == "yes")

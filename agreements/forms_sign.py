@@ -53,6 +53,63 @@ class SignForm(CheckedFormMixin, forms.Form):
         return name
 
 
+class FamilySignForm(CheckedFormMixin, forms.Form):
+    """One typed name, and each child's consent answers side by side (never pre-ticked)."""
+
+    typed_name = SignForm.base_fields["typed_name"]
+    clean_typed_name = SignForm.clean_typed_name
+
+    def __init__(self, *args, children, asks_consent=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = list(children)
+        self.channels = list(Channel) if asks_consent else []
+        for child in self.children:
+            for channel in self.channels:
+                self.fields[self.field_name(child, channel)] = forms.ChoiceField(
+                    label=channel.label,
+                    choices=YES_NO,
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    error_messages={
+                        "required": f"Answer yes or no for {child.full_name}: "
+                        f"{channel.label.lower()}."
+                    },
+                )
+        self.order_fields([name for name in self.fields if name != "typed_name"])
+
+    @staticmethod
+    def field_name(child, channel) -> str:
+        return f"consent_{child.pk}_{channel.value}"
+
+    def rows(self):
+        """(channel, [(child, bound field), ...]) for the side-by-side table."""
+        return [
+            (channel, [(child, self[self.field_name(child, channel)]) for child in self.children])
+            for channel in self.channels
+        ]
+
+    def answers(self) -> dict:
+        """{child: {channel: True/False}} from the cleaned data."""
+        return {
+            child: {
+                channel.value: self.cleaned_data[self.field_name(child, channel)] == "yes"
+                for channel in self.channels
+            }
+            for child in self.children
+        }
+
+    def with_first_child_copied(self) -> dict:
+        """The submitted data with the first child's answers given to every other child
+        (each can still be changed before signing)."""
+        data = self.data.copy()
+        first = self.children[0]
+        for channel in self.channels:
+            answer = self.data.get(self.field_name(first, channel))
+            for child in self.children[1:]:
+                if answer:
+                    data[self.field_name(child, channel)] = answer
+        return data
+
+
 def published_documents(school, kinds=None):
     docs = Document.objects.filter(school=school, versions__status="published")
     if kinds:

@@ -1,58 +1,79 @@
-"""Agreements' entries in the main navigation: signing, managing, registers."""
+"""Agreements' entries in the main navigation: one menu, headed by kind (what is yours to
+sign, the policies to manage, the registers), so the bar stays one line on a laptop."""
 
 from esafety.menu import menu_entry
 
-menu_entry("Agreements", "To sign", "agreements-to-sign", rule="agreements.use", order=20)
-menu_entry("Agreements", "My agreements", "agreements-mine", rule="agreements.use", order=21)
+menu_entry(
+    "Agreements", "To sign", "agreements-to-sign", rule="agreements.use", order=20, section="Yours"
+)
+menu_entry(
+    "Agreements",
+    "My agreements",
+    "agreements-mine",
+    rule="agreements.use",
+    order=21,
+    section="Yours",
+)
 
 menu_entry(
-    "Policies",
+    "Agreements",
     "Policies and agreements",
     "agreements-documents",
     rule="agreements.manage_documents",
     order=30,
+    section="Policies",
     per_school=True,
 )
 menu_entry(
-    "Policies",
+    "Agreements",
     "Policy reviews",
     "agreements-reviews",
     rule="agreements.manage_documents",
     order=31,
+    section="Policies",
     per_school=True,
 )
 menu_entry(
-    "Policies",
+    "Agreements",
     "Waiting for approval",
     "agreements-approvals",
     rule="agreements.use_approvals",
     order=32,
+    section="Policies",
 )
 
 menu_entry(
-    "Registers",
+    "Agreements",
     "Who has signed",
     "agreements-registers",
     rule="agreements.view_registers",
     order=40,
+    section="Registers",
     per_school=True,
 )
 menu_entry(
-    "Registers",
+    "Agreements",
     "Consent register",
     "agreements-consent-register",
     rule="agreements.view_registers",
     order=41,
+    section="Registers",
     per_school=True,
 )
 menu_entry(
-    "Registers",
+    "Agreements",
     "Internet access",
     "agreements-internet-register",
     rule="agreements.view_internet_register",
     order=42,
+    section="Registers",
     per_school=True,
 )
 menu_entry(
-    "Registers", "Coverage figures", "agreements-coverage", rule="agreements.use_coverage", order=43
+    "Agreements",
+    "Coverage figures",
+    "agreements-coverage",
+    rule="agreements.use_coverage",
+    order=43,
+    section="Registers",
 )

@@ -278,7 +278,10 @@ def review_due_after(published_on: datetime.date) -> datetime.date:
 
 
 class Reason(models.TextChoices):
+    # Only for people who joined in this academic year: a teacher who started last
+    # September and has never signed is "not signed yet", not new.
     INDUCTION = "induction", "New to the school"
+    NOT_SIGNED = "not_signed", "Not signed yet"
     NEW_VERSION = "new_version", "A new version was published"
     NEW_YEAR = "new_year", "New academic year"
 

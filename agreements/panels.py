@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
+from esafety.figures import figures_for
 from esafety.models import School
 from esafety.roles import allowed, managed_school_ids
 
 from .models import REVIEW_WARNING, Document, PolicyReview, Version, VersionStatus
-from .registers import coverage_by_document
+from .registers import COVERAGE_FIGURE
 from .rules import versions_to_approve_q, versions_to_sign_off_q
 from .signing import open_requests
 
@@ -94,8 +95,8 @@ def agreement_coverage(request):
         for school in School.objects.filter(pk__in=managed_school_ids(user)).order_by("name")
         if allowed(user, "agreements.view_registers", school)
     ]
-    rows = [(school, coverage_by_document(school)) for school in schools]
-    rows = [(school, coverage) for school, coverage in rows if coverage]
+    coverage = figures_for(COVERAGE_FIGURE, [school.pk for school in schools])
+    rows = [(school, coverage[school.pk]) for school in schools if coverage[school.pk]]
     if not rows:
         return None
     outstanding = sum(f.outstanding + f.expired for _, coverage in rows for _, f in coverage)

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
+from esafety.figures import figure_for
 from esafety.models import STAFF_ROLES, Membership, ParentLink, Role, StaffType, TrusteeMembership
 
 from .audience import years_in
 from .counting import signed_this_academic_year_q, still_counts_q
-from .models import Channel, ConsentAnswer, Document, Signature, VersionStatus
+from .models import Channel, ConsentAnswer, Document, Signature, Version, VersionStatus
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
+COVERAGE_FIGURE = "agreements.coverage"
 STATUS_LABELS = {
     SIGNED: "Signed",
     EXPIRED: "Expired: signed an older version or an earlier year",
@@ -99,24 +101,75 @@ def published_documents(school):
     )
 
 
-def coverage_by_document(school, on=None) -> list[tuple[Document, Figures]]:
-    """Figures only, for each published document: the overview and the trustees' page."""
-    on = on or timezone.localdate()
-    documents = published_documents(school)
-    return [(document, document_figures(document, on)) for document in documents]
+@dataclass(frozen=True)
+class DocumentTitle:
+    """What the coverage tables show of a document (cached with its figures)."""
+
+    pk: int
+    title: str
+
+
+def coverage_by_document(school, on=None) -> list[tuple[DocumentTitle, Figures]]:
+    """Figures only, for each published document: the overview and the home panel. From
+    the figures layer (cached; see agreements/figures.py)."""
+    return figure_for(COVERAGE_FIGURE, school.pk, today=on)
+
+
+def coverage_for_schools(school_ids, on) -> dict[int, list[tuple[DocumentTitle, Figures]]]:
+    """Every published document's figures in every school: one query for the documents,
+    one for their current versions and one per school for all its documents' figures,
+    whatever the number of people or documents."""
+    documents = list(
+        Document.objects.filter(
+            school_id__in=school_ids,
+            pk__in=Version.objects.filter(status=VersionStatus.PUBLISHED).values("document_id"),
+        )
+        .select_related("school")
+        .order_by("title", "pk")
+    )
+    current: dict[int, Version] = {}
+    for version in Version.objects.filter(document__in=documents, status=VersionStatus.PUBLISHED):
+        current.setdefault(version.document_id, version)  # newest number first
+    figures = _figures_by_school(
+        [d for d in documents if "trustee" not in d.audience_roles], current, on
+    )
+    coverage: dict[int, list] = {school_id: [] for school_id in school_ids}
+    for document in documents:
+        # Trustees aren't school members: a document they sign is counted on its own.
+        numbers = figures.get(document.pk) or register_page(document, on)[1]
+        coverage[document.school_id].append((DocumentTitle(document.pk, document.title), numbers))
+    return coverage
 
 
 def document_figures(document, on) -> Figures:
-    """The whole school's figures for one document: one aggregate query."""
-    if "trustee" in document.audience_roles:
-        return register_page(document, on)[1]
-    counts = annotated_subjects(document, document.current_version(), on).aggregate(
-        audience=Count("pk"),
-        signed=Count("pk", filter=Q(is_current=True)),
-        expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
-    )
-    counts["outstanding"] = counts["audience"] - counts["signed"] - counts["expired"]
-    return Figures(**counts)
+    """One document's figures, computed as the coverage tables compute them (uncached)."""
+    coverage = coverage_for_schools([document.school_id], on)[document.school_id]
+    return next(figures for title, figures in coverage if title.pk == document.pk)
+
+
+def _figures_by_school(documents, current, on) -> dict[int, Figures]:
+    """One query per school: a UNION of one aggregate per document. Per school, not one
+    for the trust: PostgreSQL's JIT compiler takes minutes over a trust-wide UNION."""
+    parts: dict[int, list] = {}
+    for document in documents:
+        parts.setdefault(document.school_id, []).append(
+            annotated_subjects(document, current[document.pk], on)
+            .order_by()
+            .annotate(document_id=Value(document.pk))
+            .values("document_id")
+            .annotate(
+                audience=Count("pk"),
+                signed=Count("pk", filter=Q(is_current=True)),
+                expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
+            )
+        )
+    found: dict[int, Figures] = {}
+    for first, *rest in parts.values():
+        for row in first.union(*rest, all=True) if rest else first:
+            document_id = row.pop("document_id")
+            outstanding = row["audience"] - row["signed"] - row["expired"]
+            found[document_id] = Figures(**row, outstanding=outstanding)
+    return {document.pk: found.get(document.pk, Figures()) for document in documents}
 
 
 # --- consent -------------------------------------------------------------------------
@@ -151,6 +204,11 @@ def pupil_classes(school, on=None) -> list[str]:
         .values_list("class_name", flat=True)
         .distinct()
     )
+
+
+def pupil_count(school, *, class_name: str = "", on=None) -> int:
+    pupils = Membership.objects.active(on).filter(school=school, role=Role.PUPIL)
+    return (pupils.filter(class_name=class_name) if class_name else pupils).count()
 
 
 def consent_pupils(document, *, class_name: str = "", on=None):
@@ -213,6 +271,43 @@ def internet_access_rows(school, on=None) -> list[tuple[Document, Row]]:
     return [(document, row) for document in documents for row in register_for(document, on).rows]
 
 
+def internet_access_statuses(school, on=None) -> list[tuple[Document, dict]]:
+    """The same people as `internet_access_rows`, each with their status only (one query
+    per agreement): count and filter these, then build the page shown."""
+    on = on or timezone.localdate()
+    documents = published_documents(school).filter(grants_internet_access=True)
+    return [(document, row) for document in documents for row in register_page(document, on)[2]]
+
+
+def internet_access_page(pairs) -> list[tuple[Document, Row]]:
+    """One page of `internet_access_statuses` with each person's last signature: one
+    query for the page, whichever agreements are on it."""
+    last = {
+        (document_id, subject_id): signed_at
+        for document_id, subject_id, signed_at in Signature.objects.filter(
+            version__document__in={document.pk for document, _ in pairs},
+            subject_id__in={row["user_id"] for _, row in pairs},
+        )
+        .values("version__document_id", "subject_id")
+        .annotate(last=Max("signed_at"))
+        .values_list("version__document_id", "subject_id", "last")
+        .order_by()
+    }
+    return [
+        (
+            document,
+            Row(
+                row["user_id"],
+                row["user__full_name"],
+                row["group"],
+                row["status"],
+                last.get((document.pk, row["user_id"])),
+            ),
+        )
+        for document, row in pairs
+    ]
+
+
 # --- signed forms --------------------------------------------------------------------
 
 
@@ -273,9 +368,11 @@ def audience_memberships(document, on):
         links = ParentLink.objects.filter(ended_on__isnull=True)
         if document.parents_sign_for_each_child:
             # A child counts when a parent of theirs is a parent member of the school.
-            parent_here = members.filter(role=Role.PARENT, user=OuterRef("parent_id"))
-            child_links = links.filter(child=OuterRef("user_id")).filter(Exists(parent_here))
-            who |= pupils & Exists(child_links)
+            # Found from the school's parents (an index walk the size of the school), not
+            # by testing every link of the trust against each pupil.
+            parents_here = members.filter(role=Role.PARENT).values("user_id")
+            children = links.filter(parent__in=parents_here).values("child_id")
+            who |= pupils & Q(user__in=children)
         else:
             children = members.filter(pupils).values("user_id")
             who |= Q(role=Role.PARENT) & Q(

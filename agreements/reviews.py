@@ -68,8 +68,10 @@ def open_early_review(*, incident, by, reason: str) -> PolicyReview | None:
 
 
 @transaction.atomic
-def open_scheduled_review(document) -> PolicyReview:
-    review, created = _open(document, reason=ReviewReason.SCHEDULED)
+def open_scheduled_review(document, *, by=None) -> PolicyReview:
+    """The annual review: opened by the sweep on its due date (by nobody), or early by a
+    person (then their name is on it and in its history)."""
+    review, created = _open(document, reason=ReviewReason.SCHEDULED, by=by)
     if created:
         _tell_leads(review, f"The {document.title} is due for review today")
     return review

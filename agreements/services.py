@@ -10,6 +10,7 @@ from django.utils import timezone
 from esafety.models import Membership, Notification, School, TrusteeMembership, User
 from esafety.services import attributed as _attributed
 
+from . import reminders
 from .audience import audience_pairs
 from .counting import signed_this_academic_year_q, still_counts_q
 from .models import (
@@ -193,6 +194,7 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
         Signature.objects.filter(version__document=document).values_list("subject_id", flat=True)
     )
     joined_since = set() if document.sign_on_induction else _joined_since(document, version, on)
+    new_this_year = _joined_after(document, document.school.academic_year_start(on), on)
     new = []
     now = timezone.now()
     for person, subject in pairs:
@@ -201,7 +203,7 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
             continue
         if document.parents_sign_for_each_child and subject in signed_subjects:
             continue
-        reason = Reason.INDUCTION
+        reason = Reason.INDUCTION if subject in new_this_year else Reason.NOT_SIGNED
         if subject in ever_signed:
             reason = Reason.NEW_YEAR if document.renew_every_year else Reason.NEW_VERSION
         elif person in joined_since:
@@ -220,17 +222,19 @@ def sync_requests(*, document: Document, on: datetime.date | None = None) -> int
         )
     SignRequest.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     people = {request.person_id for request in new}
-    Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         (
             Notification(
                 recipient_id=person,
-                title=f"Please read and sign: {document.title}",
-                link="/agreements/to-sign/",
+                title=f"Please read and sign: {reminders.named(document)}",
+                link=reminders.TO_SIGN,
             )
             for person in people
         ),
         batch_size=2000,
     )
+    parents = reminders.parents_among(document, people) if people else set()
+    reminders.email_after_commit(document, [n for n in notifications if n.recipient_id in parents])
     return len(new)
 
 
@@ -240,6 +244,13 @@ def _joined_since(document, version, on) -> set[int]:
     cycle_start = version.published_at.date()
     if document.renew_every_year:
         cycle_start = max(cycle_start, document.school.academic_year_start(on))
+    return _joined_after(document, cycle_start, on, strictly=True)
+
+
+def _joined_after(document, start, on, *, strictly=False) -> set[int]:
+    """People whose first role in the document's school (or trust, for trustees) began
+    on or after `start` (after it, if `strictly`)."""
+    after = "first__gt" if strictly else "first__gte"
     members = Membership.objects.active(on).filter(school=document.school)
     trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
     joined = set()
@@ -247,7 +258,7 @@ def _joined_since(document, version, on) -> set[int]:
         joined |= set(
             memberships.values("user_id")
             .annotate(first=Min("started_on"))
-            .filter(first__gt=cycle_start)
+            .filter(**{after: start})
             .values_list("user_id", flat=True)
         )
     return joined

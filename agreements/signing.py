@@ -44,8 +44,8 @@ def _shift_heading(match):
 def open_requests(user):
     return (
         SignRequest.objects.filter(person=user, completed_at__isnull=True)
-        .select_related("document", "version", "subject")
-        .order_by("document__title", "subject__full_name", "pk")
+        .select_related("document__school", "version", "subject")
+        .order_by("document__title", "document__school__name", "document_id", "subject__full_name")
     )
 
 
@@ -56,7 +56,7 @@ def my_signatures(user):
     return (
         Signature.objects.visible_to(user)
         .filter(Q(signer=user) | Q(subject=user) | Q(subject__in=children))
-        .select_related("version__document", "signer", "subject")
+        .select_related("version__document__school", "signer", "subject")
     )
 
 
@@ -97,15 +97,29 @@ def record_paper(*, version: Version, signer, subject, typed_name, consents, sca
     )
 
 
-def readable_documents(user):
-    """The published documents of the schools this person belongs to (or, for trustees,
-    of their trust), to read or download as they stand now."""
+def readable_documents(user) -> list[Document]:
+    """The published documents this person may want to read or download as they stand
+    now: everything in the schools where they work (and, for trustees, in their trust);
+    where they are only a pupil or a parent, just what is addressed to pupils or parents
+    (a parent is not offered the staff AUP "to read")."""
+    from esafety.models import STAFF_ROLES
     from esafety.roles import access_for
 
     access = access_for(user)
-    schools = set(access.roles_by_school) | set(access.trust_school_ids)
-    return (
-        Document.objects.filter(school__in=schools, versions__status=VersionStatus.PUBLISHED)
+    everything = set(access.trust_school_ids) | {
+        school for school, roles in access.roles_by_school.items() if roles & STAFF_ROLES
+    }
+    documents = (
+        Document.objects.filter(
+            school__in=set(access.roles_by_school) | everything,
+            versions__status=VersionStatus.PUBLISHED,
+        )
         .select_related("school")
         .order_by("school__name", "title")
     )
+    return [
+        document
+        for document in documents
+        if document.school_id in everything
+        or set(document.audience_roles) & access.roles_by_school[document.school_id]
+    ]

@@ -9,6 +9,7 @@ from esafety.notifications import notify
 from esafety.services import holders
 from esafety.sweeps import sweep_job, sweep_key
 
+from . import reminders
 from .models import REMINDER_EVERY, REVIEW_WARNING, Document, SignRequest, VersionStatus
 from .reviews import open_scheduled_review
 from .services import publish, publish_due, sync_requests
@@ -54,11 +55,7 @@ def _remind(request, n, now):
     SignRequest.objects.filter(pk=request.pk).update(
         reminders_sent=n, next_reminder_at=now + REMINDER_EVERY
     )
-    notify(
-        request.person,
-        title=f"Reminder: please read and sign {request.document.title}",
-        link="/agreements/to-sign/",
-    )
+    reminders.remind(request)
 
 
 def _tell_officers(document, request_ids):
@@ -68,7 +65,7 @@ def _tell_officers(document, request_ids):
         notify(
             officer,
             title=f"{count} still not signed after {document.reminder_limit} "
-            f"reminders: {document.title}",
+            f"reminders: {reminders.named(document)}",
             link=reverse("agreements-register", args=[document.school.slug, document.pk])
             + "?status=outstanding",
         )

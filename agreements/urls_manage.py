@@ -27,6 +27,9 @@ urlpatterns = [
     path("agreements/versions/<int:pk>/", views.version_detail, name="agreements-version"),
     path("agreements/versions/<int:pk>/edit/", views.version_edit, name="agreements-version-edit"),
     path(
+        "agreements/versions/<int:pk>/version.pdf", views.version_pdf, name="agreements-version-pdf"
+    ),
+    path(
         "agreements/versions/<int:pk>/<slug:action>/",
         views.version_action,
         name="agreements-version-action",

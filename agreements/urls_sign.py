@@ -7,6 +7,11 @@ school = "schools/<slug:slug>/agreements/"
 urlpatterns = [
     path("agreements/to-sign/", views_sign.to_sign, name="agreements-to-sign"),
     path("agreements/sign/<int:pk>/", views_sign.sign, name="agreements-sign"),
+    path(
+        "agreements/sign/family/<int:pk>/",
+        views_sign.sign_for_family,
+        name="agreements-sign-family",
+    ),
     path("agreements/mine/", views_sign.mine, name="agreements-mine"),
     path(
         "agreements/signatures/<int:pk>/", views_sign.signature_detail, name="agreements-signature"

@@ -20,7 +20,7 @@ from esafety.services import attributed
 from esafety.views_people import get_school
 from incidents.models import Incident
 
-from . import reviews, services, signing, starter
+from . import changes, reviews, services, signing, starter
 from .forms_manage import DocumentForm, ReviewForm, VersionForm
 from .models import Document, PolicyReview, Version, VersionStatus
 from .rules import versions_to_approve_q
@@ -220,6 +220,18 @@ def _version(request, pk, rule="agreements.view_version") -> Version:
     return version
 
 
+def _changes_context(version) -> dict:
+    """What changed from the version it is compared with, for the page and the PDF."""
+    base, found = changes.changes_for(version)
+    added = sum(change.kind == changes.ADDED for change in found)
+    return {
+        "base": base,
+        "changes": found,
+        "changes_added": added,
+        "changes_removed": len(found) - added,
+    }
+
+
 def version_detail(request, pk):
     version = _version(request, pk)
     school = version.document.school
@@ -227,7 +239,8 @@ def version_detail(request, pk):
     return render(
         request,
         "agreements/manage/version.html",
-        {
+        _changes_context(version)
+        | {
             "version": version,
             "document": version.document,
             "text": signing.render_text(version.text),
@@ -237,6 +250,22 @@ def version_detail(request, pk):
             "can_manage": allowed(request.user, "agreements.manage_documents", school),
         },
     )
+
+
+def version_pdf(request, pk):
+    """One version as a PDF; `?changes=1` adds what changed as an appendix."""
+    version = _version(request, pk)
+    document = version.document
+    context = {"document": document, "version": version, "text": signing.render_text(version.text)}
+    if request.GET.get("changes"):
+        context |= _changes_context(version) | {"appendix": True}
+    pdf = render_pdf(
+        "agreements/manage/document_pdf.html",
+        context,
+        school=document.school,
+        title=f"{document.title}, version {version.number}",
+    )
+    return pdf_response(pdf, f"{document.kind}-{document.school.slug}-v{version.number}.pdf")
 
 
 def version_edit(request, pk):
@@ -333,7 +362,7 @@ def review_open(request, slug):
     if policy is None:
         messages.error(request, "Add the e-safety policy first.")
         return redirect("agreements-reviews", slug=school.slug)
-    review = reviews.open_scheduled_review(policy)
+    review = reviews.open_scheduled_review(policy, by=request.user)
     return redirect(review)
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from esafety.exports import csv_response
+from esafety.figures import figures_for
 from esafety.models import School
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require
@@ -17,6 +18,7 @@ from .forms_registers import ConsentFilter, InternetFilter, RegisterFilter
 from .models import PUBLISHING_RULE, Channel, Document
 
 ROWS_PER_PAGE = 50
+PRINT_WHOLE_SCHOOL_UP_TO = 300  # rows; a larger school prints one class or role per page
 
 
 def _document(school, pk) -> Document:
@@ -61,19 +63,28 @@ def register(request, slug, pk):
 
 
 def register_print(request, slug, pk):
-    """The whole register (or one class or status) on one page, grouped by class and role,
-    without menus, buttons or colour-only badges: for printing and ticking off."""
+    """The register (or one class or status) grouped by class and role, without menus,
+    buttons or colour-only badges: for printing and ticking off. A large school prints a
+    class (or role) per page, so no page builds the whole school's rows."""
     school = get_school(request, slug, "agreements.view_registers")
     document = _document(school, pk)
-    report = registers.register_for(document)
-    form = RegisterFilter(request.GET or None, [label for label, _ in report.groups])
+    groups, total, rows = registers.register_page(document, timezone.localdate())
+    form = RegisterFilter(request.GET or None, [label for label, _ in groups])
     status = group = ""
     if form.is_valid():
         status, group = form.cleaned_data["status"], form.cleaned_data["group"]
+    labels = [group] if group else [label for label, _ in groups]
+    page = None
+    if not group and len(rows) > PRINT_WHOLE_SCHOOL_UP_TO:
+        page = Paginator(labels, 1).get_page(request.GET.get("page"))
+        labels = list(page.object_list)
+    shown = registers.page_rows(
+        document, [row for row in registers.only(rows, status=status) if row["group"] in labels]
+    )
     sections = [
-        (label, figures, [r for r in report.rows if r.group == label and status in ("", r.status)])
-        for label, figures in report.groups
-        if group in ("", label)
+        (label, figures, [row for row in shown if row.group == label])
+        for label, figures in groups
+        if label in labels
     ]
     return render(
         request,
@@ -84,7 +95,8 @@ def register_print(request, slug, pk):
             "form": form,
             "status_label": registers.STATUS_LABELS.get(status, ""),
             "sections": sections,
-            "total": report.total,
+            "total": total,
+            "page": page,
             "printed_on": timezone.localdate(),
         },
     )
@@ -139,8 +151,12 @@ def consent_register(request, slug):
         context["allowed"] = [row for row in rows if row.allows(channel)]
         context["not_allowed"] = [row for row in rows if not row.allows(channel)]
     elif document:
-        pupils = registers.consent_pupils(document, class_name=class_name)
-        page = Paginator(pupils, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(
+            registers.consent_pupils(document, class_name=class_name), ROWS_PER_PAGE
+        )
+        # Counted on the memberships alone: no join to every user, no subquery per pupil.
+        paginator.count = registers.pupil_count(school, class_name=class_name)
+        page = paginator.get_page(request.GET.get("page"))
         page.object_list = [
             (row, [row.answers[c] for c in Channel.values])
             for row in registers.consent_rows(page.object_list)
@@ -165,16 +181,19 @@ def consent_register_csv(request, slug):
 
 def internet_register(request, slug):
     school = get_school(request, slug, "agreements.view_internet_register")
-    rows = registers.internet_access_rows(school)
     form = InternetFilter(request.GET or None)
+    rows = registers.internet_access_statuses(school)
+    kept = [(document, row) for document, row in rows if form.keep(row["status"])]
+    page = Paginator(kept, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = registers.internet_access_page(page.object_list)
     return render(
         request,
         "agreements/registers/internet.html",
         {
             "school": school,
             "form": form,
-            "rows": [(document, row) for document, row in rows if form.keep(row)],
-            "without_access": sum(1 for _, row in rows if row.status != registers.SIGNED),
+            "page": page,
+            "without_access": sum(1 for _, row in rows if row["status"] != registers.SIGNED),
             "access": form.cleaned_data["access"] if form.is_valid() else "",
         },
     )
@@ -195,7 +214,7 @@ def internet_register_csv(request, slug):
                 _date(row.last_signed_at) if row.status == registers.SIGNED else "",
             ]
             for document, row in registers.internet_access_rows(school)
-            if form.keep(row)
+            if form.keep(row.status)
         ),
     )
 
@@ -209,10 +228,11 @@ def coverage(request):
     ]
     if not schools:
         require(request.user, "agreements.use_coverage")
+    coverage = figures_for(registers.COVERAGE_FIGURE, [school.pk for school in schools])
     return render(
         request,
         "agreements/registers/coverage.html",
-        {"schools": [(school, registers.coverage_by_document(school)) for school in schools]},
+        {"schools": [(school, coverage[school.pk]) for school in schools]},
     )
 
 

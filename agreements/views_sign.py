@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from esafety.forms import add_errors
@@ -13,9 +15,9 @@ from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import children_of, require
 from esafety.views_people import get_school
 
-from . import integrity, services, signing
-from .forms_sign import InClassForm, PaperForm, SignForm, consents_from
-from .models import PUBLISHING_RULE, Channel, Signature, SignRequest, content_hash
+from . import family, integrity, services, signing
+from .forms_sign import FamilySignForm, InClassForm, PaperForm, SignForm, consents_from
+from .models import PUBLISHING_RULE, Channel, Document, Signature, SignRequest, content_hash
 
 
 def _client_details(request):
@@ -58,7 +60,15 @@ def to_sign(request):
     require(request.user, "agreements.use")
     items = list(signing.open_requests(request.user))
     groups = [(doc, list(rows)) for doc, rows in groupby(items, key=lambda r: r.document)]
-    return render(request, "agreements/sign/to_sign.html", {"groups": groups, "count": len(items)})
+    return render(
+        request,
+        "agreements/sign/to_sign.html",
+        {
+            "groups": groups,
+            "count": len(items),
+            "family_documents": family.family_document_ids(items),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,6 +122,68 @@ def sign(request, pk):
     )
 
 
+def _family_signed(document) -> str:
+    return f"Signed: {document.title}, for each of your children. Each has their own form below."
+
+
+@require_http_methods(["GET", "POST"])
+def sign_for_family(request, pk):
+    """The agreement once, each child's consent side by side, one name, one submit."""
+    document = get_object_or_404(
+        Document.objects.filter(requests__person=request.user).distinct().select_related("school"),
+        pk=pk,
+    )
+    requests = family.open_child_requests(request.user, document)
+    if not requests:
+        if request.method == "POST":
+            messages.success(request, _family_signed(document))  # a second click
+        else:
+            messages.info(request, "There is nothing left to sign for your children here.")
+        return redirect("agreements-mine")
+    version = document.current_version()
+    if version is None:
+        raise Http404
+    if not integrity.text_intact(version):
+        return _cannot_sign(request, document)
+    children = [row.subject for row in requests]
+    posted = request.POST if request.method == "POST" else None
+    form = FamilySignForm(posted, children=children, asks_consent=document.asks_consent)
+    if request.method == "POST" and "copy" in request.POST:
+        form = FamilySignForm(
+            initial=form.with_first_child_copied().dict(),
+            children=children,
+            asks_consent=document.asks_consent,
+        )
+    elif request.method == "POST" and form.is_valid():
+        try:
+            family.sign_for_children(
+                version=version,
+                signer=request.user,
+                answers=form.answers(),
+                typed_name=form.cleaned_data["typed_name"],
+                shown_hash=request.POST.get("text_hash", ""),
+                **_client_details(request),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _family_signed(document))
+            return redirect("agreements-mine")
+    return render(
+        request,
+        "agreements/sign/family.html",
+        {
+            "document": document,
+            "version": version,
+            "children": children,
+            "text": signing.render_text(version.text),
+            "text_hash": content_hash(version.text),
+            "form": form,
+            "publishing_rule": PUBLISHING_RULE,
+        },
+    )
+
+
 def mine(request):
     require(request.user, "agreements.use")
     signatures = signing.my_signatures(request.user)
@@ -122,7 +194,6 @@ def mine(request):
         {
             "signatures": signatures,
             "documents": documents,
-            "several_schools": len({d.school_id for d in documents}) > 1,
         },
     )
 
@@ -141,6 +212,21 @@ def _answers(signature):
     return [(c.label, given.get(c.value)) for c in Channel if c.value in given]
 
 
+def _record_context(signature) -> dict:
+    """What the signature page and its PDF show: the record, the answers, the school year
+    it covers and the text signed."""
+    document = signature.version.document
+    signed_on = timezone.localtime(signature.signed_at).date()
+    return {
+        "signature": signature,
+        "document": document,
+        "answers": _answers(signature),
+        "matches": signature.matches_version(),
+        "text": signing.render_text(signature.version.text),
+        "school_year": services.academic_year_label(document.school, signed_on),
+    }
+
+
 def _can_change_consent(user, signature):
     document = signature.version.document
     return (
@@ -155,14 +241,7 @@ def signature_detail(request, pk):
     return render(
         request,
         "agreements/sign/signature.html",
-        {
-            "signature": signature,
-            "document": signature.version.document,
-            "answers": _answers(signature),
-            "matches": signature.matches_version(),
-            "text": signing.render_text(signature.version.text),
-            "can_change": _can_change_consent(request.user, signature),
-        },
+        _record_context(signature) | {"can_change": _can_change_consent(request.user, signature)},
     )
 
 
@@ -215,13 +294,7 @@ def signature_pdf(request, pk):
     document = signature.version.document
     pdf = render_pdf(
         "agreements/sign/signature_pdf.html",
-        {
-            "signature": signature,
-            "document": document,
-            "answers": _answers(signature),
-            "matches": signature.matches_version(),
-            "text": signing.render_text(signature.version.text),
-        },
+        _record_context(signature),
         school=document.school,
         title=document.title,
     )
@@ -251,7 +324,9 @@ def in_class(request, slug):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"Recorded {len(done)} pupil agreement(s).")
+            messages.success(
+                request, f"Recorded {len(done)} pupil agreement{pluralize(len(done))}."
+            )
             return redirect("agreements-in-class", slug=school.slug)
     return render(request, "agreements/sign/in_class.html", {"school": school, "form": form})
 

@@ -4,8 +4,10 @@
         .venv/bin/python bench/incidents.py [--incidents 100000] [--repeat 15]
 
 Creates (or reuses) the database named in DATABASE_URL, seeds it once, then reports in
-one run the median time of the queue page, the queue with a filter, a pupil chronology
-and the incident PDF, each beside a trivial signed-in page; a minimal two-page
+one run the median time of the queue page (with the pupils involved and a summary of
+each), the queue with a filter, the trust-wide queue of a trust safeguarding lead, the
+people picker's search in a school of 2,000 pupils, a pupil chronology and the incident
+PDF, each beside a trivial signed-in page; a minimal two-page
 WeasyPrint document beside the incident PDF; and the deadline sweep over all open
 incidents (first run, which acts on what is due, and a steady-state run).
 Targets: pages within 3x the trivial page, the PDF within 1.5x the minimal document,
@@ -131,6 +133,35 @@ def seed(total: int):
             batch_size=2000,
         )
         print(f"  school {s + 1}/20 done ({time.perf_counter() - started:.0f} s)", flush=True)
+    from django.db import connection
+
+    # Fresh planner statistics, as autovacuum would have made by the time anyone looks.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+PICKER_PUPILS = 2000
+
+
+def seed_picker_school():
+    """The first school grows to 2,000 pupils (and gets a trust lead) for the picker."""
+    from esafety.models import Membership, Role, School, TrustLead, User
+
+    school = School.objects.get(slug="bench-0")
+    have = Membership.objects.filter(school=school, role=Role.PUPIL).count()
+    if have < PICKER_PUPILS:
+        pupils = User.objects.bulk_create(
+            User(full_name=f"Pupil 0-{n}", password="!") for n in range(have, PICKER_PUPILS)
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                user=u, school=school, role=Role.PUPIL, year_group=n % 7, class_name=f"{n % 7}B"
+            )
+            for n, u in enumerate(pupils)
+        )
+    if not TrustLead.objects.exists():
+        lead = User.objects.create(email="lead@bench.example", full_name="Trust Lead", password="!")
+        TrustLead.objects.create(user=lead, trust=school.trust)
 
 
 def measure(repeat: int):
@@ -139,7 +170,7 @@ def measure(repeat: int):
     from django.test.utils import setup_test_environment
     from weasyprint import HTML
 
-    from esafety.models import Role, School, User
+    from esafety.models import Membership, Role, School, TrustLead, User
     from esafety.sweeps import registered_jobs, run_sweeps
     from esafety.testing import sign_in
     from incidents.models import Incident, IncidentPerson
@@ -157,8 +188,11 @@ def measure(repeat: int):
     )
     incident = Incident.objects.filter(school=school, status="open").first()
 
-    def get(url):
-        return lambda: client.get(url)
+    lead_client = sign_in(Client(), TrustLead.objects.select_related("user").first().user)
+    pupils = Membership.objects.filter(school=school, role=Role.PUPIL).count()
+
+    def get(url, as_client=None):
+        return lambda: (as_client or client).get(url)
 
     pages = {
         "trivial signed-in page (/accounts/)": get("/accounts/"),
@@ -167,6 +201,11 @@ def measure(repeat: int):
             "/incidents/queue/?status=open&category=pupil_c&risk_area=contact"
         ),
         "pupil chronology": get(f"/schools/{school.slug}/pupils/{busiest}/incidents/"),
+        f"picker search ({pupils:,} pupils)": get(
+            f"/incidents/people/?school={school.slug}&people-0-person_search=pupil+0-1"
+        ),
+        "picker search by class": get(f"/incidents/people/?school={school.slug}&q=year+5+5B"),
+        "trust lead's queue (20 schools)": get("/incidents/queue/", lead_client),
     }
     results = {name: median_ms(func, repeat) for name, func in pages.items()}
     trivial = results.pop("trivial signed-in page (/accounts/)")
@@ -185,7 +224,7 @@ def measure(repeat: int):
     print(f"Trivial signed-in page: {trivial:.1f} ms (median of {repeat})")
     for name, ms in results.items():
         ok = "OK" if ms <= 3 * trivial else "OVER"
-        print(f"{name:24} {ms:8.1f} ms  = {ms / trivial:4.1f}x trivial  (target 3x) {ok}")
+        print(f"{name:32} {ms:8.1f} ms  = {ms / trivial:4.1f}x trivial  (target 3x) {ok}")
     ok = "OK" if incident_pdf <= 1.5 * minimal_pdf else "OVER"
     print(
         f"{'incident PDF':24} {incident_pdf:8.1f} ms  = {incident_pdf / minimal_pdf:4.1f}x "
@@ -204,6 +243,7 @@ def main():
     args = parser.parse_args()
     set_up("esafety_bench")
     seed(args.incidents)
+    seed_picker_school()
     measure(args.repeat)
 
 

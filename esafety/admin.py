@@ -7,7 +7,16 @@ would bypass the need-to-know rules in esafety/roles.py.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, ParentLink, School, Trust, TrusteeMembership, User
+from .models import (
+    ClosureDay,
+    Membership,
+    ParentLink,
+    School,
+    Trust,
+    TrusteeMembership,
+    TrustLead,
+    User,
+)
 
 
 @admin.register(User)
@@ -20,12 +29,12 @@ class UserAdmin(SimpleHistoryAdmin):
 
 @admin.register(Trust)
 class TrustAdmin(SimpleHistoryAdmin):
-    list_display = ["name"]
+    list_display = ["name", "lead_sees_staff_concerns"]
 
 
 @admin.register(School)
 class SchoolAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "trust", "school_day_ends"]
+    list_display = ["name", "slug", "code", "trust", "school_day_ends"]
 
 
 @admin.register(Membership)
@@ -45,3 +54,15 @@ class TrusteeMembershipAdmin(SimpleHistoryAdmin):
 class ParentLinkAdmin(SimpleHistoryAdmin):
     list_display = ["parent", "child", "relationship", "ended_on"]
     autocomplete_fields = ["parent", "child"]
+
+
+@admin.register(TrustLead)
+class TrustLeadAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "trust", "started_on", "ended_on"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "date", "reason"]
+    list_filter = ["school"]

@@ -19,6 +19,8 @@ def navigation(request):
             "menus": menus_for(user, schools),
             # Pages showing several schools' records name the school when this is > 1.
             "managed_schools": [s for s in schools if s.pk in managed],
+            # Someone at two schools is told which school each thing is from.
+            "schools": schools,
             "unread_count": Notification.objects.visible_to(user).unread().count(),
         },
     }

@@ -168,6 +168,17 @@ class ParentLinkForm(CrispyMixin, forms.Form):
         self.order_fields(["child", "relationship"])
 
 
+class ParentFromTrustForm(CrispyMixin, forms.Form):
+    submit_label = "Link parent or carer"
+    email = forms.EmailField(
+        label="The parent's email address",
+        help_text="As the other school of the trust holds it.",
+    )
+    relationship = forms.CharField(
+        max_length=40, required=False, help_text="e.g. mother, father, carer"
+    )
+
+
 MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
 
 
@@ -180,6 +191,7 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
             "school_day_ends",
             "academic_year_start_month",
             "academic_year_start_day",
+            "contact_line",
         ]
         widgets = {
             "school_day_ends": forms.TimeInput(attrs={"type": "time"}),
@@ -192,6 +204,15 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["urn"].validators.append(validate_urn)
+
+
+class ReminderPreferenceForm(CrispyMixin, forms.ModelForm):
+    submit_label = "Save"
+
+    class Meta:
+        model = User
+        fields = ["reminders_by_email"]
+        help_texts = {"reminders_by_email": "Untick to see reminders only when you sign in here."}
 
 
 class SetPasswordForm(CrispyMixin, forms.Form):

@@ -23,6 +23,7 @@ class MenuEntry:
     rule: str  # a named rule; per_school entries test it with each school
     order: int = 50  # menus sort by their lowest entry, entries within a menu by order
     per_school: bool = False  # one link per school, the URL taking the school's slug
+    section: str = ""  # a heading inside the drop-down, when a menu holds several kinds
 
     def text(self, user) -> str:
         return self.label(user) if callable(self.label) else self.label
@@ -33,6 +34,7 @@ class MenuLink:
     label: str
     url: str
     school: str = ""  # named when the same entry appears for several schools
+    section: str = ""
 
 
 @dataclass
@@ -40,10 +42,22 @@ class Menu:
     title: str
     links: list[MenuLink]
 
+    @property
+    def sectioned(self) -> list[tuple[str, list[MenuLink]]]:
+        """The links under their headings; one unnamed group when the menu has one kind."""
+        groups: dict[str, list[MenuLink]] = {}
+        for link in self.links:
+            groups.setdefault(link.section, []).append(link)
+        if len(groups) == 1:
+            return [("", self.links)]
+        return list(groups.items())
 
-def menu_entry(menu: str, label, url_name: str, *, rule: str, order: int = 50, per_school=False):
+
+def menu_entry(
+    menu: str, label, url_name: str, *, rule: str, order: int = 50, per_school=False, section=""
+):
     """Register one navigation link. Returns the entry (handy in tests)."""
-    entry = MenuEntry(menu, label, url_name, rule, order, per_school)
+    entry = MenuEntry(menu, label, url_name, rule, order, per_school, section)
     _ENTRIES.append(entry)
     return entry
 
@@ -66,7 +80,7 @@ def _links(entry: MenuEntry, user, schools) -> list[MenuLink]:
     if not entry.per_school:
         if not allowed(user, entry.rule):
             return []
-        return [MenuLink(entry.text(user), reverse(entry.url_name))]
+        return [MenuLink(entry.text(user), reverse(entry.url_name), section=entry.section)]
     allowed_schools = [s for s in schools if allowed(user, entry.rule, s)]
     several = len(allowed_schools) > 1
     return [
@@ -74,6 +88,7 @@ def _links(entry: MenuEntry, user, schools) -> list[MenuLink]:
             entry.text(user),
             reverse(entry.url_name, args=[school.slug]),
             school.name if several else "",
+            entry.section,
         )
         for school in allowed_schools
     ]

@@ -87,6 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         "Django admin access", default=False, help_text="Technical administrators only."
     )
     is_active = models.BooleanField(default=True)
+    # Reminders to sign come by email unless the person chose to see them only here.
+    reminders_by_email = models.BooleanField("email me reminders to read and sign", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -111,6 +113,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class Trust(models.Model):
     name = models.CharField(max_length=200)
+    # KCSIE keeps allegations about staff apart: a trust decides whether its safeguarding
+    # lead sees them (the decision is recorded, with its history).
+    lead_sees_staff_concerns = models.BooleanField(
+        "trust safeguarding lead sees concerns about staff", default=False
+    )
     history = HistoricalRecords()
 
     def __str__(self):
@@ -129,10 +136,23 @@ class School(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     urn = models.CharField("URN", max_length=12, blank=True, help_text="DfE unique reference.")
+    code = models.CharField(
+        max_length=6,
+        blank=True,
+        help_text="Short letters shown before record numbers where several schools appear "
+        "(e.g. HIL). Blank: the first letters of the slug.",
+    )
     school_day_ends = models.TimeField(default=datetime.time(17, 0))
     time_zone = models.CharField(max_length=64, default="Europe/London")
     academic_year_start_month = models.PositiveSmallIntegerField(default=9)
     academic_year_start_day = models.PositiveSmallIntegerField(default=1)
+    contact_line = models.CharField(
+        "how families contact the school",
+        max_length=200,
+        blank=True,
+        help_text="Put at the end of reminder emails to parents, e.g. "
+        "'Questions? Call the office on 01632 960000.'",
+    )
 
     history = HistoricalRecords()
     objects = SchoolQuerySet.as_manager()
@@ -142,6 +162,10 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def prefix(self) -> str:
+        return (self.code or self.slug.replace("-", "")[:3]).upper()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -209,7 +233,7 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["school", "role", "external_id"])]
 
     def __str__(self):
-        return f"{self.user} – {self.get_role_display()} at {self.school}"
+        return f"{self.user} – {self.description} at {self.school}"
 
     @property
     def key_stage(self) -> str:
@@ -252,6 +276,42 @@ class TrusteeMembership(models.Model):
     def __str__(self):
         title = "Chair of trustees" if self.is_chair else "Trustee"
         return f"{self.user} – {title}, {self.trust}"
+
+
+class TrustLead(models.Model):
+    """A trust-wide safeguarding lead: oversees the schools' designated leads. A trust role,
+    not a school one; what it may see is each app's rule (incidents: `incidents/rules.py`)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="trust_leads")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="leads")
+    started_on = models.DateField(default=_today)
+    ended_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.user} – trust safeguarding lead, {self.trust}"
+
+
+class ClosureDay(models.Model):
+    """A day the school is closed besides weekends and bank holidays (INSET, snow days):
+    no working-day deadline falls on it."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField()
+    reason = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="one_closure_per_school_day")
+        ]
+
+    def __str__(self):
+        return f"{self.school} closed on {self.date}"
 
 
 class ParentLink(models.Model):

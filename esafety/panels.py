@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .dashboard import Panel, dashboard_panel
-from .models import Membership, Notification, Role, School, User, in_force_q
+from .figures import figures_for
+from .models import Membership, Notification, Role, School, User
 from .roles import (
     MANAGER_ROLES,
     access_for,
@@ -37,15 +38,10 @@ def school_people(request):
     school_ids = managed_school_ids(request.user)
     if not school_ids:
         return None
-    live = in_force_q(prefix="memberships__")
-    schools = School.objects.filter(pk__in=school_ids).annotate(
-        people=Count("memberships__user", distinct=True, filter=live),
-        pupils=Count(
-            "memberships__user",
-            distinct=True,
-            filter=live & Q(memberships__role=Role.PUPIL),
-        ),
-    )
+    schools = list(School.objects.filter(pk__in=school_ids))
+    counts = figures_for("esafety.people", school_ids)
+    for school in schools:
+        school.people, school.pupils = counts[school.pk]["people"], counts[school.pk]["pupils"]
     now = timezone.now()
     invited = User.objects.filter(memberships__school_id__in=school_ids, invitations__isnull=False)
     not_accepted = invited.exclude(invitations__accepted_at__isnull=False)

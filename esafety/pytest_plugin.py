@@ -52,3 +52,13 @@ def http_server(transactional_db, tmp_path):
 
     with ExitStack() as servers:
         yield lambda: servers.enter_context(HttpServer.start(tmp_path))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures and PDFs of an earlier test's
+    schools (whose ids a rolled-back database may hand out again) never leak in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

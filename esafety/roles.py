@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Value
 
-from .models import Membership, Role, School, TrusteeMembership
+from .models import Membership, Role, School, TrusteeMembership, TrustLead
 
 # A filter that matches nothing: where a scoping helper fails closed.
 NOTHING = Q(pk__in=[])
@@ -35,6 +35,11 @@ class Access:
     trust_ids: frozenset
     chair_trust_ids: frozenset
     trust_school_ids: frozenset
+    # Trust-wide safeguarding lead: the trusts, and their schools.
+    lead_trust_ids: frozenset = frozenset()
+    lead_school_ids: frozenset = frozenset()
+    # ... of those, the schools whose trust lets the lead see concerns about staff.
+    lead_staff_concern_school_ids: frozenset = frozenset()
 
     @property
     def all_roles(self) -> frozenset:
@@ -55,10 +60,29 @@ def access_for(user) -> Access:
         Membership.objects.active().filter(user=user).values_list("school_id", "role")
     ):
         roles_by_school.setdefault(school_id, set()).add(role)
-    trusteeships = list(
-        TrusteeMembership.objects.active().filter(user=user).values_list("trust_id", "is_chair")
+    # Trustee and trust-lead roles in one query (a union): most people have neither.
+    trust_roles = list(
+        TrusteeMembership.objects.active()
+        .filter(user=user)
+        .values_list("trust_id", "is_chair", Value(False))
+        .union(
+            TrustLead.objects.active()
+            .filter(user=user)
+            .values_list("trust_id", Value(False), Value(True))
+        )
     )
+    trusteeships = [(t, chair) for t, chair, lead in trust_roles if not lead]
     trust_ids = frozenset(t for t, _ in trusteeships)
+    lead_trusts = {t for t, _, lead in trust_roles if lead}
+    lead_schools = (
+        list(
+            School.objects.filter(trust_id__in=lead_trusts).values_list(
+                "pk", "trust_id", "trust__lead_sees_staff_concerns"
+            )
+        )
+        if lead_trusts
+        else []
+    )
     access = Access(
         roles_by_school={k: frozenset(v) for k, v in roles_by_school.items()},
         trust_ids=trust_ids,
@@ -68,6 +92,9 @@ def access_for(user) -> Access:
         )
         if trust_ids
         else frozenset(),
+        lead_trust_ids=frozenset(lead_trusts),
+        lead_school_ids=frozenset(school for school, _, _ in lead_schools),
+        lead_staff_concern_school_ids=frozenset(s for s, _, sees in lead_schools if sees),
     )
     user._esafety_access = access
     return access
@@ -94,12 +121,16 @@ def managed_school_ids(user) -> set[int]:
 
 def visible_school_ids(user) -> set[int]:
     access = access_for(user)
-    return set(access.roles_by_school) | set(access.trust_school_ids)
+    return set(access.roles_by_school) | set(access.trust_school_ids) | set(access.lead_school_ids)
 
 
 def requires_two_factor(user) -> bool:
     access = access_for(user)
-    return bool(access.all_roles & TWO_FACTOR_ROLES) or bool(access.trust_ids)
+    return (
+        bool(access.all_roles & TWO_FACTOR_ROLES)
+        or bool(access.trust_ids)
+        or bool(access.lead_trust_ids)
+    )
 
 
 def children_of(user):
@@ -119,7 +150,10 @@ def home_roles(user) -> list[str]:
         held.add("chair")
     elif access.trust_ids:
         held.add("trustee")
+    if access.lead_trust_ids:
+        held.add("trust_lead")
     order = [
+        "trust_lead",
         "chair",
         "trustee",
         Role.HEADTEACHER,
@@ -159,6 +193,16 @@ def is_trustee(user):
 
 
 @rules.predicate
+def is_trust_lead(user):
+    return bool(access_for(user).lead_trust_ids)
+
+
+@rules.predicate
+def is_trust_lead_over(user, school):
+    return school is not None and school.pk in access_for(user).lead_school_ids
+
+
+@rules.predicate
 def has_any_role(user):
     access = access_for(user)
     return bool(access.roles_by_school) or bool(access.trust_ids)
@@ -171,7 +215,7 @@ def manages_any_school(user):
 
 # --- named rules: the only names views use ------------------------------------------------
 
-rules.add_rule("esafety.view_school", is_member_of | is_trustee_over)
+rules.add_rule("esafety.view_school", is_member_of | is_trustee_over | is_trust_lead_over)
 rules.add_rule("esafety.manage_people", is_school_manager)
 rules.add_rule("esafety.manage_school_settings", is_headteacher_of)
 rules.add_rule("esafety.view_trust_overview", is_trustee)

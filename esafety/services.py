@@ -124,6 +124,34 @@ def link_parent(*, parent: User, child: User, relationship: str = "") -> ParentL
     return link
 
 
+@transaction.atomic
+def link_parent_from_trust(
+    *, school: School, child: User, email: str, relationship: str = ""
+) -> ParentLink:
+    """Link a parent already known at a school of this trust to a child here. They get
+    the parent role here too, so this school's parent agreements reach them. Nobody
+    outside the trust is found by their email (that would reveal an account elsewhere)."""
+    parent = (
+        User.objects.filter(
+            email__iexact=email.strip(), memberships__school__trust_id=school.trust_id
+        )
+        .distinct()
+        .first()
+    )
+    if parent is None:
+        raise ValidationError(
+            {
+                "email": "Nobody with this email address is known at the trust's schools. "
+                "Add them as a new person, then link their child."
+            }
+        )
+    if not Membership.objects.active().filter(user=child, school=school, role=Role.PUPIL).exists():
+        raise ValidationError("Only a pupil at this school can be linked to a parent here.")
+    if not Membership.objects.active().filter(user=parent, school=school, role=Role.PARENT):
+        add_membership(user=parent, school=school, role=Role.PARENT)
+    return link_parent(parent=parent, child=child, relationship=relationship)
+
+
 def _invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[token])
 

@@ -163,6 +163,8 @@ AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en-gb"
+# One time format everywhere: the 24-hour clock (see esafety/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["esafety.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -261,3 +263,14 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Cache: the figures layer (esafety/figures.py) and rendered PDFs' bytes. Production:
+# Redis (CACHE_URL, or REDIS_URL, e.g. redis://redis:6379/1), shared by every worker so a
+# change seen by one is seen by all. Embedded default: local memory, per process.
+CACHES = {
+    "default": env.cache_url_config(
+        env("CACHE_URL", default="") or env("REDIS_URL", default="") or "locmemcache://esafety"
+    )
+}
+# How long a rendered PDF's bytes stay in the cache (keyed on what it shows; see pdf.py).
+PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=15 * 60)

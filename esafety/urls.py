@@ -47,6 +47,7 @@ account_patterns = [
         views_auth.recovery_codes_regenerate,
         name="two-factor-recovery-codes",
     ),
+    path("reminders/", views.account_reminders, name="account-reminders"),
     path("", views.account, name="account"),
 ]
 
@@ -88,6 +89,11 @@ urlpatterns = [
         name="parent-link-add",
     ),
     path(
+        school + "people/<int:user_pk>/parents/add-from-trust/",
+        views_people.parent_from_trust_add,
+        name="parent-link-from-trust",
+    ),
+    path(
         school + "people/<int:user_pk>/invite/",
         views_people.person_invite,
         name="person-invite",
@@ -102,5 +108,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("", include("incidents.urls")),
     path("", include("agreements.urls")),
+    path("", include("risks.urls")),
+    path("", include("training.urls")),
+    path("", include("devices.urls")),
     path("admin/", admin.site.urls),
 ]

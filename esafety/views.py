@@ -3,10 +3,10 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .dashboard import panels_for
+from .figures import figures_for
+from .forms import ReminderPreferenceForm
 from .middleware import LAST_SEEN_KEY
-from .models import STAFF_ROLES, Membership, Notification, Role, School, SweepRun, in_force_q
+from .models import Membership, Notification, Role, School, SweepRun
 from .notifications import mark_read
 from .roles import access_for, home_roles, require
+from .services import attributed
 
 
 def home(request):
@@ -33,6 +36,7 @@ def home(request):
 ROLE_TITLES = {
     "chair": "Chair of trustees",
     "trustee": "Trustee",
+    "trust_lead": "Trust safeguarding lead",
     **{value: label for value, label in Role.choices},
 }
 
@@ -119,27 +123,15 @@ def _check_broker() -> str:
 
 
 def trust_overview(request):
-    """Trustees: each school in their trusts with counts only, never names."""
+    """Trustees: each school in their trusts with counts only, never names (cached)."""
     require(request.user, "esafety.view_trust_overview")
     school_ids = access_for(request.user).trust_school_ids
-    live = in_force_q(prefix="memberships__")
-
-    def people(*roles):
-        return Count(
-            "memberships__user",
-            distinct=True,
-            filter=live & Q(memberships__role__in=roles),
+    schools = list(School.objects.filter(pk__in=school_ids).select_related("trust"))
+    counts = figures_for("esafety.people", school_ids)
+    for school in schools:
+        school.pupils, school.staff, school.parents = (
+            counts[school.pk][key] for key in ("pupils", "staff", "parents")
         )
-
-    schools = (
-        School.objects.filter(pk__in=school_ids)
-        .select_related("trust")
-        .annotate(
-            pupils=people(Role.PUPIL),
-            staff=people(*STAFF_ROLES),
-            parents=people(Role.PARENT),
-        )
-    )
     return render(request, "esafety/trust_overview.html", {"schools": schools})
 
 
@@ -156,5 +148,22 @@ def account(request):
             .filter(user=request.user)
             .select_related("school"),
             "password_change_url": reverse("password_change"),
+            "reminder_form": ReminderPreferenceForm(instance=request.user),
+            "reminder_url": reverse("account-reminders"),
         },
     )
+
+
+@require_POST
+def account_reminders(request):
+    """Email reminders to sign, or only in the app: the person's own choice."""
+    form = ReminderPreferenceForm(request.POST, instance=request.user)
+    if form.is_valid():
+        attributed(form.save(commit=False), request.user).save()
+        messages.success(
+            request,
+            "Reminders will be emailed to you."
+            if form.cleaned_data["reminders_by_email"]
+            else "Reminders will only be shown here, not emailed.",
+        )
+    return redirect("account")

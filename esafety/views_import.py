@@ -4,7 +4,9 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from .figures import invalidate
 from .forms import PeopleImportForm
+from .models import Membership, ParentLink
 from .people_import import COLUMNS, import_people, template_csv
 from .views_people import get_school
 
@@ -32,6 +34,9 @@ def people_import(request, slug):
                 imported_by=request.user,
                 dry_run=form.cleaned_data["check_only"],
             )
+            if result.imported:  # written in bulk: no save signals reach the figures
+                invalidate(model=Membership, schools=[school])
+                invalidate(model=ParentLink, schools=[school])
             form = ImportForm()
     else:
         form = ImportForm()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .forms import (
     EndMembershipForm,
     MembershipForm,
+    ParentFromTrustForm,
     ParentLinkForm,
     PersonForm,
     SchoolSettingsForm,
@@ -24,6 +25,7 @@ from .services import (
     create_person,
     end_membership,
     link_parent,
+    link_parent_from_trust,
     send_invitation,
     update_school_settings,
 )
@@ -127,6 +129,7 @@ def person_detail(request, slug, user_pk):
             "children": ParentLink.objects.filter(parent=person).select_related("child"),
             "parents": ParentLink.objects.filter(child=person).select_related("parent"),
             "can_link_children": memberships.filter(role=Role.PARENT).exists(),
+            "is_pupil": memberships.filter(role=Role.PUPIL, ended_on__isnull=True).exists(),
             "invitation": person.invitations.first(),
         },
     )
@@ -219,6 +222,33 @@ def parent_link_add(request, slug, user_pk):
             "form": form,
             "title": f"Link {parent} to a child",
             "back": parent,
+        },
+    )
+
+
+def parent_from_trust_add(request, slug, user_pk):
+    """Link a child here to a parent already known at another school of the trust."""
+    school = get_school(request, slug, "esafety.manage_people")
+    child = get_person(school, user_pk)
+    form = ParentFromTrustForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = link_parent_from_trust(school=school, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{link.parent} is now linked to {child} and is a parent here."
+            )
+            return redirect("person-detail", slug=school.slug, user_pk=child.pk)
+    return render(
+        request,
+        "esafety/simple_form.html",
+        {
+            "school": school,
+            "form": form,
+            "title": f"Link {child} to a parent known at another school of the trust",
+            "back": child,
         },
     )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from . import services
 from .forms import (
     AmendForm,
+    CloseForm,
     EmptyForm,
     EvidenceForm,
     NoteForm,
@@ -13,6 +14,7 @@ from .forms import (
     PersonInvolvedForm,
     PolicyReviewForm,
     ReferralForm,
+    ReopenForm,
     ReviewDateForm,
     ReviewForm,
     SanctionForm,
@@ -121,6 +123,16 @@ def _ask_trustee(request, incident, form):
     return "The trustee has been asked to sign."
 
 
+def _close(request, incident, form):
+    services.close_incident(incident=incident, by=request.user, **form.cleaned_data)
+    return "The incident is closed."
+
+
+def _reopen(request, incident, form):
+    services.reopen_incident(incident=incident, by=request.user, **form.cleaned_data)
+    return "The incident is open again."
+
+
 def _policy(request, incident, form):
     services.flag_policy_review(incident=incident, by=request.user, **form.cleaned_data)
     return "Flagged for a policy review."
@@ -181,6 +193,8 @@ ACTIONS = {
     ),
     "review-date": Step("Set the review date", "incidents.manage", ReviewDateForm, _review_date),
     "review": Step("Record the result of the review", "incidents.manage", ReviewForm, _review),
+    "close": Step("Close the incident", "incidents.manage", CloseForm, _close, button="Close"),
+    "reopen": Step("Reopen the incident", "incidents.manage", ReopenForm, _reopen, button="Reopen"),
     "sign-off": Step(
         "Sign off as headteacher",
         "incidents.sign_off_headteacher",

@@ -1,35 +1,41 @@
-"""School-day arithmetic for the incident timers.
+"""Working-day arithmetic for the incident timers, with the reason for each deadline.
 
-School days are Monday to Friday; term dates and bank holidays are not modelled yet.
+Working days come from the core (`esafety.workdays`): weekdays that are not bank holidays
+in England and Wales nor the school's own closure days.
 """
 
 import datetime
-from datetime import timedelta
+from dataclasses import dataclass
 
-LAST_HOUR = timedelta(hours=1)
+from esafety.workdays import is_working_day, next_working_day
+
+LAST_HOUR = datetime.timedelta(hours=1)
 NEXT_DAY_DEADLINE = datetime.time(10, 0)
 
 
-def is_school_day(day: datetime.date) -> bool:
-    return day.weekday() < 5
+@dataclass(frozen=True)
+class Deadline:
+    at: datetime.datetime
+    reason: str  # shown to the officer: why this moment
 
 
-def next_school_day(day: datetime.date) -> datetime.date:
-    day += timedelta(days=1)
-    while not is_school_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def acknowledge_deadline(school, reported_at: datetime.datetime) -> datetime.datetime:
-    """By the end of the school day it was reported; reported in the last hour of the day
-    (or after it, or on a non-school day): by 10:00 the next school day."""
+def acknowledge_due(school, reported_at: datetime.datetime) -> Deadline:
+    """By the end of the working day it was reported; reported in the last hour of the day
+    (or after it, or on a day the school is closed): by 10:00 the next working day."""
     tz = school.tz
     local = reported_at.astimezone(tz)
     day_end = datetime.datetime.combine(local.date(), school.school_day_ends, tzinfo=tz)
-    if is_school_day(local.date()) and local < day_end - LAST_HOUR:
-        return day_end
-    return datetime.datetime.combine(next_school_day(local.date()), NEXT_DAY_DEADLINE, tzinfo=tz)
+    if is_working_day(school, local.date()) and local < day_end - LAST_HOUR:
+        return Deadline(day_end, f"the end of the school day, {school.school_day_ends:%H:%M}")
+    day, skipped = next_working_day(school, local.date())
+    reason = f"next working day, {NEXT_DAY_DEADLINE:%H:%M}"
+    if skipped:
+        reason += " (skipping " + "; ".join(skipped) + ")"
+    return Deadline(datetime.datetime.combine(day, NEXT_DAY_DEADLINE, tzinfo=tz), reason)
+
+
+def acknowledge_deadline(school, reported_at: datetime.datetime) -> datetime.datetime:
+    return acknowledge_due(school, reported_at).at
 
 
 def add_working_days(school, moment: datetime.datetime, days: int) -> datetime.datetime:
@@ -38,5 +44,5 @@ def add_working_days(school, moment: datetime.datetime, days: int) -> datetime.d
     local = moment.astimezone(tz)
     day = local.date()
     for _ in range(days):
-        day = next_school_day(day)
+        day, _skipped = next_working_day(school, day)
     return datetime.datetime.combine(day, local.time(), tzinfo=tz)

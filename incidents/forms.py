@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +20,12 @@ from .models import (
     RiskArea,
     Subject,
 )
+from .people import PersonField, picker_url, search_people
 from .rules import people_hidden_from
 from .services import AMENDABLE_FIELDS
+
+# "When it happened": not in the future, and not so long ago it must be a typo.
+OLDEST_OCCURRENCE = datetime.timedelta(days=365 * 10)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -76,7 +82,7 @@ class IncidentForm(CheckedFormMixin, forms.ModelForm):
         help_texts = {
             "description": "Facts only: what was seen or said, by whom, in their words where "
             "you can. Don't include images.",
-            "occurred_at": "Your best estimate is fine.",
+            "occurred_at": "Now, unless you change it. Your best estimate is fine.",
             "suspected_illegal_material": "Child abuse images or videos. Don't open or copy "
             "them: see the steps below.",
         }
@@ -91,37 +97,60 @@ class IncidentForm(CheckedFormMixin, forms.ModelForm):
         )
         self.fields["tags"].label = "Kind of incident"
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["occurred_at"].required = True
+        if not self.is_bound and not self.instance.occurred_at:
+            self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_occurred_at(self):
-        value = self.cleaned_data.get("occurred_at")
-        if value and value > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError("This date is in the future.")
-        return value
+        return check_occurred_at(self.cleaned_data.get("occurred_at"))
+
+
+def check_occurred_at(value):
+    now = timezone.now()
+    if value and value > now + datetime.timedelta(minutes=5):
+        raise forms.ValidationError("When it happened can't be in the future.")
+    if value and value < now - OLDEST_OCCURRENCE:
+        raise forms.ValidationError(
+            "When it happened is more than 10 years ago: check the year. For an older "
+            "concern, give today's date and say when it happened in the description."
+        )
+    return value
 
 
 class PersonInvolvedForm(CheckedFormMixin, forms.Form):
-    """One person involved; `school=` limits the list to that school's pupils and staff."""
+    """One person involved, found with the people picker among the school's pupils and
+    staff (`school=`, or the incident's)."""
 
-    person = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Pupil or member of staff"
-    )
+    person = PersonField(required=False, label="Pupil or member of staff")
     name = forms.CharField(
         max_length=150,
         required=False,
-        label="Or their name",
-        help_text="For a visitor or someone not listed.",
+        label="Or their name, if not in the school's list",
+        help_text="A visitor, a parent, someone online.",
     )
-    kind = forms.ChoiceField(choices=PersonKind.choices, label="Who they are")
+    kind = forms.ChoiceField(
+        choices=[("", "Worked out from the person chosen"), *PersonKind.choices],
+        required=False,
+        label="Who they are",
+    )
     part = forms.ChoiceField(choices=Part.choices, label="Their part")
 
     def __init__(self, *args, school=None, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = school_people(school or incident.school)
+        school = school or incident.school
+        field = self.fields["person"]
+        field.queryset = school_people(school)
+        field.search = lambda text: search_people(school, text)
+        field.widget.search_url = picker_url(school=school, incident=incident)
 
     def clean(self):
         data = super().clean()
         if data.get("person") and data.get("name"):
             self.add_error("name", "Choose a person from the list or type a name, not both.")
+        if data.get("person") and not data.get("kind"):
+            data["kind"] = kind_of(data["person"])
+        elif data.get("name") and not data.get("kind"):
+            data["kind"] = PersonKind.UNKNOWN
         return data
 
     def has_person(self):
@@ -151,21 +180,33 @@ def people_initial(incident):
     ]
 
 
+def kind_of(user) -> str:
+    pupil = Membership.objects.active().filter(user=user, role=Role.PUPIL).exists()
+    return PersonKind.PUPIL if pupil else PersonKind.STAFF
+
+
 class NoteForm(CheckedFormMixin, forms.Form):
     text = forms.CharField(
         label="What was done or decided", widget=forms.Textarea(attrs={"rows": 3})
     )
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Action for (leave blank for a note)"
+    owner = PersonField(
+        required=False,
+        label="Action for (leave blank for a note)",
+        help_text="Type a name and choose the member of staff.",
     )
     due_on = forms.DateField(widget=DateInput, required=False, label="Due by")
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
+        hidden = people_hidden_from(incident)
         members = Membership.objects.active().filter(school=incident.school, role__in=STAFF_ROLES)
-        owners = User.objects.filter(memberships__in=members).distinct()
-        owners = owners.exclude(pk__in=people_hidden_from(incident))
-        self.fields["owner"].queryset = owners.order_by("full_name")
+        owners = User.objects.filter(memberships__in=members).distinct().exclude(pk__in=hidden)
+        field = self.fields["owner"]
+        field.queryset = owners
+        field.search = lambda text: search_people(
+            incident.school, text, roles=STAFF_ROLES, exclude=hidden
+        )
+        field.widget.search_url = picker_url(incident=incident, staff_only=True)
 
 
 class ReferralForm(CheckedFormMixin, forms.Form):
@@ -252,6 +293,9 @@ class AmendForm(CheckedFormMixin, forms.ModelForm):
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["risk_area"].choices = [("", "Not sure"), *list(RiskArea.choices)]
 
+    def clean_occurred_at(self):
+        return check_occurred_at(self.cleaned_data.get("occurred_at"))
+
 
 class TrusteeForm(CheckedFormMixin, forms.Form):
     trustee = forms.ModelChoiceField(queryset=User.objects.none())
@@ -266,3 +310,24 @@ class TrusteeForm(CheckedFormMixin, forms.Form):
 
 class EmptyForm(CheckedFormMixin, forms.Form):
     """For actions that need only a confirming button (acknowledge, sign off)."""
+
+
+class ActionDoneForm(CheckedFormMixin, forms.Form):
+    submit_label = "Mark as done"
+    note = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A line for the record, e.g. “Talked to the class on Tuesday”.",
+    )
+
+
+class CloseForm(CheckedFormMixin, forms.Form):
+    close_actions_reason = forms.CharField(
+        label="Reason to close any open actions with it (if there are any)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class ReopenForm(CheckedFormMixin, forms.Form):
+    reason = forms.CharField(label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2}))

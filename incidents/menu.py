@@ -1,16 +1,19 @@
 """The incident log's entries in the main navigation."""
 
 from esafety.menu import menu_entry
-from esafety.roles import managed_school_ids
+from esafety.roles import access_for, managed_school_ids
 
 
 def _queue_label(user) -> str:
-    # A trustee's queue holds only what was sent to them.
+    # A trustee's queue holds only what was sent to them; the trust lead's is trust-wide.
+    if access_for(user).lead_school_ids:
+        return "Trust incident queue"
     return "Incident queue" if managed_school_ids(user) else "Incidents sent to me"
 
 
 menu_entry("Incidents", "Log an incident", "incident-create", rule="incidents.use_log", order=10)
 menu_entry("Incidents", "Incidents I reported", "my-incidents", rule="incidents.use_log", order=11)
+menu_entry("Incidents", "My actions", "my-actions", rule="incidents.use_actions", order=11)
 menu_entry("Incidents", _queue_label, "incident-queue", rule="incidents.use_queue", order=12)
 menu_entry(
     "Incidents",

@@ -11,9 +11,13 @@ from esafety.models import School
 
 
 class Status(models.TextChoices):
+    """The steps of an incident; the moves between them are in states.py, nowhere else."""
+
     DRAFT = "draft", "Draft"
     REPORTED = "reported", "Reported, waiting to be acknowledged"
-    OPEN = "open", "Acknowledged, being dealt with"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    OPEN = "open", "Being dealt with"
+    REVIEW = "review", "Being reviewed"
     CLOSED = "closed", "Closed"
 
 
@@ -99,8 +103,9 @@ class IncidentQuerySet(models.QuerySet):
 
 class Incident(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="incidents")
-    number = models.CharField(max_length=12, blank=True)  # e.g. 2026-0042, given on submission
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # e.g. 2026-0042, given on submission; concerns about staff: 2026-A001 (their own series)
+    number = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
 
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_reported"
@@ -134,6 +139,7 @@ class Incident(models.Model):
         verbose_name="reported to",
     )
     acknowledge_by = models.DateTimeField(null=True, blank=True)
+    acknowledge_by_reason = models.CharField(max_length=300, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -145,6 +151,15 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="incidents_escalated",
+    )
+    # Second level: still not acknowledged a working day after the first escalation.
+    trust_escalated_at = models.DateTimeField(null=True, blank=True)
+    trust_escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_trust_escalated",
     )
     lado_referral_due = models.DateTimeField("LADO referral due", null=True, blank=True)
 
@@ -180,6 +195,10 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     trustee_signed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     policy_review_needed = models.BooleanField(default=False)
     policy_review_reason = models.TextField(blank=True)
 
@@ -212,6 +231,16 @@ class Incident(models.Model):
         return self.status == Status.DRAFT
 
     @property
+    def full_number(self) -> str:
+        """With the school's letters (HIL-2026-0042), for lists that span schools."""
+        return f"{self.school.prefix}-{self.number}" if self.number else ""
+
+    @property
+    def is_allegation(self) -> bool:
+        """About a member of staff or the headteacher: numbered in their own series."""
+        return self.subject in ALLEGATION_SUBJECTS
+
+    @property
     def about_headteacher(self):
         return self.subject == Subject.HEADTEACHER
 
@@ -227,20 +256,34 @@ class Incident(models.Model):
         return self.suspected_illegal_material or any(t.forbids_images for t in self.tags.all())
 
 
+ALLEGATION_SUBJECTS = frozenset({Subject.STAFF, Subject.HEADTEACHER})
+
+
+class Series(models.TextChoices):
+    """Concerns about staff are numbered apart (an allegations log, as KCSIE expects): a
+    headteacher must not see a gap in the incident numbers where one about them sits."""
+
+    INCIDENTS = "", "Incidents"
+    ALLEGATIONS = "A", "Concerns about staff"
+
+
 class IncidentCounter(models.Model):
-    """The last number given in a school and year; locked while a number is taken."""
+    """The last number given in a school, series and year; locked while a number is taken."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=1, choices=Series.choices, default="", blank=True)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school", "year"], name="one_counter_per_school_year")
+            models.UniqueConstraint(
+                fields=["school", "year", "series"], name="one_counter_per_school_year_series"
+            )
         ]
 
     def __str__(self):
-        return f"{self.school} {self.year}: {self.last}"
+        return f"{self.school} {self.year}{self.series}: {self.last}"
 
 
 class IncidentPerson(models.Model):
@@ -284,6 +327,17 @@ class ActionKind(models.TextChoices):
     SIGN_OFF = "sign_off", "Signed off"
 
 
+class TimelineEntryQuerySet(models.QuerySet):
+    def actions_visible_to(self, user):
+        """Actions given to this person, and the actions of incidents they may see."""
+        from .rules import action_visibility_q
+
+        visible = Incident.objects.visible_to(user).values("pk")
+        return self.filter(kind=ActionKind.ACTION).filter(
+            action_visibility_q(user) | Q(incident__in=visible)
+        )
+
+
 class TimelineEntry(models.Model):
     """The incident's chronology: append-only. An action can be marked done, once."""
 
@@ -306,7 +360,9 @@ class TimelineEntry(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    done_note = models.TextField("what was done", blank=True)
     history = HistoricalRecords()
+    objects = TimelineEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -321,6 +377,14 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:40]}"
+
+    def get_absolute_url(self):
+        return reverse("action-detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.due_on
+        return self.done_at is None and due is not None and due < timezone.localdate()
 
 
 class Agency(models.TextChoices):

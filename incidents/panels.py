@@ -1,13 +1,17 @@
 """Incident panels on the home page: what needs each person now."""
 
-from django.db.models import Count, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
-from esafety.roles import access_for, allowed
+from esafety.figures import figures_for
+from esafety.models import School
+from esafety.roles import access_for, allowed, schools_with_roles
 
+from .figures import LAST_12_MONTHS, counts_seen_by
 from .models import ActionKind, Incident, Status, TimelineEntry
-from .rules import hidden_from_headteacher_q
+from .rules import HIDDEN_FROM_ROLE
+from .selectors import spans_schools, with_who_and_what
 
 
 @dashboard_panel
@@ -30,17 +34,12 @@ def log_an_incident(request):
 def to_acknowledge(request):
     if not allowed(request.user, "incidents.use_queue"):
         return None
-    waiting = (
-        Incident.objects.visible_to(request.user)
-        .filter(status=Status.REPORTED)
-        .select_related("school")
-        .order_by("acknowledge_by")
-    )
-    items = list(waiting[:8])
+    waiting = Incident.objects.visible_to(request.user).filter(status=Status.REPORTED)
+    items = list(with_who_and_what(waiting).order_by("urgent", "acknowledge_by")[:8])
     return Panel(
         title="New incidents to acknowledge",
         template="incidents/panels/to_acknowledge.html",
-        context={"items": items, "now": timezone.now()},
+        context={"items": items, "now": timezone.now(), "several": spans_schools(request.user)},
         order=11,
         count=waiting.count() or None,
     )
@@ -54,7 +53,7 @@ def overdue_actions(request):
         kind=ActionKind.ACTION, done_at__isnull=True, due_on__lt=today, incident__in=visible
     )
     if not allowed(request.user, "incidents.use_queue"):
-        overdue = overdue.filter(owner=request.user)
+        return None  # their own actions are in "Your actions"
     items = list(overdue.select_related("incident", "owner").order_by("due_on")[:8])
     if not items:
         return None
@@ -118,30 +117,46 @@ def routed_to_me(request):
 
 @dashboard_panel
 def trust_incident_counts(request):
-    """Trustees: counts only, never names or narratives."""
+    """Trustees: counts only, never names or narratives (cached figures)."""
     school_ids = access_for(request.user).trust_school_ids
     if not school_ids:
         return None
-    since = timezone.now() - timezone.timedelta(days=365)
-    rows = (
-        Incident.objects.submitted()
-        .filter(school_id__in=school_ids, reported_at__gte=since)
-        # A trustee who is also a headteacher never counts concerns about themselves.
-        .exclude(hidden_from_headteacher_q(request.user))
-        .values("school__name")
-        .annotate(
-            total=Count("pk"),
-            open=Count("pk", filter=~Q(status=Status.CLOSED)),
-            content=Count("pk", filter=Q(risk_area="content")),
-            contact=Count("pk", filter=Q(risk_area="contact")),
-            conduct=Count("pk", filter=Q(risk_area="conduct")),
-            commerce=Count("pk", filter=Q(risk_area="commerce")),
+    counts = figures_for(LAST_12_MONTHS, school_ids)
+    # A trustee who is also a headteacher never counts concerns about themselves.
+    heads_of = schools_with_roles(request.user, {HIDDEN_FROM_ROLE})
+    rows = []
+    for school in School.objects.filter(pk__in=school_ids).order_by("name").values("pk", "name"):
+        seen = counts_seen_by(
+            counts[school["pk"]], hides_concerns_about_head=school["pk"] in heads_of
         )
-        .order_by("school__name")
-    )
+        if seen["total"]:
+            rows.append({"school__name": school["name"], **seen})
     return Panel(
         title="Incidents in the last 12 months",
         template="incidents/panels/trust_counts.html",
-        context={"rows": list(rows)},
+        context={"rows": rows},
         order=25,
+    )
+
+
+@dashboard_panel
+def my_actions(request):
+    """Actions given to this person, most urgent first; each opens on its own page."""
+    if not allowed(request.user, "incidents.use_actions"):
+        return None
+    to_do = (
+        TimelineEntry.objects.actions_visible_to(request.user)
+        .filter(owner=request.user, done_at__isnull=True)
+        .select_related("incident__school")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at")
+    )
+    items = list(to_do[:8])
+    if not items:
+        return None
+    return Panel(
+        title="Your actions",
+        template="incidents/panels/my_actions.html",
+        context={"items": items},
+        order=12,
+        count=len(items) if len(items) < 8 else to_do.count(),
     )

@@ -8,16 +8,19 @@
   working day); nobody who is headteacher of that school is ever told.
 - Suspected illegal material: the headteacher and e-safety officer are told at once.
 - Pupil category D and staff category B: the headteacher is told.
+- Not acknowledged in time: escalated to the head (else the chair); still not
+  acknowledged a working day later: to the trust's safeguarding lead (where the trust lets
+  them see that kind of concern), else the chair of trustees.
 """
 
 from dataclasses import dataclass, field
 
-from esafety.models import Role, TrusteeMembership, User
+from esafety.models import Role, TrusteeMembership, TrustLead, User
 from esafety.services import holders
 
 from .categories import category
 from .deadlines import add_working_days
-from .models import Subject
+from .models import ALLEGATION_SUBJECTS, Subject
 from .rules import who_may_be_told
 
 
@@ -54,6 +57,24 @@ def escalation_target(incident) -> User | None:
     if incident.subject == Subject.HEADTEACHER:
         return chair_of(incident.school.trust)
     return head_else_chair(incident.school, besides=incident.routed_to)
+
+
+def trust_leads(trust) -> list[User]:
+    leads = TrustLead.objects.active().filter(trust=trust).select_related("user")
+    return [lead.user for lead in leads.order_by("started_on", "pk")]
+
+
+def second_escalation_target(incident) -> User | None:
+    """The second level, a working day after the first: the trust's safeguarding lead, if
+    the trust lets them see this kind of concern, else the chair; never the person it was
+    already escalated to, nor anyone the headteacher rule hides it from."""
+    trust = incident.school.trust
+    leads = []
+    if incident.subject not in ALLEGATION_SUBJECTS or trust.lead_sees_staff_concerns:
+        leads = trust_leads(trust)
+    candidates = who_may_be_told(incident, [*leads, chair_of(trust)])
+    already = {incident.routed_to_id, incident.escalated_to_id}
+    return next((c for c in candidates if c.pk not in already), None)
 
 
 def decide_routing(incident) -> Routing:

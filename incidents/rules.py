@@ -12,7 +12,7 @@ Built from the core's role predicates (`esafety.roles`); loaded by `IncidentsCon
 import rules
 from django.db.models import Q
 
-from esafety.models import Membership, Role, User
+from esafety.models import STAFF_ROLES, Membership, Role, User
 from esafety.roles import (
     MANAGER_ROLES,
     NOTHING,
@@ -24,10 +24,13 @@ from esafety.roles import (
     schools_with_roles,
 )
 
-from .models import Status, Subject
+from .models import ALLEGATION_SUBJECTS, ActionKind, Status, Subject
 
-# Who logs incidents and sees what they reported.
-INCIDENT_STAFF_ROLES = frozenset({Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.STAFF})
+# Who logs incidents and sees what they reported. Technicians too: they are the ones who
+# see filtering breaches (they still see only what they reported).
+INCIDENT_STAFF_ROLES = frozenset(
+    {Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.STAFF, Role.TECHNICIAN}
+)
 
 
 # --- the headteacher rule ------------------------------------------------------------------
@@ -38,10 +41,13 @@ HIDDEN_SUBJECT = Subject.HEADTEACHER
 HIDDEN_FROM_ROLE = Role.HEADTEACHER
 
 
-def hidden_from_headteacher_q(user) -> Q:
-    """Incidents this person must never see, count or be told about."""
+def hidden_from_headteacher_q(user, prefix: str = "") -> Q:
+    """Incidents this person must never see, count or be told about. `prefix` reaches the
+    incident through a relation (e.g. "incident__" from an action)."""
     schools = schools_with_roles(user, {HIDDEN_FROM_ROLE})
-    return Q(subject=HIDDEN_SUBJECT, school_id__in=schools) if schools else NOTHING
+    if not schools:
+        return NOTHING
+    return Q(**{f"{prefix}subject": HIDDEN_SUBJECT, f"{prefix}school_id__in": schools})
 
 
 def hidden_from_headteacher(user, incident) -> bool:
@@ -64,13 +70,39 @@ def who_may_be_told(incident, people) -> list:
     return [p for p in people if p is not None and not hidden_from_headteacher(p, incident)]
 
 
+# --- the trust safeguarding lead ----------------------------------------------------------
+# Sees every school of the trust, except concerns about staff unless the trust's recorded
+# setting says so; the headteacher rule still applies on top (a lead who is also a head).
+
+
+def trust_lead_q(user) -> Q:
+    access = access_for(user)
+    if not access.lead_school_ids:
+        return NOTHING
+    staff_concern = Q(subject__in=ALLEGATION_SUBJECTS)
+    return Q(school_id__in=access.lead_school_ids) & (
+        ~staff_concern | Q(school_id__in=access.lead_staff_concern_school_ids)
+    )
+
+
+def leads_over(user, incident) -> bool:
+    """The same, for one incident in hand."""
+    access = access_for(user)
+    if incident.school_id not in access.lead_school_ids:
+        return False
+    return (
+        incident.subject not in ALLEGATION_SUBJECTS
+        or incident.school_id in access.lead_staff_concern_school_ids
+    )
+
+
 # --- the visibility filter ----------------------------------------------------------------
 
 
 def incident_visibility_q(user) -> Q:
     """The filter behind Incident.objects.visible_to(user). Fails closed."""
     access = access_for(user)
-    if not access.roles_by_school and not access.trust_ids:
+    if not access.roles_by_school and not access.trust_ids and not access.lead_school_ids:
         return NOTHING
     submitted = ~Q(status=Status.DRAFT)
     own = Q(reported_by=user)
@@ -83,9 +115,28 @@ def incident_visibility_q(user) -> Q:
     if managed:
         visible |= Q(school_id__in=managed) & (submitted | own)
     if access.trust_ids:
-        routed = Q(routed_to=user) | Q(escalated_to=user) | Q(trustee_sign_requested_from=user)
+        routed = (
+            Q(routed_to=user)
+            | Q(escalated_to=user)
+            | Q(trust_escalated_to=user)
+            | Q(trustee_sign_requested_from=user)
+        )
         visible |= submitted & routed & Q(school_id__in=access.trust_school_ids)
+    if access.lead_school_ids:
+        visible |= submitted & trust_lead_q(user)
     return visible & ~hidden_from_headteacher_q(user)
+
+
+def action_visibility_q(user) -> Q:
+    """The actions someone may open: those given to them, on a submitted incident the
+    headteacher rule does not hide from them. Nothing else of the incident comes with it."""
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    return (
+        Q(kind=ActionKind.ACTION, owner=user)
+        & ~Q(incident__status=Status.DRAFT)
+        & ~hidden_from_headteacher_q(user, prefix="incident__")
+    )
 
 
 # --- predicates -----------------------------------------------------------------------------
@@ -109,10 +160,11 @@ def is_incident_manager(user, incident):
         return False
     if hidden_from_headteacher(user, incident):
         return False
-    if roles_in(user, incident.school_id) & MANAGER_ROLES:
+    if roles_in(user, incident.school_id) & MANAGER_ROLES or leads_over(user, incident):
         return True
     in_trust = incident.school_id in access_for(user).trust_school_ids
-    return in_trust and user.pk in (incident.routed_to_id, incident.escalated_to_id)
+    sent_to = (incident.routed_to_id, incident.escalated_to_id, incident.trust_escalated_to_id)
+    return in_trust and user.pk in sent_to
 
 
 @rules.predicate
@@ -162,7 +214,28 @@ def signs_as_trustee(user, incident):
 
 @rules.predicate
 def manages_incidents_anywhere(user):
-    return bool(managed_school_ids(user))
+    return bool(managed_school_ids(user)) or bool(access_for(user).lead_school_ids)
+
+
+@rules.predicate
+def holds_action(user, entry):
+    return (
+        entry is not None
+        and entry.kind == ActionKind.ACTION
+        and entry.owner_id == user.pk
+        and not hidden_from_headteacher(user, entry.incident)
+    )
+
+
+@rules.predicate
+def manages_actions_incident(user, entry):
+    return entry is not None and is_incident_manager(user, entry.incident)
+
+
+@rules.predicate
+def has_actions(user):
+    """Anyone an action can be given to: the staff of a school."""
+    return bool(schools_with_roles(user, STAFF_ROLES))
 
 
 rules.add_rule("incidents.log", can_log_incidents_in)
@@ -175,6 +248,9 @@ rules.add_rule("incidents.sign_off_headteacher", signs_as_headteacher)
 rules.add_rule("incidents.sign_off_trustee", signs_as_trustee)
 # Trustees' queue lists only what was sent to them (the scoped queryset sees to that).
 rules.add_rule("incidents.use_queue", manages_incidents_anywhere | is_trustee)
+rules.add_rule("incidents.view_action", holds_action | manages_actions_incident)
+rules.add_rule("incidents.complete_action", holds_action | manages_actions_incident)
+rules.add_rule("incidents.use_actions", has_actions)
 rules.add_rule("incidents.view_chronology", is_school_manager)
 rules.add_rule("incidents.export", is_school_manager)
 rules.add_rule("incidents.manage_kinds", is_school_manager)

@@ -6,6 +6,7 @@ import mimetypes
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -13,7 +14,8 @@ from esafety.notifications import notify
 from esafety.services import attributed as _attributed
 from esafety.uploads import MB, check_upload
 
-from .deadlines import acknowledge_deadline
+from . import states
+from .deadlines import acknowledge_due
 from .models import (
     ActionKind,
     Evidence,
@@ -24,6 +26,7 @@ from .models import (
     ParentsInformed,
     Referral,
     Sanction,
+    Series,
     Status,
     Subject,
     TimelineEntry,
@@ -57,18 +60,19 @@ def _note(incident, kind, text, *, by=None, at=None, **fields) -> TimelineEntry:
     )
 
 
-def _take_number(school, year: int) -> str:
-    """The next number in the school's year. The increment is one UPDATE, so it holds the
-    counter's row (PostgreSQL) or the write lock (SQLite) until this submission commits:
-    simultaneous submissions queue behind it and each gets its own number."""
-    counter = IncidentCounter.objects.filter(school=school, year=year)
+def _take_number(school, year: int, series: str = Series.INCIDENTS) -> str:
+    """The next number in the school's year and series. The increment is one UPDATE, so it
+    holds the counter's row (PostgreSQL) or the write lock (SQLite) until this submission
+    commits: simultaneous submissions queue behind it and each gets its own number."""
+    counter = IncidentCounter.objects.filter(school=school, year=year, series=series)
     if not counter.update(last=F("last") + 1):
         try:
             with transaction.atomic():
-                IncidentCounter.objects.create(school=school, year=year, last=1)
+                IncidentCounter.objects.create(school=school, year=year, series=series, last=1)
         except IntegrityError:  # another submission started the year's counter first
             counter.update(last=F("last") + 1)
-    return f"{year}-{counter.get().last:04d}"
+    last = counter.get().last
+    return f"{year}-{series}{last:03d}" if series else f"{year}-{last:04d}"
 
 
 @transaction.atomic
@@ -102,9 +106,12 @@ def submit_incident(*, incident: Incident, by, people=None, tags=None) -> Incide
     now = timezone.now()
     incident.reported_by = incident.reported_by if incident.pk else by
     incident.reported_at = now
-    incident.status = Status.REPORTED
-    incident.number = _take_number(incident.school, timezone.localtime(now).year)
-    incident.acknowledge_by = acknowledge_deadline(incident.school, now)
+    incident.status = Status.DRAFT
+    states.move(incident, "submit", by=by)
+    series = Series.ALLEGATIONS if incident.is_allegation else Series.INCIDENTS
+    incident.number = _take_number(incident.school, timezone.localtime(now).year, series)
+    deadline = acknowledge_due(incident.school, now)
+    incident.acknowledge_by, incident.acknowledge_by_reason = deadline.at, deadline.reason
     _attributed(incident, by).save()
     if tags is not None:
         incident.tags.set(tags)
@@ -153,7 +160,7 @@ def acknowledge(*, incident: Incident, by) -> Incident:
     _lock(incident)
     if incident.status != Status.REPORTED:
         return incident
-    incident.status = Status.OPEN
+    states.move(incident, "acknowledge", by=by)
     incident.acknowledged_at = timezone.now()
     incident.acknowledged_by = by
     _attributed(incident, by).save()
@@ -161,9 +168,16 @@ def acknowledge(*, incident: Incident, by) -> Incident:
     return incident
 
 
+def _dealing_with(incident, by) -> None:
+    """Something was done: an acknowledged incident is now being dealt with."""
+    if states.begin_if_acknowledged(incident, by=by):
+        _attributed(incident, by).save(update_fields=["status"])
+
+
 @transaction.atomic
 def add_timeline_entry(*, incident, by, text, owner=None, due_on=None) -> TimelineEntry:
     """A note, or an action to do when it has an owner or a due date."""
+    _dealing_with(incident, by)
     is_action = owner is not None or due_on is not None
     entry = _note(
         incident,
@@ -174,23 +188,25 @@ def add_timeline_entry(*, incident, by, text, owner=None, due_on=None) -> Timeli
         due_on=due_on,
     )
     if owner is not None and owner != by:
+        # The link is the action's own page: the owner may not see the rest of the incident.
         notify(
             owner,
             title=f"You have an action on incident {incident.number}",
-            link=incident.get_absolute_url(),
+            link=reverse("action-detail", args=[entry.pk]),
         )
     return entry
 
 
 @transaction.atomic
-def complete_action(*, entry: TimelineEntry, by) -> TimelineEntry:
-    """Marked done once; a second click leaves the first person and time in place."""
+def complete_action(*, entry: TimelineEntry, by, note: str = "") -> TimelineEntry:
+    """Marked done once, with what was done; a second click leaves the first in place."""
     _lock(entry)
     if entry.kind != ActionKind.ACTION:
         raise ValidationError("Only an action can be marked as done.")
     if entry.done_at is None:
         entry.done_at = timezone.now()
         entry.done_by = by
+        entry.done_note = note.strip()
         _attributed(entry, by).save()
     return entry
 
@@ -233,6 +249,7 @@ def add_person(*, incident, by, person=None, name="", kind, part) -> IncidentPer
 
 @transaction.atomic
 def add_referral(*, incident, by, agency, referred_on, reference="", notes="") -> Referral:
+    _dealing_with(incident, by)
     referral = _attributed(
         Referral(
             incident=incident,
@@ -259,6 +276,7 @@ def add_referral(*, incident, by, agency, referred_on, reference="", notes="") -
 def add_sanction(*, incident, by, description, applied_on, person=None) -> Sanction:
     if person is not None and person.incident_id != incident.pk:
         raise ValidationError("That person is not involved in this incident.")
+    _dealing_with(incident, by)
     sanction = _attributed(
         Sanction(
             incident=incident,
@@ -279,6 +297,7 @@ def record_parent_contact(*, incident, by, informed, when=None, reason="") -> In
         raise ValidationError({"when": "Say when the parents or carers were told."})
     if informed == ParentsInformed.NO and not reason.strip():
         raise ValidationError({"reason": "Say why the parents or carers were not told."})
+    _dealing_with(incident, by)
     incident.parents_informed = informed
     incident.parents_informed_at = when if informed == ParentsInformed.YES else None
     incident.parents_informed_by = by if informed == ParentsInformed.YES else None
@@ -302,21 +321,45 @@ def set_review_date(*, incident, by, review_date: datetime.date) -> Incident:
 
 @transaction.atomic
 def record_review(*, incident, by, result: str, close: bool = False) -> Incident:
+    """The review's result; the incident moves to "being reviewed" (and closes, if asked
+    and everything closing needs is there)."""
     _lock(incident)
     if incident.review_result == result and (incident.status == Status.CLOSED or not close):
         return incident  # the same review sent twice
     incident.review_result = result
     incident.reviewed_at = timezone.now()
     incident.reviewed_by = by
-    if close:
-        incident.status = Status.CLOSED
+    if incident.status != Status.REVIEW:
+        states.move(incident, "review", by=by)
     _attributed(incident, by).save()
-    _note(
-        incident,
-        ActionKind.NOTE,
-        "Review recorded" + (" and incident closed." if close else "."),
-        by=by,
-    )
+    _note(incident, ActionKind.NOTE, "Review recorded.", by=by)
+    if close:
+        close_incident(incident=incident, by=by)
+    return incident
+
+
+@transaction.atomic
+def close_incident(*, incident, by, close_actions_reason: str = "") -> Incident:
+    """Close, if it was acknowledged, its actions are done (or a reason closes them), the
+    parents' contact and the review are recorded; otherwise say every reason it can't."""
+    _lock(incident)
+    if incident.status == Status.CLOSED:
+        return incident
+    states.move(incident, "close", by=by, close_actions_reason=close_actions_reason)
+    for entry in states.open_actions(incident):
+        note = f"Closed with the incident: {close_actions_reason}"
+        complete_action(entry=entry, by=by, note=note)
+    _attributed(incident, by).save()
+    _note(incident, ActionKind.NOTE, "Incident closed.", by=by)
+    return incident
+
+
+@transaction.atomic
+def reopen_incident(*, incident, by, reason: str) -> Incident:
+    _lock(incident)
+    states.move(incident, "reopen", by=by, reason=reason)
+    _attributed(incident, by, reason).save()
+    _note(incident, ActionKind.NOTE, f"Reopened: {reason}", by=by)
     return incident
 
 

@@ -10,8 +10,9 @@ from esafety.notifications import notify
 from esafety.services import attributed
 from esafety.sweeps import pending, sweep_job, sweep_key
 
+from .deadlines import add_working_days
 from .models import ActionKind, Agency, Incident, Referral, Status, TimelineEntry
-from .routing import escalation_target, holders
+from .routing import escalation_target, holders, second_escalation_target
 from .rules import who_may_be_told
 
 
@@ -65,6 +66,55 @@ def escalate_unacknowledged(sweep):
         sweep.once(sweep_key("incident", incident.pk, "unacknowledged"), escalate)
 
 
+def _claim_second_escalation(incident, target, now) -> bool:
+    claimed = (
+        Incident.objects.select_for_update()
+        .filter(pk=incident.pk, status=Status.REPORTED, trust_escalated_at__isnull=True)
+        .first()
+    )
+    if claimed is None:
+        return False
+    claimed.trust_escalated_at = now
+    claimed.trust_escalated_to = target
+    attributed(claimed, None, "Deadline sweep: still not acknowledged a working day later").save(
+        update_fields=["trust_escalated_at", "trust_escalated_to"]
+    )
+    return True
+
+
+@sweep_job("incidents.second_escalation")
+def escalate_to_trust(sweep):
+    """Still not acknowledged a working day after the first escalation: the second level."""
+    candidates = Incident.objects.filter(
+        status=Status.REPORTED,
+        escalated_at__lte=sweep.now - timedelta(days=1),
+        trust_escalated_at__isnull=True,
+    ).select_related("school__trust")
+    for incident in candidates:
+        if add_working_days(incident.school, incident.escalated_at, 1) > sweep.now:
+            continue
+
+        def escalate(incident=incident):
+            target = second_escalation_target(incident)
+            if not _claim_second_escalation(incident, target, sweep.now):
+                return
+            who = str(target) if target else "nobody (no trust lead or chair recorded)"
+            _log(
+                incident,
+                ActionKind.ESCALATION,
+                f"Still not acknowledged a working day after escalation: escalated to {who}.",
+                sweep.now,
+            )
+            if target:
+                notify(
+                    target,
+                    title=f"Incident {incident.full_number} is still not acknowledged",
+                    link=incident.get_absolute_url(),
+                )
+
+        sweep.once(sweep_key("incident", incident.pk, "second_escalation"), escalate)
+
+
 @sweep_job("incidents.overdue_actions")
 def remind_overdue_actions(sweep):
     """An action past its due date: remind its owner, then escalate a day later."""
@@ -94,7 +144,7 @@ def _remind_owner(entry, sweep):
     notify(
         entry.owner,
         title=f"An action on incident {incident.number} is overdue",
-        link=incident.get_absolute_url(),
+        link=entry.get_absolute_url(),
     )
 
 

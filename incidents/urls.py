@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_actions, views_people
 
 urlpatterns = [
     path("incidents/new/", views.incident_create, name="incident-create"),
     path("incidents/mine/", views.my_incidents, name="my-incidents"),
     path("incidents/queue/", views.incident_queue, name="incident-queue"),
+    path("incidents/people/", views_people.people_search, name="people-search"),
+    path("incidents/actions/", views_actions.my_actions, name="my-actions"),
+    path("incidents/actions/<int:pk>/", views_actions.action_detail, name="action-detail"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit, name="incident-edit"),
     path("incidents/<int:pk>/report.pdf", views.incident_pdf, name="incident-pdf"),

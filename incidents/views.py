@@ -19,7 +19,7 @@ from esafety.roles import allowed, require, schools_with_roles
 from esafety.validators import CheckedFormMixin
 from esafety.views_people import get_school
 
-from . import services
+from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
 from .forms import IncidentForm, PeopleFormSet, people_initial
 from .models import (
@@ -31,6 +31,7 @@ from .models import (
     Status,
 )
 from .rules import INCIDENT_STAFF_ROLES
+from .selectors import spans_schools, with_who_and_what
 
 
 def get_incident(request, pk, rule="incidents.view") -> Incident:
@@ -61,7 +62,11 @@ def _school_for_new_incident(request) -> School:
 
 
 def _log_form_context(school, form, people, incident=None):
+    forbidding = (
+        form.fields["tags"].queryset.filter(forbids_images=True).values_list("pk", flat=True)
+    )
     return {
+        "forbidding_kinds": ",".join(str(pk) for pk in forbidding),
         "school": school,
         "form": form,
         "people": people,
@@ -163,13 +168,18 @@ class IncidentFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     pupil = django_filters.CharFilter(label="Pupil's name", method="involving")
+    school = django_filters.ModelChoiceFilter(
+        queryset=School.objects.none(), empty_label="All schools", label="School"
+    )
 
     class Meta:
         model = Incident
         fields = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["school"].queryset = schools if schools is not None else School.objects.none()
+        self.form.fields["school"].queryset = self.filters["school"].queryset
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
@@ -189,18 +199,24 @@ def incident_queue(request):
     """The e-safety officer's queue: waiting-to-be-acknowledged first (most urgent at the
     top, overdue highlighted), then everything else, newest first."""
     require(request.user, "incidents.use_queue")
-    incident_filter = IncidentFilter(request.GET, queryset=_list_queryset(request).submitted())
-    matching = incident_filter.qs
-    waiting = matching.filter(status=Status.REPORTED).order_by("acknowledge_by")
+    several = spans_schools(request.user)
+    incident_filter = IncidentFilter(
+        request.GET,
+        queryset=Incident.objects.visible_to(request.user).submitted(),
+        schools=School.objects.visible_to(request.user) if several else None,
+    )
+    matching = with_who_and_what(incident_filter.qs)
+    waiting = matching.filter(status=Status.REPORTED).order_by("urgent", "acknowledge_by")
     if request.GET.get("status"):
         # One status asked for: one list, in the order that suits it.
         waiting_shown, waiting_count = [], 0
         others = waiting if request.GET["status"] == Status.REPORTED else matching
-        others = others.order_by("acknowledge_by" if others is waiting else "-reported_at")
+        if others is not waiting:
+            others = others.order_by("urgent", "-reported_at")
     else:
         waiting_shown = list(waiting[:WAITING_SHOWN])
         waiting_count = waiting.count()
-        others = matching.exclude(status=Status.REPORTED).order_by("-reported_at")
+        others = matching.exclude(status=Status.REPORTED).order_by("urgent", "-reported_at")
     page = Paginator(others, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -210,6 +226,7 @@ def incident_queue(request):
             "waiting": waiting_shown if page.number == 1 else [],
             "waiting_count": waiting_count,
             "page": page,
+            "several_schools": several,
             "now": timezone.now(),
         },
     )
@@ -238,6 +255,7 @@ def incident_detail(request, pk):
             "can_amend": allowed(request.user, "incidents.amend", incident),
             "can_sign_head": can_sign_head,
             "can_sign_trustee": can_sign_trustee,
+            "closing_needs": states.still_needed(incident, "close") if can_manage else [],
             # Reporters see their report and its progress, not the decisions (need to know).
             "sees_handling": can_manage or can_sign_head or can_sign_trustee,
             "now": timezone.now(),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.urls import reverse
 
 from agreements import reviews, services
@@ -25,7 +26,8 @@ from agreements.models import (
 )
 from agreements.tests.factories import STAFF
 from agreements.tests.permissions_sign import ANSWERS, parent_document
-from esafety.models import Membership
+from esafety.models import Membership, ParentLink, Role
+from esafety.testing import person
 
 YES_NO = {True: "yes", False: "no"}
 
@@ -88,6 +90,26 @@ def _sign_online(p):
         cycle="2026-27",
     )
     return {"version": version, "request": row}
+
+
+def _sign_for_family(p):
+    context = _sign_online(p)
+    sam = person(p.school, Role.PUPIL, name="Sam Second")
+    ParentLink.objects.create(parent=p.parent, child=sam)
+    services.sync_requests(document=context["version"].document)
+    return context | {"children": [p.pupil, sam]}
+
+
+def _family_request(c):
+    data = {"typed_name": "Pat Parent", "text_hash": c["version"].content_hash}
+    for child in c["children"]:
+        data |= {f"consent_{child.pk}_{k}": YES_NO[v] for k, v in ANSWERS.items()}
+    return reverse("agreements-sign-family", args=[c["version"].document_id]), data
+
+
+def most_signatures_for_one_child() -> int:
+    counts = Signature.objects.values("subject").annotate(n=Count("pk")).values_list("n", flat=True)
+    return max(counts, default=0)
 
 
 def _consent_change(p):
@@ -153,6 +175,13 @@ ACTIONS = [
             {"typed_name": "Pat Parent", "text_hash": c["version"].content_hash, **answers()},
         ),
         lambda c: Signature.objects.count(),
+    ),
+    DoOnce(
+        "sign once for all your children",
+        "parent",
+        _sign_for_family,
+        _family_request,
+        lambda c: most_signatures_for_one_child() * (Signature.objects.count() == 2),
     ),
     DoOnce(
         "change consent",

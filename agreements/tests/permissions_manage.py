@@ -55,6 +55,7 @@ ROUTES = [
     Route("agreements-version-add", MANAGERS, kwargs=document),
     Route("agreements-current-pdf", READERS, kwargs=document),
     Route("agreements-version", MANAGERS_AND_TRUSTEES, kwargs=version),
+    Route("agreements-version-pdf", MANAGERS_AND_TRUSTEES, kwargs=version),
     # A published version can't be edited: managers are sent back to it with a message.
     Route("agreements-version-edit", school_managers_only(302), kwargs=version),
     # Publishing twice is refused with a message (302); trustees may not publish.

@@ -36,6 +36,12 @@ def parent_request(p):
     return {"pk": row.pk}
 
 
+def parent_family(p):
+    """The "sign for all your children" page of the parent agreement."""
+    request = SignRequest.objects.get(pk=parent_request(p)["pk"])
+    return {"pk": request.document_id}
+
+
 def parent_signature(p):
     version = parent_document(p)
     signature = services.sign(
@@ -67,6 +73,7 @@ ROUTES = [
     Route("agreements-to-sign", EVERYONE),
     Route("agreements-mine", EVERYONE),
     Route("agreements-sign", expect(404, parent=200), kwargs=parent_request),
+    Route("agreements-sign-family", expect(404, parent=200), kwargs=parent_family),
     Route("agreements-signature", SIGNATURE, kwargs=parent_signature),
     Route("agreements-signature-pdf", SIGNATURE, kwargs=parent_signature),
     Route(

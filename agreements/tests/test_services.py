@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from agreements import services
 from agreements.models import Document, Kind, Reason, Signature, SignRequest, Version
@@ -181,6 +182,7 @@ def test_the_new_academic_year_asks_parents_again(personas, docs):
 
 def test_a_new_member_of_staff_is_asked_on_induction_once(personas, docs):
     newcomer = person(personas.school, Role.STAFF, name="Nina Newcomer")
+    Membership.objects.filter(user=newcomer).update(started_on=timezone.localdate())
     services.sync_requests(document=docs["policy"])
     services.sync_requests(document=docs["policy"])
     assert open_requests(newcomer) == {("E-safety policy", Reason.INDUCTION)}
@@ -193,7 +195,8 @@ def test_either_parent_signing_completes_the_childs_item(personas, docs):
 
     ParentLink.objects.create(parent=second_parent, child=personas.pupil)
     services.sync_requests(document=docs["parent"])
-    assert open_requests(second_parent) == {("Parent agreement", Reason.INDUCTION)}
+    # Poppy started in September 2025: not new to the school this year, just not signed.
+    assert open_requests(second_parent) == {("Parent agreement", Reason.NOT_SIGNED)}
     services.sign(
         version=docs["parent"].current_version(),
         signer=personas.parent,
@@ -217,7 +220,8 @@ def test_weekly_reminders_up_to_the_limit_then_the_officer_is_told(personas, doc
         with time_machine.travel(moment, tick=False):
             run_sweeps(jobs=agreement_jobs())
     reminders = Notification.objects.filter(
-        recipient=personas.teacher, title="Reminder: please read and sign Staff AUP"
+        recipient=personas.teacher,
+        title="Reminder: please read and sign Staff AUP (Oakwood Primary)",
     ).count()
     assert reminders == 2
     told = Notification.objects.filter(
@@ -266,7 +270,8 @@ def test_a_document_not_signed_on_induction_waits_for_the_next_version(personas,
     with time_machine.travel(datetime.datetime(2026, 11, 3, 9, tzinfo=LONDON), tick=False):
         services.sync_requests(document=policy)
         assert open_requests(newcomer) == set()
-        # Staff who were here when it was published are still asked.
-        assert ("E-safety policy", Reason.INDUCTION) in open_requests(personas.teacher)
+        # Staff who were here when it was published are still asked (since September
+        # 2025: not new to the school, just not signed yet).
+        assert ("E-safety policy", Reason.NOT_SIGNED) in open_requests(personas.teacher)
         published(policy, personas.headteacher, "Version two")
     assert ("E-safety policy", Reason.INDUCTION) in open_requests(newcomer)

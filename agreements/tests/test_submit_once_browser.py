@@ -89,5 +89,5 @@ def test_the_clicked_buttons_name_is_still_sent(personas, live_server, browser_p
     page.get_by_role("button", name="Show pupils").click()
     page.get_by_label("Poppy Pupil").check()
     page.get_by_role("button", name="Record agreement").click()
-    expect(page.get_by_text("Recorded 1 pupil agreement(s).")).to_be_visible()
+    expect(page.get_by_text("Recorded 1 pupil agreement.")).to_be_visible()
     assert Signature.objects.get().subject == personas.pupil

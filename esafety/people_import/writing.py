@@ -99,11 +99,31 @@ def plan_changes(
 ) -> Changes:
     """Every change the import makes, and the counts on the result; nothing written."""
     changes = Changes()
-    new_users, changed_users, user_fields = (
-        changes.new_users,
-        changes.changed_users,
-        changes.user_fields,
-    )
+    changed_people = _plan_people(changes, planner, school, result)
+    _plan_memberships(changes, planner, changed_people, result)
+    _plan_links(changes, planner, existing, pairs, result)
+    # An account from elsewhere counts as new here: the summary mustn't tell the importer
+    # that someone with that email already has an account in another school.
+    from_elsewhere = [
+        p
+        for p in planner.people.values()
+        if p.user is not None and p.user.pk not in existing.user_ids_here
+    ]
+    result.new_accounts = len(changes.new_users) + len(from_elsewhere)
+    matched = {p.membership.pk for p in planner.planned if p.membership is not None}
+    types_in_file = {p.row.record_type for p in planner.planned}
+    for record_type in RECORD_TYPES:
+        if record_type in types_in_file:
+            result.not_in_file[record_type] = sum(
+                1
+                for m in existing.active
+                if m.role in ROLES_FOR_TYPE[record_type] and m.pk not in matched
+            )
+    return changes
+
+
+def _plan_people(changes: Changes, planner: Planner, school: School, result) -> set:
+    """New accounts and changed details; returns the keys of people whose details change."""
     changed_people = set()
     email_changes = [
         p.user
@@ -116,41 +136,45 @@ def plan_changes(
     )
     for key, person in planner.people.items():
         if person.user is None:
-            new_users[key] = User(
+            changes.new_users[key] = User(
                 email=person.email or None,
                 full_name=person.full_name,
                 date_of_birth=person.date_of_birth,
                 password=make_password(None),
             )
-        else:
-            fields = user_changes(person, person.user.pk in locked, result)
-            if fields:
-                changed_users.append(person.user)
-                user_fields.update(fields)
-                changed_people.add(key)
-    new_memberships, changed_memberships = changes.new_memberships, changes.changed_memberships
-    membership_fields = changes.membership_fields
+            continue
+        fields = user_changes(person, person.user.pk in locked, result)
+        if fields:
+            changes.changed_users.append(person.user)
+            changes.user_fields.update(fields)
+            changed_people.add(key)
+    return changed_people
+
+
+def _plan_memberships(changes: Changes, planner: Planner, changed_people: set, result) -> None:
     for planned in planner.planned:
-        row, counts = planned.row, result.counts[planned.row.record_type]
+        counts = result.counts[planned.row.record_type]
         if planned.membership is None:
             counts.created += 1
-            new_memberships.append(planned)
+            changes.new_memberships.append(planned)
             continue
-        fields = membership_changes(planned.membership, row)
+        fields = membership_changes(planned.membership, planned.row)
         if fields:
-            changed_memberships.append(planned.membership)
-            membership_fields.update(fields)
+            changes.changed_memberships.append(planned.membership)
+            changes.membership_fields.update(fields)
         if fields or planned.person_key in changed_people:
             counts.updated += 1
         else:
             counts.unchanged += 1
-    new_links, changed_links = changes.new_links, changes.changed_links
+
+
+def _plan_links(changes: Changes, planner: Planner, existing: Existing, pairs, result) -> None:
     for (parent_key, child_key), (relationship, number, child_id) in pairs.items():
         link = None
         if parent_key[0] == "user" and child_key[0] == "user":
             link = existing.links.get((parent_key[1], child_key[1]))
         if link is None:
-            new_links.append((parent_key, child_key, relationship))
+            changes.new_links.append((parent_key, child_key, relationship))
         elif link.ended_on is not None:
             result.warn(
                 number,
@@ -162,28 +186,10 @@ def plan_changes(
             result.links_unchanged += 1
         elif relationship and link.relationship != relationship:
             link.relationship = relationship
-            changed_links.append(link)
+            changes.changed_links.append(link)
         else:
             result.links_unchanged += 1
-    result.links_added, result.links_updated = len(new_links), len(changed_links)
-    # An account from elsewhere counts as new here: the summary mustn't tell the importer
-    # that someone with that email already has an account in another school.
-    from_elsewhere = [
-        p
-        for p in planner.people.values()
-        if p.user is not None and p.user.pk not in existing.user_ids_here
-    ]
-    result.new_accounts = len(new_users) + len(from_elsewhere)
-    matched = {p.membership.pk for p in planner.planned if p.membership is not None}
-    types_in_file = {p.row.record_type for p in planner.planned}
-    for record_type in RECORD_TYPES:
-        if record_type in types_in_file:
-            result.not_in_file[record_type] = sum(
-                1
-                for m in existing.active
-                if m.role in ROLES_FOR_TYPE[record_type] and m.pk not in matched
-            )
-    return changes
+    result.links_added, result.links_updated = len(changes.new_links), len(changes.changed_links)
 
 
 def write_changes(

@@ -45,6 +45,8 @@ ROUTES = [
     Route("two-factor-recovery-codes", expect(405)),
     Route("two-factor-recovery-codes", expect(200), method="post"),
     Route("account", expect(200)),
+    Route("account-reminders", expect(405)),
+    Route("account-reminders", expect(302), method="post"),
     Route(
         "invitation-accept",
         expect(410, anonymous=410),
@@ -68,6 +70,7 @@ ROUTES = [
     Route("person-detail", school_managers_only(), kwargs=pupil_in_school),
     Route("membership-add", school_managers_only(), kwargs=pupil_in_school),
     Route("parent-link-add", school_managers_only(), kwargs=parent_in_school),
+    Route("parent-link-from-trust", school_managers_only(), kwargs=pupil_in_school),
     Route(
         "person-invite",
         school_managers_only(302),

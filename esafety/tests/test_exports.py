@@ -16,9 +16,16 @@ CSV_DOWNLOADS = {
     "agreements-register-csv": "agreements/tests/test_csv_exports.py",
     "agreements-consent-register-csv": "agreements/tests/test_csv_exports.py",
     "agreements-internet-register-csv": "agreements/tests/test_csv_exports.py",
+    "risk-register-csv": "risks/tests/test_pages.py (test_the_csv_is_formula_safe...)",
+    "training-matrix-csv": "training/tests/test_pages.py (test_matrix_csv_is_formula_safe)",
     # Fixed, fictional example rows written by people_import.template_csv: no one's data
     # reaches it (test_the_people_import_template_has_no_formula_cells checks it).
     "people-import-template": __name__,
+    "devices-export": "devices/tests/test_csv_exports.py",
+    "disposals-export": "devices/tests/test_csv_exports.py",
+    "breaches-export": "devices/tests/test_csv_exports.py",
+    # Fixed, fictional example rows (devices/tests/test_csv_exports.py checks them).
+    "devices-import-template": "devices/tests/test_csv_exports.py",
 }
 
 

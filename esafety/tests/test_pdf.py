@@ -114,3 +114,39 @@ def test_pdf_response_is_a_download_that_is_not_cached():
     assert response["Content-Disposition"] == 'attachment; filename="incident-2026-0001.pdf"'
     assert response["Cache-Control"] == "no-store"
     assert response.content == b"%PDF-1.7 test"
+
+
+def test_a_repeat_download_comes_from_the_cache_and_a_change_renders_anew(
+    sample_template, monkeypatch
+):
+    from esafety import pdf as pdf_module
+
+    rendered = []
+    real = pdf_module.write_pdf
+    monkeypatch.setattr(pdf_module, "write_pdf", lambda html: rendered.append(html) or real(html))
+    school = SchoolFactory(name="Oakwood Primary")
+
+    def download(sections):
+        context = {"sections": sections, "image_url": ""}
+        return render_pdf(sample_template, context, school=school, title="Report")
+
+    first = download(["Only part"])
+    assert download(["Only part"]) == first
+    assert len(rendered) == 1  # the second download did not run WeasyPrint
+    changed = download(["Only part, amended"])
+    assert len(rendered) == 2
+    assert "amended" in PdfReader(io.BytesIO(changed)).pages[0].extract_text()
+
+
+def test_running_headers_show_any_school_name_as_plain_text(sample_template):
+    school = SchoolFactory(name='St "Mary\'s" & <All> Saints \\ </style>')
+    pdf = render_pdf(sample_template, {"sections": ["Part"], "image_url": ""}, school=school)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert 'St "Mary\'s" & <All> Saints \\ </style>' in text
+    assert "Part" in text
+
+
+def test_the_warm_up_render_works():
+    from esafety.pdf import warm_up
+
+    warm_up()  # fonts and WeasyPrint load here, not in someone's first download

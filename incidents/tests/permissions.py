@@ -6,15 +6,18 @@ from esafety.testing import Route, expect, school_managers_only
 from incidents.models import Evidence, Subject
 from incidents.tests.factories import report
 
-# Logging is for staff (headteacher, e-safety officer, staff) in any school.
+# Logging is for staff (headteacher, e-safety officer, technician, staff) in any school.
 LOGGERS = expect(
     403,
     headteacher=200,
     esafety_officer=200,
+    technician=200,
     teacher=200,
     other_school_teacher=200,
     other_school_headteacher=200,
 )
+# Anyone an action can be given to: staff of any school.
+ACTION_HOLDERS = expect(200, pupil=403, parent=403, trustee=403, chair=403)
 # A pupil incident reported by the teacher: its school's managers and its reporter.
 PUPIL_INCIDENT = expect(404, headteacher=200, esafety_officer=200, teacher=200)
 MANAGERS = expect(404, headteacher=200, esafety_officer=200, teacher=403)
@@ -65,6 +68,18 @@ def school(p):
     return {"slug": p.school.slug}
 
 
+def technicians_action(p):
+    """An action for the technician on the teacher's incident: the technician may open
+    it (and nothing else of the incident); its school's managers too."""
+    from incidents import services
+
+    incident = report(p.school, p.teacher)
+    entry = services.add_timeline_entry(
+        incident=incident, by=p.esafety_officer, text="Check the filter logs", owner=p.technician
+    )
+    return {"pk": entry.pk}
+
+
 def pupil(p):
     return {"slug": p.school.slug, "user_pk": p.pupil.pk}
 
@@ -84,6 +99,30 @@ ROUTES = [
         ),
     ),
     Route("incident-detail", PUPIL_INCIDENT, kwargs=pupil_incident),
+    Route("my-actions", ACTION_HOLDERS),
+    Route(
+        "action-detail",
+        expect(404, headteacher=200, esafety_officer=200, technician=200),
+        kwargs=technicians_action,
+    ),
+    Route(
+        "action-detail",
+        expect(404, headteacher=302, esafety_officer=302, technician=302, teacher=404),
+        kwargs=technicians_action,
+        method="post",
+        data=lambda p: {"note": "Logs checked"},
+    ),
+    # The picker's search: the school's loggers (by school) or the incident's managers.
+    Route(
+        "people-search",
+        LOGGERS | {"other_school_teacher": 404, "other_school_headteacher": 404},
+        data=lambda p: {"school": p.school.slug, "q": "po"},
+    ),
+    Route(
+        "people-search",
+        expect(404, esafety_officer=200, teacher=403, chair=200),
+        data=lambda p: {"incident": about_headteacher(p)["pk"], "q": "te", "staff": "1"},
+    ),
     # A concern about the headteacher: hidden from the headteacher, sent to the chair.
     Route(
         "incident-detail",

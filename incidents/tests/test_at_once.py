@@ -49,13 +49,14 @@ def test_acknowledging_at_once_records_it_once(personas, http_server):
     assert (
         TimelineEntry.objects.filter(incident=incident, kind=ActionKind.ACKNOWLEDGED).count() == 1
     )
-    changes = Incident.history.filter(id=incident.pk, status=Status.OPEN)
+    changes = Incident.history.filter(id=incident.pk, status=Status.ACKNOWLEDGED)
     assert changes.count() == 1
     assert changes.get().history_user_id == personas.esafety_officer.pk
 
 
 def test_signing_off_at_once_records_it_once(personas, http_server):
     incident = report(personas.school, personas.teacher)
+    services.acknowledge(incident=incident, by=personas.esafety_officer)
     services.record_review(incident=incident, by=personas.esafety_officer, result="No repeat")
     _at_once(http_server, incident, "sign-off", personas.headteacher)
     assert TimelineEntry.objects.filter(incident=incident, kind=ActionKind.SIGN_OFF).count() == 1

@@ -37,7 +37,7 @@ def test_acknowledging_twice_shows_success_twice_and_records_it_once(personas, c
     first, second = click_twice(client, incident, "acknowledge")
     assert first == second == ["Acknowledged. The person who reported it can see that you have it."]
     assert entries(incident, ActionKind.ACKNOWLEDGED) == 1
-    acknowledged = Incident.history.filter(id=incident.pk, status=Status.OPEN).get()
+    acknowledged = Incident.history.filter(id=incident.pk, status=Status.ACKNOWLEDGED).get()
     assert acknowledged.history_user == personas.esafety_officer
     assert acknowledged.acknowledged_by_id == personas.esafety_officer.pk
 
@@ -59,6 +59,7 @@ def test_signing_twice_shows_success_twice_and_records_it_once(
     personas, client, step, signer, field
 ):
     incident = report(personas.school, personas.teacher)
+    services.acknowledge(incident=incident, by=personas.esafety_officer)
     services.record_review(incident=incident, by=personas.esafety_officer, result="No repeat")
     services.request_trustee_sign_off(
         incident=incident, by=personas.esafety_officer, trustee=personas.trustee
@@ -73,6 +74,10 @@ def test_signing_twice_shows_success_twice_and_records_it_once(
 
 def test_the_same_review_sent_twice_is_recorded_once(personas, client):
     incident = report(personas.school, personas.teacher)
+    services.acknowledge(incident=incident, by=personas.esafety_officer)
+    services.record_parent_contact(
+        incident=incident, by=personas.esafety_officer, informed="no", reason="Not needed"
+    )
     sign_in(client, personas.esafety_officer)
     first, second = click_twice(client, incident, "review", {"result": "Resolved", "close": "on"})
     assert first == second == ["Review recorded."]

@@ -1,0 +1,215 @@
+"""Devices benchmark on PostgreSQL: a trust of 20 schools x 2,000 devices, 300 loans and
+2,000 confiscations a year each.
+
+    DATABASE_URL=postgres://esafety@127.0.0.1:5432/esafety_bench_v \
+        .venv/bin/python bench/devices.py [--schools 20] [--devices 2000] [--repeat 15]
+
+Creates (or reuses) the database named in DATABASE_URL and seeds it once. Then, in one run:
+
+- the inventory page (filtered) and the non-compliant page beside a trivial signed-in
+  page, with each page's query count. Target: within 3x.
+- the weekly check of every device of one school in one submit. Target: under 1 s.
+- the devices sweep over the whole trust (first run and steady state). Target: under 5 s.
+"""
+
+import argparse
+import random
+import time
+from datetime import timedelta
+
+from common import median_ms, set_up
+
+PUPILS_PER_SCHOOL = 600
+LOANS_PER_SCHOOL = 300
+CONFISCATIONS_PER_SCHOOL = 2000
+
+
+def seed_school(trust, s, devices_per_school, rng):
+    from django.utils import timezone
+
+    from devices.models import Confiscation, Device, Encryption, Kind, Loan
+    from esafety.models import Membership, Role, School, StaffType, User
+
+    school = School.objects.create(trust=trust, name=f"Bench School {s}", slug=f"bench-{s}")
+    staff = User.objects.bulk_create(
+        User(email=f"s{s}-staff{n}@bench.example", full_name=f"Staff {s}-{n}", password="!")
+        for n in range(20)
+    )
+    pupils = User.objects.bulk_create(
+        (User(full_name=f"Pupil {s}-{n}", password="!") for n in range(PUPILS_PER_SCHOOL)),
+        batch_size=2000,
+    )
+    memberships = [
+        Membership(user=staff[0], school=school, role=Role.HEADTEACHER),
+        Membership(user=staff[1], school=school, role=Role.ESAFETY_OFFICER),
+        Membership(user=staff[2], school=school, role=Role.TECHNICIAN),
+    ]
+    memberships += [
+        Membership(user=u, school=school, role=Role.STAFF, staff_type=StaffType.TEACHER)
+        for u in staff[3:]
+    ]
+    memberships += [
+        Membership(user=u, school=school, role=Role.PUPIL, year_group=7 + n % 5)
+        for n, u in enumerate(pupils)
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=5000)
+    today = timezone.localdate()
+    kinds = [Kind.LAPTOP, Kind.DESKTOP, Kind.TABLET, Kind.PHONE, Kind.REMOVABLE]
+    devices = Device.objects.bulk_create(
+        (
+            Device(
+                school=school,
+                asset_tag=f"B{s}-{n:05d}",
+                kind=kinds[n % len(kinds)],
+                make_model="Bench model",
+                holds_personal_data=rng.random() < 0.6,
+                encryption=rng.choice(list(Encryption.values)),
+                encryption_method="BitLocker",
+                antivirus_updated_on=today - timedelta(days=rng.randint(0, 14)),
+                os_checked_on=today - timedelta(days=rng.randint(0, 45)),
+                location=f"Room {n % 40}",
+            )
+            for n in range(devices_per_school)
+        ),
+        batch_size=2000,
+    )
+    now = timezone.now()
+    Loan.objects.bulk_create(
+        (
+            Loan(
+                school=school,
+                device=devices[n],
+                borrower=pupils[n],
+                for_pupil=True,
+                due_back=today + timedelta(days=rng.randint(-20, 60)),
+                created_by=staff[2],
+                created_at=now - timedelta(days=rng.randint(0, 365)),
+                handed_over_at=now - timedelta(days=rng.randint(0, 300)),
+            )
+            for n in range(LOANS_PER_SCHOOL)
+        ),
+        batch_size=2000,
+    )
+    Confiscation.objects.bulk_create(
+        (
+            Confiscation(
+                school=school,
+                pupil=pupils[n % PUPILS_PER_SCHOOL],
+                description="Phone",
+                reason="In a lesson",
+                confiscated_by=staff[3 + n % 17],
+                confiscated_at=now - timedelta(days=rng.randint(1, 365)),
+                released_at=now - timedelta(days=rng.randint(0, 1)),
+                released_to="A parent",
+            )
+            for n in range(CONFISCATIONS_PER_SCHOOL)
+        ),
+        batch_size=2000,
+    )
+
+
+def seed(schools: int, devices_per_school: int):
+    from esafety.models import School, Trust, TrusteeMembership, User
+
+    if School.objects.filter(slug__startswith="bench-").count() >= schools:
+        print(f"Reusing {schools} schools already seeded.")
+        return
+    print(f"Seeding {schools} schools x {devices_per_school:,} devices ...", flush=True)
+    started = time.perf_counter()
+    trust = Trust.objects.create(name="Bench Trust")
+    chair = User.objects.create(email="chair@bench.example", full_name="Bench Chair")
+    TrusteeMembership.objects.create(user=chair, trust=trust, is_chair=True)
+    rng = random.Random(42)
+    for s in range(schools):
+        seed_school(trust, s, devices_per_school, rng)
+        print(f"  school {s + 1}/{schools} ({time.perf_counter() - started:.0f} s)", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def measure(repeat: int):
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from esafety.models import Role, School, User
+    from esafety.testing import sign_in
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    school = School.objects.get(slug="bench-0")
+    technician = User.objects.get(memberships__school=school, memberships__role=Role.TECHNICIAN)
+    client = sign_in(Client(), technician)
+    pages = {
+        "inventory (laptops in use, 'Room 1')": reverse("devices-inventory", args=[school.slug])
+        + "?kind=laptop&status=in_use&location=Room+1",
+        "inventory (all, page 1)": reverse("devices-inventory", args=[school.slug]),
+        "non-compliant": reverse("devices-non-compliant", args=[school.slug]),
+        "loans": reverse("loans", args=[school.slug]),
+        "home (figures cached)": reverse("home"),
+    }
+    trivial = median_ms(lambda: client.get("/accounts/"), repeat)
+    print(f"Trivial signed-in page: {trivial:.1f} ms (median of {repeat})")
+    for name, url in pages.items():
+        reset_queries()
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        ms = median_ms(lambda u=url: client.get(u), repeat)
+        ok = "OK" if ms <= 3 * trivial else "OVER"
+        print(
+            f"{name:38} {ms:8.1f} ms = {ms / trivial:4.1f}x trivial (target 3x) {ok}; "
+            f"{len(queries)} queries"
+        )
+
+
+def weekly_check():
+    """Every device in service at one school, ticked and recorded in one submit."""
+    from devices import services
+    from devices.models import Device
+    from esafety.models import Role, School, User
+
+    school = School.objects.get(slug="bench-0")
+    technician = User.objects.get(memberships__school=school, memberships__role=Role.TECHNICIAN)
+    ids = list(Device.objects.filter(school=school).in_service().values_list("pk", flat=True))
+    start = time.perf_counter()
+    services.record_check(school=school, by=technician, devices=ids)
+    return time.perf_counter() - start, len(ids)
+
+
+def sweep():
+    from esafety.sweeps import registered_jobs, run_sweeps
+
+    jobs = {k: v for k, v in registered_jobs().items() if k.startswith("devices.")}
+    start = time.perf_counter()
+    run_sweeps(jobs=jobs)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    run_sweeps(jobs=jobs)
+    return first, time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=20)
+    parser.add_argument("--devices", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    set_up("esafety_bench_v")
+    seed(args.schools, args.devices)
+    measure(args.repeat)
+    seconds, count = weekly_check()
+    ok = "OK" if seconds < 1 else "OVER"
+    print(f"Weekly check of {count:,} devices in one submit: {seconds:.2f} s (target 1 s) {ok}")
+    first, steady = sweep()
+    ok = "OK" if max(first, steady) < 5 else "OVER"
+    print(f"Devices sweep, whole trust: first run {first:.1f} s, again {steady:.1f} s (5 s) {ok}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""Every page a role lands on, the PDFs and a mixed signed-in load, at trust scale.
+
+    DATABASE_URL=postgres://esafety@127.0.0.1:5432/esafety_bench_e \
+        .venv/bin/python bench/pages.py [--repeat 10] [--load-seconds 120] [--no-load]
+
+Seeds once (the agreements bench's trust: 20 schools x 1,500 pupils, 2 parents each,
+60 staff, about 92,000 people; plus 100,000 incidents across the schools; a trustee and
+the chair), then reports in one run, each beside the trivial signed-in page `/accounts/`:
+
+- every home page (officer, head, trustee, chair, teacher, parent), `/trust/`,
+  `/agreements/coverage/`, the registers overview, every register, the print view, the
+  consent and internet-access registers: median time, ratio and query count;
+- the incident PDF and a signed-form PDF, first render (nothing cached) and repeat,
+  beside a bare two-page WeasyPrint document;
+- a mixed signed-in load (`bench/mixed.lua`, wrk from Debian's `wrk` package) on
+  gunicorn with 2 workers for --load-seconds: throughput, p50/p95/p99 and errors.
+
+Targets (issue 11): pages within 3x the trivial page; coverage under 30 queries; the
+incident PDF's first render within 4x the bare document and a repeat within 1.5x the
+trivial page.
+"""
+
+import argparse
+import importlib.util
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+from common import median_ms, set_up
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PER_SCHOOL_INCIDENTS = 5000
+
+
+def _agreements_bench():
+    spec = importlib.util.spec_from_file_location("bench_agreements", BENCH / "agreements.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed(schools: int, pupils: int, incidents: int):
+    from django.db import connection
+
+    from esafety.models import School, Trust, TrusteeMembership, User
+    from incidents.models import Incident
+
+    _agreements_bench().seed(schools, pupils)
+    trust = Trust.objects.get(name="Bench Trust")
+    if not TrusteeMembership.objects.filter(trust=trust, is_chair=False).exists():
+        trustee = User.objects.create(email="trustee@bench.example", full_name="Bench Trustee")
+        TrusteeMembership.objects.create(user=trustee, trust=trust)
+    if Incident.objects.count() >= incidents:
+        return
+    print(f"Seeding {incidents:,} incidents ...", flush=True)
+    per_school = incidents // schools
+    for school in School.objects.filter(slug__startswith="bench-").order_by("pk"):
+        _seed_incidents(school, per_school)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _seed_incidents(school, count):
+    from django.utils import timezone
+
+    from esafety.models import Role, User
+    from incidents.models import Incident, IncidentPerson, Status
+
+    rng = random.Random(school.pk)
+    now = timezone.now()
+    staff = list(
+        User.objects.filter(
+            memberships__school=school, memberships__role__in=[Role.STAFF, Role.ESAFETY_OFFICER]
+        ).order_by("pk")[:12]
+    )
+    pupils = list(
+        User.objects.filter(memberships__school=school, memberships__role=Role.PUPIL).order_by(
+            "pk"
+        )[:300]
+    )
+    rows = []
+    for n in range(count):
+        reported = now - timedelta(minutes=rng.randint(60, 60 * 24 * 720))
+        status = rng.choices([Status.REPORTED, Status.OPEN, Status.CLOSED], weights=[1, 19, 80])[0]
+        rows.append(
+            Incident(
+                school=school,
+                number=f"{reported.year}-{n + 1:05d}",
+                status=status,
+                reported_by=staff[n % len(staff)],
+                reported_at=reported,
+                occurred_at=reported - timedelta(hours=2),
+                acknowledge_by=reported + timedelta(hours=1),
+                routed_to=staff[0],
+                location="online",
+                subject="pupil" if n % 500 else "headteacher",
+                category=rng.choice(["pupil_a", "pupil_b", "pupil_c", "pupil_d"]),
+                risk_area=rng.choice(["content", "contact", "conduct", "commerce"]),
+                description="Benchmark incident: messages in a group chat. " * 4,
+                review_date=(reported + timedelta(days=30)).date(),
+                review_result="Reviewed",
+            )
+        )
+    created = Incident.objects.bulk_create(rows, batch_size=2000)
+    IncidentPerson.objects.bulk_create(
+        (
+            IncidentPerson(incident=i, person=pupils[n % len(pupils)], kind="pupil", part="target")
+            for n, i in enumerate(created)
+        ),
+        batch_size=2000,
+    )
+
+
+# --- who signs in, and where they land ---------------------------------------------------
+
+
+def people():
+    from esafety.models import Role, School, TrusteeMembership, User
+
+    school = School.objects.get(slug="bench-0")
+
+    def member(role):
+        return User.objects.filter(memberships__school=school, memberships__role=role).first()
+
+    return school, {
+        "officer": member(Role.ESAFETY_OFFICER),
+        "head": member(Role.HEADTEACHER),
+        "teacher": member(Role.STAFF),
+        "technician": member(Role.TECHNICIAN),
+        "parent": member(Role.PARENT),
+        "trustee": TrusteeMembership.objects.filter(is_chair=False).first().user,
+        "chair": TrusteeMembership.objects.filter(is_chair=True).first().user,
+    }
+
+
+def pages(school):
+    """(label, persona, url) for every page measured."""
+    from django.urls import reverse
+
+    from agreements.models import Kind
+    from incidents.models import Incident
+
+    def register(kind, suffix=""):
+        pk = school.documents.get(kind=kind).pk
+        return reverse("agreements-register", kwargs={"slug": school.slug, "pk": pk}) + suffix
+
+    slug = {"slug": school.slug}
+    incident = Incident.objects.filter(school=school, status="open").order_by("pk").first()
+    return [
+        ("home: e-safety officer", "officer", "/"),
+        ("home: headteacher", "head", "/"),
+        ("home: trustee", "trustee", "/"),
+        ("home: chair", "chair", "/"),
+        ("home: teacher", "teacher", "/"),
+        ("home: technician", "technician", "/"),
+        ("home: parent", "parent", "/"),
+        ("trust overview /trust/", "trustee", "/trust/"),
+        ("agreements coverage (trustee)", "trustee", "/agreements/coverage/"),
+        ("incident queue", "officer", "/incidents/queue/"),
+        ("incident page", "officer", f"/incidents/{incident.pk}/"),
+        ("registers overview", "officer", reverse("agreements-registers", kwargs=slug)),
+        ("register: e-safety policy", "officer", register(Kind.POLICY)),
+        ("register: parent agreement", "officer", register(Kind.PARENT)),
+        ("register: parent agreement p.20", "officer", register(Kind.PARENT, "?page=20")),
+        ("register print: policy", "officer", register(Kind.POLICY, "print/")),
+        ("register print: parents, 1 class", "officer", register(Kind.PARENT, "print/")),
+        (
+            "consent register (school)",
+            "officer",
+            reverse("agreements-consent-register", kwargs=slug),
+        ),
+        (
+            "consent register (7A, website)",
+            "officer",
+            reverse("agreements-consent-register", kwargs=slug) + "?class_name=7A&channel=website",
+        ),
+        (
+            "internet-access register",
+            "technician",
+            reverse("agreements-internet-register", kwargs=slug),
+        ),
+    ]
+
+
+def pdfs(school):
+    from agreements.models import Kind, Signature
+    from incidents.models import Incident
+
+    incident = Incident.objects.filter(school=school, status="open").order_by("pk").first()
+    signature = (
+        Signature.objects.filter(
+            version__document__school=school, version__document__kind=Kind.PARENT
+        )
+        .order_by("pk")
+        .first()
+    )
+    return [
+        ("incident PDF", "officer", f"/incidents/{incident.pk}/report.pdf"),
+        ("signed-form PDF", "officer", f"/agreements/signatures/{signature.pk}/pdf/"),
+    ]
+
+
+def measure(repeat: int) -> dict:
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from weasyprint import HTML
+
+    from esafety.testing import sign_in
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    school, who = people()
+    clients = {name: sign_in(Client(), user) for name, user in who.items()}
+    trivial = median_ms(lambda: clients["officer"].get("/accounts/"), repeat)
+    print(f"\nTrivial signed-in page /accounts/: {trivial:.1f} ms (median of {repeat})")
+    print(f"{'page':36} {'ms':>8} {'x trivial':>10} {'queries':>8}")
+    for label, persona, url in pages(school):
+        client = clients[persona]
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (label, url, response.status_code)
+        ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
+        flag = "" if ms <= 3 * trivial else "  OVER 3x"
+        print(f"{label:36} {ms:8.1f} {ms / trivial:9.1f}x {len(queries):8}{flag}")
+
+    two_pages = "<h1>Minimal</h1><p>One</p><p style='page-break-before: always'>Two</p>"
+    bare = median_ms(lambda: HTML(string=two_pages).write_pdf(), repeat)
+    print(f"\nBare two-page WeasyPrint document: {bare:.1f} ms")
+    for label, persona, url in pdfs(school):
+        client = clients[persona]
+
+        def first(c=client, u=url):
+            cache.clear()  # nothing cached: what the first download of a record costs
+            assert c.get(u).status_code == 200
+
+        first_ms = median_ms(first, repeat)
+        repeat_ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
+        print(
+            f"{label:20} first {first_ms:7.1f} ms = {first_ms / bare:4.1f}x bare (target 4x); "
+            f"repeat {repeat_ms:7.1f} ms = {repeat_ms / trivial:4.1f}x trivial (target 1.5x)"
+        )
+
+
+# --- the mixed signed-in load on gunicorn ------------------------------------------------
+
+MIX = [  # (persona, url, weight): roughly what a school day's traffic looks like
+    ("officer", "/", 6),
+    ("head", "/", 3),
+    ("teacher", "/", 6),
+    ("parent", "/", 4),
+    ("trustee", "/", 2),
+    ("officer", "/incidents/queue/", 3),
+    ("teacher", "/notifications/", 2),
+    ("officer", "/accounts/", 2),
+    ("trustee", "/trust/", 1),
+    ("trustee", "/agreements/coverage/", 1),
+    ("officer", "registers", 1),
+]
+
+
+def load(seconds: int):
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from esafety.testing import sign_in
+
+    school, who = people()
+    clients = {name: sign_in(Client(), user) for name, user in who.items()}  # fresh sessions
+    registers = reverse("agreements-registers", kwargs={"slug": school.slug})
+    lines = []
+    for persona, url, weight in MIX:
+        cookie = clients[persona].cookies[settings.SESSION_COOKIE_NAME].value
+        url = registers if url == "registers" else url
+        lines += [f"{settings.SESSION_COOKIE_NAME}={cookie}\t{url}"] * weight
+    requests = Path(tempfile.mkstemp(suffix=".tsv")[1])
+    requests.write_text("\n".join(lines) + "\n")
+    port = os.environ.get("BENCH_PORT") or _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "esafety.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,  # the sessions above were signed with it
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "SECURE_SSL_REDIRECT": "false",
+        "REQUIRE_2FA": "true",
+        "LOG_LEVEL": "WARNING",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+    }
+    python = Path(sys.executable)
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True
+    )
+    command = [
+        python.parent / "gunicorn",
+        "esafety.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=2",
+    ]
+    if (REPO / "esafety" / "gunicorn_conf.py").exists():  # as docker-compose runs it
+        command.append("--config=python:esafety.gunicorn_conf")
+    server = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        _wait_until_up(port, server)
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                "-c8",
+                f"-d{seconds}s",
+                "--timeout=10s",
+                "-s",
+                BENCH / "mixed.lua",
+                f"http://127.0.0.1:{port}",
+                "--",
+                requests,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        server.terminate()
+        server.wait()
+        requests.unlink()
+    print(f"\nMixed signed-in load, gunicorn 2 workers, wrk 8 connections, {seconds} s:")
+    print(output.split("RESULT")[-1].strip())
+
+
+def _free_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def _wait_until_up(port, server):
+    for _ in range(120):
+        if server.poll() is not None:
+            sys.exit("gunicorn did not start")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answered (503 when the broker is not there: fine for this)
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("gunicorn did not answer")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=20)
+    parser.add_argument("--pupils", type=int, default=1500)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--load-seconds", type=int, default=120)
+    parser.add_argument("--no-load", action="store_true")
+    parser.add_argument("--no-pages", action="store_true", help="only the mixed load")
+    args = parser.parse_args()
+    set_up("esafety_bench_e")
+    seed(args.schools, args.pupils, args.incidents)
+    if not args.no_pages:
+        measure(args.repeat)
+    if not args.no_load:
+        load(args.load_seconds)
+
+
+if __name__ == "__main__":
+    main()

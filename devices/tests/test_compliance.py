@@ -1,0 +1,84 @@
+"""A device's security status is computed from its record: each rule, in Python and SQL."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from devices import compliance
+from devices.compliance import non_compliant_q, problems
+from devices.models import Device, Encryption, Kind, Status
+from devices.tests.factories import device
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def flagged(item, days=30):
+    """Both ways of judging agree, and give the reasons."""
+    in_sql = Device.objects.filter(pk=item.pk).filter(non_compliant_q(TODAY, days)).exists()
+    reasons = problems(item, TODAY, days)
+    assert in_sql == bool(reasons), reasons
+    return reasons
+
+
+def test_a_well_kept_device_is_compliant(personas):
+    assert flagged(device(personas.school)) == []
+
+
+def test_personal_data_without_encryption_is_flagged(personas):
+    item = device(personas.school, encryption=Encryption.NONE, encryption_method="")
+    assert flagged(item) == [compliance.NOT_ENCRYPTED]
+
+
+def test_password_only_is_not_encryption(personas):
+    item = device(personas.school, encryption=Encryption.PASSWORD, encryption_method="")
+    assert flagged(item) == [compliance.NOT_ENCRYPTED]
+
+
+def test_no_personal_data_needs_no_encryption(personas):
+    item = device(personas.school, holds_personal_data=False, encryption=Encryption.NONE)
+    assert flagged(item) == []
+
+
+def test_antivirus_older_than_seven_days_is_flagged(personas):
+    assert flagged(device(personas.school, antivirus_updated_on=TODAY - timedelta(7))) == []
+    item = device(personas.school, antivirus_updated_on=TODAY - timedelta(8))
+    assert flagged(item) == [compliance.ANTIVIRUS_OLD]
+    never = device(personas.school, antivirus_updated_on=None)
+    assert flagged(never) == [compliance.ANTIVIRUS_MISSING]
+
+
+def test_antivirus_is_only_asked_of_capable_devices(personas):
+    tablet = device(personas.school, kind=Kind.TABLET, antivirus_updated_on=None)
+    assert flagged(tablet) == []
+
+
+def test_os_check_older_than_the_schools_setting_is_flagged(personas):
+    item = device(personas.school, os_checked_on=TODAY - timedelta(31))
+    assert flagged(item) == ["Operating-system update check older than 30 days"]
+    assert flagged(item, days=60) == []
+    usb = device(
+        personas.school, kind=Kind.REMOVABLE, os_checked_on=None, antivirus_updated_on=None
+    )
+    assert flagged(usb) == []
+
+
+def test_devices_out_of_service_are_not_flagged(personas):
+    for status in (Status.LOST, Status.STOLEN, Status.DISPOSED):
+        item = device(personas.school, status=status, encryption=Encryption.NONE)
+        assert flagged(item) == []
+
+
+def test_every_reason_is_listed_together(personas):
+    item = device(
+        personas.school,
+        encryption=Encryption.PASSWORD,
+        antivirus_updated_on=TODAY - timedelta(30),
+        os_checked_on=None,
+    )
+    assert flagged(item) == [
+        compliance.NOT_ENCRYPTED,
+        compliance.ANTIVIRUS_OLD,
+        compliance.OS_MISSING,
+    ]

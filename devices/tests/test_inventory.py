@@ -1,0 +1,182 @@
+"""The inventory: the weekly check, import all or nothing, export, device form."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from devices import services
+from devices.inventory_import import import_inventory
+from devices.models import CheckRound, Device, Encryption, Kind
+from devices.tests.factories import device
+from esafety.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+HEADER = "asset_tag,type,make_model,serial,holds_personal_data,encryption,encryption_method,"
+HEADER += "os,os_checked,antivirus_updated,purchase_date\n"
+
+
+def test_weekly_check_records_many_devices_in_one_submit(personas, client):
+    stale = TODAY - timedelta(days=20)
+    items = [
+        device(personas.school, antivirus_updated_on=stale, os_checked_on=stale) for _ in range(5)
+    ]
+    untouched = device(personas.school, antivirus_updated_on=stale)
+    sign_in(client, personas.technician)
+    url = reverse("devices-check", args=[personas.school.slug])
+    response = client.post(url, {"devices": [d.pk for d in items], "notes": "All fine"})
+    assert response.status_code == 302
+    for item in items:
+        item.refresh_from_db()
+        assert item.antivirus_updated_on == TODAY and item.os_checked_on == TODAY
+        latest = item.history.first()
+        assert latest.history_user == personas.technician
+        assert latest.history_change_reason == "Weekly check"
+    untouched.refresh_from_db()
+    assert untouched.antivirus_updated_on == stale
+    check = CheckRound.objects.get()
+    assert check.checked_by == personas.technician and check.devices.count() == 5
+
+
+def test_weekly_check_with_nothing_ticked_says_so(personas, client):
+    device(personas.school)
+    sign_in(client, personas.technician)
+    response = client.post(reverse("devices-check", args=[personas.school.slug]), {})
+    assert response.status_code == 400
+    assert "Tick the devices you checked." in response.content.decode()
+    assert not CheckRound.objects.exists()
+
+
+def test_weekly_check_refuses_another_schools_device(personas):
+    theirs = device(personas.other_school)
+    with pytest.raises(Exception, match=r"not in service here"):
+        services.record_check(school=personas.school, by=personas.technician, devices=[theirs])
+
+
+def _import(personas, text, dry_run=False):
+    return import_inventory(
+        school=personas.school,
+        uploaded_file_or_text=text,
+        imported_by=personas.technician,
+        dry_run=dry_run,
+    )
+
+
+GOOD_ROW = "LAP-1,laptop,Dell 3540,SN1,yes,bitlocker,,Windows,01/03/2026,2026-03-01,01/09/2024\n"
+
+
+def test_import_creates_then_updates_by_asset_tag(personas):
+    result = _import(personas, HEADER + GOOD_ROW + "IPAD-7,tablet,iPad,SN2,no,none,,iPadOS,,,\n")
+    assert result.ok and result.created == 2
+    laptop = Device.objects.get(asset_tag="LAP-1")
+    assert laptop.encryption == Encryption.FULL_DISK and laptop.encryption_method == "BitLocker"
+    assert laptop.history.first().history_user == personas.technician
+    again = _import(personas, HEADER + GOOD_ROW.replace("Dell 3540", "Dell 3550"))
+    assert again.ok and again.created == 0 and again.updated == 1
+    assert Device.objects.get(asset_tag="LAP-1").make_model == "Dell 3550"
+
+
+def test_an_mdm_style_export_is_understood(personas):
+    text = "Asset Tag,Category,Model,Serial Number,Operating System,Last check-in,Encrypted\n"
+    text += "T-100,Notebook,HP ProBook,5CG1,Windows,2026-01-05,BitLocker\n"
+    result = _import(personas, text)
+    assert result.ok, result.errors
+    item = Device.objects.get(asset_tag="T-100")
+    assert item.kind == Kind.LAPTOP and item.serial == "5CG1" and item.os_checked_on.year == 2026
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (",laptop,,,,,,,,,\n", "asset_tag", "empty"),
+        ("X1,toaster,,,,,,,,,\n", "type", "not a device type"),
+        ("X1,laptop,,,maybe,,,,,,\n", "holds_personal_data", "yes or no"),
+        ("X1,laptop,,,,sort of,,,,,\n", "encryption", "none, password or full-disk"),
+        ("X1,laptop,,,,full-disk,,,,,\n", "encryption_method", "how it is encrypted"),
+        ("X1,laptop,,,,,,,31/02/2026,,\n", "os_checked", "not a date"),
+        ("X1,laptop,,,,,,,,01/01/2099,\n", "antivirus_updated", "in the future"),
+        ("X1,laptop," + "M" * 130 + ",,,,,,,,\n", "make_model", "Longer than 120"),
+        ("LAP-1,laptop,,,,,,,,,\n", "asset_tag", "also on row 2"),
+    ],
+)
+def test_import_is_all_or_nothing_with_row_and_column(personas, row, column, message):
+    result = _import(personas, HEADER + GOOD_ROW + row)
+    assert not result.ok
+    issue = result.errors[0]
+    assert issue.row == 3 and issue.column == column and message in issue.message
+    assert not Device.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04rest", "Excel workbook"),
+        (b"serial,model\nSN1,Dell\n", "missing"),
+        (HEADER.encode(), "no devices"),
+        (b"asset_tag,type\nA\x00B,laptop\n", "binary"),
+    ],
+)
+def test_import_refuses_a_bad_file_with_a_message(personas, client, content, message):
+    sign_in(client, personas.technician)
+    upload = SimpleUploadedFile("devices.csv", content, content_type="text/csv")
+    response = client.post(reverse("devices-import", args=[personas.school.slug]), {"file": upload})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Device.objects.exists()
+
+
+def test_import_check_only_writes_nothing(personas):
+    result = _import(personas, HEADER + GOOD_ROW, dry_run=True)
+    assert result.ok and result.created == 1 and not result.imported
+    assert not Device.objects.exists()
+
+
+def test_csv_export_is_formula_safe(personas, client):
+    device(personas.school, asset_tag='=HYPERLINK("http://x")', make_model="+SUM(A1)")
+    sign_in(client, personas.technician)
+    response = client.get(reverse("devices-export", args=[personas.school.slug]))
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][2] == "'+SUM(A1)"
+
+
+def test_device_form_explains_bad_input(personas, client):
+    device(personas.school, asset_tag="LAP-9")
+    sign_in(client, personas.technician)
+    response = client.post(
+        reverse("device-add", args=[personas.school.slug]),
+        {
+            "asset_tag": "lap-9",
+            "kind": "laptop",
+            "ownership": "school",
+            "status": "in_use",
+            "encryption": "full_disk",
+            "antivirus_updated_on": "2099-01-01",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Another device in this school has this asset tag." in page
+    assert Device.objects.count() == 1
+
+
+def test_device_form_saves_with_history(personas, client):
+    sign_in(client, personas.technician)
+    response = client.post(
+        reverse("device-add", args=[personas.school.slug]),
+        {
+            "asset_tag": "CAM-1",
+            "kind": "camera",
+            "ownership": "school",
+            "status": "in_store",
+            "encryption": "none",
+        },
+    )
+    assert response.status_code == 302
+    item = Device.objects.get(asset_tag="CAM-1")
+    assert item.history.get().history_user == personas.technician

@@ -1,0 +1,80 @@
+from django.urls import path
+
+from . import views_breaches, views_inventory, views_loans, views_pupils
+
+school = "schools/<slug:slug>/"
+
+urlpatterns = [
+    path(school + "devices/", views_inventory.inventory, name="devices-inventory"),
+    path(school + "devices.csv", views_inventory.inventory_export, name="devices-export"),
+    path(
+        school + "devices/non-compliant/",
+        views_inventory.non_compliant,
+        name="devices-non-compliant",
+    ),
+    path(school + "devices/check/", views_inventory.weekly_check, name="devices-check"),
+    path(school + "devices/import/", views_inventory.inventory_import_page, name="devices-import"),
+    path(
+        school + "devices/import/template.csv",
+        views_inventory.inventory_import_template,
+        name="devices-import-template",
+    ),
+    path(school + "devices/settings/", views_inventory.device_settings, name="devices-settings"),
+    path(school + "devices/add/", views_inventory.device_add, name="device-add"),
+    path("devices/<int:pk>/", views_inventory.device_detail, name="device-detail"),
+    path("devices/<int:pk>/edit/", views_inventory.device_edit, name="device-edit"),
+    path("devices/<int:pk>/lost/", views_breaches.report_loss, name="device-report-loss"),
+    path(school + "software/", views_inventory.software_list, name="software"),
+    path(school + "software/add/", views_inventory.software_add, name="software-add"),
+    path("software/<int:pk>/edit/", views_inventory.software_edit, name="software-edit"),
+    path(school + "disposals/", views_inventory.disposals, name="disposals"),
+    path(school + "disposals.csv", views_inventory.disposals_export, name="disposals-export"),
+    path(school + "disposals/add/", views_inventory.disposal_add, name="disposal-add"),
+    path("disposals/<int:pk>/<slug:which>/", views_inventory.disposal_file, name="disposal-file"),
+    path(school + "loans/", views_loans.loan_list, name="loans"),
+    path(
+        school + "loans/agreements/",
+        views_loans.loan_agreements_install,
+        name="loan-agreements-install",
+    ),
+    path(school + "loans/add/", views_loans.loan_add, name="loan-add"),
+    path("loans/mine/", views_loans.my_loans, name="my-loans"),
+    path("loans/<int:pk>/", views_loans.loan_detail, name="loan-detail"),
+    path("loans/<int:pk>/hand-over/", views_loans.loan_hand_over, name="loan-hand-over"),
+    path("loans/<int:pk>/cancel/", views_loans.loan_cancel, name="loan-cancel"),
+    path("loans/<int:pk>/return/", views_loans.loan_return, name="loan-return"),
+    path(school + "confiscations/", views_pupils.confiscations, name="confiscations"),
+    path(school + "confiscations/add/", views_pupils.confiscation_add, name="confiscation-add"),
+    path("confiscations/<int:pk>/", views_pupils.confiscation_detail, name="confiscation-detail"),
+    path(
+        "confiscations/<int:pk>/parents-told/",
+        views_pupils.confiscation_parents_told,
+        name="confiscation-parents-told",
+    ),
+    path(
+        "confiscations/<int:pk>/release/",
+        views_pupils.confiscation_release,
+        name="confiscation-release",
+    ),
+    path(school + "searches/add/", views_pupils.search_add, name="search-add"),
+    path("searches/<int:pk>/", views_pupils.search_detail, name="search-detail"),
+    path("pupils-devices/mine/", views_pupils.recorded_by_me, name="devices-recorded-by-me"),
+    path(
+        school + "pupils/<int:user_pk>/devices/",
+        views_pupils.pupil_devices,
+        name="pupil-devices",
+    ),
+    path(school + "breaches/", views_breaches.breach_list, name="breaches"),
+    path(school + "breaches.csv", views_breaches.breach_export, name="breaches-export"),
+    path(school + "breaches/add/", views_breaches.breach_add, name="breach-add"),
+    path("breaches/<int:pk>/", views_breaches.breach_detail, name="breach-detail"),
+    path("breaches/<int:pk>/edit/", views_breaches.breach_edit, name="breach-edit"),
+    path("breaches/<int:pk>/ico/", views_breaches.breach_decide, name="breach-decide"),
+    path(
+        "breaches/<int:pk>/people-told/",
+        views_breaches.breach_people_told,
+        name="breach-people-told",
+    ),
+    path("breaches/<int:pk>/record.pdf", views_breaches.breach_pdf, name="breach-pdf"),
+    path("devices/figures/", views_breaches.trust_figures, name="devices-figures"),
+]

@@ -1,0 +1,192 @@
+"""Figures: counts and rates per school, computed by the apps, cached by the core.
+
+An app registers each figure it offers from its `figures.py` (imported in its
+`AppConfig.ready`, like panels, menu, rules and sweeps):
+
+    @figure("incidents.last_12_months", stale_on={Incident: "school_id"})
+    def last_12_months(school_ids, today):
+        return {school_id: {...counts...} for school_id in school_ids}
+
+- `compute(school_ids, today)` returns one value per school id, for every id asked (a
+  school with nothing to count gets its zeros, not a missing key). Values are counts
+  and rates, never names: they are shared by everyone allowed to see the school's
+  figures, and they must pickle (ints, dicts, lists, small dataclasses).
+- `stale_on` maps each model whose saves and deletes change the figure to how to find
+  the school of a changed instance: a field path ("school_id", "version__document__
+  school_id"), a function `instance -> school id | iterable of ids`, or ALL_SCHOOLS.
+- Services that write in bulk (`update()`, `bulk_create()`: no signals) call
+  `invalidate(model=..., schools=[...])` after their writes.
+
+Readers call `figures_for(name, school_ids)` and get `{school_id: value}`. The core keeps
+each school's value in Django's cache (Redis in production, local memory in the embedded
+default) keyed on a generation number per figure and school; a change bumps the
+generation (now, and again when the transaction commits, so a reader that computed from
+the old rows meanwhile cannot keep a stale value), and the next read recomputes.
+Values also expire after `timeout` seconds and at midnight (the date is in the key), so
+period figures ("the last 12 months") roll over by themselves.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+ALL_SCHOOLS = "__all__"
+DEFAULT_TIMEOUT = 60 * 60  # seconds: a bound on staleness if an invalidation is ever missed
+PREFIX = "figures:v1"
+
+_FIGURES: dict[str, "Figure"] = {}
+_STALE_ON: dict[type, list[tuple[str, object]]] = {}  # model -> [(figure name, school_of)]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # "<app>.<what>", e.g. "agreements.coverage"
+    compute: Callable[[list[int], datetime.date], dict]
+    stale_on: dict = field(default_factory=dict)
+    timeout: int = DEFAULT_TIMEOUT
+
+
+def figure(name: str, *, stale_on: dict, timeout: int = DEFAULT_TIMEOUT):
+    """Register `compute(school_ids, today) -> {school_id: value}` under `name`."""
+
+    def register(compute):
+        register_figure(Figure(name, compute, dict(stale_on), timeout))
+        return compute
+
+    return register
+
+
+def register_figure(entry: Figure) -> Figure:
+    if entry.name in _FIGURES:
+        raise ValueError(f"Figure {entry.name!r} is registered twice")
+    _FIGURES[entry.name] = entry
+    for model, school_of in entry.stale_on.items():
+        model = apps.get_model(model) if isinstance(model, str) else model
+        if model not in _STALE_ON:
+            _STALE_ON[model] = []
+            post_save.connect(_changed, sender=model, dispatch_uid=f"figures-save-{model}")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"figures-delete-{model}")
+        _STALE_ON[model].append((entry.name, school_of))
+    return entry
+
+
+def registered_figures() -> dict[str, Figure]:
+    return dict(_FIGURES)
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def figures_for(name: str, school_ids: Iterable[int], *, today=None) -> dict:
+    """`{school_id: value}` for each school: from the cache, computing only what's missing
+    (in one call for all of them). Two cache round trips when everything is cached."""
+    entry = _FIGURES[name]
+    school_ids = sorted(set(school_ids))
+    if not school_ids:
+        return {}
+    today = today or timezone.localdate()
+    generations = _generations(name, school_ids)
+    keys = {
+        school_id: f"{PREFIX}:{name}:{school_id}:{today.isoformat()}:{generations[school_id]}"
+        for school_id in school_ids
+    }
+    cached = cache.get_many(list(keys.values()))
+    values = {s: cached[k] for s, k in keys.items() if k in cached}
+    missing = [s for s in school_ids if s not in values]
+    if missing:
+        computed = entry.compute(missing, today)
+        values.update({s: computed[s] for s in missing})
+        cache.set_many({keys[s]: computed[s] for s in missing}, entry.timeout)
+    return values
+
+
+def figure_for(name: str, school_id: int, *, today=None):
+    """One school's value."""
+    return figures_for(name, [school_id], today=today)[school_id]
+
+
+def _generation_keys(name, school_ids):
+    return f"{PREFIX}:gen:{name}", {s: f"{PREFIX}:gen:{name}:{s}" for s in school_ids}
+
+
+def _generations(name: str, school_ids: list[int]) -> dict[int, str]:
+    """Each school's generation for this figure: the figure-wide number (bumped when every
+    school changes) and the school's own, both 0 until first bumped."""
+    whole, per_school = _generation_keys(name, school_ids)
+    found = cache.get_many([whole, *per_school.values()])
+    return {s: f"{found.get(whole, 0)}.{found.get(key, 0)}" for s, key in per_school.items()}
+
+
+# --- invalidating ---------------------------------------------------------------------
+
+
+def invalidate(*, model=None, figure: str | None = None, schools=ALL_SCHOOLS) -> None:
+    """Mark figures stale: those that depend on `model`, or the one named `figure` (or
+    every figure when neither is given), for `schools` (ids or School objects; default
+    all). Call it after bulk writes that send no signals; saves and deletes call it."""
+    if figure is not None:
+        names = [figure]
+    elif model is not None:
+        model = apps.get_model(model) if isinstance(model, str) else model
+        names = sorted({name for name, _ in _STALE_ON.get(model, [])})
+    else:
+        names = list(_FIGURES)
+    school_ids = ALL_SCHOOLS if schools == ALL_SCHOOLS else {getattr(s, "pk", s) for s in schools}
+    if not names or not school_ids:
+        return
+    _bump(names, school_ids)
+    # Again after commit: a reader that recomputed from the old rows before the commit
+    # stored its value under the generation bumped above; this makes it unreachable.
+    transaction.on_commit(lambda: _bump(names, school_ids))
+
+
+def _bump(names, school_ids) -> None:
+    for name in names:
+        whole, per_school = _generation_keys(name, [] if school_ids == ALL_SCHOOLS else school_ids)
+        for key in [whole] if school_ids == ALL_SCHOOLS else per_school.values():
+            _increment(key)
+
+
+def _increment(key: str) -> None:
+    # add() then incr(): atomic in Redis and local memory; a generation never goes back.
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between the two calls
+        cache.set(key, 1, timeout=None)
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    by_figure: dict[str, object] = {}
+    for name, school_of in _STALE_ON.get(sender, []):
+        schools = _schools_of(instance, school_of)
+        if schools == ALL_SCHOOLS or by_figure.get(name) == ALL_SCHOOLS:
+            by_figure[name] = ALL_SCHOOLS
+        else:
+            by_figure[name] = set(by_figure.get(name, set())) | schools
+    for name, schools in by_figure.items():
+        invalidate(figure=name, schools=schools)
+
+
+def _schools_of(instance, school_of):
+    if school_of == ALL_SCHOOLS:
+        return ALL_SCHOOLS
+    if callable(school_of):
+        found = school_of(instance)
+    else:
+        found = instance
+        for part in school_of.split("__"):
+            found = getattr(found, part, None) if found is not None else None
+    if found is None:
+        return set()
+    if found == ALL_SCHOOLS:
+        return ALL_SCHOOLS
+    if isinstance(found, int):
+        return {found}
+    return {getattr(s, "pk", s) for s in found}

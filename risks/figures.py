@@ -1,0 +1,137 @@
+"""The register's figures per school (counts, never names), cached by the core's
+figures layer. Home panels, the register's heat map and the trustees' pages read these."""
+
+import datetime
+
+from django.db.models import Count, Q
+
+from esafety.figures import figure
+
+from .filtering import REMIND_DAYS_BEFORE, next_review_due
+from .models import Action, FilteringCheck, FilteringReview, Risk, Status
+
+REVIEW_SOON = datetime.timedelta(days=14)
+
+
+def _zero():
+    return {
+        "live": 0,
+        "by_band": {},
+        "review_soon": 0,
+        "review_overdue": 0,
+        "actions_overdue": 0,
+        "accepted_high": 0,
+        "accepted_high_due": 0,
+        "cells": {},
+    }
+
+
+@figure("risks.register", stale_on={Risk: "school_id", Action: lambda a: a.school_id})
+def register(school_ids, today) -> dict[int, dict]:
+    """Live risks per school: by band, reviews soon or overdue, accepted above MEDIUM,
+    overdue actions and the heat map cells. Four GROUP BY queries for all schools."""
+    result = {school_id: _zero() for school_id in school_ids}
+    live = Risk.objects.filter(school_id__in=school_ids).live()
+    by_band = live.values("school_id", "band", "band_rank").annotate(n=Count("pk")).order_by()
+    for row in by_band:
+        figures = result[row["school_id"]]
+        figures["by_band"][(row["band_rank"], row["band"])] = row["n"]
+        figures["live"] += row["n"]
+    head_only = Q(status=Status.ACCEPTED, head_only=True)
+    reviews = (
+        live.values("school_id")
+        .annotate(
+            soon=Count("pk", filter=Q(review_due__gte=today, review_due__lte=today + REVIEW_SOON)),
+            overdue=Count("pk", filter=Q(review_due__lt=today)),
+            accepted_high=Count("pk", filter=head_only),
+            accepted_high_due=Count(
+                "pk", filter=head_only & Q(review_due__lte=today + REVIEW_SOON)
+            ),
+        )
+        .order_by()
+    )
+    for row in reviews:
+        figures = result[row["school_id"]]
+        figures["review_soon"], figures["review_overdue"] = row["soon"], row["overdue"]
+        figures["accepted_high"] = row["accepted_high"]
+        figures["accepted_high_due"] = row["accepted_high_due"]
+    overdue = (
+        Action.objects.filter(
+            risk__school_id__in=school_ids, done_on__isnull=True, due_on__lt=today
+        )
+        .values("risk__school_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in overdue:
+        result[row["risk__school_id"]]["actions_overdue"] = row["n"]
+    cells = (
+        live.values(
+            "school_id",
+            "matrix_id",
+            "likelihood",
+            "impact",
+            "inherent_likelihood",
+            "inherent_impact",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in cells:
+        figures_cells = result[row["school_id"]]["cells"]
+        for which, likelihood, impact in (
+            ("current", row["likelihood"], row["impact"]),
+            ("inherent", row["inherent_likelihood"], row["inherent_impact"]),
+        ):
+            key = (row["matrix_id"], which, likelihood, impact)
+            figures_cells[key] = figures_cells.get(key, 0) + row["n"]
+    return result
+
+
+@figure(
+    "risks.filtering",
+    stale_on={FilteringReview: "school_id", FilteringCheck: "school_id"},
+)
+def filtering(school_ids, today) -> dict[int, dict]:
+    """The filtering and monitoring review per school: when the next is due, whether one
+    is in progress, and the checks logged (and failed) in the last 90 days."""
+    result = {
+        school_id: {
+            "next_due": None,
+            "in_progress": False,
+            "checks_90": 0,
+            "failed_90": 0,
+            "state": "none",
+        }
+        for school_id in school_ids
+    }
+    reviews = FilteringReview.objects.filter(school_id__in=school_ids).order_by(
+        "school_id", "-held_on", "-head_signed_at"
+    )
+    for review in reviews.only("school_id", "held_on", "head_signed_at"):
+        figures = result[review.school_id]
+        if review.head_signed_at is None:
+            figures["in_progress"] = True
+        elif figures["next_due"] is None:
+            figures["next_due"] = next_review_due(review)
+    since = today - datetime.timedelta(days=90)
+    checks = (
+        FilteringCheck.objects.filter(school_id__in=school_ids, checked_on__gte=since)
+        .values("school_id")
+        .annotate(n=Count("pk"), failed=Count("pk", filter=Q(passed=False)))
+        .order_by()
+    )
+    for row in checks:
+        result[row["school_id"]]["checks_90"] = row["n"]
+        result[row["school_id"]]["failed_90"] = row["failed"]
+    for figures in result.values():
+        due = figures["next_due"]
+        if due is None:
+            figures["state"] = "none"
+        elif due < today:
+            figures["state"] = "overdue"
+        elif due <= today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
+            figures["state"] = "soon"
+        else:
+            figures["state"] = "ok"
+    return result

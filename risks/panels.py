@@ -1,0 +1,69 @@
+"""Home panels: my risk actions due; risks due for review (e-safety officer, head);
+accepted risks above MEDIUM coming up for review (head); the filtering review (leads).
+Counts come from the figures layer, not live queries of their own."""
+
+import datetime
+
+from django.utils import timezone
+
+from esafety.dashboard import Panel, dashboard_panel
+from esafety.figures import figures_for
+from esafety.models import Role, School
+from esafety.roles import managed_school_ids, schools_with_roles
+
+from .models import Action
+
+DUE_SOON = datetime.timedelta(days=14)
+
+
+@dashboard_panel
+def my_actions(request):
+    """Anyone with an open risk or review action due within a fortnight (or overdue)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    today = timezone.localdate()
+    mine = Action.objects.filter(owner=user, done_on__isnull=True, due_on__lte=today + DUE_SOON)
+    items = list(mine.select_related("risk", "review")[:8])
+    if not items:
+        return None
+    return Panel(
+        title="Your risk actions due",
+        template="risks/panels/my_actions.html",
+        context={"items": items, "today": today},
+        order=13,
+        count=mine.count(),
+    )
+
+
+def _schools(ids):
+    return list(School.objects.filter(pk__in=ids).order_by("name"))
+
+
+@dashboard_panel
+def register_reviews(request):
+    """E-safety officer and headteacher: reviews due, overdue actions, and (head)
+    accepted risks above MEDIUM coming up for review."""
+    managed = managed_school_ids(request.user)
+    if not managed:
+        return None
+    heads = schools_with_roles(request.user, {Role.HEADTEACHER})
+    figures = figures_for("risks.register", managed)
+    filtering = figures_for("risks.filtering", managed)
+    rows = [
+        {
+            "school": school,
+            "figures": figures[school.pk],
+            "filtering": filtering[school.pk],
+            "is_head": school.pk in heads,
+        }
+        for school in _schools(managed)
+    ]
+    due = sum(r["figures"]["review_soon"] + r["figures"]["review_overdue"] for r in rows)
+    return Panel(
+        title="Risk register",
+        template="risks/panels/register.html",
+        context={"rows": rows, "several": len(rows) > 1},
+        order=25,
+        count=due or None,
+    )

@@ -1,0 +1,170 @@
+"""Who may see and do what in the risk register and the filtering and monitoring records.
+
+- The e-safety officer and the headteacher manage the register and the reviews.
+- A risk's owners see it and update its actions; whoever owns an action sees its risk
+  (that is all a member of staff ever sees here).
+- Technicians see and update the filtering checks and the decision log, and the risks
+  they own.
+- Trustees see the register and heat map without people's names (owners as roles), the
+  counts, and the signed reviews; the chair chooses the trust's scoring matrix.
+- Pupils and parents see nothing here.
+
+Built from the core's role predicates; loaded by `RisksConfig.ready`.
+"""
+
+import rules
+from django.db.models import Q
+
+from esafety.models import Role
+from esafety.roles import (
+    NOTHING,
+    access_for,
+    is_headteacher_of,
+    is_school_manager,
+    is_trustee,
+    is_trustee_over,
+    managed_school_ids,
+    roles_in,
+)
+
+
+def _school(obj):
+    """The school a rule is asked about: a school, or a record that has one."""
+    return getattr(obj, "school", obj)
+
+
+def owned_risks_q(user) -> Q:
+    """Risks this person owns, or holds an action on, in schools where they have a role."""
+    from .models import Action, Risk
+
+    schools = set(access_for(user).roles_by_school)
+    if not schools:
+        return NOTHING
+    owned = Risk.owners.through.objects.filter(user=user).values("risk_id")
+    acting = Action.objects.filter(owner=user, risk__isnull=False).values("risk_id")
+    return Q(school_id__in=schools) & (Q(pk__in=owned) | Q(pk__in=acting))
+
+
+def risk_visibility_q(user) -> Q:
+    """The filter behind Risk.objects.visible_to(user). Fails closed. Trustees are in it
+    for the names-free register and heat map; a risk's own page is not theirs."""
+    access = access_for(user)
+    visible = NOTHING
+    if managed := managed_school_ids(user):
+        visible |= Q(school_id__in=managed)
+    if access.trust_school_ids:
+        visible |= Q(school_id__in=access.trust_school_ids)
+    if access.roles_by_school:
+        visible |= owned_risks_q(user)
+    return visible
+
+
+# --- predicates -----------------------------------------------------------------------------
+
+
+@rules.predicate
+def manages(user, obj):
+    return obj is not None and is_school_manager(user, _school(obj))
+
+
+@rules.predicate
+def heads(user, obj):
+    return obj is not None and is_headteacher_of(user, _school(obj))
+
+
+@rules.predicate
+def oversees(user, obj):
+    """A trustee of the school's trust."""
+    return obj is not None and is_trustee_over(user, _school(obj))
+
+
+@rules.predicate
+def is_technician_in(user, obj):
+    return obj is not None and Role.TECHNICIAN in roles_in(user, _school(obj).pk)
+
+
+@rules.predicate
+def owns_risk(user, risk):
+    if risk is None or not roles_in(user, risk.school_id):
+        return False
+    return risk.owners.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def holds_action_on(user, risk):
+    if risk is None or not roles_in(user, risk.school_id):
+        return False
+    return risk.actions.filter(owner=user).exists()
+
+
+@rules.predicate
+def may_accept(user, risk):
+    """Above MEDIUM only the headteacher may accept a risk; below, either manager."""
+    if risk is None or risk.status == "closed":
+        return False
+    return heads(user, risk) if risk.head_only else manages(user, risk)
+
+
+@rules.predicate
+def completes_action(user, action):
+    if action is None or action.done_on is not None:
+        return False
+    parent = action.parent
+    if action.owner_id == user.pk and roles_in(user, parent.school_id):
+        return True
+    if action.risk_id:
+        return manages(user, parent) or owns_risk(user, parent)
+    return manages(user, parent)
+
+
+@rules.predicate
+def chairs_trust(user, trust):
+    return trust is not None and trust.pk in access_for(user).chair_trust_ids
+
+
+@rules.predicate
+def head_signed(user, record):
+    return record is not None and getattr(record, "head_signed_at", None) is not None
+
+
+@rules.predicate
+def not_yet_approved(user, sign_off):
+    return sign_off is not None and sign_off.approved_at is None
+
+
+@rules.predicate
+def not_yet_signed_by_trustee(user, review):
+    return review is not None and review.trustee_signed_at is None
+
+
+@rules.predicate
+def review_open(user, review):
+    return review is not None and review.head_signed_at is None
+
+
+# The register (school-level rules are asked with a school).
+rules.add_rule("risks.view_register", manages | oversees | is_technician_in)
+rules.add_rule("risks.manage", manages)
+rules.add_rule("risks.export", manages)
+rules.add_rule("risks.register_pdf", manages | oversees)
+rules.add_rule("risks.sign_register", heads)
+rules.add_rule("risks.approve_register", oversees & not_yet_approved)
+rules.add_rule("risks.view_sign_offs", manages | oversees)
+rules.add_rule("risks.choose_matrix", chairs_trust)
+
+# One risk.
+rules.add_rule("risks.view", manages | owns_risk | holds_action_on)
+rules.add_rule("risks.edit", manages)
+rules.add_rule("risks.add_action", manages | owns_risk)
+rules.add_rule("risks.accept", may_accept)
+rules.add_rule("risks.complete_action", completes_action)
+
+# Filtering and monitoring.
+rules.add_rule("risks.view_filtering", manages | is_technician_in | oversees)
+rules.add_rule("risks.log_filtering", manages | is_technician_in)
+rules.add_rule("risks.manage_filtering", manages)
+rules.add_rule("risks.edit_filtering_review", manages & review_open)
+rules.add_rule("risks.view_filtering_review", manages | is_technician_in | (oversees & head_signed))
+rules.add_rule("risks.sign_filtering_head", heads & review_open)
+rules.add_rule("risks.sign_filtering_trustee", oversees & head_signed & not_yet_signed_by_trustee)
+rules.add_rule("risks.view_trust", is_trustee)

@@ -1,0 +1,142 @@
+"""The register's journey in Chromium: the officer adopts the policy's starter risk and
+re-scores it after mitigation to MEDIUM, the head signs off the register, a trustee
+approves it and sees the heat map without names; the technician logs a failed
+filtering check that becomes an incident. axe checks every page on the way, at desktop
+and phone widths."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from esafety.browser import checked, signed_in_page
+from incidents.models import Incident, IncidentTag
+from risks.models import SEED_BANDS, Matrix, RegisterSignOff, Risk
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytest_plugins = ["esafety.browser"]
+
+
+@pytest.fixture
+def data_migrations():
+    # Transactional tests empty every table between tests, data migrations included.
+    Matrix.objects.get_or_create(
+        trust=None, is_current=True, defaults={"name": "3 x 3", "size": 3, "bands": SEED_BANDS}
+    )
+    IncidentTag.objects.get_or_create(
+        school=None, slug="filtering-breach", defaults={"name": "Filtering breach"}
+    )
+
+
+def signed_in(browser_page, live_server, user, viewport="desktop"):
+    page = signed_in_page(browser_page, live_server, user, viewport)
+    expect(page).to_have_url(f"{live_server.url}/")
+    return page
+
+
+def test_register_from_starter_risk_to_trustee_approval(
+    personas, live_server, browser_page, data_migrations
+):
+    base, slug = live_server.url, personas.school.slug
+    # 1. The officer adopts the policy's home-laptop risk from the starter library.
+    officer = signed_in(browser_page, live_server, personas.esafety_officer)
+    officer.goto(f"{base}/schools/{slug}/risks/")
+    checked(officer, "risk-register-empty")
+    officer.get_by_role("link", name="Starter risks").click()
+    checked(officer, "risk-starter")
+    card = officer.locator("li", has_text="School laptop used for home study")
+    card.get_by_role("button", name="Adopt").click()
+    expect(officer.get_by_text("Adopted as R-001")).to_be_visible()
+    expect(officer.get_by_text("Risk assessment HIGH (9)")).to_be_visible()
+    checked(officer, "risk-detail-adopted")
+
+    # 2. ... and re-scores it after mitigation to MEDIUM (4).
+    officer.get_by_role("link", name="Re-score").click()
+    checked(officer, "risk-rescore")
+    officer.get_by_label("Likelihood now (after mitigation)").select_option("2")
+    officer.get_by_label("Impact now (after mitigation)").select_option("2")
+    officer.get_by_label("Why this likelihood").fill("Laptops now filtered at home.")
+    officer.get_by_label("Why this impact").fill("Pupil and parent briefed.")
+    officer.get_by_label("What changed").fill("Technical and education mitigation in place.")
+    officer.get_by_role("button", name="Save the new scores").click()
+    expect(officer.get_by_text("R-001 is now MEDIUM (4).")).to_be_visible()
+    checked(officer, "risk-detail-rescored")
+    risk = Risk.objects.get()
+    assert risk.assessment_label == "MEDIUM (4)" and risk.assessments.count() == 2
+    officer.get_by_role("link", name="Add an action").click()
+    officer.get_by_label("What will be done").fill("Check the laptop agent each half term")
+    officer.get_by_label("Owner").select_option(label=str(personas.technician))
+    officer.get_by_label("Due date").fill("2027-02-12")
+    officer.get_by_role("button", name="Add the action").click()
+    expect(officer.get_by_text("The action was added to R-001.")).to_be_visible()
+    officer.goto(f"{base}/schools/{slug}/risks/")
+    checked(officer, "risk-register")
+
+    # 3. The headteacher signs the register off.
+    head = signed_in(browser_page, live_server, personas.headteacher)
+    expect(head.get_by_role("heading", name="Risk register")).to_be_visible()
+    head.goto(f"{base}/schools/{slug}/risks/sign-off/")
+    checked(head, "risk-signoffs-head")
+    head.get_by_role("button", name="Sign off the register").click()
+    expect(head.get_by_text("The register is signed off.")).to_be_visible()
+
+    # 4. A trustee approves it and sees the heat map, with no names.
+    trustee = signed_in(browser_page, live_server, personas.trustee)
+    trustee.goto(f"{base}/risks/trust/")
+    checked(trustee, "risk-trust")
+    expect(trustee.get_by_role("table").first).to_be_visible()
+    trustee.get_by_role("link", name=f"Signed registers for {personas.school.name}").click()
+    trustee.get_by_role("button", name="Approve the register").click()
+    expect(trustee.get_by_text("You approved the risk register.")).to_be_visible()
+    checked(trustee, "risk-signoffs-trustee")
+    assert RegisterSignOff.objects.get().approved_by == personas.trustee
+    trustee.goto(f"{base}/schools/{slug}/risks/")
+    checked(trustee, "risk-register-trustee")
+    text = trustee.content()
+    assert "School laptop used for home study" in text and "MEDIUM (4)" in text
+    for person in (personas.esafety_officer, personas.technician, personas.headteacher):
+        assert person.full_name not in text
+
+
+def test_technician_logs_a_failed_check_that_becomes_an_incident(
+    personas, live_server, browser_page, data_migrations
+):
+    base, slug = live_server.url, personas.school.slug
+    technician = signed_in(browser_page, live_server, personas.technician, "phone")
+    technician.goto(f"{base}/schools/{slug}/filtering/")
+    checked(technician, "filtering-technician-phone")
+    technician.get_by_role("link", name="Log a check").click()
+    checked(technician, "filtering-check-form-phone")
+    technician.get_by_label("Checked on").fill("2026-11-20")
+    technician.get_by_label("Device").fill("Library laptop 3")
+    technician.get_by_label("Location").fill("Library")
+    technician.get_by_label("What was tested").fill("A gambling site that should be blocked")
+    technician.get_by_label("Expected result").fill("Blocked page")
+    technician.get_by_label("Actual result").fill("The site opened")
+    technician.get_by_label("Worked as expected").uncheck()
+    technician.get_by_label("Action taken").fill("Told the filtering provider")
+    technician.get_by_role("button", name="Log the check").click()
+    expect(technician.get_by_text("The failed check is logged.")).to_be_visible()
+    technician.get_by_role("link", name="Report as a filtering breach").click()
+    checked(technician, "filtering-check-incident-phone")
+    technician.get_by_role("button", name="Report as an incident").click()
+    incident = Incident.objects.get()
+    expect(technician.get_by_text(f"Incident {incident.number} was sent to")).to_be_visible()
+    checked(technician, "filtering-after-breach-phone")
+    assert incident.filtering_checks.get().actual == "The site opened"
+
+    # The officer finds the early review it opened, and the phone layout works.
+    officer = signed_in(browser_page, live_server, personas.esafety_officer, "phone")
+    officer.goto(f"{base}/schools/{slug}/filtering/")
+    officer.get_by_role("link", name="Filtering and monitoring review").first.click()
+    checked(officer, "filtering-review-phone")
+    officer.get_by_role("link", name="Record the review").click()
+    checked(officer, "filtering-review-form-phone")
+    officer.goto(f"{base}/schools/{slug}/filtering/decisions/new/")
+    checked(officer, "filtering-decision-form-phone")
+    officer.goto(f"{base}/schools/{slug}/risks/new/")
+    checked(officer, "risk-form-phone")
+    officer.goto(f"{base}/")
+    checked(officer, "home-officer-phone")

@@ -1,0 +1,95 @@
+"""Linked incidents: listed for those who may see them, only counted for the rest, and
+never revealed (not even as a count) where the headteacher rule hides them."""
+
+import pytest
+from django.urls import reverse
+
+from esafety.testing import sign_in
+from incidents.models import Subject
+from incidents.tests.factories import report
+from risks import services
+from risks.incident_links import incident_counts
+from risks.tests.factories import make_risk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def linked(personas):
+    risk = make_risk(personas.school, personas.esafety_officer, owners=[personas.technician])
+    pupil = report(personas.school, personas.teacher)
+    about_head = report(personas.school, personas.teacher, subject=Subject.HEADTEACHER)
+    for incident in (pupil, about_head):
+        services.link_incident(risk=risk, incident=incident, by=personas.esafety_officer)
+    return risk, pupil, about_head
+
+
+def test_the_officer_sees_both_incidents(personas, linked):
+    risk, pupil, about_head = linked
+    counts = incident_counts(risk, personas.esafety_officer)
+    assert set(counts["visible"]) == {pupil, about_head}
+    assert counts["total"] == 2 and counts["hidden"] == 0 and counts["since_assessed"] == 2
+
+
+def test_a_concern_about_the_headteacher_is_not_even_counted_for_the_headteacher(
+    personas, linked, client
+):
+    risk, pupil, about_head = linked
+    counts = incident_counts(risk, personas.headteacher)
+    assert counts["visible"] == [pupil]
+    assert counts["total"] == 1 and counts["hidden"] == 0
+    sign_in(client, personas.headteacher)
+    page = client.get(reverse("risk-detail", args=[risk.pk])).content.decode()
+    assert about_head.number not in page and "1 linked" in page
+
+
+def test_an_owner_who_may_not_see_incidents_gets_counts_only(personas, linked, client):
+    risk, pupil, about_head = linked
+    sign_in(client, personas.technician)
+    page = client.get(reverse("risk-detail", args=[risk.pk])).content.decode()
+    assert "2 linked" in page and "2 of them are not shown" in page
+    assert pupil.number not in page and about_head.number not in page
+
+
+def test_an_incident_is_linked_once_and_only_within_its_school(personas):
+    risk = make_risk(personas.school, personas.esafety_officer)
+    incident = report(personas.school, personas.teacher)
+    services.link_incident(risk=risk, incident=incident, by=personas.esafety_officer)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.link_incident(risk=risk, incident=incident, by=personas.esafety_officer)
+    elsewhere = report(personas.other_school, personas.other_school_teacher)
+    with pytest.raises(ValidationError):
+        services.link_incident(risk=risk, incident=elsewhere, by=personas.esafety_officer)
+
+
+def test_the_incident_page_links_to_a_risk_and_raises_a_new_one(personas, client):
+    risk = make_risk(personas.school, personas.esafety_officer)
+    incident = report(personas.school, personas.teacher)
+    sign_in(client, personas.esafety_officer)
+    page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
+    link_url = reverse("risk-link-incident", args=[incident.pk])
+    assert link_url in page
+    response = client.post(link_url, {"risk": risk.pk})
+    assert response.status_code == 302 and risk.incident_links.get().incident == incident
+    create = reverse("risk-create", args=[personas.school.slug]) + f"?incident={incident.pk}"
+    response = client.post(
+        create,
+        {
+            "title": "Pupils share game accounts",
+            "description": "Seen in an incident",
+            "category": "conduct",
+            "owners": [personas.esafety_officer.pk],
+            "inherent_likelihood": 2,
+            "inherent_impact": 2,
+            "likelihood": 1,
+            "impact": 2,
+            "likelihood_reason": "Rare",
+            "impact_reason": "Some harm",
+        },
+    )
+    assert response.status_code == 302
+    new = personas.school.risks.get(number=2)
+    assert new.incident_links.get().incident == incident
+    assert new.assessment_label == "LOW (2)"

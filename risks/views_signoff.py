@@ -1,0 +1,109 @@
+"""The yearly register sign-off (headteacher, then a trustee) with its frozen PDF, and
+linking an incident to a risk from the incident's page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from esafety.forms import add_errors
+from esafety.pdf import pdf_response
+from esafety.roles import allowed, require
+from esafety.views_people import get_school
+from incidents.models import Incident
+
+from . import services
+from .forms import LinkIncidentForm, SignOffForm
+from .models import RegisterSignOff, Risk
+
+
+def signoffs(request, slug):
+    school = get_school(request, slug, "risks.view_sign_offs")
+    can_sign = allowed(request.user, "risks.sign_register", school)
+    form = SignOffForm(request.POST or None) if can_sign else None
+    if request.method == "POST":
+        require(request.user, "risks.sign_register", school)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.sign_register(school=school, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, "The register is signed off. A trustee can now approve it."
+                )
+                return redirect("risk-signoffs", slug=school.slug)
+    records = list(school.risk_sign_offs.defer("pdf"))
+    for record in records:
+        record.can_approve = allowed(request.user, "risks.approve_register", record)
+    return render(
+        request,
+        "risks/signoffs.html",
+        {"school": school, "records": records, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _get_signoff(request, pk, rule):
+    record = get_object_or_404(RegisterSignOff.objects.select_related("school"), pk=pk)
+    get_school(request, record.school.slug, "risks.view_sign_offs")
+    require(request.user, rule, record)
+    return record
+
+
+def signoff_approve(request, pk):
+    record = _get_signoff(request, pk, "risks.approve_register")
+    if request.method == "POST":
+        try:
+            services.approve_register(sign_off=record, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "You approved the risk register.")
+    return redirect("risk-signoffs", slug=record.school.slug)
+
+
+def signoff_pdf(request, pk):
+    """The register exactly as it was signed; refused if the stored copy no longer matches."""
+    record = _get_signoff(request, pk, "risks.view_sign_offs")
+    pdf = bytes(record.pdf)
+    if services.pdf_hash(pdf) != record.pdf_sha256:
+        return HttpResponse(
+            "The stored register no longer matches what was signed. Tell the headteacher.",
+            status=409,
+            content_type="text/plain",
+        )
+    return pdf_response(pdf, f"risk-register-{record.school.slug}-{record.year}.pdf")
+
+
+def link_incident(request, incident_pk):
+    """From an incident's page: link it to a risk, or raise a new risk from it."""
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).select_related("school"), pk=incident_pk
+    )
+    require(request.user, "incidents.manage", incident)
+    require(request.user, "risks.manage", incident.school)
+    risks = (
+        Risk.objects.filter(school=incident.school)
+        .live()
+        .exclude(incident_links__incident=incident)
+    )
+    form = LinkIncidentForm(request.POST or None, risks=risks)
+    if request.method == "POST" and form.is_valid():
+        risk = form.cleaned_data["risk"]
+        try:
+            services.link_incident(risk=risk, incident=incident, by=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Incident {incident.number} is linked to {risk.reference}.")
+            return redirect(risk)
+    linked = Risk.objects.filter(incident_links__incident=incident)
+    return render(
+        request,
+        "risks/link_incident.html",
+        {"incident": incident, "form": form, "linked": linked},
+        status=400 if request.method == "POST" else 200,
+    )

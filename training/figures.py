@@ -1,0 +1,116 @@
+"""Training figures per school, for the home panels and the trustees' pages (see
+esafety/figures.py): counts and percentages, never names."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+
+from esafety.figures import figure
+from esafety.models import Membership, School, TrusteeMembership
+
+from .models import ParentSession, Requirement, TrainingRecord
+from .status import DONE, DUE, MISSING, OVERDUE, school_standings, schools_counting
+
+COUNTED_AS = {DONE: "done", DUE: "due", OVERDUE: "overdue", MISSING: "missing"}
+
+
+@dataclass
+class RequirementFigures:
+    requirement_id: int
+    title: str
+    escalate: bool
+    required: int = 0
+    done: int = 0
+    due: int = 0
+    overdue: int = 0
+    missing: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.required) if self.required else None
+
+    @property
+    def at_risk(self) -> int:
+        return self.due + self.overdue + self.missing
+
+
+@dataclass
+class Compliance:
+    requirements: list = field(default_factory=list)
+    unverified: int = 0
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue + r.missing for r in self.requirements)
+
+    @property
+    def leadership_at_risk(self) -> list:
+        return [r for r in self.requirements if r.escalate and r.at_risk]
+
+
+def _trust_schools(instance_trust_id):
+    return set(School.objects.filter(trust_id=instance_trust_id).values_list("pk", flat=True))
+
+
+def _record_schools(record):
+    return schools_counting(record.school, [record.person_id])
+
+
+@figure(
+    "training.compliance",
+    stale_on={
+        Requirement: "school_id",
+        TrainingRecord: _record_schools,
+        Membership: "school_id",
+        TrusteeMembership: lambda t: _trust_schools(t.trust_id),
+        "agreements.Signature": "version__document__school_id",
+        "agreements.Version": "document__school_id",
+    },
+)
+def compliance(school_ids, today) -> dict[int, Compliance]:
+    """Per requirement: how many must have it and how many are done, due, overdue or
+    missing; and records waiting to be verified."""
+    standings = school_standings(school_ids, today)
+    unverified = dict(
+        TrainingRecord.objects.filter(
+            school_id__in=school_ids, completed_on__isnull=False, verified_at__isnull=True
+        )
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = {}
+    for school_id in school_ids:
+        found = standings[school_id]
+        rows = []
+        for requirement in found.requirements:
+            row = RequirementFigures(requirement.pk, requirement.title, requirement.escalate)
+            for _, cell in found.for_requirement(requirement):
+                row.required += 1
+                name = COUNTED_AS[cell.status]
+                setattr(row, name, getattr(row, name) + 1)
+            rows.append(row)
+        result[school_id] = Compliance(rows, unverified.get(school_id, 0))
+    return result
+
+
+@figure("training.parent_sessions", stale_on={ParentSession: "school_id"})
+def parent_sessions(school_ids, today) -> dict[int, list]:
+    """Per academic year (newest first): sessions held and parents reached."""
+    schools = {s.pk: s for s in School.objects.filter(pk__in=school_ids)}
+    rows = (
+        ParentSession.objects.filter(school_id__in=school_ids, starts_at__date__lte=today)
+        .annotate(named=Count("attendees"))
+        .values_list("school_id", "starts_at", "attendance_count", "named")
+    )
+    years: dict[int, dict] = {s: {} for s in school_ids}
+    for school_id, starts_at, count, named in rows:
+        start = schools[school_id].academic_year_start(timezone.localdate(starts_at))
+        label = f"{start.year}–{str(start.year + 1)[2:]}"
+        held, reached = years[school_id].get(label, (0, 0))
+        years[school_id][label] = (held + 1, reached + (count if count is not None else named))
+    return {
+        s: [(label, *years[s][label]) for label in sorted(years[s], reverse=True)]
+        for s in school_ids
+    }
