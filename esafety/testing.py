@@ -173,6 +173,9 @@ class Route:
     kwargs: object = None  # callable(personas) -> dict of URL kwargs
     method: str = "get"
     data: object = None  # callable(personas) -> POST data
+    # A GET that redirects to its form (a reset link swapping its token for a session):
+    # the generated-input test follows it and fills in the form it lands on.
+    leads_to_form: bool = False
 
     def __post_init__(self):
         missing = set(ALL_PERSONAS) - set(self.expect)

@@ -145,7 +145,7 @@ def requirement_edit(request, slug, pk=None):
     school = get_school(request, slug, MANAGE)
     requirement = (
         get_object_or_404(Requirement.objects.filter(school=school), pk=pk)
-        if pk
+        if pk is not None
         else Requirement(school=school)
     )
     form = RequirementForm(request.POST or None, instance=requirement, documents=_documents(school))

@@ -1,6 +1,6 @@
 """The managing pages' rows of the permission matrix."""
 
-from agreements import reviews
+from agreements import reviews, services
 from agreements.models import Document, Kind
 from agreements.tests.permissions_sign import parent_document
 from esafety.testing import Route, expect, school_managers_only
@@ -16,6 +16,13 @@ def document(p):
 
 def version(p):
     return {"pk": parent_document(p).pk}
+
+
+def draft_version(p):
+    """A new version still being written: the one state in which its text is edited."""
+    published = parent_document(p)
+    draft = services.new_version(document=published.document, by=p.esafety_officer, text="# Next")
+    return {"pk": draft.pk}
 
 
 def publish_again(p):
@@ -58,6 +65,7 @@ ROUTES = [
     Route("agreements-version-pdf", MANAGERS_AND_TRUSTEES, kwargs=version),
     # A published version can't be edited: managers are sent back to it with a message.
     Route("agreements-version-edit", school_managers_only(302), kwargs=version),
+    Route("agreements-version-edit", MANAGERS, kwargs=draft_version),
     # Publishing twice is refused with a message (302); trustees may not publish.
     Route(
         "agreements-version-action",

@@ -1,7 +1,16 @@
 """The core's rows of the permission matrix (see test_permission_matrix.py)."""
 
-from esafety.models import Notification
-from esafety.testing import Route, expect, school_managers_only
+import datetime
+
+from django.contrib.auth.tokens import default_token_generator
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from esafety.models import Invitation, Notification, Role, hash_token
+from esafety.testing import Route, expect, person, school_managers_only
+
+INVITATION_TOKEN = "a-fresh-invitation-token-for-the-matrix"
 
 
 def school(p):
@@ -25,6 +34,28 @@ def headteachers_notification(p):
     return {"pk": note.pk}
 
 
+def open_invitation(p):
+    """A new member of staff's unused invitation: the page sets their password."""
+    invited = person(p.school, Role.STAFF, name="Ivor Invited")
+    Invitation.objects.create(
+        user=invited,
+        token_hash=hash_token(INVITATION_TOKEN),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    return {"token": INVITATION_TOKEN}
+
+
+def password_reset_link(p):
+    """A real reset link for a member of staff who signs in nowhere else in the row (a
+    sign-in would spend the token). Django swaps the token for a session and redirects
+    to the set-password form."""
+    forgetful = person(p.school, Role.STAFF, name="Fern Forgetful")
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
+        "token": default_token_generator.make_token(forgetful),
+    }
+
+
 ROUTES = [
     Route("home", expect(200)),
     Route("login", expect(302, anonymous=200)),
@@ -39,6 +70,12 @@ ROUTES = [
         expect(200, anonymous=200),
         kwargs=lambda p: {"uidb64": "MQ", "token": "bad-token"},
     ),
+    Route(
+        "password_reset_confirm",
+        expect(302, anonymous=302),
+        kwargs=password_reset_link,
+        leads_to_form=True,
+    ),
     Route("password_reset_complete", expect(200, anonymous=200)),
     Route("two-factor-setup", expect(200)),
     Route("two-factor-verify", expect(200)),
@@ -52,6 +89,7 @@ ROUTES = [
         expect(410, anonymous=410),
         kwargs=lambda p: {"token": "nope"},
     ),
+    Route("invitation-accept", expect(200, anonymous=200), kwargs=open_invitation),
     Route("session-status", expect(200, anonymous=200)),
     Route("session-keep-alive", expect(405)),
     Route("session-keep-alive", expect(200), method="post"),
