@@ -14,6 +14,7 @@ from django.utils import timezone
 from esafety.exports import csv_response
 from esafety.forms import add_errors
 from esafety.models import Role, School, User
+from esafety.once import first_time, once_token
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require, schools_with_roles
 from esafety.validators import CheckedFormMixin
@@ -96,8 +97,14 @@ def incident_create(request):
     form = IncidentForm(request.POST or None, school=school)
     people = PeopleFormSet(request.POST or None, form_kwargs={"school": school}, prefix="people")
     if request.method == "POST" and form.is_valid() and people.is_valid():
-        return _save_from_forms(request, school, form, people, None)
-    return render(request, "incidents/log_form.html", _log_form_context(school, form, people))
+        return first_time(
+            request,
+            lambda: _save_from_forms(request, school, form, people, None),
+            while_saving="my-incidents",
+            repeated="You sent this report twice; it was saved once.",
+        )
+    context = _log_form_context(school, form, people)
+    return render(request, "incidents/log_form.html", {**context, "once": once_token(request)})
 
 
 def _submitted(request, incident):

@@ -62,3 +62,17 @@ def test_signing_off_at_once_records_it_once(personas, http_server):
     assert TimelineEntry.objects.filter(incident=incident, kind=ActionKind.SIGN_OFF).count() == 1
     signed = Incident.history.filter(id=incident.pk, headteacher_signed_at__isnull=False)
     assert signed.count() == 1
+
+
+def test_a_new_report_sent_five_times_at_once_is_saved_once(personas, http_server):
+    """A double click on a slow connection, without the page's script: the form's
+    one-time token makes the repeats land on the one report."""
+    IncidentTag.objects.get_or_create(school=None, slug="bullying", defaults={"name": "Bullying"})
+    form = {**log_form_data(personas), "once": "token-of-one-double-click"}
+    session = session_of(personas.teacher)
+    server = http_server()  # after the sign-in: it starts from the database as it is now
+    replies = server.at_once([(reverse("incident-create"), form, session)] * 5)
+    assert [reply.status for reply in replies] == [302] * 5, [r.body[-300:] for r in replies]
+    server.sync()
+    incident = Incident.objects.get()
+    assert {reply.location for reply in replies} == {incident.get_absolute_url()}
