@@ -47,7 +47,12 @@ def parent_session_visibility_q(user) -> Q:
     """The school's leads see all of its sessions; a parent those they were invited to."""
     if not getattr(user, "is_authenticated", False):
         return NOTHING
-    visible = Q(invited=user, invited_at__isnull=False)
+    from .models import ParentSession
+
+    # A subquery, not a join over the invited: a join repeats each session once per
+    # parent invited (the leads' list showed it over and over; its page was a 500).
+    invited_to = ParentSession.invited.through.objects.filter(user=user)
+    visible = Q(pk__in=invited_to.values("parentsession_id"), invited_at__isnull=False)
     managed = managed_school_ids(user)
     if managed:
         visible |= Q(school_id__in=managed)

@@ -5,10 +5,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.models import Notification, ParentLink, Role
-from esafety.testing import person
+from esafety.testing import person, sign_in
 from training import parent_sessions, services
 from training.models import CPDStatus, Evidence, ParentSession, TrainingRecord
 from training.tests.factories import PDF_BYTES, certificate, days_ago, record, requirement
@@ -214,3 +215,28 @@ def test_the_officer_s_own_record_from_a_session_waits_for_someone_else(personas
     own = TrainingRecord.objects.get(person=p.esafety_officer)
     assert own.verified_at is None
     assert TrainingRecord.objects.get(person=p.teacher).verified_by == p.esafety_officer
+
+
+def test_a_session_with_many_parents_invited_is_listed_once_and_opens(personas, client):
+    """The leads see each session once, however many parents it invited (a join over
+    the invited once listed it per parent, and its page failed)."""
+    p = personas
+    child = person(p.school, Role.PUPIL, year_group=5)
+    ParentLink.objects.create(parent=person(p.school, Role.PARENT), child=child)
+    session = parent_sessions.save_session(
+        session=ParentSession(
+            school=p.school,
+            topic="Screen time",
+            year_groups=[5],
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+        ),
+        by=p.esafety_officer,
+    )
+    assert parent_sessions.invite_parents(session=session, by=p.esafety_officer) == 2
+    assert list(ParentSession.objects.visible_to(p.esafety_officer)) == [session]
+    assert list(ParentSession.objects.visible_to(p.parent)) == [session]
+    sign_in(client, p.esafety_officer)
+    page = client.get(reverse("training-parent-sessions", args=[p.school.slug]))
+    assert page.content.decode().count("Screen time") == 1
+    opened = client.get(reverse("training-parent-session", args=[p.school.slug, session.pk]))
+    assert opened.status_code == 200
