@@ -1,5 +1,6 @@
 """Agreements' entries in the main navigation: one menu, headed by kind (what is yours to
-sign, the policies to manage, the registers), so the bar stays one line on a laptop."""
+sign, collecting pupils' and parents' signatures, the policies to manage, the registers),
+so the bar stays one line on a laptop."""
 
 from esafety.menu import menu_entry
 
@@ -13,6 +14,24 @@ menu_entry(
     rule="agreements.use",
     order=21,
     section="Yours",
+)
+menu_entry(
+    "Agreements",
+    "Sign in class",
+    "agreements-in-class",
+    rule="agreements.record_in_class",
+    order=25,
+    section="Collect signatures",
+    per_school=True,
+)
+menu_entry(
+    "Agreements",
+    "Record a paper form",
+    "agreements-paper",
+    rule="agreements.record_paper",
+    order=26,
+    section="Collect signatures",
+    per_school=True,
 )
 
 menu_entry(

@@ -142,7 +142,13 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
     assert set(_menus(client, personas.parent)) == {"Agreements", "Training"}
     assert set(_menus(client, personas.pupil)) == {"Agreements"}
     technician = _menus(client, personas.technician)
-    assert technician["Agreements"] == ["To sign", "My agreements", "Internet access"]
+    assert technician["Agreements"] == [
+        "To sign",
+        "My agreements",
+        "Sign in class",
+        "Record a paper form",
+        "Internet access",
+    ]
     # Technicians log incidents (filtering breaches) and see only what they reported.
     assert technician["Incidents"] == ["Log an incident", "Incidents I reported", "My actions"]
     trustee = _menus(client, personas.trustee)
