@@ -149,6 +149,8 @@ def sign_for_family(request, pk):
     posted = request.POST if request.method == "POST" else None
     form = FamilySignForm(posted, children=children, asks_consent=document.asks_consent)
     if request.method == "POST" and "copy" in request.POST:
+        if not form.first_child_answered():
+            messages.info(request, f"Answer for {children[0].full_name} first, then copy.")
         form = FamilySignForm(
             initial=form.with_first_child_copied().dict(),
             children=children,
