@@ -108,7 +108,7 @@ def _review_reminder(document, title, stage):
         return
     link = f"/schools/{document.school.slug}/agreements/reviews/"
     for user in holders(document.school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
-        notify(user, title=title, link=link)
+        notify(user, title=f"{title} ({document.school.name})", link=link)
 
 
 @sweep_job("agreements.publish_due")
