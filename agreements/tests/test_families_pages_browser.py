@@ -26,6 +26,13 @@ def test_a_parents_pages(personas, live_server, browser_page):
     ParentLink.objects.create(parent=personas.parent, child=sam, relationship="mother")
     document = parent_agreement(personas.school)
     version = published(document, personas.esafety_officer, PARENT_TEXT, approver=personas.trustee)
+    parent = personas.parent
+    pages = {size: signed_in_page(browser_page, live_server, parent, size) for size in SIZES}
+    for size, page in pages.items():
+        page.goto(live_server.url + reverse("home"))
+        page.get_by_role("link", name="Sign for all your children: Parent agreement").click()
+        expect(page.get_by_text("You are signing for Poppy Pupil and Sam Second")).to_be_visible()
+        checked(page, f"parent-sign-for-all-{size}")
     signature = services.sign(
         version=version,
         signer=personas.parent,
@@ -33,8 +40,7 @@ def test_a_parents_pages(personas, live_server, browser_page):
         typed_name="Pat Parent",
         consents=ANSWERS,
     )
-    for size in SIZES:
-        page = signed_in_page(browser_page, live_server, personas.parent, size)
+    for size, page in pages.items():
         page.goto(live_server.url + reverse("home"))
         checked(page, f"parent-home-{size}")
         page.goto(live_server.url + reverse("agreements-signature", args=[signature.pk]))
