@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from .models import Version, VersionStatus
@@ -32,7 +33,17 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _heading(block: str) -> str:
-    return block.lstrip("#").strip() if block.startswith("#") else ""
+    return block.partition("\n")[0].lstrip("#").strip() if block.startswith("#") else ""
+
+
+def _shown(block: str) -> SafeString:
+    """A changed block as the reader sees it. A heading is shown as a labelled line, not
+    as a heading: inside the list of changes it must not break the page's outline."""
+    if not block.startswith("#"):
+        return render_text(block)
+    first, _, rest = block.partition("\n")
+    label = format_html('<p class="diff-heading">Heading: <strong>{}</strong></p>', _heading(first))
+    return label + render_text(rest) if rest.strip() else label
 
 
 def paragraph_changes(old: str, new: str) -> list[Change]:
@@ -46,9 +57,9 @@ def paragraph_changes(old: str, new: str) -> list[Change]:
                 (_heading(b) for b in reversed(after[b_start:b_end]) if _heading(b)), under
             )
             continue
-        changes += [Change(REMOVED, under, render_text(b)) for b in before[a_start:a_end]]
+        changes += [Change(REMOVED, under, _shown(b)) for b in before[a_start:a_end]]
         for block in after[b_start:b_end]:
-            changes.append(Change(ADDED, under, render_text(block)))
+            changes.append(Change(ADDED, under, _shown(block)))
             under = _heading(block) or under
     return changes
 

@@ -97,6 +97,10 @@ class FamilySignForm(CheckedFormMixin, forms.Form):
             for child in self.children
         }
 
+    def first_child_answered(self) -> bool:
+        first = self.children[0]
+        return any(self.data.get(self.field_name(first, c)) for c in self.channels)
+
     def with_first_child_copied(self) -> dict:
         """The submitted data with the first child's answers given to every other child
         (each can still be changed before signing)."""

@@ -15,6 +15,7 @@ from esafety.notifications import notify
 from esafety.services import holders
 from esafety.sweeps import sweep_key
 
+from . import reminders
 from .models import Version
 
 TEXT_CHANGED = (
@@ -49,7 +50,8 @@ def _tell_officers_once(version: Version) -> None:
             for officer in officers:
                 notify(
                     officer,
-                    title=f"{version.document.title} can't be signed: its text has changed",
+                    title=f"{reminders.named(version.document)} can't be signed: "
+                    "its text has changed",
                     body=(
                         f"The stored text of version {version.number} no longer matches the "
                         "text that was published, so signing is switched off. Publish a new "

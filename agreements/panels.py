@@ -9,6 +9,7 @@ from esafety.figures import figures_for
 from esafety.models import School
 from esafety.roles import allowed, managed_school_ids
 
+from .family import family_document_ids
 from .models import REVIEW_WARNING, Document, PolicyReview, Version, VersionStatus
 from .registers import COVERAGE_FIGURE
 from .rules import versions_to_approve_q, versions_to_sign_off_q
@@ -26,7 +27,7 @@ def to_sign(request):
     return Panel(
         title="To sign",
         template="agreements/sign/panel.html",
-        context={"items": items},
+        context={"items": items, "family_documents": family_document_ids(items)},
         order=10,
         count=waiting.count(),
     )

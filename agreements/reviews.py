@@ -30,8 +30,10 @@ def open_review(document) -> PolicyReview | None:
 
 
 def _tell_leads(review, title):
-    for user in holders(review.document.school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
-        notify(user, title=title, link=review.get_absolute_url())
+    """Tell the school's leads; the title names the school (a lead may work at two)."""
+    school = review.document.school
+    for user in holders(school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
+        notify(user, title=f"{title} ({school.name})", link=review.get_absolute_url())
 
 
 def _open(document, *, reason, by=None, detail="") -> tuple[PolicyReview, bool]:

@@ -1,6 +1,7 @@
 """Agreement timers, registered with the core sweep: each reminder recorded once."""
 
 from django.db.models import F
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,20 +30,29 @@ def ask_everyone_who_must_sign(sweep):
 @sweep_job("agreements.reminders")
 def remind_weekly(sweep):
     """A reminder a week after the request and weekly after that, up to the school's limit;
-    then the e-safety officer gets one message a day listing how many are still outstanding."""
-    due = SignRequest.objects.filter(
-        completed_at__isnull=True, next_reminder_at__lte=sweep.now
-    ).select_related("document__school", "person")
-    past_limit = {}
+    then the e-safety officer gets one message a day listing how many are still outstanding.
+
+    A parent asked for three children gets one reminder a week for the document, not
+    three: each child's item still counts its own reminders."""
+    due = (
+        SignRequest.objects.filter(completed_at__isnull=True, next_reminder_at__lte=sweep.now)
+        .select_related("document__school", "person")
+        .order_by("document_id", "person_id", "pk")
+    )
+    past_limit, to_remind = {}, {}
     for request in due:
         if request.reminders_sent < request.document.reminder_limit:
-            n = request.reminders_sent + 1
-            sweep.once(
-                sweep_key("signrequest", request.pk, "reminder", n),
-                lambda r=request, n=n: _remind(r, n, sweep.now),
-            )
+            to_remind.setdefault((request.document_id, request.person_id), []).append(request)
         else:
             past_limit.setdefault(request.document, []).append(request.pk)
+    for requests in to_remind.values():
+        sent = False
+        for request in requests:
+            n = request.reminders_sent + 1
+            sent |= sweep.once(
+                sweep_key("signrequest", request.pk, "reminder", n),
+                lambda r=request, n=n, first=not sent: _remind(r, n, sweep.now, send=first),
+            )
     today = timezone.localdate(sweep.now)
     for document, ids in past_limit.items():
         sweep.once(
@@ -51,11 +61,12 @@ def remind_weekly(sweep):
         )
 
 
-def _remind(request, n, now):
+def _remind(request, n, now, *, send=True):
     SignRequest.objects.filter(pk=request.pk).update(
         reminders_sent=n, next_reminder_at=now + REMINDER_EVERY
     )
-    reminders.remind(request)
+    if send:
+        reminders.remind(request)
 
 
 def _tell_officers(document, request_ids):
@@ -65,7 +76,7 @@ def _tell_officers(document, request_ids):
         notify(
             officer,
             title=f"{count} still not signed after {document.reminder_limit} "
-            f"reminders: {reminders.named(document)}",
+            f"reminder{pluralize(document.reminder_limit)}: {reminders.named(document)}",
             link=reverse("agreements-register", args=[document.school.slug, document.pk])
             + "?status=outstanding",
         )
@@ -97,7 +108,7 @@ def _review_reminder(document, title, stage):
         return
     link = f"/schools/{document.school.slug}/agreements/reviews/"
     for user in holders(document.school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
-        notify(user, title=title, link=link)
+        notify(user, title=f"{title} ({document.school.name})", link=link)
 
 
 @sweep_job("agreements.publish_due")

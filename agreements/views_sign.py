@@ -89,6 +89,8 @@ def sign(request, pk):
         raise PermissionDenied
     if not integrity.text_intact(version):
         return _cannot_sign(request, document)
+    for_child = sign_request.subject_id != request.user.pk
+    others = family.open_child_requests(request.user, document) if for_child else []
     form = SignForm(request.POST or None, asks_consent=document.asks_consent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +118,9 @@ def sign(request, pk):
             "text": signing.render_text(version.text),
             "text_hash": content_hash(version.text),
             "form": form,
-            "for_child": sign_request.subject_id != request.user.pk,
+            "for_child": for_child,
+            # Other children waiting on the same document: offer them all on one page.
+            "others": [r.subject for r in others if r.pk != sign_request.pk],
             "publishing_rule": PUBLISHING_RULE,
         },
     )
@@ -149,6 +153,8 @@ def sign_for_family(request, pk):
     posted = request.POST if request.method == "POST" else None
     form = FamilySignForm(posted, children=children, asks_consent=document.asks_consent)
     if request.method == "POST" and "copy" in request.POST:
+        if not form.first_child_answered():
+            messages.info(request, f"Answer for {children[0].full_name} first, then copy.")
         form = FamilySignForm(
             initial=form.with_first_child_copied().dict(),
             children=children,

@@ -236,6 +236,12 @@ class Incident(models.Model):
         return f"{self.school.prefix}-{self.number}" if self.number else ""
 
     @property
+    def named(self) -> str:
+        """The number with the school's name, for notifications: a lead at two schools
+        gets "2026-0001" from each."""
+        return f"{self.number} ({self.school.name})"
+
+    @property
     def is_allegation(self) -> bool:
         """About a member of staff or the headteacher: numbered in their own series."""
         return self.subject in ALLEGATION_SUBJECTS

@@ -131,11 +131,11 @@ def _route(incident):
     if routing.recipient:
         notify(
             routing.recipient,
-            title=f"New e-safety incident {incident.number} to acknowledge",
+            title=f"New e-safety incident {incident.named} to acknowledge",
             link=link,
         )
     for user in routing.also_notify:
-        notify(user, title=f"E-safety incident {incident.number} needs your attention", link=link)
+        notify(user, title=f"E-safety incident {incident.named} needs your attention", link=link)
     if routing.lado_due:
         due = timezone.localtime(routing.lado_due).strftime("%-d %b %Y %H:%M")
         _note(
@@ -191,7 +191,7 @@ def add_timeline_entry(*, incident, by, text, owner=None, due_on=None) -> Timeli
         # The link is the action's own page: the owner may not see the rest of the incident.
         notify(
             owner,
-            title=f"You have an action on incident {incident.number}",
+            title=f"You have an action on incident {incident.named}",
             link=reverse("action-detail", args=[entry.pk]),
         )
     return entry
@@ -397,7 +397,7 @@ def request_trustee_sign_off(*, incident, by, trustee) -> Incident:
     _note(incident, ActionKind.NOTE, f"{trustee} was asked to sign as trustee.", by=by)
     notify(
         trustee,
-        title=f"Please sign incident {incident.number} as trustee",
+        title=f"Please sign incident {incident.named} as trustee",
         link=incident.get_absolute_url(),
     )
     return incident

@@ -59,7 +59,7 @@ def escalate_unacknowledged(sweep):
             if target:
                 notify(
                     target,
-                    title=f"Incident {incident.number} was not acknowledged in time",
+                    title=f"Incident {incident.named} was not acknowledged in time",
                     link=incident.get_absolute_url(),
                 )
 
@@ -108,7 +108,7 @@ def escalate_to_trust(sweep):
             if target:
                 notify(
                     target,
-                    title=f"Incident {incident.full_number} is still not acknowledged",
+                    title=f"Incident {incident.named} is still not acknowledged",
                     link=incident.get_absolute_url(),
                 )
 
@@ -143,7 +143,7 @@ def _remind_owner(entry, sweep):
     )
     notify(
         entry.owner,
-        title=f"An action on incident {incident.number} is overdue",
+        title=f"An action on incident {incident.named} is overdue",
         link=entry.get_absolute_url(),
     )
 
@@ -162,7 +162,7 @@ def _escalate_action(entry, sweep):
     if target:
         notify(
             target,
-            title=f"An action on incident {incident.number} is still overdue",
+            title=f"An action on incident {incident.named} is still overdue",
             link=incident.get_absolute_url(),
         )
 
@@ -182,7 +182,7 @@ def remind_review_due(sweep):
             for officer in who_may_be_told(incident, officers):
                 notify(
                     officer,
-                    title=f"Incident {incident.number} is due for review",
+                    title=f"Incident {incident.named} is due for review",
                     link=incident.get_absolute_url(),
                 )
             _log(incident, ActionKind.REMINDER, "Review date reached: reminder sent.", sweep.now)
@@ -197,7 +197,7 @@ def remind_lado_referral(sweep):
         Incident.objects.filter(lado_referral_due__lte=sweep.now)
         .exclude(status__in=[Status.DRAFT, Status.CLOSED])
         .filter(~Exists(lado_made))
-        .select_related("routed_to")
+        .select_related("routed_to", "school")
     )
     for incident in pending(due, "incident", F("pk"), "lado"):
 
@@ -211,7 +211,7 @@ def remind_lado_referral(sweep):
             if incident.routed_to:
                 notify(
                     incident.routed_to,
-                    title=f"Incident {incident.number}: a LADO referral is overdue",
+                    title=f"Incident {incident.named}: a LADO referral is overdue",
                     link=incident.get_absolute_url(),
                 )
 

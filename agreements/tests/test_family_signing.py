@@ -53,6 +53,19 @@ def test_the_to_sign_page_offers_one_page_for_all_children(personas, client, fam
     assert "checked" not in family_page  # nothing pre-ticked
 
 
+def test_the_home_page_offers_it_too(personas, client, family_version):
+    sign_in(client, personas.parent)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{url(family_version)}">Sign for all your children: Parent agreement</a>' in home
+
+
+def test_one_childs_page_points_to_signing_for_all(personas, client, family_version):
+    sign_in(client, personas.parent)
+    row = SignRequest.objects.get(subject=personas.pupil)
+    page = client.get(reverse("agreements-sign", args=[row.pk])).content.decode()
+    assert f'href="{url(family_version)}">Sign for Poppy Pupil and Sam Second at once</a>' in page
+
+
 def test_one_submit_signs_for_each_child_with_their_own_answers(personas, client, family_version):
     sign_in(client, personas.parent)
     data = post_data(
@@ -149,3 +162,13 @@ def test_a_double_submit_makes_one_signature_per_child(personas, client, family_
 def test_another_parent_cannot_open_the_family_page(personas, client, family_version):
     sign_in(client, personas.teacher)
     assert client.get(url(family_version)).status_code == 404
+
+
+def test_copying_before_answering_for_the_first_child_says_what_to_do(
+    personas, client, family_version
+):
+    sign_in(client, personas.parent)
+    data = post_data(family_version, personas, {}) | {"copy": "1"}
+    page = client.post(url(family_version), data).content.decode()
+    assert "Answer for Poppy Pupil first, then copy." in page
+    assert "checked" not in page and not Signature.objects.exists()

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from agreements.models import SignRequest
 from agreements.tests.permissions_sign import parent_document
-from esafety.models import Notification
+from esafety.models import Notification, ParentLink, Role
 from esafety.sweeps import registered_jobs, run_sweeps
-from esafety.testing import sign_in
+from esafety.testing import person, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,24 @@ def test_a_parent_who_chose_the_app_only_gets_no_email_but_the_notification(
         "Reminder: please read and sign Parent agreement (Oakwood Primary)",
         "Reminder: please read and sign Parent agreement (Oakwood Primary)",
     ]
+
+
+def test_a_parent_of_two_gets_one_reminder_a_week_not_one_per_child(
+    personas, mailoutbox, django_capture_on_commit_callbacks, contact_line
+):
+    sam = person(personas.school, Role.PUPIL, name="Sam Second")
+    ParentLink.objects.create(parent=personas.parent, child=sam, relationship="mother")
+    version = ask_parent(personas, django_capture_on_commit_callbacks)
+    version.document.reminder_limit = 2
+    version.document.save()
+    requests = SignRequest.objects.filter(person=personas.parent)
+    assert requests.count() == 2
+    sweep_weekly(requests.first(), django_capture_on_commit_callbacks, weeks=4)
+    subjects = [m.subject.split(":")[0] for m in to_parent(mailoutbox, personas)]
+    assert subjects == ["Please read and sign", "Reminder", "Reminder"]
+    # Each child's item still counts its own reminders (the register shows them).
+    assert sorted(requests.values_list("reminders_sent", flat=True)) == [2, 2]
+    reminders_in_app = Notification.objects.filter(
+        recipient=personas.parent, title__startswith="Reminder"
+    )
+    assert reminders_in_app.count() == 2

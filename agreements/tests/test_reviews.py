@@ -19,7 +19,7 @@ from incidents.tests.factories import report
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
-EARLY = "An incident asks for an early review of the e-safety policy"
+EARLY = "An incident asks for an early review of the e-safety policy (Oakwood Primary)"
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_the_yearly_review_opens_once_on_its_due_date(personas, policy):
     review = PolicyReview.objects.get()
     assert review.reason == ReviewReason.SCHEDULED
     assert reviews.open_review(policy) == review
-    title = "The E-safety policy is due for review today"
+    title = "The E-safety policy is due for review today (Oakwood Primary)"
     assert Notification.objects.filter(recipient=personas.esafety_officer, title=title).count() == 1
 
 
@@ -194,8 +194,8 @@ def test_the_yearly_review_reminder_is_sent_once_at_each_stage(personas, policy)
     policy.refresh_from_db()
     due = policy.review_due
     jobs = {"agreements.policy_review": registered_jobs()["agreements.policy_review"]}
-    warning = f"The E-safety policy is due for review on {due:%-d %B %Y}"
-    today = "The E-safety policy is due for review today"
+    warning = f"The E-safety policy is due for review on {due:%-d %B %Y} (Oakwood Primary)"
+    today = "The E-safety policy is due for review today (Oakwood Primary)"
     for days_before in (30, 29, 0):
         moment = datetime.datetime.combine(
             due - datetime.timedelta(days=days_before), datetime.time(8), tzinfo=LONDON

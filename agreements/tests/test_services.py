@@ -250,8 +250,10 @@ def test_policy_review_reminders_thirty_days_before_and_on_the_day(personas, doc
             recipient=personas.esafety_officer, title__contains="due for review"
         ).values_list("title", flat=True)
     )
-    assert titles.count("The E-safety policy is due for review today") == 1
-    assert titles.count("The E-safety policy is due for review on 1 October 2027") == 1
+    today = "The E-safety policy is due for review today (Oakwood Primary)"
+    assert titles.count(today) == 1
+    warning = "The E-safety policy is due for review on 1 October 2027 (Oakwood Primary)"
+    assert titles.count(warning) == 1
 
 
 def test_version_numbers_count_up(personas, docs):

@@ -69,8 +69,11 @@ def test_my_agreements_name_the_school(personas, client, two_school_technician):
 def test_the_incident_queue_names_the_school_on_a_phone_too(personas, client):
     lead = person(personas.school, Role.ESAFETY_OFFICER, name="Lou Lead")
     Membership.objects.create(user=lead, school=personas.other_school, role=Role.ESAFETY_OFFICER)
-    report(personas.other_school, personas.other_school_teacher)
+    incident = report(personas.other_school, personas.other_school_teacher)
     sign_in(client, lead)
     page = client.get(reverse("incident-queue")).content.decode()
     assert '<th scope="col">School</th>' in page
     assert "<td>Elmridge Primary</td>" in page
+    # Its notification names the school too: both schools number from 2026-0001.
+    [title] = Notification.objects.filter(recipient=lead).values_list("title", flat=True)
+    assert title == f"New e-safety incident {incident.number} (Elmridge Primary) to acknowledge"

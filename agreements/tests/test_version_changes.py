@@ -31,7 +31,8 @@ def test_changes_are_paragraphs_added_and_removed_under_their_heading():
     assert described == [
         (REMOVED, "Phones", "<p>Phones stay in bags.</p>"),
         (ADDED, "Phones", "<p>Phones are handed in at the office.</p>"),
-        (ADDED, "Email", "<h3>AI tools</h3>"),
+        # A heading is a labelled line in the list, not a heading out of the page's order.
+        (ADDED, "Email", '<p class="diff-heading">Heading: <strong>AI tools</strong></p>'),
         (ADDED, "AI tools", "<p>Ask before using AI chatbots.</p>"),
     ]
 

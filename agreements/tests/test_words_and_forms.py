@@ -109,7 +109,8 @@ def test_the_signed_form_says_its_school_year_the_fingerprint_and_how_to_change(
     response = client.get(reverse("agreements-signature-pdf", args=[signature.pk]))
     pages = PdfReader(io.BytesIO(response.content)).pages
     text = " ".join(" ".join(page.extract_text().split()) for page in pages)
-    assert f"the consent answers below count for the {year} school year" in text
+    assert f"The consent answers below count for the {year} school year." in text
+    assert "School Oakwood Primary" in text
     assert "A fingerprint of the exact text you signed (SHA-256):" in text
     assert "Change or withdraw consent" in text
     page = client.get(reverse("agreements-signature", args=[signature.pk])).content.decode()

@@ -113,5 +113,5 @@ def test_review_due_reminder_skips_a_head_who_is_the_esafety_officer(personas):
             )
     run_sweeps(now=at(26, 9))
     titles = list(Notification.objects.filter(recipient=head).values_list("title", flat=True))
-    assert f"Incident {ordinary.number} is due for review" in titles
+    assert f"Incident {ordinary.named} is due for review" in titles
     assert not any(hidden.number in t for t in titles)

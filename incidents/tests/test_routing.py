@@ -28,7 +28,7 @@ def test_pupil_incident_goes_to_the_esafety_officer_at_once(personas):
     assert incident.routed_to == personas.esafety_officer
     assert incident.number == "2026-0001"
     assert notified(personas.esafety_officer) == [
-        f"New e-safety incident {incident.number} to acknowledge"
+        f"New e-safety incident {incident.named} to acknowledge"
     ]
     assert notified(personas.headteacher) == []
 
@@ -53,7 +53,7 @@ def test_without_an_esafety_officer_a_pupil_incident_goes_to_the_headteacher(per
     incident = report(personas.school, personas.teacher)
     assert incident.routed_to == personas.headteacher
     assert notified(personas.headteacher) == [
-        f"New e-safety incident {incident.number} to acknowledge"
+        f"New e-safety incident {incident.named} to acknowledge"
     ]
 
 
@@ -77,7 +77,7 @@ def test_concern_about_headteacher_goes_to_chair_and_never_to_the_headteacher(pe
     assert incident.routed_to == personas.chair
     assert incident.lado_referral_due == WEDNESDAY_10AM + datetime.timedelta(days=1)
     assert notified(personas.headteacher) == []
-    assert notified(personas.chair) == [f"New e-safety incident {incident.number} to acknowledge"]
+    assert notified(personas.chair) == [f"New e-safety incident {incident.named} to acknowledge"]
     assert "LADO referral should be made" in incident.timeline.last().text
 
 
@@ -102,9 +102,9 @@ def test_suspected_illegal_material_tells_headteacher_and_esafety_officer_at_onc
     incident = report(personas.school, personas.teacher, suspected_illegal_material=True)
     assert incident.routed_to == personas.esafety_officer
     assert notified(personas.headteacher) == [
-        f"E-safety incident {incident.number} needs your attention"
+        f"E-safety incident {incident.named} needs your attention"
     ]
-    assert notified(second_officer) == [f"E-safety incident {incident.number} needs your attention"]
+    assert notified(second_officer) == [f"E-safety incident {incident.named} needs your attention"]
 
 
 @pytest.mark.parametrize("category_code", ["pupil_d", "staff_b"])

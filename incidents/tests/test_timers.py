@@ -70,7 +70,7 @@ def test_unacknowledged_incident_escalates_to_headteacher_once_after_deadline(pe
     sweep_at(at(25, 17, 6))  # a second sweep, and a third
     sweep_at(at(26, 9))
     assert titles(personas.headteacher) == [
-        f"Incident {incident.number} was not acknowledged in time"
+        f"Incident {incident.named} was not acknowledged in time"
     ]
     incident.refresh_from_db()
     assert incident.escalated_to == personas.headteacher
@@ -127,7 +127,7 @@ def test_a_crash_half_way_loses_nothing_and_duplicates_nothing(personas, monkeyp
     sweep_at(at(25, 18, 10))
     escalated = sorted(titles(personas.headteacher))
     assert escalated == sorted(
-        f"Incident {i.number} was not acknowledged in time" for i in incidents
+        f"Incident {i.named} was not acknowledged in time" for i in incidents
     )
 
 
@@ -147,13 +147,13 @@ def test_overdue_action_reminds_owner_then_escalates_a_day_later(personas):
     sweep_at(at(25, 8))
     sweep_at(at(25, 9))
     assert [t for t in titles(personas.teacher) if "overdue" in t] == [
-        f"An action on incident {incident.number} is overdue"
+        f"An action on incident {incident.named} is overdue"
     ]
     assert not any("still overdue" in t for t in titles(personas.esafety_officer))
     sweep_at(at(26, 8))
     sweep_at(at(26, 9))
     assert [t for t in titles(personas.esafety_officer) if "still overdue" in t] == [
-        f"An action on incident {incident.number} is still overdue"
+        f"An action on incident {incident.named} is still overdue"
     ]
 
 
@@ -183,7 +183,7 @@ def test_review_date_reached_without_result_reminds_esafety_officer_once(persona
     sweep_at(at(26, 9))
     sweep_at(at(26, 10))
     assert [t for t in titles(personas.esafety_officer) if "due for review" in t] == [
-        f"Incident {incident.number} is due for review"
+        f"Incident {incident.named} is due for review"
     ]
 
 
@@ -195,7 +195,7 @@ def test_lado_referral_not_recorded_in_one_working_day_reminds_recipient(persona
     sweep_at(at(26, 10, 1))
     sweep_at(at(26, 11))
     assert [t for t in titles(personas.headteacher) if "LADO" in t] == [
-        f"Incident {incident.number}: a LADO referral is overdue"
+        f"Incident {incident.named}: a LADO referral is overdue"
     ]
     assert SweepAction.objects.filter(key=f"incident:{incident.pk}:lado").count() == 1
 

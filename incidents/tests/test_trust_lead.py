@@ -102,7 +102,7 @@ def test_second_level_escalation_a_working_day_after_the_head(personas, trust_le
     sweep_at(at(30, 17, 10))
     sweep_at(at(30, 17, 15))  # once only
     titles = list(Notification.objects.filter(recipient=trust_lead).values_list("title", flat=True))
-    assert titles == [f"Incident {incident.full_number} is still not acknowledged"]
+    assert titles == [f"Incident {incident.named} is still not acknowledged"]
     incident.refresh_from_db()
     assert incident.trust_escalated_to == trust_lead
 
