@@ -1,0 +1,41 @@
+"""Home panel for the headteacher and e-safety officer: this year's self-review when it is
+not signed yet, and overdue actions of the plan. From the figures layer."""
+
+from esafety.dashboard import Panel, dashboard_panel
+from esafety.figures import figures_for
+from esafety.models import Role, School
+from esafety.roles import managed_school_ids, schools_with_roles
+
+
+@dashboard_panel
+def self_review(request):
+    managed = managed_school_ids(request.user)
+    if not managed:
+        return None
+    heads = schools_with_roles(request.user, {Role.HEADTEACHER})
+    levels = figures_for("selfreview.levels", managed)
+    actions = figures_for("selfreview.actions", managed)
+    rows = []
+    for school in School.objects.filter(pk__in=managed).order_by("name"):
+        this_year, plan = levels[school.pk]["this_year"], actions[school.pk]
+        if this_year["stage"] == "signed" and not plan["overdue_all"]:
+            continue
+        rows.append(
+            {
+                "school": school,
+                "year": this_year,
+                "rated": len(this_year["levels"]),
+                "of": len(levels[school.pk]["aspects"]),
+                "overdue": plan["overdue_all"],
+                "is_head": school.pk in heads,
+            }
+        )
+    if not rows:
+        return None
+    return Panel(
+        title="Online-safety self-review",
+        template="selfreview/panels/self_review.html",
+        context={"rows": rows, "several": len(rows) > 1},
+        order=27,
+        count=sum(r["overdue"] for r in rows) or None,
+    )
