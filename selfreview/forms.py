@@ -11,6 +11,7 @@ from .framework import ASPECT_CHOICES
 
 
 class RatingForm(CheckedFormMixin, forms.Form):
+    submit_label = "Save the rating"
     level = forms.TypedChoiceField(
         label="Level",
         coerce=int,
@@ -32,6 +33,7 @@ class RatingForm(CheckedFormMixin, forms.Form):
 
 
 class SummaryForm(CheckedFormMixin, forms.Form):
+    submit_label = "Save the summary"
     summary = forms.CharField(
         label="Overall summary",
         help_text="The school's view of its online safety this year, for the trustees.",
@@ -41,12 +43,13 @@ class SummaryForm(CheckedFormMixin, forms.Form):
 
 
 class ActionForm(CheckedFormMixin, forms.Form):
+    submit_label = "Add the action"
     text = forms.CharField(
         label="What will be done", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
     aspect = forms.ChoiceField(
         label="Aspect it improves",
-        choices=[("", "Not one aspect")] + ASPECT_CHOICES,
+        choices=[("", "Not one aspect"), *ASPECT_CHOICES],
         required=False,
     )
     owner = forms.ModelChoiceField(
@@ -62,6 +65,7 @@ class ActionForm(CheckedFormMixin, forms.Form):
 
 
 class DoneForm(CheckedFormMixin, forms.Form):
+    submit_label = "Mark as done"
     done_on = forms.DateField(
         label="Done on", widget=DateInput, required=False, help_text="Blank: today."
     )

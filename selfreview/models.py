@@ -73,6 +73,24 @@ class SelfReview(models.Model):
     def __str__(self):
         return f"Online-safety self-review {self.year}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = (
+                SelfReview.objects.filter(pk=self.pk)
+                .values("summary", "year_start", "school_id", "head_signed_at")
+                .first()
+            )
+            if (
+                stored
+                and stored["head_signed_at"]
+                and any(
+                    stored[name] != getattr(self, name)
+                    for name in ("summary", "year_start", "school_id")
+                )
+            ):
+                raise ValidationError(FROZEN_MESSAGE)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("selfreview-detail", args=[self.pk])
 
@@ -94,24 +112,6 @@ class SelfReview(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.head_signed_at is not None
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            stored = (
-                SelfReview.objects.filter(pk=self.pk)
-                .values("summary", "year_start", "school_id", "head_signed_at")
-                .first()
-            )
-            if (
-                stored
-                and stored["head_signed_at"]
-                and any(
-                    stored[name] != getattr(self, name)
-                    for name in ("summary", "year_start", "school_id")
-                )
-            ):
-                raise ValidationError(FROZEN_MESSAGE)
-        super().save(*args, **kwargs)
 
 
 class Rating(models.Model):
@@ -144,15 +144,15 @@ class Rating(models.Model):
     def __str__(self):
         return f"{self.aspect_title}: {self.level}"
 
-    @property
-    def aspect_title(self) -> str:
-        return BY_KEY[self.aspect].title if self.aspect in BY_KEY else self.aspect
-
     def save(self, *args, allow_frozen=False, **kwargs):
         frozen = SelfReview.objects.filter(pk=self.review_id, head_signed_at__isnull=False)
         if not allow_frozen and frozen.exists():
             raise ValidationError(FROZEN_MESSAGE)
         super().save(*args, **kwargs)
+
+    @property
+    def aspect_title(self) -> str:
+        return BY_KEY[self.aspect].title if self.aspect in BY_KEY else self.aspect
 
 
 class ActionQuerySet(models.QuerySet):
@@ -190,13 +190,6 @@ class ActionItem(models.Model):
     def __str__(self):
         return f"Action due {self.due_on:%-d %b %Y}: {self.text[:40]}"
 
-    def get_absolute_url(self):
-        return reverse("selfreview-action", args=[self.pk])
-
-    @property
-    def school_id(self):
-        return self.review.school_id
-
     def save(self, *args, **kwargs):
         """After the headteacher signs, the plan's text, owner and dates are settled; only
         marking an action done goes on."""
@@ -218,6 +211,13 @@ class ActionItem(models.Model):
         elif SelfReview.objects.filter(pk=self.review_id, head_signed_at__isnull=False).exists():
             raise ValidationError(FROZEN_MESSAGE)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("selfreview-action", args=[self.pk])
+
+    @property
+    def school_id(self):
+        return self.review.school_id
 
     def is_overdue(self, today=None) -> bool:
         return self.done_on is None and self.due_on < (today or timezone.localdate())
