@@ -32,7 +32,7 @@ def coverage(school_ids, today):
     return coverage_for_schools(school_ids, today)
 
 
-# --- the e-safety policy's status (read by the yearly self-review's evidence) -----------------
+# --- governance: the e-safety policy's status (appended for the governance dashboard) ---
 
 
 @figure(
@@ -43,44 +43,44 @@ def coverage(school_ids, today):
         "agreements.PolicyReview": "document__school_id",
     },
 )
-def policy_status(school_ids, today) -> dict[int, dict]:
-    """The e-safety policy per school: the published version's number and date, when its
-    review is due, and whether a review is open. "state": none (no published policy), ok,
-    soon (due within 30 days), overdue. Two queries for all schools."""
-    from .models import REVIEW_WARNING, Kind, PolicyReview, VersionStatus
+def policy_status(school_ids, today):
+    """Per school: the e-safety policy's published version (number and date), when it was
+    last reviewed, when the next review is due and whether one is open. Three queries."""
+    from .models import Kind, PolicyReview, VersionStatus
 
     result = {
-        s: {"version": None, "published_on": None, "review_due": None, "review_open": False}
+        s: {
+            "has_policy": False,
+            "version": None,
+            "published_on": None,
+            "last_review": None,
+            "next_review": None,
+            "review_open": False,
+        }
         for s in school_ids
     }
-    published = (
-        Version.objects.filter(
-            document__school_id__in=school_ids,
-            document__kind=Kind.POLICY,
-            status=VersionStatus.PUBLISHED,
-        )
-        .order_by("document__school_id", "document_id")
-        .values_list("document__school_id", "number", "published_at", "document__review_due")
-    )
-    for school_id, number, published_at, review_due in published:
-        found = result[school_id]
-        if found["version"] is None:
-            found["version"] = number
-            found["published_on"] = published_at.date() if published_at else None
-            found["review_due"] = review_due
-    open_reviews = PolicyReview.objects.filter(
-        document__school_id__in=school_ids, document__kind=Kind.POLICY, closed_at__isnull=True
-    ).values_list("document__school_id", flat=True)
-    for school_id in open_reviews:
-        result[school_id]["review_open"] = True
-    for found in result.values():
-        due = found["review_due"]
-        if found["version"] is None:
-            found["state"] = "none"
-        elif due is not None and due < today:
-            found["state"] = "overdue"
-        elif due is not None and due <= today + REVIEW_WARNING:
-            found["state"] = "soon"
-        else:
-            found["state"] = "ok"
+    policies = {}
+    for document in Document.objects.filter(school_id__in=school_ids, kind=Kind.POLICY).order_by(
+        "pk"
+    ):
+        if document.school_id not in policies:
+            policies[document.school_id] = document
+            result[document.school_id].update(has_policy=True, next_review=document.review_due)
+    by_document = {d.pk: d.school_id for d in policies.values()}
+    for version in Version.objects.filter(
+        document_id__in=by_document, status=VersionStatus.PUBLISHED
+    ).only("document_id", "number", "published_at"):
+        figures = result[by_document[version.document_id]]
+        figures["version"] = version.number
+        figures["published_on"] = version.published_at.date() if version.published_at else None
+    for review in PolicyReview.objects.filter(document_id__in=by_document).only(
+        "document_id", "reviewed_at", "closed_at"
+    ):
+        figures = result[by_document[review.document_id]]
+        if review.closed_at is None:
+            figures["review_open"] = True
+        if review.reviewed_at and (
+            figures["last_review"] is None or review.reviewed_at.date() > figures["last_review"]
+        ):
+            figures["last_review"] = review.reviewed_at.date()
     return result

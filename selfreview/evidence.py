@@ -10,11 +10,13 @@ suggestion is flagged for a second look (`flag`), with the reason shown.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from esafety.figures import figures_for, registered_figures
 
 FLAG_GAP = 2  # levels above the evidence that ask for a second look
+TODAY = "today"  # the date the evidence is read for, beside the figures
 
 FIGURES = (
     "agreements.policy_status",
@@ -70,18 +72,20 @@ def _percent(part: int, whole: int) -> int | None:
 def leadership(f) -> Evidence:
     policy, register = f["agreements.policy_status"], f["risks.register"]
     e = Evidence()
-    if policy["state"] == "none":
+    if policy["version"] is None:
         e.lines.append("No e-safety policy is published.")
         e.suggested, e.why = 1, "no e-safety policy is published"
     else:
+        due = policy["next_review"]
+        reviewed = policy["last_review"]
         e.lines.append(
             f"E-safety policy version {policy['version']}, published "
-            f"{_day(policy['published_on']) or 'date not recorded'}; review due "
-            f"{_day(policy['review_due']) or 'not set'}"
+            f"{_day(policy['published_on']) or 'date not recorded'}; last reviewed "
+            f"{_day(reviewed) or 'not recorded'}; next review due {_day(due) or 'not set'}"
             + (" (a review is open)." if policy["review_open"] else ".")
         )
         e.suggested = 5
-        if policy["state"] == "overdue":
+        if due is not None and due < f[TODAY]:
             e.suggested, e.why = 2, "the policy's yearly review is overdue"
     e.lines.append(
         f"Risk register: {register['live']} live risks, {register['review_overdue']} "
@@ -253,11 +257,13 @@ def evidence_for(school_ids, today=None) -> dict[int, dict[str, Evidence]]:
     """{school id: {aspect key: Evidence}}, from one read of each figure for all schools.
     A figure whose app isn't installed leaves its aspects without evidence."""
     school_ids = list(school_ids)
+    today = today or timezone.localdate()
     known = registered_figures()
     values = {name: figures_for(name, school_ids, today=today) for name in FIGURES if name in known}
     result = {}
     for school_id in school_ids:
         found = {name: by_school[school_id] for name, by_school in values.items()}
+        found[TODAY] = today
         result[school_id] = {key: _built(build, found) for key, build in BUILDERS.items()}
     return result
 

@@ -1,15 +1,19 @@
 """The self-review's figures (see esafety/figures.py): levels and action-plan progress per
 school, never names. For the home panel here and the governance dashboard.
 
-- "selfreview.levels": {"this_year": Year, "last_year": Year} where Year is
+- "selfreview.levels": a `Levels` per school: `this_year` and `last_year`, each
   {"year": "2026–27", "stage": "none" | "draft" | "head_signed" | "signed",
-   "levels": {aspect key: 1..5}} (levels rated so far; a draft's too, so a reader that
-  must show only signed levels checks "stage"), and "aspects": [(key, title), ...] in the
-  framework's order.
-- "selfreview.actions": the action plan of the school's latest review:
-  {"year": "2026–27" | None, "total", "done", "open", "overdue"} (open counts the overdue
-  too), and "overdue_all": overdue actions of any year's plan.
+   "levels": {aspect key: 1..5}} (levels rated so far, a draft's too: a reader that must
+  show only signed levels checks "stage"), and `aspects`: [(key, title), ...] in the
+  framework's order. `as_dashboard()`: {aspect title: level} of the latest review the
+  headteacher has signed (this year's, else last year's; None where not rated).
+- "selfreview.actions": an `ActionProgress` per school: the action plan of its latest
+  review (`year`, `total`, `done`, `open` (the overdue included), `overdue`), and
+  `overdue_all`: overdue actions of any year's plan. `as_dashboard()`: {"Done", "Not yet
+  due", "Overdue"}.
 """
+
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
@@ -21,6 +25,38 @@ from .models import ActionItem, Rating, SelfReview, year_label
 from .selectors import _year_before
 
 ASPECT_TITLES = [(a.key, a.title) for a in ASPECTS]
+SIGNED_STAGES = ("head_signed", "signed")
+
+
+@dataclass
+class Levels:
+    this_year: dict
+    last_year: dict
+    aspects: list = field(default_factory=lambda: list(ASPECT_TITLES))
+
+    def latest_signed(self) -> dict | None:
+        for year in (self.this_year, self.last_year):
+            if year["stage"] in SIGNED_STAGES:
+                return year
+        return None
+
+    def as_dashboard(self) -> dict:
+        year = self.latest_signed()
+        levels = year["levels"] if year else {}
+        return {title: levels.get(key) for key, title in self.aspects}
+
+
+@dataclass
+class ActionProgress:
+    year: str | None = None
+    total: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0
+    overdue_all: int = 0
+
+    def as_dashboard(self) -> dict:
+        return {"Done": self.done, "Not yet due": self.open - self.overdue, "Overdue": self.overdue}
 
 
 def _year(start, review, levels) -> dict:
@@ -53,11 +89,10 @@ def levels(school_ids, today) -> dict[int, dict]:
     result = {}
     for school_id in school_ids:
         start, last = starts[school_id], before[school_id]
-        result[school_id] = {
-            "this_year": _year(start, reviews.get((school_id, start)), found),
-            "last_year": _year(last, reviews.get((school_id, last)), found),
-            "aspects": ASPECT_TITLES,
-        }
+        result[school_id] = Levels(
+            this_year=_year(start, reviews.get((school_id, start)), found),
+            last_year=_year(last, reviews.get((school_id, last)), found),
+        )
     return result
 
 
@@ -83,26 +118,12 @@ def actions(school_ids, today) -> dict[int, dict]:
         )
         .order_by()
     )
-    result = {
-        s: {
-            "year": latest[s].year if s in latest else None,
-            "total": 0,
-            "done": 0,
-            "open": 0,
-            "overdue": 0,
-            "overdue_all": 0,
-        }
-        for s in school_ids
-    }
+    result = {s: ActionProgress(latest[s].year if s in latest else None) for s in school_ids}
     for row in rows:
         found = result[row["review__school_id"]]
-        found["overdue_all"] += row["overdue"]
+        found.overdue_all += row["overdue"]
         review = latest.get(row["review__school_id"])
         if review is not None and review.pk == row["review_id"]:
-            found.update(
-                total=row["total"],
-                done=row["done"],
-                open=row["total"] - row["done"],
-                overdue=row["overdue"],
-            )
+            found.total, found.done = row["total"], row["done"]
+            found.open, found.overdue = row["total"] - row["done"], row["overdue"]
     return result

@@ -17,16 +17,16 @@ def self_review(request):
     actions = figures_for("selfreview.actions", managed)
     rows = []
     for school in School.objects.filter(pk__in=managed).order_by("name"):
-        this_year, plan = levels[school.pk]["this_year"], actions[school.pk]
-        if this_year["stage"] == "signed" and not plan["overdue_all"]:
+        this_year, plan = levels[school.pk].this_year, actions[school.pk]
+        if this_year["stage"] == "signed" and not plan.overdue_all:
             continue
         rows.append(
             {
                 "school": school,
                 "year": this_year,
                 "rated": len(this_year["levels"]),
-                "of": len(levels[school.pk]["aspects"]),
-                "overdue": plan["overdue_all"],
+                "of": len(levels[school.pk].aspects),
+                "overdue": plan.overdue_all,
                 "is_head": school.pk in heads,
             }
         )

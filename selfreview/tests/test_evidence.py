@@ -81,6 +81,7 @@ def test_the_policy_evidence_follows_the_published_policy_and_its_review_date(pe
     published(policy, p.esafety_officer, head=p.headteacher, approver=p.trustee)
     after = evidence_for([p.school.pk])[p.school.pk]["leadership"]
     assert after.lines[0].startswith("E-safety policy version 1, published ")
+    assert "last reviewed not recorded; next review due " in after.lines[0]
     assert after.suggested == 5
     later = timezone.localdate() + datetime.timedelta(days=400)
     overdue = evidence_for([p.school.pk], today=later)[p.school.pk]["leadership"]

@@ -12,6 +12,7 @@ from esafety.models import Notification
 from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import sign_in
 from selfreview import services
+from selfreview.figures import ActionProgress
 from selfreview.models import ActionItem, SelfReview
 from selfreview.tests.factories import rated_review
 
@@ -86,22 +87,10 @@ def test_action_figures_match_a_hand_count(personas):
         owner=p.teacher,
         due_on=timezone.localdate() - datetime.timedelta(days=90),
     )
-    assert figure_for("selfreview.actions", p.school.pk) == {
-        "year": review.year,
-        "total": 4,
-        "done": 1,
-        "open": 3,
-        "overdue": 1,
-        "overdue_all": 2,
-    }
-    assert figure_for("selfreview.actions", p.other_school.pk) == {
-        "year": None,
-        "total": 0,
-        "done": 0,
-        "open": 0,
-        "overdue": 0,
-        "overdue_all": 0,
-    }
+    found = figure_for("selfreview.actions", p.school.pk)
+    assert found == ActionProgress(review.year, total=4, done=1, open=3, overdue=1, overdue_all=2)
+    assert found.as_dashboard() == {"Done": 1, "Not yet due": 2, "Overdue": 1}
+    assert figure_for("selfreview.actions", p.other_school.pk) == ActionProgress(None)
 
 
 def test_level_figures_hold_this_year_and_last_year(personas):
@@ -115,14 +104,15 @@ def test_level_figures_hold_this_year_and_last_year(personas):
     last.ratings.create(aspect="curriculum", level=1)
     services.sign_as_head(review=review, by=p.headteacher)
     found = figure_for("selfreview.levels", p.school.pk)
-    assert found["this_year"]["stage"] == "head_signed"
-    assert (
-        found["this_year"]["levels"]["curriculum"] == 3 and len(found["this_year"]["levels"]) == 9
-    )
-    assert found["last_year"] == {"year": last.year, "stage": "draft", "levels": {"curriculum": 1}}
-    assert [key for key, _ in found["aspects"]][:2] == ["leadership", "filtering"]
+    assert found.this_year["stage"] == "head_signed"
+    assert found.this_year["levels"]["curriculum"] == 3 and len(found.this_year["levels"]) == 9
+    assert found.last_year == {"year": last.year, "stage": "draft", "levels": {"curriculum": 1}}
+    assert [key for key, _ in found.aspects][:2] == ["leadership", "filtering"]
+    # The dashboard's flat view: the latest signed levels by aspect title.
+    assert found.as_dashboard()["Education and the curriculum"] == 3
     other = figure_for("selfreview.levels", p.other_school.pk)
-    assert other["this_year"]["stage"] == "none" and other["this_year"]["levels"] == {}
+    assert other.this_year["stage"] == "none" and other.this_year["levels"] == {}
+    assert set(other.as_dashboard().values()) == {None}
 
 
 def test_the_home_panel_says_what_is_due(personas, client):
@@ -150,6 +140,7 @@ def test_the_trust_page_sets_schools_side_by_side_with_last_year(personas, clien
     services.rate(review=other, by=p.other_school_headteacher, aspect="curriculum", level=5)
     sign_in(client, p.chair)
     page = client.get(reverse("selfreview-trust")).content.decode()
-    assert "Oakwood Primary: this year" in page and "Elmridge Primary: last year" in page
+    assert '<th scope="colgroup" colspan="2">Elmridge Primary</th>' in page
+    assert '<th scope="colgroup" colspan="2">Oakwood Primary</th>' in page
     assert page.count("3 – Developing") == 9
     assert "5 – Strong and reviewed" not in page  # the other school's draft isn't shown
