@@ -1,10 +1,40 @@
-"""Home panel for the headteacher and e-safety officer: this year's self-review when it is
-not signed yet, and overdue actions of the plan. From the figures layer."""
+"""Home panels: for the headteacher and e-safety officer, this year's self-review when it
+is not signed yet and overdue actions of the plan (from the figures layer); for anyone
+who owns an action of a plan, their actions due within a fortnight or overdue."""
+
+import datetime
+
+from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
 from esafety.figures import figures_for
 from esafety.models import Role, School
-from esafety.roles import managed_school_ids, schools_with_roles
+from esafety.roles import access_for, managed_school_ids, schools_with_roles
+
+from .models import ActionItem
+
+DUE_SOON = datetime.timedelta(days=14)
+
+
+@dashboard_panel
+def my_actions(request):
+    schools = set(access_for(request.user).roles_by_school)
+    if not schools:
+        return None
+    today = timezone.localdate()
+    mine = ActionItem.objects.open().filter(
+        owner=request.user, review__school_id__in=schools, due_on__lte=today + DUE_SOON
+    )
+    items = list(mine.select_related("review__school")[:8])
+    if not items:
+        return None
+    return Panel(
+        title="Your self-review actions due",
+        template="selfreview/panels/my_actions.html",
+        context={"items": items, "today": today},
+        order=14,
+        count=mine.count() if len(items) == 8 else len(items),
+    )
 
 
 @dashboard_panel

@@ -144,3 +144,15 @@ def test_the_trust_page_sets_schools_side_by_side_with_last_year(personas, clien
     assert '<th scope="colgroup" colspan="2">Oakwood Primary</th>' in page
     assert page.count("3 – Developing") == 9
     assert "5 – Strong and reviewed" not in page  # the other school's draft isn't shown
+
+
+def test_the_owner_finds_their_action_on_their_home_page(personas, client):
+    p = personas
+    review = services.start_review(school=p.school, by=p.esafety_officer)
+    soon = add(p, review, 5, text="Teach the privacy strand to Year 5")
+    add(p, review, 60, text="Something for the summer term")
+    page = sign_in(client, p.teacher).get(reverse("home")).content.decode()
+    assert "Your self-review actions due" in page
+    assert soon.get_absolute_url() in page and "Something for the summer term" not in page
+    services.complete_action(action=soon, by=p.teacher)
+    assert "Your self-review actions due" not in client.get(reverse("home")).content.decode()
