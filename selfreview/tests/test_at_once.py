@@ -15,8 +15,9 @@ def session_of(user) -> str:
 
 
 def at_once(http_server, path, user, times=6):
+    session = session_of(user)  # before the server starts: on SQLite it copies the data
     server = http_server()
-    replies = server.at_once([(path, {}, session_of(user))] * times)
+    replies = server.at_once([(path, {}, session)] * times)
     assert [reply.status for reply in replies] == [302] * times, [r.body[-300:] for r in replies]
     server.sync()
     return {reply.location for reply in replies}
