@@ -14,9 +14,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from esafety.figures import figures_for, registered_figures
+from esafety.models import School
+
+from .models import year_label
 
 FLAG_GAP = 2  # levels above the evidence that ask for a second look
 TODAY = "today"  # the date the evidence is read for, beside the figures
+YEAR = "year"  # the school's academic year, as "2026–27"
 
 FIGURES = (
     "agreements.policy_status",
@@ -190,12 +194,11 @@ def training(f) -> Evidence:
 
 
 def parents(f) -> Evidence:
-    years = f["training.parent_sessions"]
-    held, reached = (years[0][1], years[0][2]) if years else (0, 0)
-    label = years[0][0] if years else "this year"
-    e = Evidence([f"Online-safety sessions for parents in {label}: {held}, reaching {reached}."])
+    years = dict((label, (held, reached)) for label, held, reached in f["training.parent_sessions"])
+    held, reached = years.get(f[YEAR], (0, 0))
+    e = Evidence([f"Online-safety sessions for parents in {f[YEAR]}: {held}, reaching {reached}."])
     e.suggested = 5 if held >= 3 else 4 if held == 2 else 3 if held == 1 else 2
-    e.why = f"{held} parents' sessions recorded in the latest school year"
+    e.why = f"{held} parents' sessions recorded this school year"
     return e
 
 
@@ -260,10 +263,14 @@ def evidence_for(school_ids, today=None) -> dict[int, dict[str, Evidence]]:
     today = today or timezone.localdate()
     known = registered_figures()
     values = {name: figures_for(name, school_ids, today=today) for name in FIGURES if name in known}
+    years = {
+        school.pk: year_label(school.academic_year_start(today))
+        for school in School.objects.filter(pk__in=school_ids)
+    }
     result = {}
     for school_id in school_ids:
         found = {name: by_school[school_id] for name, by_school in values.items()}
-        found[TODAY] = today
+        found[TODAY], found[YEAR] = today, years.get(school_id, "")
         result[school_id] = {key: _built(build, found) for key, build in BUILDERS.items()}
     return result
 

@@ -40,7 +40,6 @@ def school_reviews(request, slug):
             "rows": rows,
             "levels": LEVELS,
             "can_start": manages and not any(r.year_start == this_year for r in reviews),
-            "this_year": columns[0].this_year,
         },
     )
 

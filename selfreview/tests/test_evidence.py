@@ -140,3 +140,26 @@ def test_a_flagged_rating_needs_a_note_before_the_head_signs(personas, client):
     assert review.head_signed_at is not None
     kept = review.ratings.get(aspect="filtering").evidence_at_signing
     assert kept["suggested"] == 1 and kept["flag"].startswith("Rated 5, but the records suggest 1")
+
+
+def test_parents_sessions_count_only_this_school_year(personas):
+    from training.models import ParentSession
+
+    p = personas
+    now = timezone.now()
+    for when, count in (
+        (now - datetime.timedelta(minutes=1), 40),
+        (now - datetime.timedelta(days=500), 90),
+    ):
+        ParentSession.objects.create(
+            school=p.school,
+            topic="Gaming and chat",
+            starts_at=when,
+            created_by=p.esafety_officer,
+            attendance_count=count,
+        )
+    found = evidence_for([p.school.pk])[p.school.pk]["parents"]
+    year = services.this_year_start(p.school)
+    label = f"{year.year}–{str(year.year + 1)[2:]}"
+    assert found.lines == [f"Online-safety sessions for parents in {label}: 1, reaching 40."]
+    assert found.suggested == 3 and found.flag(5) and not found.flag(4)
