@@ -194,3 +194,31 @@ def test_a_trustee_page_shows_the_owner_as_a_role(personas, client):
     services.sign_as_head(review=review, by=p.headteacher)
     page = client.get(review.get_absolute_url()).content.decode()
     assert "Owner: Technician" in page and "Tess Technician" not in page
+
+
+def test_another_trusts_reviews_are_not_found(personas, client):
+    from esafety.models import Role
+    from esafety.testing import SchoolFactory, person, trustee
+
+    p = personas
+    elsewhere = SchoolFactory(name="Faraway Academy")
+    their_head = person(elsewhere, Role.HEADTEACHER)
+    theirs = services.start_review(school=elsewhere, by=their_head)
+    SelfReview.objects.filter(pk=theirs.pk).update(head_signed_at=timezone.now())
+    ours = signed_review(p)
+    their_chair = trustee(elsewhere.trust, chair=True)
+    for user, review in ((p.chair, theirs), (p.headteacher, theirs), (their_chair, ours)):
+        sign_in(client, user)
+        for name, args in (
+            ("selfreview-detail", [review.pk]),
+            ("selfreview-pdf", [review.pk]),
+            ("selfreview-rate", [review.pk, "training"]),
+        ):
+            assert client.get(reverse(name, args=args)).status_code == 404, (user, name)
+        assert client.post(reverse("selfreview-sign", args=[review.pk, "chair"])).status_code == 404
+        assert (
+            client.get(reverse("selfreview-school", args=[review.school.slug])).status_code == 404
+        )
+    sign_in(client, p.chair)
+    page = client.get(reverse("selfreview-trust")).content.decode()
+    assert "Faraway Academy" not in page and "Oakwood Primary" in page
