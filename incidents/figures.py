@@ -63,3 +63,39 @@ def counts_seen_by(counts: dict, *, hides_concerns_about_head: bool) -> dict:
     if not hides_concerns_about_head:
         return {name: counts[name] for name in COUNTS}
     return {name: counts[name] - counts["hidden"][name] for name in COUNTS}
+
+
+# --- acknowledged in time (read by the yearly self-review's evidence) --------------------------
+
+ACKNOWLEDGED_ON_TIME = "incidents.acknowledged_on_time"
+
+
+@figure(ACKNOWLEDGED_ON_TIME, stale_on={Incident: "school_id"})
+def acknowledged_on_time(school_ids, today) -> dict[int, dict]:
+    """Submitted incidents reported in the 365 days up to today that had a deadline to be
+    acknowledged, per school: how many, and how many were acknowledged by it. Counts every
+    incident, concerns about the headteacher included (no breakdown, so nothing to hide).
+    One GROUP BY over the schools."""
+    from django.db.models import F
+
+    start = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time.min)
+    )
+    rows = (
+        Incident.objects.submitted()
+        .filter(school_id__in=school_ids, reported_at__gte=start, acknowledge_by__isnull=False)
+        .values("school_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_by"))),
+            waiting_late=Count(
+                "pk", filter=Q(acknowledged_at__isnull=True, acknowledge_by__lt=timezone.now())
+            ),
+        )
+        .order_by()
+    )
+    found = {row["school_id"]: row for row in rows}
+    return {
+        s: {name: found.get(s, {}).get(name, 0) for name in ("due", "on_time", "waiting_late")}
+        for s in school_ids
+    }

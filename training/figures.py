@@ -114,3 +114,35 @@ def parent_sessions(school_ids, today) -> dict[int, list]:
         s: [(label, *years[s][label]) for label in sorted(years[s], reverse=True)]
         for s in school_ids
     }
+
+
+# --- the curriculum map in figures (read by the yearly self-review's evidence) ---------------
+
+
+@figure("training.curriculum", stale_on={"training.Lesson": "school_id"})
+def curriculum(school_ids, today) -> dict[int, dict]:
+    """Online-safety lessons since each school's academic year began: how many, and which
+    of the eight UKCIS strands they covered. One query for the schools, one GROUP BY."""
+    from .models import Lesson, Strand
+
+    starts = {s.pk: s.academic_year_start(today) for s in School.objects.filter(pk__in=school_ids)}
+    earliest = min(starts.values(), default=today)
+    rows = (
+        Lesson.objects.filter(
+            school_id__in=school_ids, taught_on__gte=earliest, taught_on__lte=today
+        )
+        .values("school_id", "strand", "taught_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = {s: {"lessons": 0, "strands": [], "of": len(Strand)} for s in school_ids}
+    for row in rows:
+        if row["taught_on"] < starts.get(row["school_id"], earliest):
+            continue
+        found = result[row["school_id"]]
+        found["lessons"] += row["n"]
+        if row["strand"] not in found["strands"]:
+            found["strands"].append(row["strand"])
+    for found in result.values():
+        found["strands"].sort()
+    return result
