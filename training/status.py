@@ -242,8 +242,10 @@ def _last_done(schools, people, requirements) -> dict:
 
 def _signatures(requirements, people, today):
     """(user id, document id) -> date of the signature that counts now, and document id ->
-    the day its current version was published. Uses the agreements app's public pieces:
-    the document's current version and its one definition of what still counts."""
+    the day its signatures were last asked for: its current version's publication, or for a
+    document signed again every school year, this school year's first day if later. Uses
+    the agreements app's public pieces: the document's current version and its one
+    definition of what still counts."""
     from agreements.counting import still_counts_q
     from agreements.models import Signature, Version
 
@@ -255,9 +257,15 @@ def _signatures(requirements, people, today):
     versions = {
         v.document_id: v for v in Version.objects.filter(document__in=documents, status="published")
     }
-    published = {
-        d: timezone.localdate(v.published_at) for d, v in versions.items() if v.published_at
-    }
+    published = {}
+    for document in documents:
+        version = versions.get(document.pk)
+        if version is None or version.published_at is None:
+            continue
+        asked = timezone.localdate(version.published_at)
+        if document.renew_every_year:
+            asked = max(asked, document.school.academic_year_start(today))
+        published[document.pk] = asked
     user_ids = {p.user_id for found in people.values() for p in found}
     counts = Q(pk__in=[])
     for document in documents:

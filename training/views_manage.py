@@ -64,7 +64,11 @@ def _cell_html(cell):
     return mark_safe(f'<td class="cell-{cell.status}">{"<br>".join(lines)}</td>')
 
 
-NOT_REQUIRED = mark_safe('<td><span class="text-body-secondary">Not required</span></td>')
+# A dash keeps the eye on the cells that matter; a screen reader hears the words.
+NOT_REQUIRED = mark_safe(
+    '<td class="cell-na"><span aria-hidden="true">–</span>'
+    '<span class="visually-hidden">Not required</span></td>'
+)
 
 
 def _day(day):
