@@ -114,3 +114,8 @@ def parent_sessions(school_ids, today) -> dict[int, list]:
         s: [(label, *years[s][label]) for label in sorted(years[s], reverse=True)]
         for s in school_ids
     }
+
+
+def school_year_label(start) -> str:
+    """How parents' sessions name a school year: "2026–27" for one starting in 2026."""
+    return f"{start.year}–{str(start.year + 1)[2:]}"

@@ -19,7 +19,7 @@ from esafety.roles import allowed, require, schools_with_roles
 from . import services
 from .forms import CompleteForm, CPDForm, RecordForm
 from .models import CPDRequest, ParentSession, Requirement, TrainingRecord
-from .selectors import my_records, my_standings, training_school_ids
+from .selectors import my_records, my_standings, school_summaries, training_school_ids
 
 
 def mine(request):
@@ -212,5 +212,8 @@ def figures(request):
     return render(
         request,
         "training/figures.html",
-        {"schools": [(s, compliance[s.pk], sessions[s.pk]) for s in schools]},
+        {
+            "schools": [(s, compliance[s.pk], sessions[s.pk]) for s in schools],
+            "summaries": school_summaries(schools, compliance, sessions, timezone.localdate()),
+        },
     )

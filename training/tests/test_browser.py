@@ -38,7 +38,7 @@ def test_staff_room_session_on_a_tablet_turns_the_matrix_green(personas, live_se
     checked(page, "training-session-tablet")
     page.locator("#id_requirement").select_option(label=req.title)
     # Everyone was there but the leads, the technician and the trustees.
-    page.get_by_role("button", name="Tick everyone").click()
+    page.get_by_role("button", name="Tick everyone", exact=True).click()
     expect(page.get_by_text("25 people ticked")).to_be_visible()
     away = [p.headteacher, p.esafety_officer, p.technician, p.trustee, p.chair]
     for member in away:

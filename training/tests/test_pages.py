@@ -11,7 +11,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from esafety.testing import sign_in
-from training.models import Lesson, Strand, TrainingRecord
+from training import parent_sessions
+from training.models import Lesson, ParentSession, Strand, TrainingRecord
 from training.tests.factories import certificate, days_ago, record, requirement
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,29 @@ def test_a_teacher_records_a_lesson_and_the_class_is_remembered(client, personas
         url, {**data, "taught_on": (timezone.localdate() + datetime.timedelta(days=3))}
     )
     assert "in the future" in bad.content.decode()
+
+
+def test_trustees_see_each_school_at_a_glance(client, personas):
+    p = personas
+    everyone = requirement(p.school, title="Safeguarding update")
+    technicians = requirement(p.school, title="Technician course", audience_roles=["technician"])
+    record(p.teacher, everyone, days_ago(3))
+    record(p.technician, technicians, days_ago(3))
+    session = parent_sessions.save_session(
+        session=ParentSession(
+            school=p.school,
+            topic="Gaming",
+            year_groups=[5],
+            starts_at=timezone.now() - datetime.timedelta(hours=2),
+        ),
+        by=p.esafety_officer,
+    )
+    parent_sessions.record_attendance(session=session, by=p.esafety_officer, count=12)
+    sign_in(client, p.chair)
+    page = client.get(reverse("training-figures")).content.decode()
+    glance = page.split("at a glance: all the training required")[1].split("</table>")[0]
+    oakwood = glance.split("Oakwood Primary")[1].split("</tr>")[0]
+    # 2 of the 5 things required are in date; 3 missing; 1 session with 12 parents.
+    assert ">40%<" in oakwood and ">3<" in oakwood and "1 (12 parents)" in oakwood
+    assert "–" in glance.split("Elmridge Primary")[1].split("</tr>")[0]
+    assert "Terry Teacher" not in page
