@@ -25,10 +25,17 @@ from .selectors import my_records, my_standings, school_summaries, training_scho
 def mine(request):
     require(request.user, "training.use")
     today = timezone.localdate()
+    records = list(my_records(request.user))
     return render(
         request,
         "training/mine.html",
-        {"rows": my_standings(request.user, today), "records": my_records(request.user)},
+        {
+            "rows": my_standings(request.user, today),
+            # Training planned from an approved request is still to do, with its date.
+            "planned": sorted((r for r in records if r.is_planned), key=lambda r: r.due_on),
+            "records": [r for r in records if not r.is_planned],
+            "today": today,
+        },
     )
 
 

@@ -178,3 +178,27 @@ def test_trustees_see_each_school_at_a_glance(client, personas):
     assert ">40%<" in oakwood and ">3<" in oakwood and "1 (12 parents)" in oakwood
     assert "–" in glance.split("Elmridge Primary")[1].split("</tr>")[0]
     assert "Terry Teacher" not in page
+
+
+def test_approved_training_is_to_do_with_its_date_until_recorded_as_done(client, personas):
+    from training import services
+
+    p = personas
+    cpd = services.ask_for_cpd(school=p.school, by=p.teacher, topic="Responding to sextortion")
+    due = timezone.localdate() + datetime.timedelta(days=20)
+    planned = services.decide_cpd(
+        request=cpd, by=p.esafety_officer, approve=True, due_on=due
+    ).planned_record
+    sign_in(client, p.teacher)
+    page = client.get(reverse("training-mine")).content.decode()
+    to_do, done = page.split("What I have done")
+    assert "Responding to sextortion" in to_do and f"By {due:%-d %b %Y}" in to_do
+    assert "Responding to sextortion" not in done
+    response = client.post(
+        reverse("training-record-complete", args=[planned.pk]),
+        {"completed_on": days_ago(0), "provider": "NSPCC Learning"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("training-mine")).content.decode()
+    to_do, done = page.split("What I must do")[1].split("What I have done")
+    assert "Responding to sextortion" not in to_do and "Responding to sextortion" in done
