@@ -214,13 +214,22 @@ def _last_done(schools, people, requirements) -> dict:
         return {}
     codes = {r.code for r in reqs if r.code}
     trusts = {s.trust_id for s in schools.values()}
-    rows = (
-        TrainingRecord.objects.filter(person_id__in=user_ids, completed_on__isnull=False)
-        .filter(
-            Q(requirement__in=[r.pk for r in reqs if not r.code])
-            | Q(requirement__code__in=codes, requirement__school__trust_id__in=trusts)
+    # The trust's requirements sharing those codes, looked up first (a few hundred rows), so
+    # the records are read by requirement id alone: no join over years of records.
+    code_of = dict(
+        Requirement.objects.filter(code__in=codes, school__trust_id__in=trusts).values_list(
+            "pk", "code"
         )
-        .values("person_id", "requirement_id", "requirement__code")
+        if codes
+        else {}
+    )
+    rows = (
+        TrainingRecord.objects.filter(
+            person_id__in=user_ids,
+            completed_on__isnull=False,
+            requirement_id__in={r.pk for r in reqs if not r.code} | set(code_of),
+        )
+        .values("person_id", "requirement_id")
         .annotate(
             last=Max("completed_on"),
             last_verified=Max("completed_on", filter=Q(verified_at__isnull=False)),
@@ -229,7 +238,7 @@ def _last_done(schools, people, requirements) -> dict:
     )
     found: dict = {}
     for row in rows:
-        key = (row["person_id"], row["requirement__code"] or row["requirement_id"])
+        key = (row["person_id"], code_of.get(row["requirement_id"]) or row["requirement_id"])
         last, verified = found.get(key, (None, True))
         if last is None or row["last"] > last:
             last = row["last"]

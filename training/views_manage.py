@@ -39,8 +39,12 @@ def matrix(request, slug):
         {
             "school": school,
             "requirements": standings.requirements,
-            # A school of 150 has 2,000 cells: each is written once here, not by an include.
-            "rows": [(person, [_cell_html(cell) for cell in cells]) for person, cells in rows],
+            # A school of 150 has 2,000 cells: each row's are written once here, not by the
+            # template cell by cell.
+            "rows": [
+                (person, mark_safe("".join(_cell_html(cell) for cell in cells)))
+                for person, cells in rows
+            ],
             "form": form,
             "query": request.GET.urlencode(),
             "labels": STATUS_LABELS,
