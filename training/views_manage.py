@@ -1,6 +1,8 @@
 """The school's leads: the matrix (page, CSV, print, PDF), requirements, reminders, a
 staff-room session, and what waits for them (records to verify, CPD requests)."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,7 +118,27 @@ def _print_context(request, slug):
         "form": form,
         "query": request.GET.urlencode(),
         "printed_on": timezone.localdate(),
+        "summary": _summary(standings, rows),
     }
+
+
+def _summary(standings, rows):
+    """Per requirement, for the people shown: how many must have it, and how many are
+    done, due soon, and overdue or missing (the first thing an inspector asks)."""
+    summary = []
+    for index, requirement in enumerate(standings.requirements):
+        cells = [cells[index] for _, cells in rows if cells[index] is not None]
+        count = Counter(cell.status for cell in cells)
+        summary.append(
+            (
+                requirement,
+                len(cells),
+                count["done"],
+                count["due"],
+                count["overdue"] + count["missing"],
+            )
+        )
+    return summary
 
 
 def matrix_print(request, slug):

@@ -58,6 +58,8 @@ def test_matrix_pdf_lists_people_and_their_status(client, personas):
     text = pdf_text(client.get(reverse("training-matrix-pdf", args=[p.school.slug])))
     assert "Training matrix: Oakwood Primary" in text
     assert "Terry Teacher" in text and "Safeguarding update" in text and "Done" in text
+    # The summary first: 4 staff must have it, 1 done, none due soon, 3 missing.
+    assert "Summary: each training" in text and "Safeguarding update 4 1 0 3" in text
 
 
 def test_my_training_record_pdf(client, personas):
