@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from esafety.models import YEAR_GROUP_CHOICES, Membership, Role
+from esafety.roles import allowed
 from esafety.services import attributed
 
 from .models import Lesson, Strand
@@ -17,13 +18,37 @@ from .services import check_date
 
 @transaction.atomic
 def record_lesson(*, lesson: Lesson, by) -> Lesson:
+    """Record a lesson taught. When it carries out an action on an incident (the education
+    response), the action is marked done through the incidents app, naming the lesson."""
     check_date(lesson.taught_on, "taught_on")
+    action = lesson.incident_action
+    if action is not None:
+        if action.kind != "action" or action.incident.school_id != lesson.school_id:
+            raise ValidationError({"incident_action": "Choose an action of this school."})
+        if not allowed(by, "incidents.complete_action", action):
+            raise ValidationError({"incident_action": "That action is not yours to complete."})
+        lesson.incident = action.incident
     if lesson.incident_id and lesson.incident.school_id != lesson.school_id:
         raise ValidationError({"incident": "Choose an incident of this school."})
     if lesson.teacher_id is None:
         lesson.teacher = by
     attributed(lesson, by).save()
+    if action is not None:
+        from incidents.services import complete_action
+
+        complete_action(entry=action, by=by, note=lesson_summary(lesson))
     return lesson
+
+
+def lesson_summary(lesson: Lesson) -> str:
+    """One line naming a lesson (no pupils): what a completed incident action says."""
+    group = lesson.get_year_group_display() + (
+        f" ({lesson.class_name})" if lesson.class_name else ""
+    )
+    return (
+        f"Online-safety lesson taught {lesson.taught_on:%-d %B %Y} to {group}: "
+        f"{lesson.get_strand_display()}, {lesson.topic}."
+    )
 
 
 def school_year_groups(school, on=None) -> list[int]:

@@ -116,6 +116,11 @@ def parent_sessions(school_ids, today) -> dict[int, list]:
     }
 
 
+def school_year_label(start) -> str:
+    """How parents' sessions name a school year: "2026–27" for one starting in 2026."""
+    return f"{start.year}–{str(start.year + 1)[2:]}"
+
+
 # --- the curriculum map in figures (read by the yearly self-review's evidence) ---------------
 
 

@@ -170,15 +170,22 @@ class LessonForm(CheckedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Lesson
-        fields = ["taught_on", "year_group", "class_name", "strand", "topic", "incident"]
+        fields = ["taught_on", "year_group", "class_name", "strand", "topic", "incident_action"]
         widgets = {"taught_on": ISO_DATE}
 
-    def __init__(self, *args, incidents, **kwargs):
+    def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["incident"].queryset = incidents
-        self.fields["incident"].label = "After an incident (optional)"
-        self.fields["incident"].required = False
         self.fields["strand"].choices = [("", "Choose a strand"), *Strand.choices]
+        field = self.fields["incident_action"]
+        if actions is None:  # nothing open: the form stays short
+            del self.fields["incident_action"]
+            return
+        field.queryset = actions
+        field.required = False
+        field.label = "Carries out an action on an incident (optional)"
+        field.help_text = "The action is marked done, naming this lesson."
+        field.empty_label = "No"
+        field.label_from_instance = lambda entry: f"{entry.incident.number}: {entry.text[:80]}"
 
 
 class MatrixFilter(CheckedFormMixin, forms.Form):

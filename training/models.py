@@ -339,6 +339,14 @@ class Lesson(models.Model):
         related_name="+",
         help_text="An incident this lesson was the education response to.",
     )
+    incident_action = models.ForeignKey(
+        "incidents.TimelineEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The incident's education action this lesson carried out (marked done).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
     objects = LessonQuerySet.as_manager()

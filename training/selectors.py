@@ -1,8 +1,11 @@
 """Reads that are more than a line: my training, the matrix rows, lists for the pages."""
 
+from dataclasses import dataclass
+
 from esafety.models import STAFF_ROLES
 from esafety.roles import access_for, schools_with_roles
 
+from .figures import school_year_label
 from .models import TrainingRecord
 from .status import STATUS_ORDER, school_standings
 
@@ -52,4 +55,42 @@ def matrix_rows(standings, *, role="", staff_type="", status=""):
         if status and not any(c is not None and c.status == status for c in cells):
             continue
         rows.append((person, cells))
+    return rows
+
+
+@dataclass
+class SchoolSummary:
+    """One school's training at a glance, from its cached figures: no names."""
+
+    school: object
+    required: int
+    done: int
+    overdue: int  # overdue or missing
+    leadership_at_risk: int
+    sessions_this_year: tuple  # (held, parents reached)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.required) if self.required else None
+
+
+def school_summaries(schools, compliance, sessions, today) -> list[SchoolSummary]:
+    """Per school: the share of everything required that is in date, what is overdue or
+    missing, leadership duties at risk, and this school year's parents' sessions."""
+    rows = []
+    for school in schools:
+        figures = compliance[school.pk]
+        start = school.academic_year_start(today)
+        this_year = school_year_label(start)
+        held = next(((h, r) for label, h, r in sessions[school.pk] if label == this_year), (0, 0))
+        rows.append(
+            SchoolSummary(
+                school=school,
+                required=sum(r.required for r in figures.requirements),
+                done=sum(r.done for r in figures.requirements),
+                overdue=figures.overdue,
+                leadership_at_risk=sum(r.at_risk for r in figures.leadership_at_risk),
+                sessions_this_year=held,
+            )
+        )
     return rows

@@ -214,13 +214,22 @@ def _last_done(schools, people, requirements) -> dict:
         return {}
     codes = {r.code for r in reqs if r.code}
     trusts = {s.trust_id for s in schools.values()}
-    rows = (
-        TrainingRecord.objects.filter(person_id__in=user_ids, completed_on__isnull=False)
-        .filter(
-            Q(requirement__in=[r.pk for r in reqs if not r.code])
-            | Q(requirement__code__in=codes, requirement__school__trust_id__in=trusts)
+    # The trust's requirements sharing those codes, looked up first (a few hundred rows), so
+    # the records are read by requirement id alone: no join over years of records.
+    code_of = dict(
+        Requirement.objects.filter(code__in=codes, school__trust_id__in=trusts).values_list(
+            "pk", "code"
         )
-        .values("person_id", "requirement_id", "requirement__code")
+        if codes
+        else {}
+    )
+    rows = (
+        TrainingRecord.objects.filter(
+            person_id__in=user_ids,
+            completed_on__isnull=False,
+            requirement_id__in={r.pk for r in reqs if not r.code} | set(code_of),
+        )
+        .values("person_id", "requirement_id")
         .annotate(
             last=Max("completed_on"),
             last_verified=Max("completed_on", filter=Q(verified_at__isnull=False)),
@@ -229,7 +238,7 @@ def _last_done(schools, people, requirements) -> dict:
     )
     found: dict = {}
     for row in rows:
-        key = (row["person_id"], row["requirement__code"] or row["requirement_id"])
+        key = (row["person_id"], code_of.get(row["requirement_id"]) or row["requirement_id"])
         last, verified = found.get(key, (None, True))
         if last is None or row["last"] > last:
             last = row["last"]
@@ -242,8 +251,10 @@ def _last_done(schools, people, requirements) -> dict:
 
 def _signatures(requirements, people, today):
     """(user id, document id) -> date of the signature that counts now, and document id ->
-    the day its current version was published. Uses the agreements app's public pieces:
-    the document's current version and its one definition of what still counts."""
+    the day its signatures were last asked for: its current version's publication, or for a
+    document signed again every school year, this school year's first day if later. Uses
+    the agreements app's public pieces: the document's current version and its one
+    definition of what still counts."""
     from agreements.counting import still_counts_q
     from agreements.models import Signature, Version
 
@@ -255,9 +266,15 @@ def _signatures(requirements, people, today):
     versions = {
         v.document_id: v for v in Version.objects.filter(document__in=documents, status="published")
     }
-    published = {
-        d: timezone.localdate(v.published_at) for d, v in versions.items() if v.published_at
-    }
+    published = {}
+    for document in documents:
+        version = versions.get(document.pk)
+        if version is None or version.published_at is None:
+            continue
+        asked = timezone.localdate(version.published_at)
+        if document.renew_every_year:
+            asked = max(asked, document.school.academic_year_start(today))
+        published[document.pk] = asked
     user_ids = {p.user_id for found in people.values() for p in found}
     counts = Q(pk__in=[])
     for document in documents:

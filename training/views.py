@@ -19,16 +19,23 @@ from esafety.roles import allowed, require, schools_with_roles
 from . import services
 from .forms import CompleteForm, CPDForm, RecordForm
 from .models import CPDRequest, ParentSession, Requirement, TrainingRecord
-from .selectors import my_records, my_standings, training_school_ids
+from .selectors import my_records, my_standings, school_summaries, training_school_ids
 
 
 def mine(request):
     require(request.user, "training.use")
     today = timezone.localdate()
+    records = list(my_records(request.user))
     return render(
         request,
         "training/mine.html",
-        {"rows": my_standings(request.user, today), "records": my_records(request.user)},
+        {
+            "rows": my_standings(request.user, today),
+            # Training planned from an approved request is still to do, with its date.
+            "planned": sorted((r for r in records if r.is_planned), key=lambda r: r.due_on),
+            "records": [r for r in records if not r.is_planned],
+            "today": today,
+        },
     )
 
 
@@ -212,5 +219,8 @@ def figures(request):
     return render(
         request,
         "training/figures.html",
-        {"schools": [(s, compliance[s.pk], sessions[s.pk]) for s in schools]},
+        {
+            "schools": [(s, compliance[s.pk], sessions[s.pk]) for s in schools],
+            "summaries": school_summaries(schools, compliance, sessions, timezone.localdate()),
+        },
     )

@@ -105,7 +105,7 @@ def curriculum_map(request, slug):
     lessons = (
         Lesson.objects.visible_to(request.user)
         .filter(school=school, taught_on__gte=school.academic_year_start(today))
-        .select_related("teacher")[:50]
+        .select_related("teacher", "incident")[:50]
     )
     return render(
         request,
@@ -118,10 +118,18 @@ def _teaching_schools(user):
     return School.objects.filter(pk__in=schools_with_roles(user, STAFF_ROLES)).order_by("name")
 
 
-def _incidents(user, schools):
-    from incidents.models import Incident
+def _open_actions(user, school):
+    """Open incident actions this person may carry out in the school (an education action
+    given to them, or any for the school's leads), or None when there are none."""
+    from incidents.models import TimelineEntry
 
-    return Incident.objects.visible_to(user).filter(school__in=schools).exclude(number="")
+    found = (
+        TimelineEntry.objects.actions_visible_to(user)
+        .filter(incident__school=school, done_at__isnull=True)
+        .select_related("incident")
+        .order_by("-created_at")
+    )
+    return found if found.exists() else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,7 +143,7 @@ def lessons(request):
     form = LessonForm(
         request.POST or None,
         instance=Lesson(school=school, teacher=request.user),
-        incidents=_incidents(request.user, [school]),
+        actions=_open_actions(request.user, school),
         initial={"taught_on": timezone.localdate(), **last},
     )
     if request.method == "POST" and form.is_valid():
@@ -150,7 +158,7 @@ def lessons(request):
             }
             messages.success(request, f"Recorded: {lesson.topic}.")
             return redirect("training-lessons")
-    mine = Lesson.objects.filter(teacher=request.user).select_related("school")[:30]
+    mine = Lesson.objects.filter(teacher=request.user).select_related("school", "incident")[:30]
     return render(
         request,
         "training/lessons.html",

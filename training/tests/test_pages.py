@@ -11,7 +11,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from esafety.testing import sign_in
-from training.models import Lesson, Strand, TrainingRecord
+from training import parent_sessions
+from training.models import Lesson, ParentSession, Strand, TrainingRecord
 from training.tests.factories import certificate, days_ago, record, requirement
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,8 @@ def test_matrix_pdf_lists_people_and_their_status(client, personas):
     text = pdf_text(client.get(reverse("training-matrix-pdf", args=[p.school.slug])))
     assert "Training matrix: Oakwood Primary" in text
     assert "Terry Teacher" in text and "Safeguarding update" in text and "Done" in text
+    # The summary first: 4 staff must have it, 1 done, none due soon, 3 missing.
+    assert "Summary: each training" in text and "Safeguarding update 4 1 0 3" in text
 
 
 def test_my_training_record_pdf(client, personas):
@@ -151,3 +154,53 @@ def test_a_teacher_records_a_lesson_and_the_class_is_remembered(client, personas
         url, {**data, "taught_on": (timezone.localdate() + datetime.timedelta(days=3))}
     )
     assert "in the future" in bad.content.decode()
+
+
+def test_trustees_see_each_school_at_a_glance(client, personas):
+    p = personas
+    everyone = requirement(p.school, title="Safeguarding update")
+    technicians = requirement(p.school, title="Technician course", audience_roles=["technician"])
+    record(p.teacher, everyone, days_ago(3))
+    record(p.technician, technicians, days_ago(3))
+    session = parent_sessions.save_session(
+        session=ParentSession(
+            school=p.school,
+            topic="Gaming",
+            year_groups=[5],
+            starts_at=timezone.now() - datetime.timedelta(hours=2),
+        ),
+        by=p.esafety_officer,
+    )
+    parent_sessions.record_attendance(session=session, by=p.esafety_officer, count=12)
+    sign_in(client, p.chair)
+    page = client.get(reverse("training-figures")).content.decode()
+    glance = page.split("at a glance: all the training required")[1].split("</table>")[0]
+    oakwood = glance.split("Oakwood Primary")[1].split("</tr>")[0]
+    # 2 of the 5 things required are in date; 3 missing; 1 session with 12 parents.
+    assert ">40%<" in oakwood and ">3<" in oakwood and "1 (12 parents)" in oakwood
+    assert "–" in glance.split("Elmridge Primary")[1].split("</tr>")[0]
+    assert "Terry Teacher" not in page
+
+
+def test_approved_training_is_to_do_with_its_date_until_recorded_as_done(client, personas):
+    from training import services
+
+    p = personas
+    cpd = services.ask_for_cpd(school=p.school, by=p.teacher, topic="Responding to sextortion")
+    due = timezone.localdate() + datetime.timedelta(days=20)
+    planned = services.decide_cpd(
+        request=cpd, by=p.esafety_officer, approve=True, due_on=due
+    ).planned_record
+    sign_in(client, p.teacher)
+    page = client.get(reverse("training-mine")).content.decode()
+    to_do, done = page.split("What I have done")
+    assert "Responding to sextortion" in to_do and f"By {due:%-d %b %Y}" in to_do
+    assert "Responding to sextortion" not in done
+    response = client.post(
+        reverse("training-record-complete", args=[planned.pk]),
+        {"completed_on": days_ago(0), "provider": "NSPCC Learning"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("training-mine")).content.decode()
+    to_do, done = page.split("What I must do")[1].split("What I have done")
+    assert "Responding to sextortion" not in to_do and "Responding to sextortion" in done

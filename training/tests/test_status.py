@@ -174,3 +174,36 @@ def test_new_starters_only_leaves_out_people_who_joined_before():
     found = school_standings([school.pk], D(2026, 10, 2))[school.pk]
     assert [x.user_id for x, _ in found.for_requirement(only_new)] == [new.pk]
     assert old.pk in {x.user_id for x in found.people}
+
+
+@pytest.mark.django_db
+def test_a_document_signed_every_school_year_falls_due_from_the_new_year_not_before(personas):
+    """The staff AUP is signed again each school year: last year's signature stops counting
+    on 1 September, and the requirement is due 30 days later, not overdue since the
+    version was published years ago."""
+    p = personas
+    aup = Document.objects.create(
+        school=p.school,
+        kind=Kind.STAFF_AUP,
+        title="Staff AUP",
+        audience_roles=["staff"],
+        renew_every_year=True,
+    )
+    with time_machine.travel(datetime.datetime(2025, 9, 10, 9), tick=False):
+        version = published(aup, p.headteacher, "Use the systems for work.", approver=p.trustee)
+        agreements.sign(
+            version=version, signer=p.teacher, subject=p.teacher, typed_name=p.teacher.full_name
+        )
+    read = requirement(
+        p.school, title="Staff AUP", evidence=Evidence.SIGNATURE, document=aup, renew_months=None
+    )
+
+    def teacher_cell(today):
+        found = school_standings([p.school.pk], today)[p.school.pk]
+        row = next(x for x in found.people if x.user_id == p.teacher.pk)
+        return found.cell(row, read)
+
+    assert teacher_cell(D(2026, 8, 31)).status == DONE
+    new_year = teacher_cell(D(2026, 9, 2))
+    assert (new_year.status, new_year.due_on) == (DUE, D(2026, 10, 1))
+    assert teacher_cell(D(2026, 10, 2)).status == OVERDUE
