@@ -11,7 +11,6 @@ from .categories import CATEGORIES, category
 from .models import (
     Agency,
     Incident,
-    IncidentPerson,
     IncidentTag,
     Location,
     ParentsInformed,
@@ -22,7 +21,7 @@ from .models import (
 )
 from .people import PersonField, picker_url, search_people
 from .rules import people_hidden_from
-from .services import AMENDABLE_FIELDS
+from .services import AMENDABLE_FIELDS, kind_of
 
 # "When it happened": not in the future, and not so long ago it must be a typo.
 OLDEST_OCCURRENCE = datetime.timedelta(days=365 * 10)
@@ -180,11 +179,6 @@ def people_initial(incident):
     ]
 
 
-def kind_of(user) -> str:
-    pupil = Membership.objects.active().filter(user=user, role=Role.PUPIL).exists()
-    return PersonKind.PUPIL if pupil else PersonKind.STAFF
-
-
 class NoteForm(CheckedFormMixin, forms.Form):
     text = forms.CharField(
         label="What was done or decided", widget=forms.Textarea(attrs={"rows": 3})
@@ -222,14 +216,21 @@ class SanctionForm(CheckedFormMixin, forms.Form):
         label="Sanction",
         help_text="Start typing, or choose one the policy suggests for this category.",
     )
-    person = forms.ModelChoiceField(
-        queryset=IncidentPerson.objects.none(), required=False, label="Applied to"
+    person = PersonField(
+        required=False,
+        label="Applied to",
+        help_text="Type their name, class or year and choose them. Someone not yet "
+        "recorded on the incident is added to it as the alleged perpetrator.",
     )
     applied_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = incident.people.select_related("person")
+        school = incident.school
+        field = self.fields["person"]
+        field.queryset = school_people(school)
+        field.search = lambda text: search_people(school, text)
+        field.widget.search_url = picker_url(incident=incident)
         rule = category(incident.category)
         if rule:
             self.fields["description"].widget.attrs["list"] = "suggested-sanctions"
