@@ -203,6 +203,22 @@ class NoteForm(CheckedFormMixin, forms.Form):
         field.widget.search_url = picker_url(incident=incident, staff_only=True)
 
 
+class ChronologyFindForm(CheckedFormMixin, forms.Form):
+    """Find a pupil's chronology with the picker (pupils only, nothing pre-loaded)."""
+
+    submit_label = "Show their chronology"
+    pupil = PersonField(label="Pupil", help_text="Type their name, class (5B) or year group.")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["pupil"]
+        field.queryset = User.objects.filter(
+            memberships__school=school, memberships__role=Role.PUPIL
+        ).distinct()
+        field.search = lambda text: search_people(school, text, roles={Role.PUPIL})
+        field.widget.search_url = picker_url(school=school, pupils_only=True)
+
+
 class ReferralForm(CheckedFormMixin, forms.Form):
     agency = forms.ChoiceField(choices=Agency.choices)
     referred_on = forms.DateField(widget=DateInput, initial=timezone.localdate)

@@ -21,7 +21,7 @@ from esafety.views_people import get_school
 
 from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
-from .forms import IncidentForm, PeopleFormSet, people_initial
+from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, people_initial
 from .models import (
     Evidence,
     Incident,
@@ -288,6 +288,20 @@ def pupil_chronology(request, slug, user_pk):
     )
     return render(
         request, "incidents/chronology.html", {"school": school, "pupil": pupil, "parts": parts}
+    )
+
+
+def pupil_chronology_find(request, slug):
+    """Choose a pupil with the people picker, then see their chronology."""
+    school = get_school(request, slug, "incidents.view_chronology")
+    form = ChronologyFindForm(request.GET or None, school=school)
+    if form.is_bound and form.is_valid():
+        return redirect("pupil-chronology", slug=school.slug, user_pk=form.cleaned_data["pupil"].pk)
+    return render(
+        request,
+        "incidents/chronology_find.html",
+        {"school": school, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 

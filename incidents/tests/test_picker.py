@@ -166,3 +166,29 @@ def test_a_sanction_is_applied_to_a_pupil_found_with_the_picker(personas, client
     assert added.part == Part.ALLEGED and incident.sanctions.filter(person=added).exists()
     refused = client.post(url, {**data, "person_search": str(personas.other_school_teacher)})
     assert refused.status_code == 400 and "No one matches" in refused.content.decode()
+
+
+def test_a_pupils_chronology_is_found_with_the_picker(personas, client):
+    """The officer types a pupil's name; only pupils are offered (never staff), and one
+    match goes straight to that pupil's chronology."""
+    add_pupils(personas.school, 30)
+    entry = {"person": personas.pupil, "name": "", "kind": "pupil", "part": Part.TARGET}
+    report(personas.school, personas.teacher, people=[entry])
+    sign_in(client, personas.esafety_officer)
+    url = reverse("pupil-chronology-find", args=[personas.school.slug])
+    page = client.get(url).content.decode()
+    assert 'role="combobox"' in page and "pupils=1" in page and "Pupil 0001 Bulk" not in page
+    assert (
+        "Terry Teacher" not in search(client, personas.school, "terry", pupils="1").content.decode()
+    )
+    response = client.get(url, {"pupil_search": "poppy"})
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "pupil-chronology", args=[personas.school.slug, personas.pupil.pk]
+    )
+    staff = client.get(url, {"pupil_search": "terry"})
+    assert staff.status_code == 400 and "No one matches" in staff.content.decode()
+    several = client.get(url, {"pupil_search": "pupil 000"}).content.decode()
+    assert "people match" in several and 'name="pupil_choice"' in several
+    queue = client.get(reverse("incident-queue")).content.decode()
+    assert url in queue
