@@ -83,6 +83,14 @@ ROUTES = [
         expect(403, headteacher=200, other_school_teacher=404, other_school_headteacher=404),
         kwargs=school,
     ),
+    Route("closure-days", school_managers_only(), kwargs=school),
+    Route(
+        "closure-days",
+        school_managers_only(302),
+        kwargs=school,
+        method="post",
+        data=lambda p: {"date": "2026-12-14", "reason": "INSET"},
+    ),
     Route("accessibility", expect(200, anonymous=200)),
     Route("health", expect(200, anonymous=200)),
 ]
