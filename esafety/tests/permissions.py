@@ -1,6 +1,8 @@
 """The core's rows of the permission matrix (see test_permission_matrix.py)."""
 
-from esafety.models import Notification
+import datetime
+
+from esafety.models import ClosureDay, Notification
 from esafety.testing import Route, expect, school_managers_only
 
 
@@ -23,6 +25,10 @@ def pupil_role(p):
 def headteachers_notification(p):
     note = Notification.objects.create(recipient=p.headteacher, title="Test", link="/")
     return {"pk": note.pk}
+
+
+def closure_day(p):
+    return ClosureDay.objects.get_or_create(school=p.school, date=datetime.date(2026, 12, 14))[0].pk
 
 
 ROUTES = [
@@ -89,7 +95,7 @@ ROUTES = [
         school_managers_only(302),
         kwargs=school,
         method="post",
-        data=lambda p: {"date": "2026-12-14", "reason": "INSET"},
+        data=lambda p: {"remove": closure_day(p)},
     ),
     Route("accessibility", expect(200, anonymous=200)),
     Route("health", expect(200, anonymous=200)),
