@@ -40,7 +40,13 @@ class CrispyMixin(CheckedFormMixin):
 
 
 class DateInput(forms.DateInput):
+    """A date picker. Its value must be ISO (2026-11-30): a British 30/11/2026, Django's
+    default here, leaves the browser's box empty, losing today's date or the one typed."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class SignInForm(CheckedFormMixin, AuthenticationForm):

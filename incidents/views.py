@@ -159,13 +159,13 @@ class IncidentFilter(django_filters.FilterSet):
         field_name="reported_at",
         lookup_expr="date__gte",
         label="Reported from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reported_to = django_filters.DateFilter(
         field_name="reported_at",
         lookup_expr="date__lte",
         label="Reported to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     pupil = django_filters.CharFilter(label="Pupil's name", method="involving")
     school = django_filters.ModelChoiceFilter(

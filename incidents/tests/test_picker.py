@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.models import Membership, Role, User
 from esafety.testing import person, sign_in
@@ -157,6 +158,8 @@ def test_a_sanction_is_applied_to_a_pupil_found_with_the_picker(personas, client
     page = client.get(url).content.decode()
     assert 'role="combobox"' in page and "Pupil 0001 Bulk" not in page
     assert f"incident={incident.pk}" in page  # searches through the incident's rule
+    today = timezone.localdate()  # offered as the date applied, in the form a browser reads
+    assert f'type="date" name="applied_on" value="{today:%Y-%m-%d}"' in page
     data = {"description": "Loss of break time", "applied_on": "2026-11-27"}
     assert client.post(url, {**data, "person_search": "poppy"}).status_code == 302
     sanction = incident.sanctions.get()
