@@ -1,4 +1,5 @@
 import calendar
+from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -17,6 +18,7 @@ from .models import (
 )
 from .uploads import check_upload
 from .validators import CheckedFormMixin, validate_urn
+from .workdays import closed_reason
 
 
 def add_errors(form, error) -> None:
@@ -38,7 +40,13 @@ class CrispyMixin(CheckedFormMixin):
 
 
 class DateInput(forms.DateInput):
+    """A date picker. Its value must be ISO (2026-11-30): a British 30/11/2026, Django's
+    default here, leaves the browser's box empty, losing today's date or the one typed."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class SignInForm(CheckedFormMixin, AuthenticationForm):
@@ -267,3 +275,28 @@ class PeopleImportForm(CrispyMixin, forms.Form):
         upload = self.cleaned_data["file"]
         check_upload(upload, allowed=(".csv", ".txt"))
         return upload
+
+
+class ClosureDayForm(CrispyMixin, forms.Form):
+    """A day the school is closed besides weekends and bank holidays."""
+
+    submit_label = "Add closure day"
+    date = forms.DateField(widget=DateInput, label="Date the school is closed")
+    reason = forms.CharField(
+        max_length=100, required=False, label="Reason", help_text="For example: INSET day."
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not today - timedelta(days=366) <= day <= today + timedelta(days=2 * 366):
+            raise forms.ValidationError("Give a date within a year ago and two years ahead.")
+        if reason := closed_reason(None, day):
+            raise forms.ValidationError(
+                f"{day:%a %-d %b %Y} is a {reason.split(' (')[0]}: deadlines skip it already."
+            )
+        return day

@@ -117,6 +117,14 @@ menu_entry(
     per_school=True,
 )
 menu_entry(
+    "People",
+    "Closure days",
+    "closure-days",
+    rule="esafety.manage_closure_days",
+    order=84,
+    per_school=True,
+)
+menu_entry(
     "Trust overview",
     "Trust overview",
     "trust-overview",

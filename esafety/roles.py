@@ -218,6 +218,7 @@ def manages_any_school(user):
 rules.add_rule("esafety.view_school", is_member_of | is_trustee_over | is_trust_lead_over)
 rules.add_rule("esafety.manage_people", is_school_manager)
 rules.add_rule("esafety.manage_school_settings", is_headteacher_of)
+rules.add_rule("esafety.manage_closure_days", is_school_manager)
 rules.add_rule("esafety.view_trust_overview", is_trustee)
 
 

@@ -218,3 +218,27 @@ def update_school_settings(*, school: School, changed_by: User, **fields) -> Sch
     school._history_user = changed_by
     school.save()
     return school
+
+
+@transaction.atomic
+def add_closure_day(*, school: School, by: User, date: datetime.date, reason: str = ""):
+    """A day the school is closed (INSET, a snow day): no working-day deadline falls on it
+    from now on. Deadlines already set are not moved."""
+    from .models import ClosureDay
+
+    if ClosureDay.objects.filter(school=school, date=date).exists():
+        raise ValidationError({"date": f"{date:%a %-d %b %Y} is already a closure day."})
+    closure = attributed(ClosureDay(school=school, date=date, reason=reason.strip()), by)
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def remove_closure_day(*, school: School, by: User, pk: int) -> None:
+    """Removed, with who removed it in the history. Someone else removing it at the same
+    moment is not an error: it is gone either way."""
+    from .models import ClosureDay
+
+    closure = ClosureDay.objects.select_for_update().filter(school=school, pk=pk).first()
+    if closure is not None:
+        attributed(closure, by).delete()

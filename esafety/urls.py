@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from . import views, views_auth, views_import, views_people
+from . import views, views_auth, views_closures, views_import, views_people
 
 school = "schools/<slug:slug>/"
 
@@ -104,6 +104,7 @@ urlpatterns = [
         name="membership-end",
     ),
     path(school + "settings/", views_people.school_settings, name="school-settings"),
+    path(school + "settings/closure-days/", views_closures.closure_days, name="closure-days"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("health/", views.health, name="health"),
     path("", include("incidents.urls")),

@@ -11,7 +11,6 @@ from .categories import CATEGORIES, category
 from .models import (
     Agency,
     Incident,
-    IncidentPerson,
     IncidentTag,
     Location,
     ParentsInformed,
@@ -22,7 +21,7 @@ from .models import (
 )
 from .people import PersonField, picker_url, search_people
 from .rules import people_hidden_from
-from .services import AMENDABLE_FIELDS
+from .services import AMENDABLE_FIELDS, kind_of
 
 # "When it happened": not in the future, and not so long ago it must be a typo.
 OLDEST_OCCURRENCE = datetime.timedelta(days=365 * 10)
@@ -36,7 +35,13 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class DateInput(forms.DateInput):
+    """A date picker. Its value must be ISO (2026-11-30): a British 30/11/2026, Django's
+    default here, leaves the browser's box empty, losing today's date or the one typed."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 CATEGORY_FIELD_CHOICES = [
@@ -180,11 +185,6 @@ def people_initial(incident):
     ]
 
 
-def kind_of(user) -> str:
-    pupil = Membership.objects.active().filter(user=user, role=Role.PUPIL).exists()
-    return PersonKind.PUPIL if pupil else PersonKind.STAFF
-
-
 class NoteForm(CheckedFormMixin, forms.Form):
     text = forms.CharField(
         label="What was done or decided", widget=forms.Textarea(attrs={"rows": 3})
@@ -209,6 +209,22 @@ class NoteForm(CheckedFormMixin, forms.Form):
         field.widget.search_url = picker_url(incident=incident, staff_only=True)
 
 
+class ChronologyFindForm(CheckedFormMixin, forms.Form):
+    """Find a pupil's chronology with the picker (pupils only, nothing pre-loaded)."""
+
+    submit_label = "Show their chronology"
+    pupil = PersonField(label="Pupil", help_text="Type their name, class (5B) or year group.")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["pupil"]
+        field.queryset = User.objects.filter(
+            memberships__school=school, memberships__role=Role.PUPIL
+        ).distinct()
+        field.search = lambda text: search_people(school, text, roles={Role.PUPIL})
+        field.widget.search_url = picker_url(school=school, pupils_only=True)
+
+
 class ReferralForm(CheckedFormMixin, forms.Form):
     agency = forms.ChoiceField(choices=Agency.choices)
     referred_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
@@ -222,14 +238,21 @@ class SanctionForm(CheckedFormMixin, forms.Form):
         label="Sanction",
         help_text="Start typing, or choose one the policy suggests for this category.",
     )
-    person = forms.ModelChoiceField(
-        queryset=IncidentPerson.objects.none(), required=False, label="Applied to"
+    person = PersonField(
+        required=False,
+        label="Applied to",
+        help_text="Type their name, class or year and choose them. Someone not yet "
+        "recorded on the incident is added to it as the alleged perpetrator.",
     )
     applied_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = incident.people.select_related("person")
+        school = incident.school
+        field = self.fields["person"]
+        field.queryset = school_people(school)
+        field.search = lambda text: search_people(school, text)
+        field.widget.search_url = picker_url(incident=incident)
         rule = category(incident.category)
         if rule:
             self.fields["description"].widget.attrs["list"] = "suggested-sanctions"

@@ -23,3 +23,11 @@ menu_entry(
     order=13,
     per_school=True,
 )
+menu_entry(
+    "Incidents",
+    "A pupil's chronology",
+    "pupil-chronology-find",
+    rule="incidents.view_chronology",
+    order=13,
+    per_school=True,
+)

@@ -216,6 +216,8 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["school", "status", "reported_at"]),
             models.Index(fields=["school", "-reported_at"], name="incident_school_newest"),
+            # The trust-wide queue, newest first across schools (selectors.UrgentFirst).
+            models.Index(fields=["-reported_at", "-id"], name="incident_newest"),
             models.Index(fields=["status", "acknowledge_by"]),
             models.Index(fields=["review_date"]),
         ]

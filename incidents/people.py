@@ -139,6 +139,7 @@ class PersonField(forms.Field):
         )
 
 
-def picker_url(*, school=None, incident=None, staff_only=False) -> str:
+def picker_url(*, school=None, incident=None, staff_only=False, pupils_only=False) -> str:
     params = f"incident={incident.pk}" if incident else f"school={school.slug}"
-    return f"{reverse('people-search')}?{params}" + ("&staff=1" if staff_only else "")
+    params += "&staff=1" if staff_only else "&pupils=1" if pupils_only else ""
+    return f"{reverse('people-search')}?{params}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from esafety.models import Membership, Role
 from esafety.notifications import notify
 from esafety.services import attributed as _attributed
 from esafety.uploads import MB, check_upload
@@ -24,6 +25,8 @@ from .models import (
     IncidentPerson,
     IncidentTag,
     ParentsInformed,
+    Part,
+    PersonKind,
     Referral,
     Sanction,
     Series,
@@ -229,6 +232,12 @@ def add_incident_kind(*, school, by, name: str, forbids_images: bool = False) ->
     )
 
 
+def kind_of(user) -> str:
+    """A person chosen from the school's list is a pupil if they are one, else staff."""
+    pupil = Membership.objects.active().filter(user=user, role=Role.PUPIL).exists()
+    return PersonKind.PUPIL if pupil else PersonKind.STAFF
+
+
 @transaction.atomic
 def add_person(*, incident, by, person=None, name="", kind, part) -> IncidentPerson:
     """Someone else turned out to be involved: added, never removed, and in the history."""
@@ -274,8 +283,18 @@ def add_referral(*, incident, by, agency, referred_on, reference="", notes="") -
 
 @transaction.atomic
 def add_sanction(*, incident, by, description, applied_on, person=None) -> Sanction:
-    if person is not None and person.incident_id != incident.pk:
-        raise ValidationError("That person is not involved in this incident.")
+    """`person`: who it applies to, as involved in the incident (an IncidentPerson) or as
+    chosen with the picker (a User of the school, added to the incident if not yet on it)."""
+    if isinstance(person, IncidentPerson):
+        if person.incident_id != incident.pk:
+            raise ValidationError("That person is not involved in this incident.")
+    elif person is not None:
+        involved = incident.people.filter(person=person).order_by("pk").first()
+        if involved is None:
+            involved = add_person(
+                incident=incident, by=by, person=person, kind=kind_of(person), part=Part.ALLEGED
+            )
+        person = involved
     _dealing_with(incident, by)
     sanction = _attributed(
         Sanction(

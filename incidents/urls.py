@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("incidents/<int:pk>/<slug:action>/", views.incident_action, name="incident-action"),
     path(
+        "schools/<slug:slug>/pupils/incidents/",
+        views.pupil_chronology_find,
+        name="pupil-chronology-find",
+    ),
+    path(
         "schools/<slug:slug>/pupils/<int:user_pk>/incidents/",
         views.pupil_chronology,
         name="pupil-chronology",

@@ -22,7 +22,7 @@ from esafety.views_people import get_school
 
 from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
-from .forms import IncidentForm, PeopleFormSet, people_initial
+from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, people_initial
 from .models import (
     Evidence,
     Incident,
@@ -32,7 +32,7 @@ from .models import (
     Status,
 )
 from .rules import INCIDENT_STAFF_ROLES
-from .selectors import spans_schools, with_who_and_what
+from .selectors import UrgentFirst, add_who, queue_counts, spans_schools, with_who_and_what
 
 
 def get_incident(request, pk, rule="incidents.view") -> Incident:
@@ -166,13 +166,13 @@ class IncidentFilter(django_filters.FilterSet):
         field_name="reported_at",
         lookup_expr="date__gte",
         label="Reported from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reported_to = django_filters.DateFilter(
         field_name="reported_at",
         lookup_expr="date__lte",
         label="Reported to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     pupil = django_filters.CharFilter(label="Pupil's name", method="involving")
     school = django_filters.ModelChoiceFilter(
@@ -204,7 +204,8 @@ WAITING_SHOWN = 25
 
 def incident_queue(request):
     """The e-safety officer's queue: waiting-to-be-acknowledged first (most urgent at the
-    top, overdue highlighted), then everything else, newest first."""
+    top, overdue highlighted), then everything else, urgent first, then newest. Counted
+    in one pass; the pupils and kinds of all rows shown fetched together."""
     require(request.user, "incidents.use_queue")
     several = spans_schools(request.user)
     incident_filter = IncidentFilter(
@@ -212,25 +213,31 @@ def incident_queue(request):
         queryset=Incident.objects.visible_to(request.user).submitted(),
         schools=School.objects.visible_to(request.user) if several else None,
     )
-    matching = with_who_and_what(incident_filter.qs)
-    waiting = matching.filter(status=Status.REPORTED).order_by("urgent", "acknowledge_by")
+    matching = with_who_and_what(incident_filter.qs, prefetch=False)
+    waiting = matching.filter(status=Status.REPORTED).order_by("urgent", "acknowledge_by", "pk")
     if request.GET.get("status"):
         # One status asked for: one list, in the order that suits it.
-        waiting_shown, waiting_count = [], 0
-        others = waiting if request.GET["status"] == Status.REPORTED else matching
-        if others is not waiting:
-            others = others.order_by("urgent", "-reported_at")
+        waiting_count = 0
+        others = waiting if request.GET["status"] == Status.REPORTED else UrgentFirst(matching)
     else:
-        waiting_shown = list(waiting[:WAITING_SHOWN])
-        waiting_count = waiting.count()
-        others = matching.exclude(status=Status.REPORTED).order_by("urgent", "-reported_at")
+        counts = queue_counts(matching)
+        waiting_count = counts["waiting"]
+        others = UrgentFirst(
+            matching.exclude(status=Status.REPORTED),
+            counts=(counts["urgent_others"], counts["others"]),
+        )
     page = Paginator(others, 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    waiting_shown = []
+    if waiting_count and page.number == 1:
+        waiting_shown = list(waiting[:WAITING_SHOWN])
+    add_who([*waiting_shown, *page.object_list])  # one query each for kinds and pupils
     return render(
         request,
         "incidents/queue.html",
         {
             "filter": incident_filter,
-            "waiting": waiting_shown if page.number == 1 else [],
+            "waiting": waiting_shown,
             "waiting_count": waiting_count,
             "page": page,
             "several_schools": several,
@@ -295,6 +302,20 @@ def pupil_chronology(request, slug, user_pk):
     )
     return render(
         request, "incidents/chronology.html", {"school": school, "pupil": pupil, "parts": parts}
+    )
+
+
+def pupil_chronology_find(request, slug):
+    """Choose a pupil with the people picker, then see their chronology."""
+    school = get_school(request, slug, "incidents.view_chronology")
+    form = ChronologyFindForm(request.GET or None, school=school)
+    if form.is_bound and form.is_valid():
+        return redirect("pupil-chronology", slug=school.slug, user_pk=form.cleaned_data["pupil"].pk)
+    return render(
+        request,
+        "incidents/chronology_find.html",
+        {"school": school, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from esafety.models import STAFF_ROLES, School
+from esafety.models import STAFF_ROLES, Role, School
 from esafety.roles import require
 
 from .people import PUPILS_AND_STAFF, describe, search_people
@@ -21,7 +21,8 @@ def _query(params) -> str:
 def people_search(request):
     """Searching within an incident needs its manage rule (the chair handling a concern
     about the head sees only what they search for, never a pre-loaded list); searching a
-    school to log an incident needs the log rule there."""
+    school to log an incident needs the log rule there; pupils only (`pupils=1`, to find
+    a pupil's chronology) needs the chronology rule."""
     staff_only = bool(request.GET.get("staff"))
     exclude = None
     if request.GET.get("incident", "").isdigit():
@@ -36,6 +37,9 @@ def people_search(request):
         require(request.user, "incidents.log", school)
     query = _query(request.GET)
     roles = STAFF_ROLES if staff_only else PUPILS_AND_STAFF
+    if request.GET.get("pupils"):  # finding a pupil's chronology
+        require(request.user, "incidents.view_chronology", school)
+        roles = {Role.PUPIL}
     found = search_people(school, query, roles=roles, exclude=exclude)
     return render(
         request,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from esafety.models import Invitation, Notification, Role, hash_token
+from esafety.models import ClosureDay, Invitation, Notification, Role, hash_token
 from esafety.testing import Route, expect, person, school_managers_only
 
 INVITATION_TOKEN = "a-fresh-invitation-token-for-the-matrix"
@@ -54,6 +54,10 @@ def password_reset_link(p):
         "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
         "token": default_token_generator.make_token(forgetful),
     }
+
+
+def closure_day(p):
+    return ClosureDay.objects.get_or_create(school=p.school, date=datetime.date(2026, 12, 14))[0].pk
 
 
 ROUTES = [
@@ -120,6 +124,14 @@ ROUTES = [
         "school-settings",
         expect(403, headteacher=200, other_school_teacher=404, other_school_headteacher=404),
         kwargs=school,
+    ),
+    Route("closure-days", school_managers_only(), kwargs=school),
+    Route(
+        "closure-days",
+        school_managers_only(302),
+        kwargs=school,
+        method="post",
+        data=lambda p: {"remove": closure_day(p)},
     ),
     Route("accessibility", expect(200, anonymous=200)),
     Route("health", expect(200, anonymous=200)),

@@ -130,6 +130,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "My actions",
         "Incident queue",
         "Kinds of incident",
+        "A pupil's chronology",
     ]
     assert "People" in officer
     assert {"Policies and agreements", "Who has signed"} <= set(officer["Agreements"])

@@ -171,6 +171,19 @@ ROUTES = [
         kwargs=asked_trustee_step("note"),
     ),
     Route("pupil-chronology", school_managers_only(), kwargs=pupil),
+    Route("pupil-chronology-find", school_managers_only(), kwargs=school),
+    Route(
+        "pupil-chronology-find",
+        school_managers_only() | {"headteacher": 302, "esafety_officer": 302},
+        kwargs=school,
+        data=lambda p: {"pupil": p.pupil.pk, "pupil_search": str(p.pupil)},
+    ),
+    # The picker's search for a pupil's chronology: pupils only, for the school's managers.
+    Route(
+        "people-search",
+        school_managers_only(),
+        data=lambda p: {"school": p.school.slug, "q": "po", "pupils": "1"},
+    ),
     Route("incident-export", school_managers_only(), kwargs=school),
     Route("incident-kinds", school_managers_only(), kwargs=school),
 ]

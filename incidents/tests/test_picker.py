@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.models import Membership, Role, User
 from esafety.testing import person, sign_in
@@ -143,3 +144,54 @@ def test_an_action_can_be_given_with_the_picker(personas, client):
     assert incident.timeline.get(kind="action").owner == personas.teacher
     pupil = client.post(url, {"text": "x", "owner_search": "poppy"})
     assert pupil.status_code == 400 and "No one matches" in pupil.content.decode()
+
+
+def test_a_sanction_is_applied_to_a_pupil_found_with_the_picker(personas, client):
+    """The sanction form uses the picker (nothing pre-loaded); a pupil already involved
+    keeps their part, one not yet on the incident is added as the alleged perpetrator."""
+    add_pupils(personas.school, 30)
+    entry = {"person": personas.pupil, "name": "", "kind": "pupil", "part": Part.TARGET}
+    incident = report(personas.school, personas.teacher, people=[entry])
+    services.acknowledge(incident=incident, by=personas.esafety_officer)
+    sign_in(client, personas.esafety_officer)
+    url = reverse("incident-action", args=[incident.pk, "sanction"])
+    page = client.get(url).content.decode()
+    assert 'role="combobox"' in page and "Pupil 0001 Bulk" not in page
+    assert f"incident={incident.pk}" in page  # searches through the incident's rule
+    today = timezone.localdate()  # offered as the date applied, in the form a browser reads
+    assert f'type="date" name="applied_on" value="{today:%Y-%m-%d}"' in page
+    data = {"description": "Loss of break time", "applied_on": "2026-11-27"}
+    assert client.post(url, {**data, "person_search": "poppy"}).status_code == 302
+    sanction = incident.sanctions.get()
+    assert sanction.person.person == personas.pupil and sanction.person.part == Part.TARGET
+    assert client.post(url, {**data, "person_search": "pupil 0007"}).status_code == 302
+    added = incident.people.get(person__full_name="Pupil 0007 Bulk")
+    assert added.part == Part.ALLEGED and incident.sanctions.filter(person=added).exists()
+    refused = client.post(url, {**data, "person_search": str(personas.other_school_teacher)})
+    assert refused.status_code == 400 and "No one matches" in refused.content.decode()
+
+
+def test_a_pupils_chronology_is_found_with_the_picker(personas, client):
+    """The officer types a pupil's name; only pupils are offered (never staff), and one
+    match goes straight to that pupil's chronology."""
+    add_pupils(personas.school, 30)
+    entry = {"person": personas.pupil, "name": "", "kind": "pupil", "part": Part.TARGET}
+    report(personas.school, personas.teacher, people=[entry])
+    sign_in(client, personas.esafety_officer)
+    url = reverse("pupil-chronology-find", args=[personas.school.slug])
+    page = client.get(url).content.decode()
+    assert 'role="combobox"' in page and "pupils=1" in page and "Pupil 0001 Bulk" not in page
+    assert (
+        "Terry Teacher" not in search(client, personas.school, "terry", pupils="1").content.decode()
+    )
+    response = client.get(url, {"pupil_search": "poppy"})
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "pupil-chronology", args=[personas.school.slug, personas.pupil.pk]
+    )
+    staff = client.get(url, {"pupil_search": "terry"})
+    assert staff.status_code == 400 and "No one matches" in staff.content.decode()
+    several = client.get(url, {"pupil_search": "pupil 000"}).content.decode()
+    assert "people match" in several and 'name="pupil_choice"' in several
+    queue = client.get(reverse("incident-queue")).content.decode()
+    assert url in queue

@@ -1,0 +1,47 @@
+"""A school's closure days (INSET, snow days): working-day deadlines skip them."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .forms import ClosureDayForm, add_errors
+from .models import ClosureDay
+from .services import add_closure_day, remove_closure_day
+from .views_people import get_school
+
+HISTORY_SHOWN = 50
+
+
+def closure_days(request, slug):
+    """The list (this term onwards), a form to add one, a button to remove each, and who
+    added or removed which day."""
+    school = get_school(request, slug, "esafety.manage_closure_days")
+    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+        remove_closure_day(school=school, by=request.user, pk=int(request.POST["remove"]))
+        messages.success(request, "The closure day was removed.")
+        return redirect("closure-days", slug=school.slug)
+    form = ClosureDayForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            day = add_closure_day(school=school, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{day.date:%a %-d %b %Y} was added as a closure day.")
+            return redirect("closure-days", slug=school.slug)
+    today = timezone.localdate()
+    return render(
+        request,
+        "esafety/closure_days.html",
+        {
+            "school": school,
+            "form": form,
+            "days": ClosureDay.objects.filter(school=school, date__gte=today),
+            "past_count": ClosureDay.objects.filter(school=school, date__lt=today).count(),
+            "history": ClosureDay.history.filter(school=school)
+            .select_related("history_user")
+            .order_by("-history_date")[:HISTORY_SHOWN],
+        },
+        status=400 if form.errors else 200,
+    )
