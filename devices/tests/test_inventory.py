@@ -90,6 +90,33 @@ def test_an_mdm_style_export_is_understood(personas):
     assert item.kind == Kind.LAPTOP and item.serial == "5CG1" and item.os_checked_on.year == 2026
 
 
+def test_an_export_without_a_column_leaves_that_field_alone(personas):
+    laptop = device(personas.school, asset_tag="T-100", antivirus_product="Defender")
+    text = "Asset Tag,Category,Model,Last check-in\nT-100,Notebook,HP ProBook,2026-01-05\n"
+    result = _import(personas, text)
+    assert result.ok and result.updated == 1, result.errors
+    laptop.refresh_from_db()
+    assert laptop.make_model == "HP ProBook" and laptop.os_checked_on.year == 2026
+    # No encryption or anti-virus columns: what was recorded stays.
+    assert laptop.encryption == Encryption.FULL_DISK and laptop.encryption_method == "BitLocker"
+    assert laptop.antivirus_product == "Defender" and laptop.holds_personal_data
+
+
+def test_a_failed_import_changes_no_known_device(personas):
+    laptop = device(personas.school, asset_tag="LAP-1", make_model="Old model")
+    result = _import(personas, HEADER + GOOD_ROW + "X1,toaster,,,,,,,,,\n")
+    assert not result.ok and result.errors[0].row == 3
+    laptop.refresh_from_db()
+    assert laptop.make_model == "Old model" and Device.objects.count() == 1
+
+
+def test_import_refuses_a_status_it_cannot_set(personas):
+    result = _import(personas, "asset_tag,type,status\nX1,laptop,lost\n")
+    assert not result.ok and result.errors[0].column == "status"
+    assert "in use or in store" in result.errors[0].message
+    assert not Device.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [
