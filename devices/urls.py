@@ -30,6 +30,7 @@ urlpatterns = [
     path(school + "disposals/", views_inventory.disposals, name="disposals"),
     path(school + "disposals.csv", views_inventory.disposals_export, name="disposals-export"),
     path(school + "disposals/add/", views_inventory.disposal_add, name="disposal-add"),
+    path("disposals/<int:pk>/record.pdf", views_inventory.disposal_pdf, name="disposal-pdf"),
     path("disposals/<int:pk>/<slug:which>/", views_inventory.disposal_file, name="disposal-file"),
     path(school + "loans/", views_loans.loan_list, name="loans"),
     path(

@@ -50,6 +50,10 @@ def disposal_file(p):
     return {"pk": factories.disposal(p).pk, "which": "certificate"}
 
 
+def disposal_record(p):
+    return {"pk": factories.disposal(p).pk}
+
+
 def pupil_loan(p):
     return {"pk": factories.lend(p).pk}
 
@@ -100,6 +104,7 @@ ROUTES = [
     Route("disposals-export", DEVICE_PEOPLE, kwargs=school),
     Route("disposal-add", DEVICE_PEOPLE, kwargs=school),
     Route("disposal-file", DEVICE_RECORD, kwargs=disposal_file),
+    Route("disposal-pdf", DEVICE_RECORD, kwargs=disposal_record),
     Route("loans", DEVICE_PEOPLE, kwargs=school),
     Route(
         "loan-agreements-install",
