@@ -195,7 +195,12 @@ def report_loss(
     attributed(loss, by).save()
     device.status = Status.STOLEN if kind == LossKind.STOLEN else Status.LOST
     attributed(device, by, f"Reported {device.get_status_display().lower()}").save()
-    if held_personal_data:
+    if not held_personal_data:
+        # The seed: a lost or stolen device is reported to the headteacher at once.
+        what = f"{device} was reported {loss.get_kind_display().lower()} (no personal data)"
+        for head in holders(device.school, Role.HEADTEACHER):
+            notify(head, title=what, link=device.get_absolute_url())
+    else:
         encrypted = "encrypted" if was_encrypted else "NOT encrypted"
         record_breach(
             school=device.school,

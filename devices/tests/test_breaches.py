@@ -64,6 +64,8 @@ def test_a_device_without_personal_data_is_no_breach(personas):
         was_encrypted=False,
     )
     assert not Breach.objects.exists()
+    # Still reported to the headteacher at once (the seed), with no ICO clock.
+    assert titles(personas.headteacher) == [f"{camera} was reported lost (no personal data)"]
 
 
 def test_reminders_at_24_and_48_hours_and_the_chair_at_60_each_once(personas, client):
