@@ -4,7 +4,8 @@
 Every row is checked before anything is written; any problem (row, column, message) means
 nothing is imported. Devices are matched on their asset tag in this school: a known tag
 updates the device, a new one adds it. Nothing is removed because it is missing from the
-file, and a column the file lacks leaves that field of a known device as it was. Every created or changed device gets an attributed history row.
+file, and a column the file lacks leaves that field of a known device as it was. Every
+created or changed device gets an attributed history row.
 """
 
 import csv

@@ -17,7 +17,15 @@ from esafety.views_people import get_school
 from incidents.models import Incident
 
 from . import breaches
-from .forms import BreachForm, BreachUpdateForm, IcoDecisionForm, LossForm, PeopleToldForm, posted
+from .forms import (
+    BreachForm,
+    BreachUpdateForm,
+    IcoDecisionForm,
+    LossForm,
+    PeopleToldForm,
+    id_param,
+    posted,
+)
 from .models import Breach
 from .views_inventory import get_device
 
@@ -83,7 +91,7 @@ def breach_add(request, slug):
     """Any personal-data breach. From an incident tagged "data breach": linked to it."""
     school = get_school(request, slug, "devices.view_breaches")
     incident = None
-    if incident_pk := request.GET.get("incident") or request.POST.get("incident"):
+    if incident_pk := id_param(request, "incident"):
         incident = get_object_or_404(
             Incident.objects.visible_to(request.user).filter(school=school), pk=incident_pk
         )
