@@ -193,6 +193,7 @@ def report_loss(
         reported_by=by,
     )
     attributed(loss, by).save()
+    _end_loans(device, by, kind)
     device.status = Status.STOLEN if kind == LossKind.STOLEN else Status.LOST
     attributed(device, by, f"Reported {device.get_status_display().lower()}").save()
     if not held_personal_data:
@@ -216,6 +217,19 @@ def report_loss(
             loss=loss,
         )
     return loss
+
+
+def _end_loans(device, by, kind) -> None:
+    """A loan of a lost device ends there: no one is asked to return it or sign for it."""
+    from .models import Loan
+
+    now = timezone.now()
+    for loan in Loan.objects.open().filter(device=device).select_for_update():
+        if loan.handed_over_at:
+            loan.lost_at = now
+        else:
+            loan.cancelled_at = now
+        attributed(loan, by, f"Device reported {kind}").save()
 
 
 def encrypted_now(device) -> bool:

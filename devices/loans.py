@@ -78,7 +78,7 @@ def hand_over(*, loan: Loan, by) -> Loan:
     """Give the device to the borrower. Refused until the agreement is signed (online, or a
     paper form recorded through the agreements pages)."""
     loan = _locked(loan)
-    if loan.handed_over_at or loan.cancelled_at or loan.returned_at:
+    if loan.handed_over_at or loan.cancelled_at or loan.returned_at or loan.lost_at:
         raise ValidationError("This loan has already been handed over or closed.")
     signature = signature_for(loan)
     if signature is None:
@@ -122,7 +122,7 @@ def record_return(
     """The return checklist (the seed's exit process): condition, accessories, PIN and IDs
     left or accounts signed out, factory reset. Who checked it and when are recorded."""
     loan = _locked(loan)
-    if loan.handed_over_at is None or loan.returned_at or loan.cancelled_at:
+    if not loan.is_out:
         raise ValidationError("Only a device that is out on loan can be returned.")
     if condition not in Condition.values:
         raise ValidationError({"condition": "Choose the condition it came back in."})

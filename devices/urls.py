@@ -44,6 +44,7 @@ urlpatterns = [
     path("loans/<int:pk>/hand-over/", views_loans.loan_hand_over, name="loan-hand-over"),
     path("loans/<int:pk>/cancel/", views_loans.loan_cancel, name="loan-cancel"),
     path("loans/<int:pk>/return/", views_loans.loan_return, name="loan-return"),
+    path("loans/<int:pk>/lost/", views_breaches.report_loan_loss, name="loan-report-loss"),
     path(school + "confiscations/", views_pupils.confiscations, name="confiscations"),
     path(school + "confiscations/add/", views_pupils.confiscation_add, name="confiscation-add"),
     path("confiscations/<int:pk>/", views_pupils.confiscation_detail, name="confiscation-detail"),

@@ -131,6 +131,12 @@ ROUTES = [
         method="post",
     ),
     Route("loan-return", {**DEVICE_RECORD, "pupil": 403, "parent": 403}, kwargs=pupil_loan_out),
+    # A lent device lost: the technicians and leads, and the pupil or parent holding it.
+    Route(
+        "loan-report-loss",
+        {**DEVICE_RECORD, "pupil": 200, "parent": 200},
+        kwargs=pupil_loan_out,
+    ),
     # The office's list: the leads (and office staff; the teacher persona is not office).
     Route(
         "confiscations",
