@@ -115,15 +115,23 @@ class DeviceForm(CrispyMixin, forms.ModelForm):
 
 
 class CheckForm(CheckedFormMixin, forms.Form):
-    devices = forms.ModelMultipleChoiceField(
-        queryset=Device.objects.none(),
-        error_messages={"required": "Tick the devices you checked."},
+    everything = forms.BooleanField(
+        required=False, label="I checked every device in service listed below"
     )
+    devices = forms.ModelMultipleChoiceField(queryset=Device.objects.none(), required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["devices"].queryset = Device.objects.filter(school=school).in_service()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("everything"):
+            data["devices"] = list(self.fields["devices"].queryset.values_list("pk", flat=True))
+        if not data.get("devices") and "devices" not in self.errors:
+            self.add_error("devices", "Tick the devices you checked, or tick every device.")
+        return data
 
 
 class SettingsForm(CrispyMixin, forms.Form):
