@@ -114,21 +114,39 @@ class DeviceForm(CrispyMixin, forms.ModelForm):
             self.fields["status"].choices = [c for c in Status.choices if c[0] in editable]
 
 
+class DeviceIdsField(forms.Field):
+    """Ticked device ids, as numbers; the service checks they are this school's devices in
+    service (one query for thousands, where a model choice field builds every object)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not (text.isdigit() and 0 < int(text) <= LARGEST_ID):
+                raise forms.ValidationError("Choose devices from the list.")
+            ids.append(int(text))
+        return ids
+
+
 class CheckForm(CheckedFormMixin, forms.Form):
     everything = forms.BooleanField(
         required=False, label="I checked every device in service listed below"
     )
-    devices = forms.ModelMultipleChoiceField(queryset=Device.objects.none(), required=False)
+    devices = DeviceIdsField(required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["devices"].queryset = Device.objects.filter(school=school).in_service()
+        self.school = school
 
     def clean(self):
         data = super().clean()
         if data.get("everything"):
-            data["devices"] = list(self.fields["devices"].queryset.values_list("pk", flat=True))
+            in_service = Device.objects.filter(school=self.school).in_service()
+            data["devices"] = list(in_service.values_list("pk", flat=True))
         if not data.get("devices") and "devices" not in self.errors:
             self.add_error("devices", "Tick the devices you checked, or tick every device.")
         return data
