@@ -9,7 +9,8 @@ Creates (or reuses) the database named in DATABASE_URL and seeds it once. Then, 
 - the inventory page (filtered) and the non-compliant page beside a trivial signed-in
   page, with each page's query count. Target: within 3x.
 - the weekly check of every device of one school in one submit. Target: under 1 s.
-- the devices sweep over the whole trust (first run and steady state). Target: under 5 s.
+- the devices sweep over the whole trust (the first run's backlog, rolled back, and the
+  steady state). Target: under 5 s.
 """
 
 import argparse
@@ -192,15 +193,27 @@ def weekly_check():
 
 
 def sweep():
+    """The devices jobs over the whole trust: the backlog (every reminder the seeded data
+    calls for, as on the first run after install; rolled back so it can be run again) and
+    then the steady state (a run after a run, with nothing new)."""
+    from django.db import transaction
+
+    from devices.models import ComplianceReminder
+    from esafety.models import SweepAction
     from esafety.sweeps import registered_jobs, run_sweeps
 
     jobs = {k: v for k, v in registered_jobs().items() if k.startswith("devices.")}
+    with transaction.atomic():
+        SweepAction.objects.filter(job__startswith="devices.").delete()
+        ComplianceReminder.objects.all().delete()
+        start = time.perf_counter()
+        run = run_sweeps(jobs=jobs)
+        backlog = time.perf_counter() - start, run.actions_taken
+        transaction.set_rollback(True)
+    run_sweeps(jobs=jobs)
     start = time.perf_counter()
     run_sweeps(jobs=jobs)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    run_sweeps(jobs=jobs)
-    return first, time.perf_counter() - start
+    return backlog, time.perf_counter() - start
 
 
 def main():
@@ -215,9 +228,12 @@ def main():
     seconds, count = weekly_check()
     ok = "OK" if seconds < 1 else "OVER"
     print(f"Weekly check of {count:,} devices in one submit: {seconds:.2f} s (target 1 s) {ok}")
-    first, steady = sweep()
+    (first, actions), steady = sweep()
     ok = "OK" if max(first, steady) < 5 else "OVER"
-    print(f"Devices sweep, whole trust: first run {first:.1f} s, again {steady:.1f} s (5 s) {ok}")
+    print(
+        f"Devices sweep, whole trust: backlog of {actions:,} reminders {first:.1f} s, "
+        f"steady state {steady:.1f} s (target 5 s) {ok}"
+    )
 
 
 if __name__ == "__main__":
