@@ -9,7 +9,8 @@ Creates (or reuses) the database named in DATABASE_URL and seeds it once. Then, 
 - the inventory page (filtered) and the non-compliant page beside a trivial signed-in
   page, with each page's query count. Target: within 3x.
 - the weekly check of every device of one school in one submit. Target: under 1 s.
-- the devices sweep over the whole trust (first run and steady state). Target: under 5 s.
+- the devices sweep over the whole trust (the first run's backlog, rolled back, and the
+  steady state). Target: under 5 s.
 """
 
 import argparse
@@ -169,29 +170,50 @@ def measure(repeat: int):
 
 
 def weekly_check():
-    """Every device in service at one school, ticked and recorded in one submit."""
-    from devices import services
-    from devices.models import Device
+    """Every device in service at one school, ticked and sent in one submit of the page."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from devices.models import CheckRound, Device
     from esafety.models import Role, School, User
+    from esafety.testing import sign_in
 
     school = School.objects.get(slug="bench-0")
     technician = User.objects.get(memberships__school=school, memberships__role=Role.TECHNICIAN)
+    client = sign_in(Client(), technician)
     ids = list(Device.objects.filter(school=school).in_service().values_list("pk", flat=True))
+    url = reverse("devices-check", args=[school.slug])
+    before = CheckRound.objects.count()
     start = time.perf_counter()
-    services.record_check(school=school, by=technician, devices=ids)
-    return time.perf_counter() - start, len(ids)
+    response = client.post(url, {"devices": ids, "notes": "Bench"})
+    seconds = time.perf_counter() - start
+    assert response.status_code == 302, response.status_code
+    assert CheckRound.objects.count() == before + 1
+    return seconds, len(ids)
 
 
 def sweep():
+    """The devices jobs over the whole trust: the backlog (every reminder the seeded data
+    calls for, as on the first run after install; rolled back so it can be run again) and
+    then the steady state (a run after a run, with nothing new)."""
+    from django.db import transaction
+
+    from devices.models import ComplianceReminder
+    from esafety.models import SweepAction
     from esafety.sweeps import registered_jobs, run_sweeps
 
     jobs = {k: v for k, v in registered_jobs().items() if k.startswith("devices.")}
+    with transaction.atomic():
+        SweepAction.objects.filter(job__startswith="devices.").delete()
+        ComplianceReminder.objects.all().delete()
+        start = time.perf_counter()
+        run = run_sweeps(jobs=jobs)
+        backlog = time.perf_counter() - start, run.actions_taken
+        transaction.set_rollback(True)
+    run_sweeps(jobs=jobs)
     start = time.perf_counter()
     run_sweeps(jobs=jobs)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    run_sweeps(jobs=jobs)
-    return first, time.perf_counter() - start
+    return backlog, time.perf_counter() - start
 
 
 def main():
@@ -206,9 +228,12 @@ def main():
     seconds, count = weekly_check()
     ok = "OK" if seconds < 1 else "OVER"
     print(f"Weekly check of {count:,} devices in one submit: {seconds:.2f} s (target 1 s) {ok}")
-    first, steady = sweep()
+    (first, actions), steady = sweep()
     ok = "OK" if max(first, steady) < 5 else "OVER"
-    print(f"Devices sweep, whole trust: first run {first:.1f} s, again {steady:.1f} s (5 s) {ok}")
+    print(
+        f"Devices sweep, whole trust: backlog of {actions:,} reminders {first:.1f} s, "
+        f"steady state {steady:.1f} s (target 5 s) {ok}"
+    )
 
 
 if __name__ == "__main__":

@@ -193,9 +193,15 @@ def report_loss(
         reported_by=by,
     )
     attributed(loss, by).save()
+    _end_loans(device, by, kind)
     device.status = Status.STOLEN if kind == LossKind.STOLEN else Status.LOST
     attributed(device, by, f"Reported {device.get_status_display().lower()}").save()
-    if held_personal_data:
+    if not held_personal_data:
+        # The seed: a lost or stolen device is reported to the headteacher at once.
+        what = f"{device} was reported {loss.get_kind_display().lower()} (no personal data)"
+        for head in holders(device.school, Role.HEADTEACHER):
+            notify(head, title=what, link=device.get_absolute_url())
+    else:
         encrypted = "encrypted" if was_encrypted else "NOT encrypted"
         record_breach(
             school=device.school,
@@ -211,6 +217,19 @@ def report_loss(
             loss=loss,
         )
     return loss
+
+
+def _end_loans(device, by, kind) -> None:
+    """A loan of a lost device ends there: no one is asked to return it or sign for it."""
+    from .models import Loan
+
+    now = timezone.now()
+    for loan in Loan.objects.open().filter(device=device).select_for_update():
+        if loan.handed_over_at:
+            loan.lost_at = now
+        else:
+            loan.cancelled_at = now
+        attributed(loan, by, f"Device reported {kind}").save()
 
 
 def encrypted_now(device) -> bool:

@@ -23,6 +23,7 @@ ANTIVIRUS_MAX_AGE = timedelta(days=7)
 DEFAULT_OS_CHECK_DAYS = 30
 
 NOT_ENCRYPTED = "Holds personal data but is not encrypted"
+PASSWORD_ONLY = "Holds personal data and has a password only: NOT encrypted"
 ANTIVIRUS_OLD = "Anti-virus definitions older than 7 days"
 ANTIVIRUS_MISSING = "Anti-virus definitions never recorded"
 OS_OLD = "Operating-system update check older than {days} days"
@@ -35,7 +36,7 @@ def problems(device, today: datetime.date, os_check_days: int) -> list[str]:
         return []
     found = []
     if device.holds_personal_data and device.encryption != Encryption.FULL_DISK:
-        found.append(NOT_ENCRYPTED)
+        found.append(PASSWORD_ONLY if device.encryption == Encryption.PASSWORD else NOT_ENCRYPTED)
     if device.kind in ANTIVIRUS_KINDS:
         if device.antivirus_updated_on is None:
             found.append(ANTIVIRUS_MISSING)

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils import timezone
 
 from esafety.forms import CrispyMixin
 from esafety.forms import DateInput as BaseDateInput
 from esafety.models import STAFF_ROLES, Membership, Role, User
 from esafety.uploads import check_upload
-from esafety.validators import CheckedFormMixin
+from esafety.validators import LARGEST_ID, CheckedFormMixin
 
 from .models import (
     Breach,
@@ -113,16 +114,42 @@ class DeviceForm(CrispyMixin, forms.ModelForm):
             self.fields["status"].choices = [c for c in Status.choices if c[0] in editable]
 
 
+class DeviceIdsField(forms.Field):
+    """Ticked device ids, as numbers; the service checks they are this school's devices in
+    service (one query for thousands, where a model choice field builds every object)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not (text.isdigit() and 0 < int(text) <= LARGEST_ID):
+                raise forms.ValidationError("Choose devices from the list.")
+            ids.append(int(text))
+        return ids
+
+
 class CheckForm(CheckedFormMixin, forms.Form):
-    devices = forms.ModelMultipleChoiceField(
-        queryset=Device.objects.none(),
-        error_messages={"required": "Tick the devices you checked."},
+    everything = forms.BooleanField(
+        required=False, label="I checked every device in service listed below"
     )
+    devices = DeviceIdsField(required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["devices"].queryset = Device.objects.filter(school=school).in_service()
+        self.school = school
+
+    def clean(self):
+        data = super().clean()
+        if data.get("everything"):
+            in_service = Device.objects.filter(school=self.school).in_service()
+            data["devices"] = list(in_service.values_list("pk", flat=True))
+        if not data.get("devices") and "devices" not in self.errors:
+            self.add_error("devices", "Tick the devices you checked, or tick every device.")
+        return data
 
 
 class SettingsForm(CrispyMixin, forms.Form):
@@ -224,6 +251,12 @@ class ConfiscationForm(CrispyMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     confiscated_at = forms.DateTimeField(label="When", widget=DateTimeInput, initial=now_local)
     held_where = forms.CharField(max_length=100, initial="The office safe", label="Held where")
+    incident_number = forms.CharField(
+        max_length=12,
+        required=False,
+        label="Incident number (optional)",
+        help_text="If this is part of an incident already logged, its number. The two are linked.",
+    )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,6 +311,12 @@ class SearchForm(CheckedFormMixin, forms.Form):
         label="Parents told (when)", required=False, widget=DateTimeInput
     )
     dsl_told_at = forms.DateTimeField(label="DSL told (when)", required=False, widget=DateTimeInput)
+    incident_number = forms.CharField(
+        max_length=12,
+        required=False,
+        label="Incident number (optional)",
+        help_text="If this search is part of an incident already logged, its number.",
+    )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -423,6 +462,16 @@ class PeopleToldForm(CrispyMixin, forms.Form):
 def posted(request):
     """The submitted data, or None for a GET (an empty POST is still a submission)."""
     return request.POST if request.method == "POST" else None
+
+
+def id_param(request, name: str) -> int | None:
+    """An id passed as ?name= (or posted): None when absent, 404 when it is not an id."""
+    value = request.GET.get(name) or request.POST.get(name)
+    if not value:
+        return None
+    if not (value.isdigit() and 0 < int(value) <= LARGEST_ID):
+        raise Http404
+    return int(value)
 
 
 def posted_files(request):

@@ -4,7 +4,8 @@
 Every row is checked before anything is written; any problem (row, column, message) means
 nothing is imported. Devices are matched on their asset tag in this school: a known tag
 updates the device, a new one adds it. Nothing is removed because it is missing from the
-file. Every created or changed device gets an attributed history row.
+file, and a column the file lacks leaves that field of a known device as it was. Every
+created or changed device gets an attributed history row.
 """
 
 import csv
@@ -103,6 +104,27 @@ STATUSES |= {"in store": Status.IN_STORE, "ready to deploy": Status.IN_STORE}
 STATUSES |= {"in_use": Status.IN_USE, "in_store": Status.IN_STORE}
 OWNERSHIP = {"": Ownership.SCHOOL, "school": Ownership.SCHOOL, "school-owned": Ownership.SCHOOL}
 OWNERSHIP |= {"personal": Ownership.PERSONAL, "byod": Ownership.PERSONAL}
+# Which device fields each column sets. An update changes only the columns in the file, so
+# an export without (say) an encryption column leaves the recorded encryption alone.
+COLUMN_FIELDS = {
+    "type": ("kind",),
+    "make_model": ("make_model",),
+    "serial": ("serial",),
+    "location": ("location",),
+    "ownership": ("ownership",),
+    "holds_personal_data": ("holds_personal_data",),
+    "encryption": ("encryption", "encryption_method"),
+    "antivirus": ("antivirus_product",),
+    "antivirus_updated": ("antivirus_updated_on",),
+    "os": ("os_name",),
+    "os_version": ("os_version",),
+    "os_checked": ("os_checked_on",),
+    "managed": ("managed",),
+    "pin_known": ("pin_known",),
+    "filtered_off_site": ("filtered_off_site",),
+    "purchase_date": ("purchased_on",),
+    "status": ("status",),
+}
 FIELD_LIMITS = {f.name: f.max_length for f in Device._meta.fields if f.max_length}
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
@@ -116,6 +138,7 @@ class InventoryImportResult:
     rows_read: int = 0
     created: int = 0
     updated: int = 0
+    columns: list[str] = field(default_factory=list)
     errors: list[ImportIssue] = field(default_factory=list)
 
     @property
@@ -214,6 +237,7 @@ def _read(text: str, result) -> list[tuple[int, dict]]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
     names = [_column_name(h) for h in header]
+    result.columns = [name for name in names if name in COLUMN_FIELDS]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         result.error(None, ", ".join(missing), "This column is missing from the first row.")
@@ -271,7 +295,7 @@ def _count(school, parsed, result):
 def _write(school, parsed, by, result):
     existing = _existing(school, parsed)
     new, changed = [], []
-    fields = [name for name in next(iter(parsed.values()))[1] if name != "asset_tag"]
+    fields = [name for column in result.columns for name in COLUMN_FIELDS[column]]
     for key, (_, values) in parsed.items():
         device = existing.get(key)
         if device is None:
@@ -279,7 +303,7 @@ def _write(school, parsed, by, result):
             continue
         values = {name: values[name] for name in fields}
         if device.status not in (Status.IN_USE, Status.IN_STORE):
-            values["status"] = device.status  # loans, losses and disposals keep theirs
+            values.pop("status", None)  # loans, losses and disposals keep theirs
         if any(getattr(device, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(device, name, value)
@@ -288,7 +312,7 @@ def _write(school, parsed, by, result):
     bulk_create_with_history(
         new, Device, batch_size=1000, default_user=by, default_change_reason=reason
     )
-    if changed:
+    if changed and fields:
         bulk_update_with_history(
             changed, Device, fields, batch_size=1000, default_user=by, default_change_reason=reason
         )

@@ -78,7 +78,7 @@ def hand_over(*, loan: Loan, by) -> Loan:
     """Give the device to the borrower. Refused until the agreement is signed (online, or a
     paper form recorded through the agreements pages)."""
     loan = _locked(loan)
-    if loan.handed_over_at or loan.cancelled_at or loan.returned_at:
+    if loan.handed_over_at or loan.cancelled_at or loan.returned_at or loan.lost_at:
         raise ValidationError("This loan has already been handed over or closed.")
     signature = signature_for(loan)
     if signature is None:
@@ -122,7 +122,7 @@ def record_return(
     """The return checklist (the seed's exit process): condition, accessories, PIN and IDs
     left or accounts signed out, factory reset. Who checked it and when are recorded."""
     loan = _locked(loan)
-    if loan.handed_over_at is None or loan.returned_at or loan.cancelled_at:
+    if not loan.is_out:
         raise ValidationError("Only a device that is out on loan can be returned.")
     if condition not in Condition.values:
         raise ValidationError({"condition": "Choose the condition it came back in."})
@@ -165,14 +165,25 @@ def leavers_loans(school):
     )
 
 
-def remind_borrower(loan: Loan, *, title: str) -> None:
+def remind_borrower(loan: Loan, *, title: str, parents: dict | None = None) -> None:
     """The borrower, or for a pupil the parents who signed for them."""
-    for person in signers_for(loan):
+    for person in signers_for(loan, parents):
         notify(person, title=title, link=loan.get_absolute_url())
 
 
-def signers_for(loan: Loan) -> list:
+def parents_of_borrowers(loans) -> dict[int, list]:
+    """Each pupil borrower's current parents, in one query (for a sweep over many loans)."""
+    found = {loan.borrower_id: [] for loan in loans if loan.for_pupil}
+    links = ParentLink.objects.filter(child__in=list(found), ended_on__isnull=True)
+    for link in links.select_related("parent"):
+        found[link.child_id].append(link.parent)
+    return found
+
+
+def signers_for(loan: Loan, parents: dict | None = None) -> list:
     if not loan.for_pupil:
         return [loan.borrower]
+    if parents is not None and loan.borrower_id in parents:
+        return parents[loan.borrower_id]
     links = ParentLink.objects.filter(child=loan.borrower_id, ended_on__isnull=True)
     return [link.parent for link in links.select_related("parent")]

@@ -230,7 +230,8 @@ class LoanQuerySet(models.QuerySet):
         return self.filter(loan_visibility_q(user))
 
     def open(self):
-        return self.filter(returned_at__isnull=True, cancelled_at__isnull=True)
+        ended = {"returned_at__isnull": True, "cancelled_at__isnull": True}
+        return self.filter(**ended, lost_at__isnull=True)
 
 
 class Condition(models.TextChoices):
@@ -260,6 +261,9 @@ class Loan(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The device was reported lost or stolen while out: the loan ends, nobody is asked to
+    # return it (the loss and any breach record carry on from there).
+    lost_at = models.DateTimeField("reported lost or stolen", null=True, blank=True)
     # The return checklist (the seed's exit process).
     returned_at = models.DateTimeField(null=True, blank=True)
     return_checked_by = models.ForeignKey(
@@ -296,16 +300,28 @@ class Loan(models.Model):
     def stage(self) -> str:
         if self.cancelled_at:
             return "Cancelled"
+        if self.lost_at:
+            return "Reported lost or stolen"
         if self.returned_at:
             return "Returned"
         if self.handed_over_at:
             return "On loan"
         return "Waiting for the agreement to be signed"
 
+    @property
+    def is_out(self) -> bool:
+        """Handed over and not back, lost or cancelled."""
+        return bool(
+            self.handed_over_at and not (self.returned_at or self.lost_at or self.cancelled_at)
+        )
+
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return (
-            self.handed_over_at is not None and self.returned_at is None and self.due_back < today
+            self.handed_over_at is not None
+            and self.returned_at is None
+            and self.lost_at is None
+            and self.due_back < today
         )
 
 

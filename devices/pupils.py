@@ -27,6 +27,18 @@ def _check_pupil(school, pupil):
         raise ValidationError({"pupil": "Choose a pupil of this school."})
 
 
+def find_incident(school, by, number: str, field="incident_number"):
+    """The incident with this number that the person recording can see, or None for a
+    blank number. Links a confiscation or a search to an incident (shown on both)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    found = Incident.objects.visible_to(by).filter(school=school, number__iexact=number).first()
+    if found is None:
+        raise ValidationError({field: f"There is no incident {number} here that you can see."})
+    return found
+
+
 def _not_future(when, field):
     if when and when > timezone.now() + timezone.timedelta(minutes=5):
         raise ValidationError({field: "This time is in the future."})
@@ -34,11 +46,21 @@ def _not_future(when, field):
 
 @transaction.atomic
 def confiscate(
-    *, school, pupil, by, description: str, reason: str, held_where: str, confiscated_at=None
+    *,
+    school,
+    pupil,
+    by,
+    description: str,
+    reason: str,
+    held_where: str,
+    confiscated_at=None,
+    incident_number: str = "",
 ) -> Confiscation:
     _check_pupil(school, pupil)
     _not_future(confiscated_at, "confiscated_at")
+    incident = find_incident(school, by, incident_number)
     confiscation = Confiscation(
+        incident=incident,
         school=school,
         pupil=pupil,
         description=description,
@@ -85,28 +107,37 @@ def release(*, confiscation: Confiscation, by, released_to: str, when=None) -> C
 
 
 @transaction.atomic
-def record_search(*, school, pupil, by, files=(), **fields) -> Search:
+def record_search(
+    *, school, pupil, by, files=(), incident_number: str = "", confiscation=None, **fields
+) -> Search:
     """A search record. Suspected nude or semi-nude imagery opens an incident for the DSL,
-    tagged "sharing nudes" (which refuses images), linked both ways."""
+    tagged "sharing nudes" (which refuses images), linked both ways; otherwise it may cite
+    an incident already logged, by its number."""
     if files:
         raise ValidationError(NO_FILES)
     _check_pupil(school, pupil)
+    related = find_incident(school, by, incident_number)
+    if confiscation is not None and (
+        confiscation.school_id != school.pk or confiscation.pupil_id != pupil.pk
+    ):
+        raise ValidationError({"pupil": "This is not the pupil whose device was confiscated."})
     _not_future(fields.get("searched_at"), "searched_at")
     if fields.get("device_examined") and not fields.get("examination_reason", "").strip():
         raise ValidationError({"examination_reason": "Say why the device was examined."})
-    search = Search(school=school, pupil=pupil, searched_by=by, **fields)
+    search = Search(school=school, pupil=pupil, searched_by=by, confiscation=confiscation, **fields)
+    search.incident = None if search.suspected_nude_imagery else related
     if search.witness_id == by.pk:
         raise ValidationError({"witness": "The witness must be someone other than the searcher."})
     if search.suspected_nude_imagery:
         search.dsl_told_at = search.dsl_told_at or timezone.now()
     attributed(search, by).save()
     if search.suspected_nude_imagery:
-        search.incident = _open_incident(search, by)
+        search.incident = _open_incident(search, by, related)
         search.save(update_fields=["incident"])
     return search
 
 
-def _open_incident(search: Search, by) -> Incident:
+def _open_incident(search: Search, by, related=None) -> Incident:
     incident = Incident(
         school=search.school,
         reported_by=by,
@@ -125,6 +156,7 @@ def _open_incident(search: Search, by) -> Incident:
     incident_services.add_timeline_entry(
         incident=incident,
         by=by,
-        text=f"Opened from a search record in Devices: {search.get_absolute_url()}",
+        text=f"Opened from a search record in Devices: {search.get_absolute_url()}"
+        + (f" (related to incident {related.number})" if related else ""),
     )
     return incident

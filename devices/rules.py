@@ -137,11 +137,25 @@ def keeps_it(user, confiscation):
 
 
 @rules.predicate
+def manages_loan(user, loan):
+    return loan is not None and is_device_manager_of(user, loan.school_id)
+
+
+@rules.predicate
+def holds_loan(user, loan):
+    """The borrower, or a parent of the pupil who borrowed it."""
+    if loan is None:
+        return False
+    return loan.borrower_id == user.pk or children_of(user).filter(pk=loan.borrower_id).exists()
+
+
+@rules.predicate
 def is_staff_anywhere(user):
     return bool(schools_with_roles(user, STAFF_ROLES))
 
 
 rules.add_rule("devices.manage", is_device_manager_of)
+rules.add_rule("devices.report_loan_lost", manages_loan | holds_loan)
 rules.add_rule("devices.confiscate", is_staff_of)
 rules.add_rule("devices.search", is_staff_of)
 rules.add_rule("devices.use_pupil_records", is_staff_anywhere)

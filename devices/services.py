@@ -8,7 +8,7 @@ and disposals.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from esafety.figures import invalidate
@@ -69,31 +69,43 @@ def record_check(*, school, by, devices, on: datetime.date | None = None, notes=
     if not ids:
         raise ValidationError({"devices": "Tick the devices you checked."})
     chosen = list(
-        Device.objects.select_for_update().filter(school=school, status__in=IN_SERVICE, pk__in=ids)
+        Device.objects.select_for_update()
+        .filter(school=school, status__in=IN_SERVICE, pk__in=ids)
+        .values_list("pk", flat=True)
     )
     if len(chosen) != len(set(ids)):
         raise ValidationError({"devices": "Some of those devices are not in service here."})
-    # The same date for every ticked device: two UPDATEs and one bulk history insert,
-    # so 2,000 devices take one submit well under a second.
-    ticked = Device.objects.filter(pk__in=[d.pk for d in chosen])
+    # The same date for every ticked device: two UPDATEs and one INSERT ... SELECT of the
+    # history rows, so 2,000 devices take one submit well under a second.
+    ticked = Device.objects.filter(pk__in=chosen)
     ticked.filter(kind__in=ANTIVIRUS_KINDS).update(antivirus_updated_on=on)
     ticked.filter(kind__in=OS_KINDS).update(os_checked_on=on)
-    for device in chosen:
-        if device.kind in ANTIVIRUS_KINDS:
-            device.antivirus_updated_on = on
-        if device.kind in OS_KINDS:
-            device.os_checked_on = on
-    Device.history.bulk_history_create(
-        chosen,
-        update=True,
-        batch_size=1000,
-        default_user=by,
-        default_change_reason="Weekly check",
-    )
+    _copy_to_history(chosen, by=by, reason="Weekly check")
     check = CheckRound.objects.create(school=school, checked_on=on, checked_by=by, notes=notes)
     check.devices.set(chosen)
     invalidate(model=Device, schools=[school])
     return check
+
+
+def _copy_to_history(ids, *, by, reason: str) -> None:
+    """One attributed history row per device, as it is now, written by the database in one
+    statement (simple-history's bulk_history_create builds 2,000 objects in Python)."""
+    history = Device.history.model
+    quote = connection.ops.quote_name
+    fields = [f.column for f in Device._meta.concrete_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} "
+            f"({', '.join(quote(c) for c in fields + extra)}) "
+            f"SELECT {', '.join(quote(c) for c in fields)}, %s, %s, %s, %s "
+            f"FROM {quote(Device._meta.db_table)} "
+            f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(batch))})"
+        )
+        when = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [when, reason, "~", by.pk if by else None, *batch])
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from esafety.services import attributed, holders
 from esafety.sweeps import pending, sweep_job, sweep_key
 
 from .compliance import non_compliant_q, os_check_days_for
-from .loans import leavers_q, remind_borrower
+from .loans import leavers_q, parents_of_borrowers, remind_borrower
 from .models import Breach, ComplianceReminder, Confiscation, Device, Loan
 
 TECHNICIAN_AFTER_OVERDUE = timedelta(days=7)
@@ -22,11 +22,17 @@ BREACH_ESCALATION = 60
 BREACH_DEADLINE = 72
 
 
-def technicians(school) -> list:
-    """Who looks after the devices: the technicians, else the school's leads."""
-    return holders(school, Role.TECHNICIAN) or holders(
+def technicians(school, cache: dict | None = None) -> list:
+    """Who looks after the devices: the technicians, else the school's leads (looked up
+    once per school in a sweep when given a cache)."""
+    if cache is not None and school.pk in cache:
+        return cache[school.pk]
+    found = holders(school, Role.TECHNICIAN) or holders(
         school, Role.ESAFETY_OFFICER, Role.HEADTEACHER
     )
+    if cache is not None:
+        cache[school.pk] = found
+    return found
 
 
 def iso_week(day: datetime.date) -> str:
@@ -92,18 +98,23 @@ def overdue_loans(sweep):
         .filter(handed_over_at__isnull=False, due_back__lt=today)
         .select_related("device", "borrower", "school")
     )
-    for loan in pending(overdue, "loan", F("pk"), "overdue"):
+    due = list(pending(overdue, "loan", F("pk"), "overdue"))
+    parents = parents_of_borrowers(due)
+    for loan in due:
         sweep.once(
             sweep_key("loan", loan.pk, "overdue"),
             lambda loan=loan: remind_borrower(
-                loan, title=f"Please return the school's {loan.device.get_kind_display().lower()}"
+                loan,
+                title=f"Please return the school's {loan.device.get_kind_display().lower()}",
+                parents=parents,
             ),
         )
     late = overdue.filter(due_back__lt=today - TECHNICIAN_AFTER_OVERDUE)
+    people = {}
     for loan in pending(late, "loan", F("pk"), "overdue-technician"):
         sweep.once(
             sweep_key("loan", loan.pk, "overdue-technician"),
-            lambda loan=loan: _tell_technicians(loan, "is a week overdue"),
+            lambda loan=loan: _tell_technicians(loan, "is a week overdue", people),
         )
 
 
@@ -121,8 +132,8 @@ def leavers_with_devices(sweep):
         sweep.once(sweep_key("loan", loan.pk, "leaver"), act)
 
 
-def _tell_technicians(loan, what):
-    for person in technicians(loan.school):
+def _tell_technicians(loan, what, cache=None):
+    for person in technicians(loan.school, cache):
         notify(
             person, title=f"Loan of {loan.device.asset_tag} {what}", link=loan.get_absolute_url()
         )

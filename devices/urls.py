@@ -30,6 +30,7 @@ urlpatterns = [
     path(school + "disposals/", views_inventory.disposals, name="disposals"),
     path(school + "disposals.csv", views_inventory.disposals_export, name="disposals-export"),
     path(school + "disposals/add/", views_inventory.disposal_add, name="disposal-add"),
+    path("disposals/<int:pk>/record.pdf", views_inventory.disposal_pdf, name="disposal-pdf"),
     path("disposals/<int:pk>/<slug:which>/", views_inventory.disposal_file, name="disposal-file"),
     path(school + "loans/", views_loans.loan_list, name="loans"),
     path(
@@ -43,6 +44,7 @@ urlpatterns = [
     path("loans/<int:pk>/hand-over/", views_loans.loan_hand_over, name="loan-hand-over"),
     path("loans/<int:pk>/cancel/", views_loans.loan_cancel, name="loan-cancel"),
     path("loans/<int:pk>/return/", views_loans.loan_return, name="loan-return"),
+    path("loans/<int:pk>/lost/", views_breaches.report_loan_loss, name="loan-report-loss"),
     path(school + "confiscations/", views_pupils.confiscations, name="confiscations"),
     path(school + "confiscations/add/", views_pupils.confiscation_add, name="confiscation-add"),
     path("confiscations/<int:pk>/", views_pupils.confiscation_detail, name="confiscation-detail"),

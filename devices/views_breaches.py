@@ -17,9 +17,18 @@ from esafety.views_people import get_school
 from incidents.models import Incident
 
 from . import breaches
-from .forms import BreachForm, BreachUpdateForm, IcoDecisionForm, LossForm, PeopleToldForm, posted
+from .forms import (
+    BreachForm,
+    BreachUpdateForm,
+    IcoDecisionForm,
+    LossForm,
+    PeopleToldForm,
+    id_param,
+    posted,
+)
 from .models import Breach
 from .views_inventory import get_device
+from .views_loans import get_loan
 
 
 def get_breach(request, pk, rule=None) -> Breach:
@@ -83,7 +92,7 @@ def breach_add(request, slug):
     """Any personal-data breach. From an incident tagged "data breach": linked to it."""
     school = get_school(request, slug, "devices.view_breaches")
     incident = None
-    if incident_pk := request.GET.get("incident") or request.POST.get("incident"):
+    if incident_pk := id_param(request, "incident"):
         incident = get_object_or_404(
             Incident.objects.visible_to(request.user).filter(school=school), pk=incident_pk
         )
@@ -208,7 +217,22 @@ def breach_pdf(request, pk):
 
 
 def report_loss(request, pk):
+    """The technician or a lead reports a device lost or stolen."""
     device = get_device(request, pk)
+    return _loss_form(request, device, back={"back": device}, done=device.get_absolute_url())
+
+
+def report_loan_loss(request, pk):
+    """The borrower (or a parent, for a pupil's loan) reports a lent device lost or stolen."""
+    loan = get_loan(request, pk)
+    require(request.user, "devices.report_loan_lost", loan)
+    if not loan.is_out:
+        messages.error(request, "This device is not out on loan.")
+        return redirect("loan-detail", pk=loan.pk)
+    return _loss_form(request, loan.device, back={"back_loan": loan}, done=loan.get_absolute_url())
+
+
+def _loss_form(request, device, *, back, done):
     form = LossForm(
         posted(request),
         initial={
@@ -227,8 +251,8 @@ def report_loss(request, pk):
                 if allowed(request.user, "devices.view_breaches", device.school):
                     return redirect("breach-detail", pk=loss.breach.pk)
             else:
-                messages.success(request, "Reported.")
-            return redirect("device-detail", pk=device.pk)
+                messages.success(request, "Reported. The headteacher has been told.")
+            return redirect(done)
     return render(
         request,
         "devices/form.html",
@@ -238,7 +262,7 @@ def report_loss(request, pk):
             "title": f"Report {device.asset_tag} lost or stolen",
             "intro": "The headteacher is told at once. If it held personal data, a breach "
             "record is opened and the 72-hour ICO clock starts.",
-            "back": device,
+            **back,
         },
         status=400 if form.errors else 200,
     )

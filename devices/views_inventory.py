@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from esafety.exports import csv_response
 from esafety.forms import add_errors
+from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import require
 from esafety.views_people import get_school
 
@@ -377,9 +378,9 @@ def _software_form(request, school, software):
 # --- disposals ----------------------------------------------------------------------------
 
 
-def _disposals(school):
+def _disposals(school_ids):
     return (
-        Disposal.objects.filter(school=school)
+        Disposal.objects.filter(school_id__in=school_ids)
         .select_related("authorised_by", "recorded_by")
         .prefetch_related("devices")
     )
@@ -387,7 +388,7 @@ def _disposals(school):
 
 def disposals(request, slug):
     school = get_school(request, slug, "devices.manage")
-    items = _disposals(school)
+    items = _disposals([school.pk])
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "devices/disposals.html", {"school": school, "page": page})
 
@@ -407,7 +408,7 @@ def disposals_export(request, slug):
             d.authorised_by,
             d.recorded_by,
         ]
-        for d in _disposals(school)
+        for d in _disposals([school.pk])
     )
     return csv_response(f"disposals-{school.slug}.csv", header, rows)
 
@@ -452,9 +453,33 @@ def disposal_file(request, pk, which):
     if which not in ("waste_transfer_note", "certificate") or not getattr(disposal, which):
         raise Http404
     file = getattr(disposal, which)
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/")[-1])
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=_file_name(file))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def disposal_pdf(request, pk):
+    """The disposal record as a PDF: what went, how its data was destroyed, by whom."""
+    disposal = get_object_or_404(
+        _disposals(_managed_schools(request)).select_related("school"), pk=pk
+    )
+    require(request.user, "devices.manage", disposal.school_id)
+    pdf = render_pdf(
+        "devices/disposal_pdf.html",
+        {
+            "disposal": disposal,
+            "devices": sorted(disposal.devices.all(), key=lambda d: d.asset_tag),
+            "note_name": _file_name(disposal.waste_transfer_note),
+            "certificate_name": _file_name(disposal.certificate),
+        },
+        school=disposal.school,
+        title=f"Disposal record {disposal.pk}",
+    )
+    return pdf_response(pdf, f"disposal-{disposal.pk}.pdf")
+
+
+def _file_name(file) -> str:
+    return file.name.rsplit("/", 1)[-1] if file else ""
 
 
 def _managed_schools(request):

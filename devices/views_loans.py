@@ -132,6 +132,8 @@ def loan_detail(request, pk):
             "signature": signature_for(loan) if loan.handed_over_at is None else loan.signature,
             "document": loan_document(loan.school, for_pupil=loan.for_pupil),
             "overdue": loan.is_overdue(),
+            "can_report_lost": loan.is_out
+            and allowed(request.user, "devices.report_loan_lost", loan),
         },
     )
 

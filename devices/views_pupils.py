@@ -12,14 +12,14 @@ from esafety.roles import allowed, require
 from esafety.views_people import get_school
 
 from . import pupils
-from .forms import ConfiscationForm, ReleaseForm, SearchForm, WhenForm, posted
+from .forms import ConfiscationForm, ReleaseForm, SearchForm, WhenForm, id_param, posted
 from .models import Confiscation, Search
 
 
 def get_confiscation(request, pk, rule=None) -> Confiscation:
     confiscation = get_object_or_404(
         Confiscation.objects.visible_to(request.user).select_related(
-            "school", "pupil", "confiscated_by", "parents_told_by", "released_by"
+            "school", "pupil", "confiscated_by", "parents_told_by", "released_by", "incident"
         ),
         pk=pk,
     )
@@ -80,6 +80,7 @@ def confiscation_detail(request, pk):
             "confiscation": confiscation,
             "can_release": allowed(request.user, "devices.release", confiscation),
             "can_tell": allowed(request.user, "devices.record_parents_told", confiscation),
+            "can_search": allowed(request.user, "devices.search", confiscation.school),
             "searches": Search.objects.visible_to(request.user).filter(confiscation=confiscation),
         },
     )
@@ -131,8 +132,20 @@ def _step(request, confiscation, form, title):
 
 
 def search_add(request, slug):
+    """Record a search; from a confiscation's page, of that pupil and linked to it."""
     school = get_school(request, slug, "devices.search")
-    form = SearchForm(posted(request), school=school)
+    confiscation = None
+    if pk := id_param(request, "confiscation"):
+        confiscation = get_object_or_404(
+            Confiscation.objects.visible_to(request.user)
+            .filter(school=school)
+            .select_related("incident"),
+            pk=pk,
+        )
+    initial = {"pupil": confiscation.pupil_id} if confiscation else {}
+    if confiscation and confiscation.incident_id:
+        initial["incident_number"] = confiscation.incident.number
+    form = SearchForm(posted(request), school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -140,6 +153,7 @@ def search_add(request, slug):
                 school=school,
                 by=request.user,
                 files=list(request.FILES.values()),
+                confiscation=confiscation,
                 **data,
             )
         except ValidationError as error:
@@ -153,7 +167,12 @@ def search_add(request, slug):
     return render(
         request,
         "devices/search_form.html",
-        {"school": school, "form": form, "ukcis_rules": pupils.UKCIS_RULES},
+        {
+            "school": school,
+            "form": form,
+            "ukcis_rules": pupils.UKCIS_RULES,
+            "confiscation": confiscation,
+        },
         status=400 if form.errors else 200,
     )
 

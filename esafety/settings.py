@@ -147,6 +147,10 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="E-safety manager")
 
+# A form may send up to 10,000 fields (Django's default is 1,000): the devices weekly check
+# ticks a whole school's inventory in one submit. DATA_UPLOAD_MAX_MEMORY_SIZE still caps it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

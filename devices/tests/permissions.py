@@ -50,6 +50,10 @@ def disposal_file(p):
     return {"pk": factories.disposal(p).pk, "which": "certificate"}
 
 
+def disposal_record(p):
+    return {"pk": factories.disposal(p).pk}
+
+
 def pupil_loan(p):
     return {"pk": factories.lend(p).pk}
 
@@ -100,6 +104,7 @@ ROUTES = [
     Route("disposals-export", DEVICE_PEOPLE, kwargs=school),
     Route("disposal-add", DEVICE_PEOPLE, kwargs=school),
     Route("disposal-file", DEVICE_RECORD, kwargs=disposal_file),
+    Route("disposal-pdf", DEVICE_RECORD, kwargs=disposal_record),
     Route("loans", DEVICE_PEOPLE, kwargs=school),
     Route(
         "loan-agreements-install",
@@ -126,6 +131,12 @@ ROUTES = [
         method="post",
     ),
     Route("loan-return", {**DEVICE_RECORD, "pupil": 403, "parent": 403}, kwargs=pupil_loan_out),
+    # A lent device lost: the technicians and leads, and the pupil or parent holding it.
+    Route(
+        "loan-report-loss",
+        {**DEVICE_RECORD, "pupil": 200, "parent": 200},
+        kwargs=pupil_loan_out,
+    ),
     # The office's list: the leads (and office staff; the teacher persona is not office).
     Route(
         "confiscations",

@@ -1,5 +1,6 @@
 """Lost devices and the breach register: the 72-hour ICO clock, once per step."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -63,6 +64,8 @@ def test_a_device_without_personal_data_is_no_breach(personas):
         was_encrypted=False,
     )
     assert not Breach.objects.exists()
+    # Still reported to the headteacher at once (the seed), with no ICO clock.
+    assert titles(personas.headteacher) == [f"{camera} was reported lost (no personal data)"]
 
 
 def test_reminders_at_24_and_48_hours_and_the_chair_at_60_each_once(personas, client):
@@ -226,6 +229,14 @@ def test_disposal_without_a_certificate_is_refused(personas, client):
     assert ok.status_code == 302
     laptop.refresh_from_db()
     assert laptop.status == Status.DISPOSED
+    # The disposal record as a PDF: the device, how its data was destroyed, the papers.
+    disposal = laptop.disposals.get()
+    pdf = client.get(reverse("disposal-pdf", args=[disposal.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(text.split())
+    assert laptop.asset_tag in text and "Green WEEE Ltd" in text and "Wiped" in text
+    assert "Data-destruction certificate On file: certificate" in text and "Authorised by" in text
 
 
 def test_a_device_on_loan_cannot_be_disposed_of(personas):

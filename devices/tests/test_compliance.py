@@ -9,6 +9,8 @@ from devices import compliance
 from devices.compliance import non_compliant_q, problems
 from devices.models import Device, Encryption, Kind, Status
 from devices.tests.factories import device
+from devices.tests.test_loans import run_devices_sweep
+from esafety.models import Notification
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -33,7 +35,9 @@ def test_personal_data_without_encryption_is_flagged(personas):
 
 def test_password_only_is_not_encryption(personas):
     item = device(personas.school, encryption=Encryption.PASSWORD, encryption_method="")
-    assert flagged(item) == [compliance.NOT_ENCRYPTED]
+    assert flagged(item) == [compliance.PASSWORD_ONLY]
+    assert "NOT encrypted" in compliance.PASSWORD_ONLY
+    assert item.get_encryption_display() == "Password only – NOT encrypted"
 
 
 def test_no_personal_data_needs_no_encryption(personas):
@@ -78,7 +82,38 @@ def test_every_reason_is_listed_together(personas):
         os_checked_on=None,
     )
     assert flagged(item) == [
-        compliance.NOT_ENCRYPTED,
+        compliance.PASSWORD_ONLY,
         compliance.ANTIVIRUS_OLD,
         compliance.OS_MISSING,
     ]
+
+
+def _count(user, text):
+    return Notification.objects.filter(recipient=user, title__contains=text).count()
+
+
+def test_weekly_sweep_tells_the_technician_then_the_head_each_once(personas):
+    device(personas.school, encryption=Encryption.NONE, encryption_method="")
+    device(personas.school, asset_tag="CAM-1", kind=Kind.CAMERA, holds_personal_data=False)
+    now = timezone.now()
+    run_devices_sweep(now)
+    run_devices_sweep(now + timedelta(hours=1))
+    assert _count(personas.technician, "1 device(s) are not compliant this week") == 1
+    assert _count(personas.headteacher, "still not compliant") == 0
+    # A week later it is still not encrypted: the headteacher hears, once.
+    later = now + timedelta(days=8)
+    run_devices_sweep(later)
+    run_devices_sweep(later + timedelta(hours=1))
+    assert _count(personas.headteacher, "1 device(s) are still not compliant") == 1
+    assert _count(personas.technician, "are not compliant this week") == 2
+
+
+def test_a_device_put_right_within_the_week_does_not_go_to_the_head(personas):
+    laptop = device(personas.school, encryption=Encryption.NONE, encryption_method="")
+    now = timezone.now()
+    run_devices_sweep(now)
+    laptop.encryption, laptop.encryption_method = Encryption.FULL_DISK, "BitLocker"
+    laptop.antivirus_updated_on = laptop.os_checked_on = TODAY + timedelta(days=8)
+    laptop.save()
+    run_devices_sweep(now + timedelta(days=8))
+    assert _count(personas.headteacher, "still not compliant") == 0

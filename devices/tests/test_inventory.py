@@ -48,8 +48,27 @@ def test_weekly_check_with_nothing_ticked_says_so(personas, client):
     sign_in(client, personas.technician)
     response = client.post(reverse("devices-check", args=[personas.school.slug]), {})
     assert response.status_code == 400
-    assert "Tick the devices you checked." in response.content.decode()
+    assert "Tick the devices you checked, or tick every device." in response.content.decode()
     assert not CheckRound.objects.exists()
+
+
+def test_weekly_check_of_a_whole_inventory_in_one_submit(personas, client):
+    stale = TODAY - timedelta(days=20)
+    Device.objects.bulk_create(
+        Device(school=personas.school, asset_tag=f"D-{n:04d}", kind=Kind.DESKTOP)
+        for n in range(1500)
+    )
+    Device.objects.update(antivirus_updated_on=stale, os_checked_on=stale)
+    sign_in(client, personas.technician)
+    url = reverse("devices-check", args=[personas.school.slug])
+    ids = list(Device.objects.values_list("pk", flat=True))
+    # 1,400 ticks: more fields than Django allows by default (1,000).
+    assert client.post(url, {"devices": ids[:1400]}).status_code == 302
+    assert Device.objects.filter(antivirus_updated_on=TODAY).count() == 1400
+    # Or one tick for every device in service.
+    assert client.post(url, {"everything": "on", "notes": "All"}).status_code == 302
+    assert Device.objects.filter(os_checked_on=TODAY).count() == 1500
+    assert CheckRound.objects.latest("pk").devices.count() == 1500
 
 
 def test_weekly_check_refuses_another_schools_device(personas):
@@ -88,6 +107,33 @@ def test_an_mdm_style_export_is_understood(personas):
     assert result.ok, result.errors
     item = Device.objects.get(asset_tag="T-100")
     assert item.kind == Kind.LAPTOP and item.serial == "5CG1" and item.os_checked_on.year == 2026
+
+
+def test_an_export_without_a_column_leaves_that_field_alone(personas):
+    laptop = device(personas.school, asset_tag="T-100", antivirus_product="Defender")
+    text = "Asset Tag,Category,Model,Last check-in\nT-100,Notebook,HP ProBook,2026-01-05\n"
+    result = _import(personas, text)
+    assert result.ok and result.updated == 1, result.errors
+    laptop.refresh_from_db()
+    assert laptop.make_model == "HP ProBook" and laptop.os_checked_on.year == 2026
+    # No encryption or anti-virus columns: what was recorded stays.
+    assert laptop.encryption == Encryption.FULL_DISK and laptop.encryption_method == "BitLocker"
+    assert laptop.antivirus_product == "Defender" and laptop.holds_personal_data
+
+
+def test_a_failed_import_changes_no_known_device(personas):
+    laptop = device(personas.school, asset_tag="LAP-1", make_model="Old model")
+    result = _import(personas, HEADER + GOOD_ROW + "X1,toaster,,,,,,,,,\n")
+    assert not result.ok and result.errors[0].row == 3
+    laptop.refresh_from_db()
+    assert laptop.make_model == "Old model" and Device.objects.count() == 1
+
+
+def test_import_refuses_a_status_it_cannot_set(personas):
+    result = _import(personas, "asset_tag,type,status\nX1,laptop,lost\n")
+    assert not result.ok and result.errors[0].column == "status"
+    assert "in use or in store" in result.errors[0].message
+    assert not Device.objects.exists()
 
 
 @pytest.mark.parametrize(

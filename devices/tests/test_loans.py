@@ -186,3 +186,45 @@ def test_the_lend_form_offers_only_devices_free_to_lend(personas):
     lost = factories.device(personas.school, status=Status.LOST)
     offered = set(LendForm(school=personas.school).fields["device"].queryset)
     assert free in offered and lent.device not in offered and lost not in offered
+
+
+def test_a_parent_reports_the_lent_laptop_stolen_and_the_loan_ends_there(personas, client):
+    loan = factories.lend(personas, hand_over=True)
+    sign_in(client, personas.parent)
+    url = reverse("loan-report-loss", args=[loan.pk])
+    assert url in client.get(reverse("loan-detail", args=[loan.pk])).content.decode()
+    response = client.post(
+        url,
+        {
+            "kind": "stolen",
+            "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "where": "Taken from our car",
+            "held_personal_data": "no",
+            "was_encrypted": "yes",
+            "police_reference": "CAD 1234",
+        },
+    )
+    assert response.status_code == 302
+    loan.refresh_from_db()
+    assert loan.lost_at and loan.stage == "Reported lost or stolen"
+    assert loan.device.status == Status.STOLEN
+    heads = Notification.objects.filter(recipient=personas.headteacher)
+    assert heads.filter(title__contains="was reported stolen").count() == 1
+    # Nobody is asked to give back a stolen laptop.
+    run_devices_sweep(timezone.now() + timedelta(days=60))
+    assert not Notification.objects.filter(title__startswith="Please return").exists()
+    with pytest.raises(ValidationError, match="out on loan"):
+        loans.record_return(
+            loan=loan,
+            by=personas.technician,
+            condition="good",
+            accessories_returned=True,
+            accounts_cleared=True,
+            factory_reset=True,
+        )
+
+
+def test_someone_elses_loan_cannot_be_reported_lost(personas, client):
+    loan = factories.lend(personas, borrower=personas.teacher, hand_over=True)
+    sign_in(client, personas.parent)
+    assert client.get(reverse("loan-report-loss", args=[loan.pk])).status_code == 404
