@@ -443,6 +443,15 @@ def adopt_starter(*, school: School, by, key: str, owners=None) -> Risk:
     def scaled(value):
         return max(1, min(matrix.size, round(value * scale)))
 
+    def reason(text, suggested):
+        # Say so in the record itself: a scaled suggestion is never silent.
+        if matrix.size == 3:
+            return text
+        return (
+            f"{text} (Suggested as {suggested} on the 3 x 3 matrix; scaled to "
+            f"{scaled(suggested)} of {matrix.size} when adopted. Check it and re-score.)"
+        )
+
     return create_risk(
         school=school,
         by=by,
@@ -455,8 +464,8 @@ def adopt_starter(*, school: School, by, key: str, owners=None) -> Risk:
         inherent_impact=scaled(starter.inherent[1]),
         likelihood=scaled(starter.current[0]),
         impact=scaled(starter.current[1]),
-        likelihood_reason=starter.likelihood_reason,
-        impact_reason=starter.impact_reason,
+        likelihood_reason=reason(starter.likelihood_reason, starter.current[0]),
+        impact_reason=reason(starter.impact_reason, starter.current[1]),
         mitigation_technical=starter.technical,
         mitigation_education=starter.education,
         starter_key=starter.key,

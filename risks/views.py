@@ -228,6 +228,8 @@ def risk_detail(request, pk):
     for action in actions:
         action.can_complete = allowed(request.user, "risks.complete_action", action)
     assessments = list(risk.assessments.select_related("matrix", "assessed_by"))
+    # A trust that changed matrix rescales nothing: say so until the risk is re-scored.
+    trust_matrix = Matrix.objects.current_for(risk.school.trust_id)
     return render(
         request,
         "risks/detail.html",
@@ -237,6 +239,7 @@ def risk_detail(request, pk):
             "actions": actions,
             "assessments": assessments,
             "chart": _chart(assessments),
+            "trust_matrix": trust_matrix if trust_matrix.pk != risk.matrix_id else None,
             "incidents": incident_counts(risk, request.user),
             "manages": manages,
             "can_accept": allowed(request.user, "risks.accept", risk),
@@ -350,12 +353,14 @@ def trust_registers(request):
     ids = [s.pk for s in schools]
     register = figures_for("risks.register", ids)
     filtering = figures_for("risks.filtering", ids)
+    sign_offs = figures_for("risks.sign_offs", ids)
     matrices = matrices_for({k: 1 for s in ids for k in register[s]["cells"]})
     rows = [
         {
             "school": school,
             "figures": register[school.pk],
             "filtering": filtering[school.pk],
+            "sign_offs": sign_offs[school.pk],
             "bands": sorted(register[school.pk]["by_band"].items(), reverse=True),
             "grids": grids(register[school.pk]["cells"], "current", matrices),
         }
