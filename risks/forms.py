@@ -28,6 +28,13 @@ def _score_choices(matrix):
 class ScoresMixin(forms.Form):
     inherent_likelihood = forms.TypedChoiceField(label="Likelihood before mitigation", coerce=int)
     inherent_impact = forms.TypedChoiceField(label="Impact before mitigation", coerce=int)
+    inherent_reason = forms.CharField(
+        label="Why, before mitigation (optional)",
+        help_text="What makes it this likely and this harmful with nothing in place. "
+        "Leave empty if the scores are the same before and after.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     likelihood = forms.TypedChoiceField(label="Likelihood now (after mitigation)", coerce=int)
     likelihood_reason = forms.CharField(
         label="Why this likelihood", widget=forms.Textarea(attrs={"rows": 3})

@@ -161,6 +161,7 @@ class Risk(models.Model):
     head_only = models.BooleanField(default=False)
     likelihood_reason = models.TextField(blank=True)
     impact_reason = models.TextField(blank=True)
+    inherent_reason = models.TextField("why, before mitigation", blank=True)
     assessed_at = models.DateTimeField(default=timezone.now)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -228,6 +229,9 @@ class Assessment(models.Model):
     impact = models.PositiveSmallIntegerField()
     likelihood_reason = models.TextField()
     impact_reason = models.TextField()
+    # The reasons above are for the current score; this one for the score before
+    # mitigation (empty when it is the same score, as in the policy's example).
+    inherent_reason = models.TextField("why, before mitigation", blank=True)
     note = models.TextField("what changed", blank=True)
     assessed_at = models.DateTimeField(default=timezone.now)
     assessed_by = models.ForeignKey(

@@ -80,6 +80,7 @@ def _apply_assessment(risk: Risk, assessment: Assessment) -> None:
     risk.head_only = bool(matrix.band(risk.score).get("head_only"))
     risk.likelihood_reason = assessment.likelihood_reason
     risk.impact_reason = assessment.impact_reason
+    risk.inherent_reason = assessment.inherent_reason
     risk.assessed_at = assessment.assessed_at
 
 
@@ -106,6 +107,7 @@ def create_risk(
     impact: int,
     likelihood_reason: str,
     impact_reason: str,
+    inherent_reason: str = "",
     mitigation_technical: str = "",
     mitigation_education: str = "",
     identified_on: datetime.date | None = None,
@@ -146,6 +148,7 @@ def create_risk(
         impact=impact,
         likelihood_reason=likelihood_reason,
         impact_reason=impact_reason,
+        inherent_reason=(inherent_reason or "").strip(),
         note="First assessment.",
         assessed_by=by,
     )
@@ -199,6 +202,7 @@ def rescore(
     impact: int,
     likelihood_reason: str,
     impact_reason: str,
+    inherent_reason: str = "",
     note: str = "",
 ) -> Assessment:
     """A new dated assessment on the trust's current matrix (a risk moves to a new
@@ -224,6 +228,7 @@ def rescore(
         impact=impact,
         likelihood_reason=likelihood_reason,
         impact_reason=impact_reason,
+        inherent_reason=(inherent_reason or "").strip(),
         note=note,
         assessed_by=by,
     )

@@ -51,6 +51,7 @@ def _rescore_form(request, risk):
         "impact": risk.impact,
         "likelihood_reason": risk.likelihood_reason,
         "impact_reason": risk.impact_reason,
+        "inherent_reason": risk.inherent_reason,
     }
     if matrix.pk != risk.matrix_id:
         initial = {}  # a different grid: the old numbers mean something else
