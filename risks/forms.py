@@ -1,6 +1,7 @@
 """Forms for the register. Services check the rules again; these give clear messages."""
 
 from django import forms
+from django.db.models import Q
 
 from esafety.forms import DateInput
 from esafety.models import STAFF_ROLES, User
@@ -19,6 +20,27 @@ def staff_of(school, roles=STAFF_ROLES):
         .distinct()
         .order_by("full_name")
     )
+
+
+def people_of_trust(trust_id):
+    """Who may own a trust-wide risk or its actions: the trust's trustees and the
+    headteachers and e-safety officers of its schools."""
+    from esafety.models import Membership
+
+    leads = Membership.objects.active().filter(school__trust_id=trust_id, role__in=MANAGER_ROLES)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(trusteeships__trust_id=trust_id, trusteeships__ended_on__isnull=True)
+            | Q(memberships__in=leads)
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def people_for(risk):
+    return people_of_trust(risk.trust_id) if risk.is_trust_wide else staff_of(risk.school)
 
 
 def _score_choices(matrix):
@@ -75,17 +97,17 @@ class RiskDetailsForm(forms.Form):
         label="Mitigation: education", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = staff_of(school)
+        self.fields["owners"].queryset = people if people is not None else staff_of(school)
 
 
 class RiskForm(RiskDetailsForm, ScoresMixin):
     identified_on = forms.DateField(label="Date identified", widget=DateInput, required=False)
     submit_label = "Add the risk"
 
-    def __init__(self, *args, school, matrix, **kwargs):
-        super().__init__(*args, school=school, **kwargs)
+    def __init__(self, *args, matrix, **kwargs):
+        super().__init__(*args, **kwargs)
         self.set_matrix(matrix)
 
 
@@ -121,9 +143,9 @@ class ActionForm(forms.Form):
     due_on = forms.DateField(label="Due date", widget=DateInput)
     submit_label = "Add the action"
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_of(school)
+        self.fields["owner"].queryset = people if people is not None else staff_of(school)
 
 
 class DoneForm(forms.Form):

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from esafety.models import School
+from esafety.models import School, Trust
 from esafety.services import attributed
 
 from .models import (
@@ -84,17 +84,22 @@ def _apply_assessment(risk: Risk, assessment: Assessment) -> None:
     risk.assessed_at = assessment.assessed_at
 
 
-def _take_number(school: School) -> int:
-    # Lock the school row so two new risks at once can't take the same number.
-    School.objects.select_for_update().get(pk=school.pk)
-    last = Risk.objects.filter(school=school).aggregate(last=Max("number"))["last"]
-    return (last or 0) + 1
+def _take_number(school: School | None, trust=None) -> int:
+    # Lock the school (or trust) row so two new risks at once can't take the same number.
+    if school is None:
+        Trust.objects.select_for_update().get(pk=trust.pk)
+        mine = Risk.objects.filter(trust=trust, school__isnull=True)
+    else:
+        School.objects.select_for_update().get(pk=school.pk)
+        mine = Risk.objects.filter(school=school)
+    return (mine.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
 @transaction.atomic
 def create_risk(
     *,
-    school: School,
+    school: School | None,
+    trust: Trust | None = None,
     by,
     title: str,
     description: str,
@@ -114,8 +119,11 @@ def create_risk(
     starter_key: str = "",
 ) -> Risk:
     """A new numbered risk, scored on the trust's current matrix, with its first
-    assessment and a review date from its band."""
-    matrix = Matrix.objects.current_for(school.trust_id)
+    assessment and a review date from its band. With `trust` and no school: a
+    trust-wide risk, numbered T-001 in the trust, that every school in it sees."""
+    if (school is None) == (trust is None):
+        raise ValueError("A risk belongs to a school or, trust-wide, to a trust.")
+    matrix = Matrix.objects.current_for(trust.pk if school is None else school.trust_id)
     _check_scores(
         matrix,
         inherent_likelihood=inherent_likelihood,
@@ -129,7 +137,8 @@ def create_risk(
     today = timezone.localdate()
     risk = Risk(
         school=school,
-        number=_take_number(school),
+        trust=trust if school is None else None,
+        number=_take_number(school, trust),
         title=title,
         description=description,
         category=category,
@@ -210,7 +219,7 @@ def rescore(
     risk = Risk.objects.select_for_update().select_related("school").get(pk=risk.pk)
     if risk.status == Status.CLOSED:
         raise ValidationError("This risk is closed. Reopen it before re-scoring it.")
-    matrix = Matrix.objects.current_for(risk.school.trust_id)
+    matrix = Matrix.objects.current_for(risk.trust_of)
     _check_scores(
         matrix,
         inherent_likelihood=inherent_likelihood,
