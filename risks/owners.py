@@ -37,32 +37,11 @@ def role_names(risks) -> dict[int, list[str]]:
     return result
 
 
-def owner_labels(risk, people, *, names=True) -> list[str]:
-    """A school risk's owners with their roles. A trust-wide risk's owners by name for
-    people of the trust's schools and its chair; as roles only for other trustees."""
-    if not risk.is_trust_wide:
-        return with_roles(risk.school, people)
-    if names:
+def owner_labels(risk, people) -> list[str]:
+    """A school risk's owners with their roles; a trust-wide risk's by name."""
+    if risk.is_trust_wide:
         return [str(person) for person in people]
-    return [trust_role(risk.trust_id, person) for person in people]
-
-
-def trust_role(trust_id, person) -> str:
-    """ "Chair of trustees", "Trustee", "Headteacher" ...: a trust person without a name."""
-    from esafety.models import TrusteeMembership
-
-    seat = TrusteeMembership.objects.filter(
-        trust_id=trust_id, user=person, ended_on__isnull=True
-    ).first()
-    if seat:
-        return "Chair of trustees" if seat.is_chair else "Trustee"
-    held = set(
-        Membership.objects.active()
-        .filter(school__trust_id=trust_id, user=person)
-        .values_list("role", flat=True)
-    )
-    best = next((r for r in ROLE_ORDER if r in held), None)
-    return ROLE_NAMES[best] if best else "Former member of staff"
+    return with_roles(risk.school, people)
 
 
 def with_roles(school, people) -> list[str]:

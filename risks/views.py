@@ -13,7 +13,7 @@ from esafety.figures import figure_for
 from esafety.forms import add_errors
 from esafety.models import Trust
 from esafety.pdf import pdf_response
-from esafety.roles import access_for, allowed, managed_school_ids, require
+from esafety.roles import access_for, allowed, require
 from esafety.views_people import get_school
 
 from . import services
@@ -22,7 +22,7 @@ from .forms import DoneForm, RiskForm
 from .heatmap import grids, matrices_for
 from .incident_links import incident_counts
 from .models import Action, Matrix, Risk
-from .owners import owner_labels, role_names, trust_role
+from .owners import owner_labels, role_names
 from .pdf import register_pdf, risk_pdf, trust_wide_risks
 from .starter import STARTER_RISKS
 from .steps import STEPS
@@ -234,11 +234,8 @@ def risk_detail(request, pk):
     risk = get_risk(request, pk)
     manages = allowed(request.user, "risks.edit", risk)
     actions = list(risk.actions.select_related("owner", "done_by"))
-    # A trust-wide risk seen by a trustee who doesn't keep it: people as roles, no names.
-    names = not (risk.is_trust_wide and not manages and not managed_school_ids(request.user))
     for action in actions:
         action.can_complete = allowed(request.user, "risks.complete_action", action)
-        action.owner_label = str(action.owner) if names else trust_role(risk.trust_id, action.owner)
     assessments = list(risk.assessments.select_related("matrix", "assessed_by"))
     # A trust that changed matrix rescales nothing: say so until the risk is re-scored.
     trust_matrix = Matrix.objects.current_for(risk.trust_of)
@@ -247,8 +244,7 @@ def risk_detail(request, pk):
         "risks/detail.html",
         {
             "risk": risk,
-            "owners": owner_labels(risk, list(risk.owners.all()), names=names),
-            "names": names,
+            "owners": owner_labels(risk, list(risk.owners.all())),
             "actions": actions,
             "assessments": assessments,
             "chart": _chart(assessments),

@@ -123,20 +123,3 @@ def test_a_risk_is_of_a_school_or_of_its_trust_never_both(personas):
             likelihood_reason="x",
             impact_reason="x",
         )
-
-
-def test_trustees_see_its_owners_as_roles_the_chair_and_schools_by_name(personas, client):
-    risk = make_risk(
-        None,
-        personas.chair,
-        trust=personas.school.trust,
-        owners=[personas.other_school_headteacher],
-    )
-    make_action(risk, personas.chair, personas.other_school_headteacher)
-    name = personas.other_school_headteacher.full_name
-    sign_in(client, personas.trustee)
-    page = client.get(risk.get_absolute_url()).content.decode()
-    assert name not in page and "Headteacher" in page
-    for user in (personas.chair, personas.esafety_officer):
-        sign_in(client, user)
-        assert name in client.get(risk.get_absolute_url()).content.decode()
