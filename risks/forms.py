@@ -1,7 +1,6 @@
 """Forms for the register. Services check the rules again; these give clear messages."""
 
 from django import forms
-from django.db.models import Q
 
 from esafety.forms import DateInput
 from esafety.models import STAFF_ROLES, User
@@ -23,16 +22,13 @@ def staff_of(school, roles=STAFF_ROLES):
 
 
 def people_of_trust(trust_id):
-    """Who may own a trust-wide risk or its actions: the trust's trustees and the
-    headteachers and e-safety officers of its schools."""
-    from esafety.models import Membership
-
-    leads = Membership.objects.active().filter(school__trust_id=trust_id, role__in=MANAGER_ROLES)
+    """Who may own a trust-wide risk or its actions: the trust keeps it, so its trustees
+    (a school's staff are never named to trustees)."""
     return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(trusteeships__trust_id=trust_id, trusteeships__ended_on__isnull=True)
-            | Q(memberships__in=leads)
+        User.objects.filter(
+            is_active=True,
+            trusteeships__trust_id=trust_id,
+            trusteeships__ended_on__isnull=True,
         )
         .distinct()
         .order_by("full_name")

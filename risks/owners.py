@@ -38,7 +38,7 @@ def role_names(risks) -> dict[int, list[str]]:
 
 
 def owner_labels(risk, people) -> list[str]:
-    """A school risk's owners with their roles; a trust-wide risk's by name."""
+    """A school risk's owners with their roles; a trust-wide risk's (trustees) by name."""
     if risk.is_trust_wide:
         return [str(person) for person in people]
     return with_roles(risk.school, people)

@@ -73,7 +73,7 @@ def teachers_action(p):
 
 
 def trust_risk(p):
-    return make_risk(None, p.chair, trust=p.school.trust, owners=[p.chair, p.headteacher])
+    return make_risk(None, p.chair, trust=p.school.trust, owners=[p.chair, p.trustee])
 
 
 # A trust-wide risk: the chair keeps it; every school's leads and the trustees see it.
@@ -196,7 +196,7 @@ ROUTES = [
     ),
     Route(
         "risk-step",
-        {**TRUST_RISK_KEEPER, "headteacher": 200},  # an owner adds actions
+        {**TRUST_RISK_KEEPER, "trustee": 200},  # an owner adds actions
         kwargs=lambda p: {"pk": trust_risk(p).pk, "step": "add-action"},
     ),
     # Filtering and monitoring.
