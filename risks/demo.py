@@ -18,6 +18,7 @@ SKIPPED = {"live-lessons"}  # left in the library, so the demo shows one to adop
 
 
 def seed(schools):
+    _trust_wide(schools)
     for school in schools.values():
         if Risk.objects.filter(school=school).exists():
             continue
@@ -105,3 +106,34 @@ def _filtering(school, lead, head):
         passed=True,
         action="",
     )
+
+
+def _trust_wide(schools):
+    """One trust-wide risk kept by the chair, if the trust has a chair and none yet."""
+    for trust_id in {school.trust_id for school in schools.values()}:
+        chair = TrusteeMembership.objects.filter(trust_id=trust_id, is_chair=True).first()
+        if chair is None or Risk.objects.filter(trust_id=trust_id).exists():
+            continue
+        services.create_risk(
+            school=None,
+            trust=chair.trust,
+            by=chair.user,
+            title="One filtering contract for every school fails or lapses",
+            description=(
+                "All the trust's schools use the same filtering and monitoring provider "
+                "under one contract. If it fails, or the contract lapses, every school is "
+                "unfiltered at once."
+            ),
+            category="technical",
+            applies_in=["on_site"],
+            owners=[chair.user],
+            inherent_likelihood=2,
+            inherent_impact=3,
+            likelihood=1,
+            impact=3,
+            likelihood_reason="Renewal is on the trust's calendar; outages are rare.",
+            impact_reason="Every pupil in the trust would be unfiltered at once.",
+            inherent_reason="No renewal reminder; no check that filtering works after changes.",
+            mitigation_technical="Monthly filtering checks in each school; provider alerts.",
+            mitigation_education="Heads know how to report an outage the same day.",
+        )

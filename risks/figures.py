@@ -135,3 +135,50 @@ def filtering(school_ids, today) -> dict[int, dict]:
         else:
             figures["state"] = "ok"
     return result
+
+
+@figure(
+    "risks.sign_offs",
+    stale_on={"risks.RegisterSignOff": "school_id", FilteringReview: "school_id"},
+)
+def sign_offs(school_ids, today) -> dict[int, dict]:
+    """What waits for a signature: this school year's register sign-off (headteacher),
+    signed registers awaiting a trustee's approval, and signed filtering reviews awaiting
+    a trustee's signature. Three small queries for all schools."""
+    from esafety.models import School
+
+    from .models import RegisterSignOff
+
+    result = {
+        school_id: {
+            "year": None,
+            "signed_this_year": False,
+            "awaiting_approval": 0,
+            "filtering_awaiting_trustee": 0,
+        }
+        for school_id in school_ids
+    }
+    for school in School.objects.filter(pk__in=school_ids).only(
+        "pk", "academic_year_start_month", "academic_year_start_day"
+    ):
+        result[school.pk]["year"] = school.academic_year_start(today).year
+    signed = RegisterSignOff.objects.filter(school_id__in=school_ids).values_list(
+        "school_id", "year", "approved_at"
+    )
+    for school_id, year, approved_at in signed:
+        figures = result[school_id]
+        if year == figures["year"]:
+            figures["signed_this_year"] = True
+        if approved_at is None:
+            figures["awaiting_approval"] += 1
+    waiting = (
+        FilteringReview.objects.filter(
+            school_id__in=school_ids, head_signed_at__isnull=False, trustee_signed_at__isnull=True
+        )
+        .values("school_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in waiting:
+        result[row["school_id"]]["filtering_awaiting_trustee"] = row["n"]
+    return result

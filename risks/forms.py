@@ -5,6 +5,7 @@ from django import forms
 from esafety.forms import DateInput
 from esafety.models import STAFF_ROLES, User
 from esafety.roles import MANAGER_ROLES
+from esafety.validators import CheckedFormMixin
 
 from .models import Category, Setting
 
@@ -21,13 +22,38 @@ def staff_of(school, roles=STAFF_ROLES):
     )
 
 
+def people_of_trust(trust_id):
+    """Who may own a trust-wide risk or its actions: the trust keeps it, so its trustees
+    (a school's staff are never named to trustees)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            trusteeships__trust_id=trust_id,
+            trusteeships__ended_on__isnull=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def people_for(risk):
+    return people_of_trust(risk.trust_id) if risk.is_trust_wide else staff_of(risk.school)
+
+
 def _score_choices(matrix):
     return [("", "Choose…")] + [(n, str(n)) for n in matrix.scale]
 
 
-class ScoresMixin(forms.Form):
+class ScoresMixin(CheckedFormMixin, forms.Form):
     inherent_likelihood = forms.TypedChoiceField(label="Likelihood before mitigation", coerce=int)
     inherent_impact = forms.TypedChoiceField(label="Impact before mitigation", coerce=int)
+    inherent_reason = forms.CharField(
+        label="Why, before mitigation (optional)",
+        help_text="What makes it this likely and this harmful with nothing in place. "
+        "Leave empty if the scores are the same before and after.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     likelihood = forms.TypedChoiceField(label="Likelihood now (after mitigation)", coerce=int)
     likelihood_reason = forms.CharField(
         label="Why this likelihood", widget=forms.Textarea(attrs={"rows": 3})
@@ -44,7 +70,7 @@ class ScoresMixin(forms.Form):
             self.fields[name].help_text = help_text
 
 
-class RiskDetailsForm(forms.Form):
+class RiskDetailsForm(CheckedFormMixin, forms.Form):
     submit_label = "Save the changes"
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
@@ -68,17 +94,17 @@ class RiskDetailsForm(forms.Form):
         label="Mitigation: education", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = staff_of(school)
+        self.fields["owners"].queryset = people if people is not None else staff_of(school)
 
 
 class RiskForm(RiskDetailsForm, ScoresMixin):
     identified_on = forms.DateField(label="Date identified", widget=DateInput, required=False)
     submit_label = "Add the risk"
 
-    def __init__(self, *args, school, matrix, **kwargs):
-        super().__init__(*args, school=school, **kwargs)
+    def __init__(self, *args, matrix, **kwargs):
+        super().__init__(*args, **kwargs)
         self.set_matrix(matrix)
 
 
@@ -93,7 +119,7 @@ class RescoreForm(ScoresMixin):
         self.set_matrix(matrix)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CheckedFormMixin, forms.Form):
     submit_label = "Save"
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -103,28 +129,28 @@ class AcceptForm(ReasonForm):
     submit_label = "Accept the risk"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedFormMixin, forms.Form):
     note = forms.CharField(label="What the review found", widget=forms.Textarea(attrs={"rows": 3}))
     submit_label = "Record the review"
 
 
-class ActionForm(forms.Form):
+class ActionForm(CheckedFormMixin, forms.Form):
     text = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(queryset=User.objects.none())
     due_on = forms.DateField(label="Due date", widget=DateInput)
     submit_label = "Add the action"
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_of(school)
+        self.fields["owner"].queryset = people if people is not None else staff_of(school)
 
 
-class DoneForm(forms.Form):
+class DoneForm(CheckedFormMixin, forms.Form):
     done_on = forms.DateField(label="Done on", widget=DateInput, required=False)
     submit_label = "Mark as done"
 
 
-class LinkIncidentForm(forms.Form):
+class LinkIncidentForm(CheckedFormMixin, forms.Form):
     risk = forms.ModelChoiceField(label="Risk", queryset=None, empty_label="Choose a risk…")
     submit_label = "Link the incident"
 
@@ -134,14 +160,14 @@ class LinkIncidentForm(forms.Form):
         self.fields["risk"].label_from_instance = lambda r: f"{r.reference} {r.title}"
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(CheckedFormMixin, forms.Form):
     comment = forms.CharField(
         label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     submit_label = "Sign off the register"
 
 
-class MatrixForm(forms.Form):
+class MatrixForm(CheckedFormMixin, forms.Form):
     size = forms.TypedChoiceField(label="Matrix", choices=[(3, "3 x 3"), (5, "5 x 5")], coerce=int)
     bands = forms.CharField(
         label="Bands",

@@ -4,13 +4,14 @@ from django import forms
 
 from esafety.forms import DateInput
 from esafety.models import User
+from esafety.validators import CheckedFormMixin
 
 from .forms import managers_of, staff_of
 from .models import FilterDecision, FilteringCheck, FilteringReview
 from .models_filtering import Monitoring
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(CheckedFormMixin, forms.ModelForm):
     monitoring = forms.MultipleChoiceField(
         label="How monitoring works",
         choices=Monitoring.choices,
@@ -51,7 +52,7 @@ class ReviewForm(forms.ModelForm):
         ).order_by("full_name")
 
 
-class CheckForm(forms.ModelForm):
+class CheckForm(CheckedFormMixin, forms.ModelForm):
     submit_label = "Log the check"
 
     class Meta:
@@ -73,7 +74,7 @@ class CheckForm(forms.ModelForm):
         }
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(CheckedFormMixin, forms.ModelForm):
     submit_label = "Record the decision"
 
     class Meta:

@@ -131,8 +131,16 @@ class RiskQuerySet(models.QuerySet):
 
 
 class Risk(models.Model):
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="risks")
-    number = models.PositiveIntegerField()  # per school, shown as R-007
+    """A school's risk, or (school empty, trust set) a trust-wide risk that the trust
+    keeps and every school in it sees."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
+    )
+    trust = models.ForeignKey(
+        Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="trust_risks"
+    )
+    number = models.PositiveIntegerField()  # per school (R-007) or per trust (T-002)
     title = models.CharField(max_length=200)
     description = models.TextField()
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -161,6 +169,7 @@ class Risk(models.Model):
     head_only = models.BooleanField(default=False)
     likelihood_reason = models.TextField(blank=True)
     impact_reason = models.TextField(blank=True)
+    inherent_reason = models.TextField("why, before mitigation", blank=True)
     assessed_at = models.DateTimeField(default=timezone.now)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -183,6 +192,16 @@ class Risk(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "number"], name="unique_risk_number"),
             models.UniqueConstraint(
+                fields=["trust", "number"],
+                condition=Q(school__isnull=True),
+                name="unique_trust_risk_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, trust__isnull=True)
+                | Q(school__isnull=True, trust__isnull=False),
+                name="risk_of_a_school_or_its_trust",
+            ),
+            models.UniqueConstraint(
                 fields=["school", "starter_key"],
                 condition=~Q(starter_key=""),
                 name="starter_risk_adopted_once",
@@ -201,7 +220,16 @@ class Risk(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"R-{self.number:03d}"
+        return f"{'T' if self.is_trust_wide else 'R'}-{self.number:03d}"
+
+    @property
+    def is_trust_wide(self) -> bool:
+        return self.school_id is None
+
+    @property
+    def trust_of(self) -> int:
+        """The trust whose matrix scores this risk."""
+        return self.trust_id if self.is_trust_wide else self.school.trust_id
 
     @property
     def assessment_label(self) -> str:
@@ -228,6 +256,9 @@ class Assessment(models.Model):
     impact = models.PositiveSmallIntegerField()
     likelihood_reason = models.TextField()
     impact_reason = models.TextField()
+    # The reasons above are for the current score; this one for the score before
+    # mitigation (empty when it is the same score, as in the policy's example).
+    inherent_reason = models.TextField("why, before mitigation", blank=True)
     note = models.TextField("what changed", blank=True)
     assessed_at = models.DateTimeField(default=timezone.now)
     assessed_by = models.ForeignKey(

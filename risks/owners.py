@@ -37,6 +37,13 @@ def role_names(risks) -> dict[int, list[str]]:
     return result
 
 
+def owner_labels(risk, people) -> list[str]:
+    """A school risk's owners with their roles; a trust-wide risk's (trustees) by name."""
+    if risk.is_trust_wide:
+        return [str(person) for person in people]
+    return with_roles(risk.school, people)
+
+
 def with_roles(school, people) -> list[str]:
     """ "Eddie Officer (E-safety officer)" for each person, for the school's own pages."""
     held: dict[int, set] = {}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from esafety.dashboard import Panel, dashboard_panel
 from esafety.figures import figures_for
 from esafety.models import Role, School
-from esafety.roles import managed_school_ids, schools_with_roles
+from esafety.roles import access_for, managed_school_ids, schools_with_roles
 
 from .models import Action
 
@@ -50,11 +50,13 @@ def register_reviews(request):
     heads = schools_with_roles(request.user, {Role.HEADTEACHER})
     figures = figures_for("risks.register", managed)
     filtering = figures_for("risks.filtering", managed)
+    sign_offs = figures_for("risks.sign_offs", managed)
     rows = [
         {
             "school": school,
             "figures": figures[school.pk],
             "filtering": filtering[school.pk],
+            "sign_offs": sign_offs[school.pk],
             "is_head": school.pk in heads,
         }
         for school in _schools(managed)
@@ -66,4 +68,28 @@ def register_reviews(request):
         context={"rows": rows, "several": len(rows) > 1},
         order=25,
         count=due or None,
+    )
+
+
+@dashboard_panel
+def trustee_signatures(request):
+    """Trustees: signed registers to approve and signed filtering reviews to sign."""
+    school_ids = access_for(request.user).trust_school_ids
+    if not school_ids:
+        return None
+    figures = figures_for("risks.sign_offs", school_ids)
+    waiting = [s for s in school_ids if figures[s]["awaiting_approval"]]
+    reviews = [s for s in school_ids if figures[s]["filtering_awaiting_trustee"]]
+    if not waiting and not reviews:
+        return None
+    schools = {school.pk: school for school in _schools(set(waiting) | set(reviews))}
+    return Panel(
+        title="Waiting for a trustee",
+        template="risks/panels/trustee.html",
+        context={
+            "registers": [schools[s] for s in waiting],
+            "reviews": [schools[s] for s in reviews],
+        },
+        order=24,
+        count=len(waiting) + len(reviews),
     )

@@ -6,7 +6,7 @@ from esafety.pdf import render_pdf
 
 from .heatmap import grids, matrices_for
 from .models import Risk, Status
-from .owners import role_names, with_roles
+from .owners import owner_labels, role_names
 
 
 def risk_pdf(risk: Risk) -> bytes:
@@ -14,11 +14,21 @@ def risk_pdf(risk: Risk) -> bytes:
         "risks/risk_pdf.html",
         {
             "risk": risk,
-            "owners": with_roles(risk.school, list(risk.owners.all())),
+            "owners": owner_labels(risk, list(risk.owners.all())),
             "actions": risk.actions.select_related("owner"),
         },
         school=risk.school,
         title=f"Risk assessment {risk.reference}",
+    )
+
+
+def trust_wide_risks(school) -> list:
+    """The trust's own risks, which every school in it sees (one query)."""
+    return list(
+        Risk.objects.filter(school__isnull=True, trust_id=school.trust_id)
+        .exclude(status=Status.CLOSED)
+        .select_related("matrix")
+        .order_by("-band_rank", "-score", "number")
     )
 
 
@@ -34,6 +44,7 @@ def register_context(school) -> dict:
     matrices = matrices_for(figures["cells"])
     return {
         "risks": risks,
+        "trust_risks": trust_wide_risks(school),
         "owner_roles": role_names(risks),
         "figures": figures,
         "bands": sorted(figures["by_band"].items(), reverse=True),

@@ -8,6 +8,8 @@
 - Trustees see the register and heat map without people's names (owners as roles), the
   counts, and the signed reviews; the chair chooses the trust's scoring matrix.
 - Pupils and parents see nothing here.
+- Trust-wide risks are kept by the chair of trustees; every school's headteacher and
+  e-safety officer, and the trustees, see them; their owners see them and update actions.
 
 Built from the core's role predicates; loaded by `RisksConfig.ready`.
 """
@@ -45,17 +47,36 @@ def owned_risks_q(user) -> Q:
     return Q(school_id__in=schools) & (Q(pk__in=owned) | Q(pk__in=acting))
 
 
+def trust_wide_q(user) -> Q:
+    """Trust-wide risks of the trusts this person is a trustee of or leads a school in."""
+    from esafety.models import School
+
+    access = access_for(user)
+    managed = managed_school_ids(user)
+    if not (access.trust_ids or managed):
+        return NOTHING
+    trusts = Q(trust_id__in=access.trust_ids)
+    if managed:
+        trusts |= Q(trust_id__in=School.objects.filter(pk__in=managed).values("trust_id"))
+    return Q(school__isnull=True) & trusts
+
+
 def risk_visibility_q(user) -> Q:
     """The filter behind Risk.objects.visible_to(user). Fails closed. Trustees are in it
-    for the names-free register and heat map; a risk's own page is not theirs."""
+    for the names-free register and heat map; a school risk's own page is not theirs."""
     access = access_for(user)
-    visible = NOTHING
+    visible = trust_wide_q(user)
     if managed := managed_school_ids(user):
         visible |= Q(school_id__in=managed)
     if access.trust_school_ids:
         visible |= Q(school_id__in=access.trust_school_ids)
     if access.roles_by_school:
         visible |= owned_risks_q(user)
+    if access.roles_by_school or access.trust_ids:
+        from .models import Risk
+
+        owned = Risk.owners.through.objects.filter(user=user).values("risk_id")
+        visible |= Q(school__isnull=True, pk__in=owned)
     return visible
 
 
@@ -80,28 +101,67 @@ def oversees(user, obj):
 
 @rules.predicate
 def is_technician_in(user, obj):
-    return obj is not None and Role.TECHNICIAN in roles_in(user, _school(obj).pk)
+    school = _school(obj) if obj is not None else None
+    return school is not None and Role.TECHNICIAN in roles_in(user, school.pk)
+
+
+def _in_scope(user, risk) -> bool:
+    """Someone of the risk's school, or (trust-wide) of its trust."""
+    if risk.is_trust_wide:
+        return risk.trust_id in access_for(user).trust_ids or bool(
+            _trust_school_ids(risk) & set(access_for(user).roles_by_school)
+        )
+    return bool(roles_in(user, risk.school_id))
+
+
+def _trust_school_ids(risk) -> set:
+    from esafety.models import School
+
+    return set(School.objects.filter(trust_id=risk.trust_id).values_list("pk", flat=True))
 
 
 @rules.predicate
 def owns_risk(user, risk):
-    if risk is None or not roles_in(user, risk.school_id):
+    if risk is None or not _in_scope(user, risk):
         return False
     return risk.owners.filter(pk=user.pk).exists()
 
 
 @rules.predicate
 def holds_action_on(user, risk):
-    if risk is None or not roles_in(user, risk.school_id):
+    if risk is None or not _in_scope(user, risk):
         return False
     return risk.actions.filter(owner=user).exists()
 
 
 @rules.predicate
+def keeps_trust_risk(user, risk):
+    """The chair of trustees keeps the trust-wide risks."""
+    return (
+        risk is not None
+        and getattr(risk, "is_trust_wide", False)
+        and risk.trust_id in access_for(user).chair_trust_ids
+    )
+
+
+@rules.predicate
+def sees_trust_risk(user, risk):
+    """Every school's leads, and the trustees, see the trust's trust-wide risks."""
+    if risk is None or not getattr(risk, "is_trust_wide", False):
+        return False
+    from .models import Risk
+
+    return Risk.objects.filter(trust_wide_q(user), pk=risk.pk).exists()
+
+
+@rules.predicate
 def may_accept(user, risk):
-    """Above MEDIUM only the headteacher may accept a risk; below, either manager."""
+    """Above MEDIUM only the headteacher may accept a risk; below, either manager.
+    A trust-wide risk: the chair of trustees."""
     if risk is None or risk.status == "closed":
         return False
+    if risk.is_trust_wide:
+        return keeps_trust_risk(user, risk)
     return heads(user, risk) if risk.head_only else manages(user, risk)
 
 
@@ -110,10 +170,14 @@ def completes_action(user, action):
     if action is None or action.done_on is not None:
         return False
     parent = action.parent
-    if action.owner_id == user.pk and roles_in(user, parent.school_id):
+    if action.risk_id and parent.is_trust_wide:
+        in_scope = _in_scope(user, parent)
+    else:
+        in_scope = bool(roles_in(user, parent.school_id))
+    if action.owner_id == user.pk and in_scope:
         return True
     if action.risk_id:
-        return manages(user, parent) or owns_risk(user, parent)
+        return manages(user, parent) or owns_risk(user, parent) or keeps_trust_risk(user, parent)
     return manages(user, parent)
 
 
@@ -153,9 +217,10 @@ rules.add_rule("risks.view_sign_offs", manages | oversees)
 rules.add_rule("risks.choose_matrix", chairs_trust)
 
 # One risk.
-rules.add_rule("risks.view", manages | owns_risk | holds_action_on)
-rules.add_rule("risks.edit", manages)
-rules.add_rule("risks.add_action", manages | owns_risk)
+rules.add_rule("risks.view", manages | owns_risk | holds_action_on | sees_trust_risk)
+rules.add_rule("risks.edit", manages | keeps_trust_risk)
+rules.add_rule("risks.add_action", manages | owns_risk | keeps_trust_risk)
+rules.add_rule("risks.add_trust_risk", chairs_trust)
 rules.add_rule("risks.accept", may_accept)
 rules.add_rule("risks.complete_action", completes_action)
 

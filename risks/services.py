@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from esafety.models import School
+from esafety.models import School, Trust
 from esafety.services import attributed
 
 from .models import (
@@ -80,20 +80,26 @@ def _apply_assessment(risk: Risk, assessment: Assessment) -> None:
     risk.head_only = bool(matrix.band(risk.score).get("head_only"))
     risk.likelihood_reason = assessment.likelihood_reason
     risk.impact_reason = assessment.impact_reason
+    risk.inherent_reason = assessment.inherent_reason
     risk.assessed_at = assessment.assessed_at
 
 
-def _take_number(school: School) -> int:
-    # Lock the school row so two new risks at once can't take the same number.
-    School.objects.select_for_update().get(pk=school.pk)
-    last = Risk.objects.filter(school=school).aggregate(last=Max("number"))["last"]
-    return (last or 0) + 1
+def _take_number(school: School | None, trust=None) -> int:
+    # Lock the school (or trust) row so two new risks at once can't take the same number.
+    if school is None:
+        Trust.objects.select_for_update().get(pk=trust.pk)
+        mine = Risk.objects.filter(trust=trust, school__isnull=True)
+    else:
+        School.objects.select_for_update().get(pk=school.pk)
+        mine = Risk.objects.filter(school=school)
+    return (mine.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
 @transaction.atomic
 def create_risk(
     *,
-    school: School,
+    school: School | None,
+    trust: Trust | None = None,
     by,
     title: str,
     description: str,
@@ -106,14 +112,18 @@ def create_risk(
     impact: int,
     likelihood_reason: str,
     impact_reason: str,
+    inherent_reason: str = "",
     mitigation_technical: str = "",
     mitigation_education: str = "",
     identified_on: datetime.date | None = None,
     starter_key: str = "",
 ) -> Risk:
     """A new numbered risk, scored on the trust's current matrix, with its first
-    assessment and a review date from its band."""
-    matrix = Matrix.objects.current_for(school.trust_id)
+    assessment and a review date from its band. With `trust` and no school: a
+    trust-wide risk, numbered T-001 in the trust, that every school in it sees."""
+    if (school is None) == (trust is None):
+        raise ValueError("A risk belongs to a school or, trust-wide, to a trust.")
+    matrix = Matrix.objects.current_for(trust.pk if school is None else school.trust_id)
     _check_scores(
         matrix,
         inherent_likelihood=inherent_likelihood,
@@ -127,7 +137,8 @@ def create_risk(
     today = timezone.localdate()
     risk = Risk(
         school=school,
-        number=_take_number(school),
+        trust=trust if school is None else None,
+        number=_take_number(school, trust),
         title=title,
         description=description,
         category=category,
@@ -146,6 +157,7 @@ def create_risk(
         impact=impact,
         likelihood_reason=likelihood_reason,
         impact_reason=impact_reason,
+        inherent_reason=(inherent_reason or "").strip(),
         note="First assessment.",
         assessed_by=by,
     )
@@ -199,6 +211,7 @@ def rescore(
     impact: int,
     likelihood_reason: str,
     impact_reason: str,
+    inherent_reason: str = "",
     note: str = "",
 ) -> Assessment:
     """A new dated assessment on the trust's current matrix (a risk moves to a new
@@ -206,7 +219,7 @@ def rescore(
     risk = Risk.objects.select_for_update().select_related("school").get(pk=risk.pk)
     if risk.status == Status.CLOSED:
         raise ValidationError("This risk is closed. Reopen it before re-scoring it.")
-    matrix = Matrix.objects.current_for(risk.school.trust_id)
+    matrix = Matrix.objects.current_for(risk.trust_of)
     _check_scores(
         matrix,
         inherent_likelihood=inherent_likelihood,
@@ -224,6 +237,7 @@ def rescore(
         impact=impact,
         likelihood_reason=likelihood_reason,
         impact_reason=impact_reason,
+        inherent_reason=(inherent_reason or "").strip(),
         note=note,
         assessed_by=by,
     )
@@ -443,6 +457,15 @@ def adopt_starter(*, school: School, by, key: str, owners=None) -> Risk:
     def scaled(value):
         return max(1, min(matrix.size, round(value * scale)))
 
+    def reason(text, suggested):
+        # Say so in the record itself: a scaled suggestion is never silent.
+        if matrix.size == 3:
+            return text
+        return (
+            f"{text} (Suggested as {suggested} on the 3 x 3 matrix; scaled to "
+            f"{scaled(suggested)} of {matrix.size} when adopted. Check it and re-score.)"
+        )
+
     return create_risk(
         school=school,
         by=by,
@@ -455,8 +478,8 @@ def adopt_starter(*, school: School, by, key: str, owners=None) -> Risk:
         inherent_impact=scaled(starter.inherent[1]),
         likelihood=scaled(starter.current[0]),
         impact=scaled(starter.current[1]),
-        likelihood_reason=starter.likelihood_reason,
-        impact_reason=starter.impact_reason,
+        likelihood_reason=reason(starter.likelihood_reason, starter.current[0]),
+        impact_reason=reason(starter.impact_reason, starter.current[1]),
         mitigation_technical=starter.technical,
         mitigation_education=starter.education,
         starter_key=starter.key,

@@ -5,7 +5,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import services
-from .forms import AcceptForm, ActionForm, ReasonForm, RescoreForm, ReviewForm, RiskDetailsForm
+from .forms import (
+    AcceptForm,
+    ActionForm,
+    ReasonForm,
+    RescoreForm,
+    ReviewForm,
+    RiskDetailsForm,
+    people_for,
+)
 from .models import Matrix
 
 
@@ -33,7 +41,7 @@ def _details_form(request, risk):
         "mitigation_technical": risk.mitigation_technical,
         "mitigation_education": risk.mitigation_education,
     }
-    return RiskDetailsForm(_data(request), initial=initial, school=risk.school)
+    return RiskDetailsForm(_data(request), initial=initial, people=people_for(risk))
 
 
 def _edit(request, risk, form):
@@ -43,7 +51,7 @@ def _edit(request, risk, form):
 
 
 def _rescore_form(request, risk):
-    matrix = Matrix.objects.current_for(risk.school.trust_id)
+    matrix = Matrix.objects.current_for(risk.trust_of)
     initial = {
         "inherent_likelihood": risk.inherent_likelihood,
         "inherent_impact": risk.inherent_impact,
@@ -51,6 +59,7 @@ def _rescore_form(request, risk):
         "impact": risk.impact,
         "likelihood_reason": risk.likelihood_reason,
         "impact_reason": risk.impact_reason,
+        "inherent_reason": risk.inherent_reason,
     }
     if matrix.pk != risk.matrix_id:
         initial = {}  # a different grid: the old numbers mean something else
@@ -142,7 +151,7 @@ STEPS = {
     "add-action": Step(
         "Add an action",
         "risks.add_action",
-        lambda request, risk: ActionForm(_data(request), school=risk.school),
+        lambda request, risk: ActionForm(_data(request), people=people_for(risk)),
         _action,
         "Add the action",
     ),

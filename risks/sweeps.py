@@ -76,6 +76,16 @@ def remind_reviews(sweep):
                 r.owners.all(), f"Risk {r.reference} is due for review", u
             ),
         )
+        if risk.is_trust_wide:
+            # The trust keeps it: an overdue review goes to the chair of trustees.
+            if when < today:
+                sweep.once(
+                    sweep_key("risks.review", risk.pk, when, "chair"),
+                    lambda r=risk, u=link: _tell(
+                        _chairs(r.trust_id), f"Risk {r.reference}'s review is overdue", u
+                    ),
+                )
+            continue
         if when < today:
             sweep.once(
                 sweep_key("risks.review", risk.pk, when, "officer"),
@@ -94,6 +104,15 @@ def remind_reviews(sweep):
                     u,
                 ),
             )
+
+
+def _chairs(trust_id) -> list:
+    from esafety.models import TrusteeMembership
+
+    chairs = TrusteeMembership.objects.filter(
+        trust_id=trust_id, is_chair=True, ended_on__isnull=True
+    ).select_related("user")
+    return [membership.user for membership in chairs]
 
 
 @sweep_job("risks.filtering_review_due")

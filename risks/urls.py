@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("risks/trust/", views.trust_registers, name="risk-trust"),
     path("risks/trust/<int:trust_pk>/matrix/", views.risk_matrix, name="risk-matrix"),
+    path("risks/trust/<int:trust_pk>/new/", views.trust_risk_create, name="risk-trust-create"),
     # Filtering and monitoring.
     path(school + "filtering/", views_filtering.filtering_overview, name="filtering"),
     path(

@@ -22,8 +22,8 @@ from .forms import DoneForm, RiskForm
 from .heatmap import grids, matrices_for
 from .incident_links import incident_counts
 from .models import Action, Matrix, Risk
-from .owners import role_names, with_roles
-from .pdf import register_pdf, risk_pdf
+from .owners import owner_labels, role_names
+from .pdf import register_pdf, risk_pdf, trust_wide_risks
 from .starter import STARTER_RISKS
 from .steps import STEPS
 
@@ -31,7 +31,8 @@ from .steps import STEPS
 def get_risk(request, pk, rule="risks.view") -> Risk:
     """In scope or 404; allowed or 403."""
     risk = get_object_or_404(
-        Risk.objects.visible_to(request.user).select_related("school__trust", "matrix"), pk=pk
+        Risk.objects.visible_to(request.user).select_related("school__trust", "trust", "matrix"),
+        pk=pk,
     )
     require(request.user, rule, risk)
     return risk
@@ -55,6 +56,11 @@ def risk_register(request, slug):
         .select_related("matrix")
         .prefetch_related("owners")
     )
+    trust_risks = (
+        trust_wide_risks(school)
+        if allowed(request.user, "risks.register_pdf", school)  # its leads and trustees
+        else []
+    )
     register_filter = RegisterFilter(request.GET, queryset=risks, school=school)
     page = Paginator(register_filter.qs, 50).get_page(request.GET.get("page"))
     manages = allowed(request.user, "risks.manage", school)
@@ -74,6 +80,7 @@ def risk_register(request, slug):
             "can_pdf": allowed(request.user, "risks.register_pdf", school),
             "today": timezone.localdate(),
             "query": request.GET.urlencode(),
+            "trust_risks": trust_risks,
             **_heat_maps(school),
         },
     )
@@ -89,6 +96,7 @@ CSV_HEADER = [
     "Likelihood before",
     "Impact before",
     "Inherent assessment",
+    "Reason before mitigation",
     "Likelihood",
     "Likelihood reason",
     "Impact",
@@ -122,6 +130,7 @@ def register_csv(request, slug):
             r.inherent_likelihood,
             r.inherent_impact,
             r.inherent_label,
+            r.inherent_reason,
             r.likelihood,
             r.likelihood_reason,
             r.impact,
@@ -228,15 +237,18 @@ def risk_detail(request, pk):
     for action in actions:
         action.can_complete = allowed(request.user, "risks.complete_action", action)
     assessments = list(risk.assessments.select_related("matrix", "assessed_by"))
+    # A trust that changed matrix rescales nothing: say so until the risk is re-scored.
+    trust_matrix = Matrix.objects.current_for(risk.trust_of)
     return render(
         request,
         "risks/detail.html",
         {
             "risk": risk,
-            "owners": with_roles(risk.school, list(risk.owners.all())),
+            "owners": owner_labels(risk, list(risk.owners.all())),
             "actions": actions,
             "assessments": assessments,
             "chart": _chart(assessments),
+            "trust_matrix": trust_matrix if trust_matrix.pk != risk.matrix_id else None,
             "incidents": incident_counts(risk, request.user),
             "manages": manages,
             "can_accept": allowed(request.user, "risks.accept", risk),
@@ -350,19 +362,66 @@ def trust_registers(request):
     ids = [s.pk for s in schools]
     register = figures_for("risks.register", ids)
     filtering = figures_for("risks.filtering", ids)
+    sign_offs = figures_for("risks.sign_offs", ids)
     matrices = matrices_for({k: 1 for s in ids for k in register[s]["cells"]})
     rows = [
         {
             "school": school,
             "figures": register[school.pk],
             "filtering": filtering[school.pk],
+            "sign_offs": sign_offs[school.pk],
             "bands": sorted(register[school.pk]["by_band"].items(), reverse=True),
             "grids": grids(register[school.pk]["cells"], "current", matrices),
         }
         for school in schools
     ]
     trusts = Trust.objects.filter(pk__in=access.chair_trust_ids)
-    return render(request, "risks/trust.html", {"rows": rows, "chaired": trusts})
+    trust_risks = list(
+        Risk.objects.filter(school__isnull=True, trust_id__in=access.trust_ids)
+        .live()
+        .select_related("matrix", "trust")
+        .order_by("trust__name", "-band_rank", "-score", "number")
+    )
+    return render(
+        request,
+        "risks/trust.html",
+        {
+            "rows": rows,
+            "chaired": trusts,
+            "trust_risks": trust_risks,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def trust_risk_create(request, trust_pk):
+    """The chair of trustees adds a trust-wide risk, which every school in the trust sees."""
+    from .forms import people_of_trust
+
+    trust = get_object_or_404(
+        Trust.objects.filter(pk__in=access_for(request.user).trust_ids), pk=trust_pk
+    )
+    require(request.user, "risks.add_trust_risk", trust)
+    matrix = Matrix.objects.current_for(trust)
+    form = RiskForm(request.POST or None, people=people_of_trust(trust.pk), matrix=matrix)
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk = services.create_risk(
+                school=None, trust=trust, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{risk.reference} is on the trust's register as {risk.assessment_label}."
+            )
+            return redirect(risk)
+    return render(
+        request,
+        "risks/risk_form.html",
+        {"trust": trust, "form": form, "matrix": matrix},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def risk_matrix(request, trust_pk):

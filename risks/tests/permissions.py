@@ -72,6 +72,28 @@ def teachers_action(p):
     return {"pk": _owned_risk(p).actions.get().pk}
 
 
+def trust_risk(p):
+    return make_risk(None, p.chair, trust=p.school.trust, owners=[p.chair, p.trustee])
+
+
+# A trust-wide risk: the chair keeps it; every school's leads and the trustees see it.
+TRUST_RISK = expect(
+    404,
+    headteacher=200,
+    esafety_officer=200,
+    other_school_headteacher=200,
+    trustee=200,
+    chair=200,
+)
+TRUST_RISK_KEEPER = {
+    **TRUST_RISK,
+    "headteacher": 403,
+    "esafety_officer": 403,
+    "other_school_headteacher": 403,
+    "trustee": 403,
+}
+
+
 def signed_register(p):
     return {"pk": services.sign_register(school=p.school, by=p.headteacher).pk}
 
@@ -164,6 +186,19 @@ ROUTES = [
     ),
     Route("risk-trust", expect(403, trustee=200, chair=200)),
     Route("risk-matrix", expect(404, trustee=403, chair=200), kwargs=trust),
+    Route("risk-trust-create", expect(404, trustee=403, chair=200), kwargs=trust),
+    Route("risk-detail", TRUST_RISK, kwargs=lambda p: {"pk": trust_risk(p).pk}),
+    Route("risk-pdf", TRUST_RISK_KEEPER, kwargs=lambda p: {"pk": trust_risk(p).pk}),
+    Route(
+        "risk-step",
+        TRUST_RISK_KEEPER,
+        kwargs=lambda p: {"pk": trust_risk(p).pk, "step": "rescore"},
+    ),
+    Route(
+        "risk-step",
+        {**TRUST_RISK_KEEPER, "trustee": 200},  # an owner adds actions
+        kwargs=lambda p: {"pk": trust_risk(p).pk, "step": "add-action"},
+    ),
     # Filtering and monitoring.
     Route("filtering", {**LOGGERS, "trustee": 200, "chair": 200}, kwargs=school),
     Route("filtering-check-create", LOGGERS, kwargs=school),

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from esafety.browser import checked, signed_in_page
 from incidents.models import Incident, IncidentTag
+from risks import services
 from risks.models import SEED_BANDS, Matrix, RegisterSignOff, Risk
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -140,3 +141,57 @@ def test_technician_logs_a_failed_check_that_becomes_an_incident(
     checked(officer, "risk-form-phone")
     officer.goto(f"{base}/")
     checked(officer, "home-officer-phone")
+
+
+def test_the_chair_keeps_a_trust_wide_risk_that_every_school_sees(
+    personas, live_server, browser_page, data_migrations
+):
+    base, slug = live_server.url, personas.school.slug
+    # An empty register: the officer's home page offers the starter library.
+    for viewport in ("desktop", "phone"):
+        officer = signed_in(browser_page, live_server, personas.esafety_officer, viewport)
+        offer = officer.get_by_role("link", name="Start from common online-safety risks")
+        expect(offer).to_be_visible()
+        checked(officer, f"home-officer-empty-register-{viewport}")
+
+    # The chair adds a trust-wide risk from the trust's page.
+    chair = signed_in(browser_page, live_server, personas.chair)
+    chair.goto(f"{base}/risks/trust/")
+    chair.get_by_role("link", name="Add a trust-wide risk").click()
+    checked(chair, "risk-trust-create")
+    chair.get_by_label("Title").fill("One filtering contract for every school lapses")
+    chair.get_by_label("Description").fill("All schools share one filtering contract.")
+    chair.get_by_label("Category").select_option("technical")
+    chair.get_by_label(str(personas.chair)).check()
+    chair.get_by_label("Likelihood before mitigation").select_option("2")
+    chair.get_by_label("Impact before mitigation").select_option("3")
+    chair.get_by_label("Why, before mitigation (optional)").fill("No renewal reminder.")
+    chair.get_by_label("Likelihood now (after mitigation)").select_option("1")
+    chair.get_by_label("Impact now (after mitigation)").select_option("3")
+    chair.get_by_label("Why this likelihood").fill("Renewal is on the trust's calendar.")
+    chair.get_by_label("Why this impact").fill("Every school unfiltered at once.")
+    chair.get_by_role("button", name="Add the risk").click()
+    expect(chair.get_by_text("T-001 is on the trust's register as MEDIUM (3).")).to_be_visible()
+    checked(chair, "risk-trust-wide-detail-chair")
+    chair.goto(f"{base}/risks/trust/")
+    checked(chair, "risk-trust-with-trust-wide")
+
+    # Each school's leads see it under their own register, at desktop and phone widths.
+    Risk.objects.get()  # only the trust's
+    for viewport in ("desktop", "phone"):
+        head = signed_in(browser_page, live_server, personas.other_school_headteacher, viewport)
+        head.goto(f"{base}/schools/{personas.other_school.slug}/risks/")
+        expect(head.get_by_role("heading", name="Trust-wide risks")).to_be_visible()
+        checked(head, f"risk-register-trust-wide-{viewport}")
+        head.get_by_role("link", name="One filtering contract for every school lapses").click()
+        expect(head.get_by_text("Trust-wide risk of")).to_be_visible()
+        checked(head, f"risk-trust-wide-detail-head-{viewport}")
+
+    # The head signs the register off; the trustee's home page asks for the approval.
+    services.sign_register(school=personas.school, by=personas.headteacher)
+    for viewport in ("desktop", "phone"):
+        trustee = signed_in(browser_page, live_server, personas.trustee, viewport)
+        expect(trustee.get_by_role("link", name="Approve the risk register")).to_be_visible()
+        checked(trustee, f"home-trustee-approve-{viewport}")
+    trustee.goto(f"{base}/schools/{slug}/filtering/")
+    checked(trustee, "filtering-trustee-phone")

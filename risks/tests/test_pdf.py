@@ -99,3 +99,25 @@ def test_the_filtering_review_pdf(personas, client):
     assert "Filtering and monitoring review" in text and "Example IT Ltd" in text
     assert "Working as it should." in text
     assert personas.headteacher.full_name not in text
+
+
+def test_the_score_before_mitigation_keeps_its_own_reason(personas, client, seed_risk):
+    services.rescore(
+        risk=seed_risk,
+        by=personas.esafety_officer,
+        inherent_likelihood=3,
+        inherent_impact=3,
+        inherent_reason="Unfiltered home broadband; nothing on the laptop.",
+        likelihood=2,
+        impact=2,
+        likelihood_reason="Home traffic now goes through the school filter.",
+        impact_reason="Pupil and parent briefed.",
+    )
+    first, latest = seed_risk.assessments.order_by("assessed_at", "pk")[1:3]
+    assert first.inherent_reason == "" and latest.inherent_reason.startswith("Unfiltered")
+    sign_in(client, personas.esafety_officer)
+    page = client.get(seed_risk.get_absolute_url()).content.decode()
+    assert "Unfiltered home broadband" in page and "3 × 3 = HIGH (9)" in page
+    text = flat(text_of(client.get(reverse("risk-pdf", args=[seed_risk.pk])).content))
+    assert "Before mitigation" in text and "Unfiltered home broadband" in text
+    assert "MEDIUM (4)" in text
