@@ -522,6 +522,7 @@ def load(seconds: int):
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
+    before = _load()
     python = Path(sys.executable)
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True
@@ -563,7 +564,7 @@ def load(seconds: int):
         server.wait()
         requests.unlink()
     print(f"\nMixed signed-in load, gunicorn 2 workers, wrk 8 connections, {seconds} s:")
-    print(f"Load average after the load: {_load()}")
+    print(f"Load average: {before} before, {_load()} after")
     print(output.split("RESULT")[-1].strip())
 
 
