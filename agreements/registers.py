@@ -15,7 +15,18 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from esafety.figures import figure_for
@@ -392,24 +403,30 @@ def audience_memberships(document, on):
         who |= pupils
     if Role.PARENT in roles:
         links = ParentLink.objects.filter(ended_on__isnull=True)
+        # Tested person by person from the school's own pupils or parents (two index
+        # lookups each: the size of the school), never by reading every parent link of
+        # the trust. A scalar subquery, not EXISTS or IN: PostgreSQL turns those into a
+        # join that scans all the trust's links (it expects 30 pupils and finds 1,500).
         if document.parents_sign_for_each_child:
             # A child counts when a parent of theirs is a parent member of the school.
-            # Found from the school's parents (an index walk the size of the school), not
-            # by testing every link of the trust against each pupil.
-            parents_here = members.filter(role=Role.PARENT).values("user_id")
-            children = links.filter(parent__in=parents_here).values("child_id")
-            who |= pupils & Q(user__in=children)
+            parent_here = members.filter(role=Role.PARENT, user_id=OuterRef("parent_id"))
+            linked = links.filter(child_id=OuterRef("user_id")).filter(Exists(parent_here))
+            who |= pupils & Q(_any(linked))
         else:
-            children = members.filter(pupils).values("user_id")
-            who |= Q(role=Role.PARENT) & Q(
-                user__in=links.filter(child__in=children).values("parent_id")
-            )
+            child_here = members.filter(pupils, user_id=OuterRef("child_id"))
+            linked = links.filter(parent_id=OuterRef("user_id")).filter(Exists(child_here))
+            who |= Q(role=Role.PARENT) & Q(_any(linked))
     matching = members.filter(who).annotate(rank=ROLE_RANK)
     if len(roles - {"trustee"}) <= 1:
         return matching  # one role: nobody can appear twice
     # Someone with two roles (a headteacher who is also the e-safety officer) counts once.
     better = matching.filter(user=OuterRef("user_id"), rank__lt=OuterRef("rank"))
     return matching.exclude(Exists(better))
+
+
+def _any(queryset) -> Subquery:
+    """True when `queryset` has a row, as a correlated scalar subquery (see above)."""
+    return Subquery(queryset.order_by().values(found=Value(True))[:1], output_field=BooleanField())
 
 
 def _with_status(queryset, document, version, on):
