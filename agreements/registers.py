@@ -564,7 +564,8 @@ def register_listing(document, on=None) -> Listing:
     SQL over everyone who must sign (plus one query for the version, and one for the
     trustees when they sign), whatever the size of the school."""
     on = on or timezone.localdate()
-    version = document.current_version()
+    # The current version as `current_version()` finds it, without its text (not shown).
+    version = document.versions.filter(status=VersionStatus.PUBLISHED).defer("text").first()
     listing = Listing(document, version, on)
     if version is None:
         return listing

@@ -102,3 +102,38 @@ def test_trustees_come_after_the_school_in_the_register_pages(personas, client, 
     assert "<caption>2 people</caption>" in outstanding
     assert "Hana Head" in outstanding and "Tara Trustee" in outstanding
     assert "Charles Chair" in trustees_signed and "<caption>1 person</caption>" in trustees_signed
+
+
+def test_parents_who_sign_once_are_the_parents_of_this_schools_pupils(personas, world):  # noqa: F811
+    """A document parents sign once (not for each child): each parent member with a child
+    at this school, once however many children; not a parent whose only child is at
+    another school of the trust."""
+    from agreements import registers
+    from agreements.audience import audience_pairs
+    from agreements.models import Document, Kind
+    from agreements.tests.factories import published
+    from esafety.models import Membership, ParentLink, Role
+    from esafety.testing import person
+
+    p = personas
+    second_child = person(p.school, Role.PUPIL, name="Sam Second", year_group=5)
+    ParentLink.objects.create(parent=p.parent, child=second_child, relationship="mother")
+    elsewhere = person(p.other_school, Role.PUPIL, name="Olly Other", year_group=5)
+    parent_elsewhere = person(p.school, Role.PARENT, name="Paula Elsewhere")
+    ParentLink.objects.create(parent=parent_elsewhere, child=elsewhere, relationship="mother")
+    Membership.objects.filter(user=world["eve"]).delete()  # Eve left: Ed no longer signs
+    document = Document.objects.create(
+        school=p.school,
+        kind=Kind.OTHER,
+        title="Parents' code of conduct",
+        audience_roles=["parent"],
+        parents_sign_for_each_child=False,
+    )
+    published(document, p.headteacher)
+    with time_machine.travel(THIS_YEAR, tick=False):
+        register = registers.register_for(document)
+        asked = {subject for _, subject in audience_pairs(document, THIS_YEAR.date())}
+    names = sorted(row.name for row in register.rows)
+    assert names == ["Dora Daniels", "Pat Parent"]
+    assert {row.subject_id for row in register.rows} == asked
+    assert register.total.audience == 2
