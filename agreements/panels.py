@@ -4,9 +4,8 @@ leads) how many have signed each document."""
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel
+from esafety.dashboard import Panel, dashboard_panel, schools_by_name
 from esafety.figures import figures_for
-from esafety.models import School
 from esafety.roles import allowed, managed_school_ids
 
 from .family import family_document_ids
@@ -93,7 +92,7 @@ def agreement_coverage(request):
         return None
     schools = [
         school
-        for school in School.objects.filter(pk__in=managed_school_ids(user)).order_by("name")
+        for school in schools_by_name(request, managed_school_ids(user))
         if allowed(user, "agreements.view_registers", school)
     ]
     coverage = figures_for(COVERAGE_FIGURE, [school.pk for school in schools])

@@ -1,7 +1,7 @@
 """Registers: who has signed what, who has not, and who may appear where.
 
 Each register is worked out in a fixed number of queries whatever the school's size
-(aggregates in SQL, then grouping in Python), so a trust of thousands of pupils costs the
+(counts in SQL, pages fetched with LIMIT), so a trust of thousands of pupils costs the
 same number of round trips as a class of ten.
 
 Definitions, for a document's current published version:
@@ -12,9 +12,21 @@ Definitions, for a document's current published version:
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from esafety.figures import figure_for
@@ -136,7 +148,7 @@ def coverage_for_schools(school_ids, on) -> dict[int, list[tuple[DocumentTitle, 
     coverage: dict[int, list] = {school_id: [] for school_id in school_ids}
     for document in documents:
         # Trustees aren't school members: a document they sign is counted on its own.
-        numbers = figures.get(document.pk) or register_page(document, on)[1]
+        numbers = figures.get(document.pk) or register_listing(document, on).total
         coverage[document.school_id].append((DocumentTitle(document.pk, document.title), numbers))
     return coverage
 
@@ -157,18 +169,12 @@ def _figures_by_school(documents, current, on) -> dict[int, Figures]:
             .order_by()
             .annotate(document_id=Value(document.pk))
             .values("document_id")
-            .annotate(
-                audience=Count("pk"),
-                signed=Count("pk", filter=Q(is_current=True)),
-                expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
-            )
         )
     found: dict[int, Figures] = {}
     for first, *rest in parts.values():
+        first, rest = _counts(first), [_counts(part) for part in rest]
         for row in first.union(*rest, all=True) if rest else first:
-            document_id = row.pop("document_id")
-            outstanding = row["audience"] - row["signed"] - row["expired"]
-            found[document_id] = Figures(**row, outstanding=outstanding)
+            found[row["document_id"]] = _figures(row)
     return {document.pk: found.get(document.pk, Figures()) for document in documents}
 
 
@@ -271,12 +277,43 @@ def internet_access_rows(school, on=None) -> list[tuple[Document, Row]]:
     return [(document, row) for document in documents for row in register_for(document, on).rows]
 
 
-def internet_access_statuses(school, on=None) -> list[tuple[Document, dict]]:
-    """The same people as `internet_access_rows`, each with their status only (one query
-    per agreement): count and filter these, then build the page shown."""
+class InternetRows(Sequence):
+    """(document, row) for everyone who must sign an agreement granting internet access,
+    agreement by agreement, fetched a page at a time (one query per agreement on it)."""
+
+    def __init__(self, parts: list[tuple[Document, "RegisterRows"]]):
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(len(rows) for _, rows in self.parts)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        found, offset = [], 0
+        for document, rows in self.parts:
+            low, high = max(start - offset, 0), min(stop - offset, len(rows))
+            if low < high:
+                found += [(document, row) for row in rows[low:high]]
+            offset += len(rows)
+        return found
+
+
+def internet_access_listings(school, on=None) -> list["Listing"]:
+    """Each agreement that grants internet access, with its figures counted in SQL."""
     on = on or timezone.localdate()
-    documents = published_documents(school).filter(grants_internet_access=True)
-    return [(document, row) for document in documents for row in register_page(document, on)[2]]
+    documents = published_documents(school).filter(grants_internet_access=True).distinct()
+    return [register_listing(document, on) for document in documents]
+
+
+def internet_access_statuses(listings, *, status: str = "") -> InternetRows:
+    """The people of `internet_access_listings` (only those with `status`: SIGNED or
+    NOT_SIGNED), each with their status: page these, then `internet_access_page`."""
+    return InternetRows([(listing.document, listing.rows(status=status)) for listing in listings])
 
 
 def internet_access_page(pairs) -> list[tuple[Document, Row]]:
@@ -337,9 +374,9 @@ def class_signatures(document, class_name: str, on=None) -> list[Signature]:
 
 
 # --- who must sign, and their status, in SQL --------------------------------------------
-# One query gives everyone's status and group (a few small columns each); figures and
-# filters are counted in Python from those rows. Names of who was asked and the last
-# signature are fetched only for the rows shown (`page_rows`).
+# Figures by class or role are one GROUP BY (`register_listing`); a page of rows is one
+# query with the filters in WHERE and LIMIT/OFFSET (`Listing.rows`); names of who was
+# asked and the last signature are fetched only for the rows shown (`page_rows`).
 
 ROLE_RANK = Case(
     *(When(role=role, then=rank) for rank, role in enumerate(ROLE_ORDER)), default=len(ROLE_ORDER)
@@ -366,24 +403,30 @@ def audience_memberships(document, on):
         who |= pupils
     if Role.PARENT in roles:
         links = ParentLink.objects.filter(ended_on__isnull=True)
+        # Tested person by person from the school's own pupils or parents (two index
+        # lookups each: the size of the school), never by reading every parent link of
+        # the trust. A scalar subquery, not EXISTS or IN: PostgreSQL turns those into a
+        # join that scans all the trust's links (it expects 30 pupils and finds 1,500).
         if document.parents_sign_for_each_child:
             # A child counts when a parent of theirs is a parent member of the school.
-            # Found from the school's parents (an index walk the size of the school), not
-            # by testing every link of the trust against each pupil.
-            parents_here = members.filter(role=Role.PARENT).values("user_id")
-            children = links.filter(parent__in=parents_here).values("child_id")
-            who |= pupils & Q(user__in=children)
+            parent_here = members.filter(role=Role.PARENT, user_id=OuterRef("parent_id"))
+            linked = links.filter(child_id=OuterRef("user_id")).filter(Exists(parent_here))
+            who |= pupils & Q(_any(linked))
         else:
-            children = members.filter(pupils).values("user_id")
-            who |= Q(role=Role.PARENT) & Q(
-                user__in=links.filter(child__in=children).values("parent_id")
-            )
+            child_here = members.filter(pupils, user_id=OuterRef("child_id"))
+            linked = links.filter(parent_id=OuterRef("user_id")).filter(Exists(child_here))
+            who |= Q(role=Role.PARENT) & Q(_any(linked))
     matching = members.filter(who).annotate(rank=ROLE_RANK)
     if len(roles - {"trustee"}) <= 1:
         return matching  # one role: nobody can appear twice
     # Someone with two roles (a headteacher who is also the e-safety officer) counts once.
     better = matching.filter(user=OuterRef("user_id"), rank__lt=OuterRef("rank"))
     return matching.exclude(Exists(better))
+
+
+def _any(queryset) -> Subquery:
+    """True when `queryset` has a row, as a correlated scalar subquery (see above)."""
+    return Subquery(queryset.order_by().values(found=Value(True))[:1], output_field=BooleanField())
 
 
 def _with_status(queryset, document, version, on):
@@ -404,15 +447,157 @@ def annotated_subjects(document, version, on):
     return _with_status(audience_memberships(document, on), document, version, on)
 
 
-def _trustee_rows(document, version, on) -> list[dict]:
-    trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
-    rows = _with_status(trustees, document, version, on).order_by("user__full_name", "user_id")
-    return [
-        {**row, "group": "Trustees"} for row in rows.values("user_id", "user__full_name", "status")
-    ]
-
-
 GROUP_FIELDS = ["rank", "year_group", "role", "class_name", "staff_type"]
+NOT_SIGNED = "not_signed"  # expired or outstanding: the internet register's "no access"
+STATUS_Q = {
+    SIGNED: Q(is_current=True),
+    EXPIRED: Q(is_current=False, has_signed=True),
+    OUTSTANDING: Q(has_signed=False),
+    NOT_SIGNED: Q(is_current=False),
+}
+TRUSTEES = "Trustees"
+
+
+def _counts(queryset):
+    """Audience, signed and expired counted in SQL (annotated by `_with_status`)."""
+    return queryset.annotate(
+        audience=Count("pk"),
+        signed=Count("pk", filter=Q(is_current=True)),
+        expired=Count("pk", filter=Q(is_current=False, has_signed=True)),
+    )
+
+
+def _figures(row) -> Figures:
+    audience, signed, expired = row["audience"], row["signed"], row["expired"]
+    return Figures(audience, signed, expired, audience - signed - expired)
+
+
+def _plus(a: Figures, b: Figures) -> Figures:
+    return Figures(
+        a.audience + b.audience,
+        a.signed + b.signed,
+        a.expired + b.expired,
+        a.outstanding + b.outstanding,
+    )
+
+
+def _of_status(figures: Figures, status: str) -> int:
+    if status == NOT_SIGNED:
+        return figures.audience - figures.signed
+    return getattr(figures, status) if status else figures.audience
+
+
+class RegisterRows(Sequence):
+    """A register's rows (dicts with `group`) in register order, fetched a page at a time:
+    the school members' with LIMIT/OFFSET in SQL, then the trustees' (a handful). Its
+    length comes from the figures already counted, so paging costs one query a page."""
+
+    def __init__(self, members, member_count: int, trustees: list[dict]):
+        self.members, self.member_count, self.trustees = members, member_count, trustees
+
+    def __len__(self) -> int:
+        return self.member_count + len(self.trustees)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        rows = []
+        if start < self.member_count:
+            rows = list(self.members[start : min(stop, self.member_count)])
+            for row in rows:
+                row["group"] = _group_of(row)[1]
+        first = max(start - self.member_count, 0)
+        return rows + self.trustees[first : max(stop - self.member_count, 0)]
+
+
+@dataclass
+class Listing:
+    """A register's figures, counted in SQL, and its rows on demand (`rows`)."""
+
+    document: Document
+    version: Version | None
+    on: datetime.date
+    groups: list[tuple[str, Figures]] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+    members: Figures = field(default_factory=Figures)  # the school members' share of total
+    where: dict = field(default_factory=dict)  # group label -> SQL condition
+    trustees: list[dict] = field(default_factory=list)
+
+    def rows(self, *, status: str = "", group: str = "") -> RegisterRows:
+        """Everyone (with one status, in one class or role) in register order."""
+        if self.version is None or (group and group not in self.where and group != TRUSTEES):
+            return RegisterRows(None, 0, [])
+        members = (
+            annotated_subjects(self.document, self.version, self.on)
+            .order_by(*GROUP_FIELDS, "user__full_name", "user_id")
+            .values("user_id", "user__full_name", "status", *GROUP_FIELDS)
+        )
+        figures = self.members
+        if group:
+            members = members.filter(self.where.get(group, Q(pk__in=[])))
+            figures = dict(self.member_groups).get(group, Figures())
+        if status:
+            members = members.filter(STATUS_Q[status])
+        trustees = [
+            row
+            for row in self.trustees
+            if (not group or group == TRUSTEES)
+            and (not status or row["status"] in _statuses(status))
+        ]
+        return RegisterRows(members, _of_status(figures, status), trustees)
+
+    @property
+    def member_groups(self) -> list[tuple[str, Figures]]:
+        return [(label, figures) for label, figures in self.groups if label in self.where]
+
+
+def _statuses(status: str) -> set[str]:
+    return {EXPIRED, OUTSTANDING} if status == NOT_SIGNED else {status}
+
+
+def register_listing(document, on=None) -> Listing:
+    """A register's figures by class or role and for the whole school: one GROUP BY in
+    SQL over everyone who must sign (plus one query for the version, and one for the
+    trustees when they sign), whatever the size of the school."""
+    on = on or timezone.localdate()
+    # The current version as `current_version()` finds it, without its text (not shown).
+    version = document.versions.filter(status=VersionStatus.PUBLISHED).defer("text").first()
+    listing = Listing(document, version, on)
+    if version is None:
+        return listing
+    audience = annotated_subjects(document, version, on)
+    groups: dict[str, Figures] = {}
+    where: dict[str, Q] = {}
+    for row in _counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS)):
+        label = _group_of(row)[1]
+        figures = _figures(row)
+        groups[label] = _plus(groups.get(label, Figures()), figures)
+        combination = Q(**{name: row[name] for name in GROUP_FIELDS if name != "rank"})
+        where[label] = where[label] | combination if label in where else combination
+        listing.members = _plus(listing.members, figures)
+    listing.total = listing.members
+    if "trustee" in document.audience_roles:
+        # Trustees aren't school members; one who is (and must sign as one) counts once.
+        trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
+        trustees = trustees.exclude(user__in=audience.values("user_id"))
+        listing.trustees = [
+            {**row, "group": TRUSTEES}
+            for row in _with_status(trustees, document, version, on)
+            .order_by("user__full_name", "user_id")
+            .values("user_id", "user__full_name", "status")
+        ]
+        if listing.trustees:
+            figures = Figures()
+            for row in listing.trustees:
+                figures.add(row["status"])
+            groups[TRUSTEES] = figures
+            listing.total = _plus(listing.total, figures)
+    listing.groups, listing.where = list(groups.items()), where
+    return listing
 
 
 def page_rows(document, rows) -> list[Row]:
@@ -450,43 +635,12 @@ def page_rows(document, rows) -> list[Row]:
     ]
 
 
-def register_page(document, on) -> tuple[list[tuple[str, Figures]], Figures, list[dict]]:
-    """Everyone who must sign `document` now, in register order, with figures by class or
-    role and for the whole school. Rows are dicts; `page_rows` turns the ones shown into
-    `Row`s. One query (two when trustees sign)."""
-    version = document.current_version()
-    if version is None:
-        return [], Figures(), []
-    rows = list(
-        annotated_subjects(document, version, on)
-        .order_by(*GROUP_FIELDS, "user__full_name", "user_id")
-        .values("user_id", "user__full_name", "status", *GROUP_FIELDS)
-    )
-    for row in rows:
-        row["group"] = _group_of(row)[1]
-    if "trustee" in document.audience_roles:
-        members = {row["user_id"] for row in rows}
-        rows += [
-            row for row in _trustee_rows(document, version, on) if row["user_id"] not in members
-        ]
-    groups: dict[str, Figures] = {}
-    total = Figures()
-    for row in rows:
-        groups.setdefault(row["group"], Figures()).add(row["status"])
-        total.add(row["status"])
-    return list(groups.items()), total, rows
-
-
 def register_for(document: Document, on: datetime.date | None = None) -> Register:
-    """The whole register, every row with its names and dates: CSV, print, internet access."""
-    groups, total, rows = register_page(document, on or timezone.localdate())
-    return Register(document=document, rows=page_rows(document, rows), groups=groups, total=total)
-
-
-def only(rows, *, status="", group=""):
-    """The register's rows with one status, in one class or role (empty: all)."""
-    return [
-        row
-        for row in rows
-        if (not status or row["status"] == status) and (not group or row["group"] == group)
-    ]
+    """The whole register, every row with its names and dates: CSV, internet access."""
+    listing = register_listing(document, on)
+    return Register(
+        document=document,
+        rows=page_rows(document, listing.rows()),
+        groups=listing.groups,
+        total=listing.total,
+    )

@@ -41,10 +41,9 @@ def overview(request, slug):
 def register(request, slug, pk):
     school = get_school(request, slug, "agreements.view_registers")
     document = _document(school, pk)
-    groups, total, rows = registers.register_page(document, timezone.localdate())
-    form = RegisterFilter(request.GET or None, [label for label, _ in groups])
-    if form.is_valid():
-        rows = registers.only(rows, **form.cleaned_data)
+    listing = registers.register_listing(document)
+    form = RegisterFilter(request.GET or None, [label for label, _ in listing.groups])
+    rows = listing.rows(**form.cleaned_data) if form.is_valid() else listing.rows()
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = registers.page_rows(document, page.object_list)
     return render(
@@ -53,8 +52,8 @@ def register(request, slug, pk):
         {
             "school": school,
             "document": document,
-            "groups": groups,
-            "total": total,
+            "groups": listing.groups,
+            "total": listing.total,
             "form": form,
             "page": page,
             "classes": registers.pupil_classes(school) if _is_about_pupils(document) else [],
@@ -68,22 +67,21 @@ def register_print(request, slug, pk):
     class (or role) per page, so no page builds the whole school's rows."""
     school = get_school(request, slug, "agreements.view_registers")
     document = _document(school, pk)
-    groups, total, rows = registers.register_page(document, timezone.localdate())
-    form = RegisterFilter(request.GET or None, [label for label, _ in groups])
+    listing = registers.register_listing(document)
+    form = RegisterFilter(request.GET or None, [label for label, _ in listing.groups])
     status = group = ""
     if form.is_valid():
         status, group = form.cleaned_data["status"], form.cleaned_data["group"]
-    labels = [group] if group else [label for label, _ in groups]
+    labels = [group] if group else [label for label, _ in listing.groups]
     page = None
-    if not group and len(rows) > PRINT_WHOLE_SCHOOL_UP_TO:
+    if not group and listing.total.audience > PRINT_WHOLE_SCHOOL_UP_TO:
         page = Paginator(labels, 1).get_page(request.GET.get("page"))
         labels = list(page.object_list)
-    shown = registers.page_rows(
-        document, [row for row in registers.only(rows, status=status) if row["group"] in labels]
-    )
+    one = labels[0] if len(labels) == 1 else ""
+    shown = registers.page_rows(document, listing.rows(status=status, group=one))
     sections = [
         (label, figures, [row for row in shown if row.group == label])
-        for label, figures in groups
+        for label, figures in listing.groups
         if label in labels
     ]
     return render(
@@ -95,7 +93,7 @@ def register_print(request, slug, pk):
             "form": form,
             "status_label": registers.STATUS_LABELS.get(status, ""),
             "sections": sections,
-            "total": total,
+            "total": listing.total,
             "page": page,
             "printed_on": timezone.localdate(),
         },
@@ -182,9 +180,11 @@ def consent_register_csv(request, slug):
 def internet_register(request, slug):
     school = get_school(request, slug, "agreements.view_internet_register")
     form = InternetFilter(request.GET or None)
-    rows = registers.internet_access_statuses(school)
-    kept = [(document, row) for document, row in rows if form.keep(row["status"])]
-    page = Paginator(kept, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    listings = registers.internet_access_listings(school)
+    access = form.cleaned_data["access"] if form.is_valid() else ""
+    status = {"yes": registers.SIGNED, "no": registers.NOT_SIGNED}.get(access, "")
+    rows = registers.internet_access_statuses(listings, status=status)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = registers.internet_access_page(page.object_list)
     return render(
         request,
@@ -193,8 +193,10 @@ def internet_register(request, slug):
             "school": school,
             "form": form,
             "page": page,
-            "without_access": sum(1 for _, row in rows if row["status"] != registers.SIGNED),
-            "access": form.cleaned_data["access"] if form.is_valid() else "",
+            "without_access": sum(
+                listing.total.audience - listing.total.signed for listing in listings
+            ),
+            "access": access,
         },
     )
 

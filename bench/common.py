@@ -28,6 +28,9 @@ def ensure_database(url: str) -> None:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cursor.fetchone():
             cursor.execute(f'CREATE DATABASE "{name}"')
+        # As docker-compose runs PostgreSQL in production (SSD storage; see the README).
+        cursor.execute(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
+        cursor.execute(f'ALTER DATABASE "{name}" SET jit = off')
     conn.close()
 
 

@@ -3,17 +3,17 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel
+from esafety.dashboard import Panel, dashboard_panel, schools_by_name
 from esafety.figures import figures_for
-from esafety.models import STAFF_ROLES, School
+from esafety.models import STAFF_ROLES
 from esafety.roles import access_for, children_of, managed_school_ids, schools_with_roles
 
 from .models import Loan
 from .rules import device_manager_school_ids, office_school_ids
 
 
-def _schools(ids):
-    return list(School.objects.filter(pk__in=ids).order_by("name"))
+def _schools(request, ids):
+    return schools_by_name(request, ids)
 
 
 @dashboard_panel
@@ -23,7 +23,7 @@ def devices_to_look_at(request):
     if not ids:
         return None
     figures = figures_for("devices.summary", ids)
-    rows = [(school, figures[school.pk]) for school in _schools(ids)]
+    rows = [(school, figures[school.pk]) for school in _schools(request, ids)]
     attention = sum(f.non_compliant + f.overdue_loans + f.leavers_with_loans for _, f in rows)
     return Panel(
         title="Devices",
@@ -69,7 +69,7 @@ def held_in_office(request):
     if not ids:
         return None
     figures = figures_for("devices.summary", ids)
-    rows = [(school, figures[school.pk].held_now) for school in _schools(ids)]
+    rows = [(school, figures[school.pk].held_now) for school in _schools(request, ids)]
     if not any(held for _, held in rows):
         return None
     return Panel(
@@ -90,7 +90,7 @@ def pupils_devices(request):
     return Panel(
         title="Pupils' phones and searches",
         template="devices/panels/pupils_devices.html",
-        context={"schools": _schools(ids)},
+        context={"schools": _schools(request, ids)},
         order=40,
     )
 

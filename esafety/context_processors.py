@@ -1,7 +1,8 @@
 from django.conf import settings
 
+from .dashboard import schools_by_name
 from .menu import menus_for
-from .models import Notification, School
+from .models import Notification
 from .roles import access_for, managed_school_ids
 
 
@@ -10,7 +11,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    schools = list(School.objects.filter(pk__in=access_for(user).roles_by_school).order_by("name"))
+    schools = schools_by_name(request, access_for(user).roles_by_school)
     managed = managed_school_ids(user)
     return {
         "idle_timeout_seconds": settings.IDLE_TIMEOUT_SECONDS,

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from .dashboard import Panel, dashboard_panel
+from .dashboard import Panel, dashboard_panel, schools_by_name
 from .figures import figures_for
-from .models import Membership, Notification, Role, School, User
+from .models import Membership, Notification, Role, User
 from .roles import (
     MANAGER_ROLES,
     access_for,
@@ -38,7 +38,7 @@ def school_people(request):
     school_ids = managed_school_ids(request.user)
     if not school_ids:
         return None
-    schools = list(School.objects.filter(pk__in=school_ids))
+    schools = schools_by_name(request, school_ids)
     counts = figures_for("esafety.people", school_ids)
     for school in schools:
         school.people, school.pupils = counts[school.pk]["people"], counts[school.pk]["pupils"]

@@ -6,9 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel
+from esafety.dashboard import Panel, dashboard_panel, schools_by_name
 from esafety.figures import figures_for
-from esafety.models import Role, School
+from esafety.models import Role
 from esafety.roles import access_for, managed_school_ids, schools_with_roles
 
 from .models import Action
@@ -36,8 +36,8 @@ def my_actions(request):
     )
 
 
-def _schools(ids):
-    return list(School.objects.filter(pk__in=ids).order_by("name"))
+def _schools(request, ids):
+    return schools_by_name(request, ids)
 
 
 @dashboard_panel
@@ -59,7 +59,7 @@ def register_reviews(request):
             "sign_offs": sign_offs[school.pk],
             "is_head": school.pk in heads,
         }
-        for school in _schools(managed)
+        for school in _schools(request, managed)
     ]
     due = sum(r["figures"]["review_soon"] + r["figures"]["review_overdue"] for r in rows)
     return Panel(
@@ -82,7 +82,7 @@ def trustee_signatures(request):
     reviews = [s for s in school_ids if figures[s]["filtering_awaiting_trustee"]]
     if not waiting and not reviews:
         return None
-    schools = {school.pk: school for school in _schools(set(waiting) | set(reviews))}
+    schools = {school.pk: school for school in _schools(request, set(waiting) | set(reviews))}
     return Panel(
         title="Waiting for a trustee",
         template="risks/panels/trustee.html",

@@ -3,9 +3,9 @@ verify and leadership duties at risk (read from the cached figures, not live que
 
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel
+from esafety.dashboard import Panel, dashboard_panel, schools_by_name
 from esafety.figures import figures_for
-from esafety.models import Role, School
+from esafety.models import Role
 from esafety.roles import allowed, managed_school_ids, schools_with_roles
 
 from .selectors import my_standings
@@ -35,7 +35,7 @@ def school_training(request):
     school_ids = managed_school_ids(user)
     if not school_ids:
         return None
-    schools = list(School.objects.filter(pk__in=school_ids).order_by("name"))
+    schools = schools_by_name(request, school_ids)
     values = figures_for("training.compliance", school_ids)
     heads_of = schools_with_roles(user, {Role.HEADTEACHER})
     rows = [

@@ -51,3 +51,89 @@ def test_a_large_schools_printable_register_prints_a_class_per_page(
     # The whole school's figures are on every page.
     assert "Whole school: 1 of 3 signed (33%)" in second
     assert "Eve Evans" in chosen and "Page 1 of" not in chosen
+
+
+def test_the_register_pages_and_filters_with_the_counts_of_what_is_shown(
+    personas,
+    world,  # noqa: F811
+    client,
+    monkeypatch,
+):
+    """One person a page: each page shows the next person in register order (class, then
+    name), and a filter's count is the number of people it matches, not the school's."""
+    monkeypatch.setattr(views_registers, "ROWS_PER_PAGE", 1)
+    sign_in(client, personas.esafety_officer)
+    url = f"/schools/oakwood/agreements/registers/{world['parent'].pk}/"
+    with time_machine.travel(THIS_YEAR, tick=False):
+        pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2, 3)]
+        class_5a = client.get(url, {"group": "5A"}).content.decode()
+        expired_5a = client.get(url, {"group": "5A", "status": "expired"}).content.decode()
+        signed_5b = client.get(url, {"group": "5B", "status": "signed"}).content.decode()
+    names = ["Dan Daniels", "Poppy Pupil", "Eve Evans"]  # 5A by name, then 5B
+    assert [[n for n in names if n in page] for page in pages] == [[n] for n in names]
+    assert "<caption>3 people</caption>" in pages[2] and "Page 3 of 3" in pages[2]
+    assert "<caption>2 people</caption>" in class_5a
+    assert "<caption>1 person</caption>" in expired_5a and "Dan Daniels" in expired_5a
+    assert "<caption>0 people</caption>" in signed_5b and "Nobody to show." in signed_5b
+
+
+def test_trustees_come_after_the_school_in_the_register_pages(personas, client, monkeypatch):
+    from agreements import services
+    from agreements.models import Document, Kind
+    from agreements.tests.factories import published
+
+    document = Document.objects.create(
+        school=personas.school,
+        kind=Kind.TRUSTEE_AUP,
+        title="Trustee AUP",
+        audience_roles=["trustee", "headteacher"],
+    )
+    version = published(document, personas.headteacher)
+    chair = personas.chair
+    services.sign(version=version, signer=chair, subject=chair, typed_name=chair.full_name)
+    monkeypatch.setattr(views_registers, "ROWS_PER_PAGE", 2)
+    sign_in(client, personas.esafety_officer)
+    url = f"/schools/oakwood/agreements/registers/{document.pk}/"
+    first, second = (client.get(url, {"page": n}).content.decode() for n in (1, 2))
+    outstanding = client.get(url, {"status": "outstanding"}).content.decode()
+    trustees_signed = client.get(url, {"group": "Trustees", "status": "signed"}).content.decode()
+    assert "Hana Head" in first and "Charles Chair" in first and "Tara Trustee" not in first
+    assert "Tara Trustee" in second and "Hana Head" not in second
+    assert "<caption>2 people</caption>" in outstanding
+    assert "Hana Head" in outstanding and "Tara Trustee" in outstanding
+    assert "Charles Chair" in trustees_signed and "<caption>1 person</caption>" in trustees_signed
+
+
+def test_parents_who_sign_once_are_the_parents_of_this_schools_pupils(personas, world):  # noqa: F811
+    """A document parents sign once (not for each child): each parent member with a child
+    at this school, once however many children; not a parent whose only child is at
+    another school of the trust."""
+    from agreements import registers
+    from agreements.audience import audience_pairs
+    from agreements.models import Document, Kind
+    from agreements.tests.factories import published
+    from esafety.models import Membership, ParentLink, Role
+    from esafety.testing import person
+
+    p = personas
+    second_child = person(p.school, Role.PUPIL, name="Sam Second", year_group=5)
+    ParentLink.objects.create(parent=p.parent, child=second_child, relationship="mother")
+    elsewhere = person(p.other_school, Role.PUPIL, name="Olly Other", year_group=5)
+    parent_elsewhere = person(p.school, Role.PARENT, name="Paula Elsewhere")
+    ParentLink.objects.create(parent=parent_elsewhere, child=elsewhere, relationship="mother")
+    Membership.objects.filter(user=world["eve"]).delete()  # Eve left: Ed no longer signs
+    document = Document.objects.create(
+        school=p.school,
+        kind=Kind.OTHER,
+        title="Parents' code of conduct",
+        audience_roles=["parent"],
+        parents_sign_for_each_child=False,
+    )
+    published(document, p.headteacher)
+    with time_machine.travel(THIS_YEAR, tick=False):
+        register = registers.register_for(document)
+        asked = {subject for _, subject in audience_pairs(document, THIS_YEAR.date())}
+    names = sorted(row.name for row in register.rows)
+    assert names == ["Dora Daniels", "Pat Parent"]
+    assert {row.subject_id for row in register.rows} == asked
+    assert register.total.audience == 2

@@ -1,5 +1,5 @@
-"""Register pages, CSVs, the printable register and the class bundle PDF cost the same
-number of queries for a class of 4 or a school of 84."""
+"""Register pages, CSVs, the printable register and the class bundle PDF cost no more
+queries for a school of 84 than for a class of 4."""
 
 import pytest
 from django.core.cache import cache
@@ -115,4 +115,5 @@ def test_register_pages_query_count_does_not_grow(personas, setup, client):
     small = {url: count_queries(client, url) for url in urls}
     grow(personas, setup, 80, 100)
     large = {url: count_queries(client, url) for url in urls}
-    assert large == small
+    # Never more (a page of a larger school may span fewer agreements, so one fewer).
+    assert {url: n for url, n in large.items() if n > small[url]} == {}
