@@ -3,12 +3,19 @@
 A job looks for due rows and calls `sweep.once(key, action)` for each thing to do.
 `once` records a SweepAction with a unique key in the same transaction as the action:
 a sweep that runs twice finds the key and skips it; a sweep that crashes half-way
-rolls back only the unfinished action, and the next run does it.
+rolls back the unfinished actions, and the next run does them.
+
+Actions are committed in batches of BATCH: a commit waits for the disk (about 3 ms
+here), so committing each of 2,400 reminders on its own took 8 s of a 10 s sweep. A
+crash rolls back at most the batch it is in; the emails of a batch are queued when the
+batch commits, never for a batch rolled back. Inside a caller's transaction (the tests)
+the caller's commit decides, as before.
 """
 
 import logging
 import traceback
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +29,7 @@ from .models import SweepAction, SweepRun
 logger = logging.getLogger(__name__)
 
 _JOBS: dict[str, Callable[["Sweep"], None]] = {}
+BATCH = 200  # actions per commit
 
 
 def sweep_job(name: str):
@@ -42,8 +50,10 @@ def registered_jobs() -> dict[str, Callable]:
 class Sweep:
     now: datetime
     job: str = ""
-    actions_taken: int = 0
+    actions_taken: int = 0  # committed (or, inside a caller's transaction, done)
     skipped: int = 0
+    batching: bool = False
+    uncommitted: int = 0
 
     def once(self, key: str, action: Callable[[], None]) -> bool:
         """Do `action` unless `key` was already done. Returns True if it ran now."""
@@ -56,7 +66,44 @@ class Sweep:
                 return False
             action()
         self.actions_taken += 1
+        self.uncommitted += 1
+        if self.uncommitted >= BATCH and not transaction.get_connection().in_atomic_block:
+            self.commit()
         return True
+
+    def commit(self) -> None:
+        if self.batching:
+            transaction.commit()
+            _queue_what_committed()
+        self.uncommitted = 0
+
+
+def _queue_what_committed() -> None:
+    """Run the committed batch's on-commit hooks (its emails) and go on in a new batch:
+    Django runs them when autocommit is switched back on after a manual commit."""
+    transaction.set_autocommit(True)
+    transaction.set_autocommit(False)
+
+
+@contextmanager
+def _in_batches(sweep: Sweep):
+    """Run a job in manual transactions, committed every BATCH actions and at the end."""
+    if transaction.get_connection().in_atomic_block or not transaction.get_autocommit():
+        yield  # the caller's transaction decides
+        return
+    transaction.set_autocommit(False)
+    sweep.batching, sweep.uncommitted = True, 0
+    try:
+        yield
+    except BaseException:
+        transaction.rollback()
+        sweep.actions_taken -= sweep.uncommitted
+        raise
+    else:
+        transaction.commit()
+    finally:
+        sweep.batching, sweep.uncommitted = False, 0
+        transaction.set_autocommit(True)  # after a commit, this queues the last emails
 
 
 def sweep_key(*parts) -> str:
@@ -89,7 +136,8 @@ def run_sweeps(now: datetime | None = None, jobs: dict | None = None) -> SweepRu
     try:
         for name, job in (jobs if jobs is not None else _JOBS).items():
             sweep.job = name
-            job(sweep)
+            with _in_batches(sweep):
+                job(sweep)
     except Exception:
         run.error = traceback.format_exc()[-4000:]
         logger.exception("Deadline sweep failed in job %s", sweep.job)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core import mail
 
 from esafety import sweeps
 from esafety.models import Notification, SweepAction, SweepRun
@@ -19,14 +20,14 @@ class Boom(RuntimeError):
     pass
 
 
-def reminder_job(users, fail_on=None):
+def reminder_job(users, fail_on=None, email=False):
     """Remind each user once; optionally blow up while doing the `fail_on`-th (1-based)."""
 
     def job(sweep):
         for index, user in enumerate(users, start=1):
 
             def remind(user=user, index=index):
-                notify(user, title="Please sign the acceptable use agreement", email=False)
+                notify(user, title="Please sign the acceptable use agreement", email=email)
                 if index == fail_on:
                     raise Boom(f"mail server down while reminding person {user.pk}")
 
@@ -63,7 +64,8 @@ def test_sweep_runs_are_recorded_with_finish_time_and_action_count(users):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_crash_keeps_what_was_done_and_the_next_run_finishes_without_duplicates():
+def test_a_crash_keeps_what_was_done_and_the_next_run_finishes_without_duplicates(monkeypatch):
+    monkeypatch.setattr("esafety.sweeps.BATCH", 2)  # commits after the 2nd; the 3rd fails
     users = UserFactory.create_batch(N)
     with pytest.raises(Boom):
         run_sweeps(jobs={"test.reminders": reminder_job(users, fail_on=3)})
@@ -83,6 +85,19 @@ def test_a_crash_keeps_what_was_done_and_the_next_run_finishes_without_duplicate
     assert SweepAction.objects.count() == N
     assert recovered.actions_taken == N - 2
     assert recovered.error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_batch_emails_its_people_and_a_rolled_back_batch_nobody(monkeypatch):
+    """Actions commit in batches (one disk flush per batch, not per reminder); a batch's
+    emails go when it commits, and a batch a crash rolls back sends nothing."""
+    monkeypatch.setattr("esafety.sweeps.BATCH", 2)
+    users = UserFactory.create_batch(N)  # batches: [1, 2] [3, 4] [5, crashes]
+    with pytest.raises(Boom):
+        run_sweeps(jobs={"test.reminders": reminder_job(users, fail_on=5, email=True)})
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users[:4])
+    assert [reminders_for(u) for u in users] == [1, 1, 1, 1, 0]
+    assert SweepRun.objects.get().actions_taken == 4
 
 
 def test_beat_schedule_runs_the_sweep_and_drops_late_runs():
