@@ -216,7 +216,7 @@ def rescore(
 ) -> Assessment:
     """A new dated assessment on the trust's current matrix (a risk moves to a new
     matrix only here). Counts as a review: the next one is set from the new band."""
-    risk = Risk.objects.select_for_update().select_related("school").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("school").get(pk=risk.pk)
     if risk.status == Status.CLOSED:
         raise ValidationError("This risk is closed. Reopen it before re-scoring it.")
     matrix = Matrix.objects.current_for(risk.trust_of)
