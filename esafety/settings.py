@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "risks",
     "training",
     "devices",
+    "governance",
 ]
 
 MIDDLEWARE = [

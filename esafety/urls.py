@@ -111,5 +111,6 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("training.urls")),
     path("", include("devices.urls")),
+    path("", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]
