@@ -1,0 +1,67 @@
+"""The chair of trustees on a tablet: opens the dashboard, switches the period and the
+school, opens a chart's numbers and marks the term's report read. axe on every page."""
+
+import os
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from esafety.browser import checked, signed_in_page
+from governance import services
+from governance.pdf import render_signed
+from governance.terms import term_on
+
+from .data import seed_incidents
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytest_plugins = ["esafety.browser"]
+
+TABLET = {"width": 820, "height": 1180}
+
+
+def test_the_chair_reads_the_dashboard_and_the_report_on_a_tablet(
+    personas, live_server, browser_page
+):
+    p = personas
+    seed_incidents(p)
+    term = term_on(timezone.localdate())
+    report = services.start_report(
+        trust=p.school.trust, school=p.school, term=term, by=p.headteacher
+    )
+    report = services.save_narrative(report=report, by=p.headteacher, narrative="A calm term.")
+    services.sign_report(report=report, by=p.headteacher, render=render_signed)
+
+    page = signed_in_page(browser_page, live_server, p.chair, TABLET)
+    page.get_by_role("link", name="Governance dashboard").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Online safety across Oakwood Schools Trust"
+    )
+    expect(page.get_by_text("Concerns about staff (chair of trustees only)")).to_be_visible()
+    checked(page, "governance-trust-tablet")
+
+    page.get_by_label("Period", exact=True).select_option("year")
+    page.get_by_role("button", name="Show these figures").click()
+    expect(page.locator("main")).to_contain_text("This academic year")
+    page.get_by_label("School", exact=True).select_option(label="Oakwood Primary")
+    page.get_by_role("button", name="Show these figures").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Online safety at Oakwood Primary")
+    expect(page.locator("main")).to_contain_text("This academic year")
+
+    numbers = page.locator("details", has_text="Incidents by risk area").first
+    table = numbers.get_by_role("table")
+    expect(table).to_be_hidden()
+    numbers.locator("summary").click()
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("fewer than 3")
+    checked(page, "governance-school-numbers-tablet")
+
+    page.get_by_role("link", name="All termly reports").click()
+    checked(page, "governance-reports-tablet")
+    page.get_by_role("link", name="Oakwood Primary").click()
+    page.get_by_role("button", name="Mark as read").click()
+    expect(page.get_by_text("You marked this report as read.")).to_be_visible()
+    checked(page, "governance-report-read-tablet")
+    assert report.reads.filter(reader=p.chair).count() == 1
