@@ -47,6 +47,8 @@ STYLE = Style(
     legend_font_size=13,
     value_font_size=12,
     tooltip_font_size=12,
+    no_data_font_size=16,
+    value_colors=("white",) * 5 + ("black",) * 2,  # on the dark colours, and the light
 )
 
 
@@ -95,8 +97,9 @@ class Chart:
         ]
 
     @property
-    def empty(self) -> bool:
-        return not self.labels
+    def drawable(self) -> bool:
+        """Something to draw: a value above zero that may be shown."""
+        return any(v for s in self.series for v in s.values if v is not None)
 
 
 def _number(value) -> str:
@@ -153,7 +156,7 @@ def chart(
         "print_zeroes": False,
         "truncate_label": 40,
         "truncate_legend": 40,
-        "show_minor_y_labels": False,
+        "show_minor_y_labels": kind == "hbar",  # hbar: the labels are on that axis
         "x_label_rotation": 0 if kind == "hbar" or len(labels) <= 8 else 30,
         "margin": 12,
         "value_formatter": (lambda v: f"{v:.0f}%") if percent else _number,
@@ -162,9 +165,11 @@ def chart(
     }
     drawing = _KINDS[kind](**options)
     drawing.title = title
-    drawing.x_labels = labels
+    # pygal draws a horizontal bar chart's first label at the bottom: turn it over.
+    turn = (lambda items: list(items)[::-1]) if kind == "hbar" else list
+    drawing.x_labels = turn(labels)
     for one in series:
-        drawing.add(one.name, [None if v is None else v for v in one.values])
+        drawing.add(one.name, turn(one.values))
     return Chart(
         title=title,
         labels=labels,

@@ -462,7 +462,7 @@ def _of(pair) -> str | None:
 
 def _small_note(reader) -> list[str]:
     if reader.hides_small:
-        return ["Months with 1 or 2 incidents are shown as \u201cfewer than 3\u201d and not drawn."]
+        return ["Counts of 1 or 2 are shown as \u201cfewer than 3\u201d and not drawn."]
     return []
 
 
