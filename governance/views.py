@@ -114,10 +114,11 @@ def trust_dashboard(request, pk):
 
 def school_dashboard(request, slug):
     school = _school(request, slug)
-    schools = [school]
+    schools, url = [school], reverse("governance-school", args=[school.slug])
     if allowed(request.user, "governance.view_trust", school.trust):
+        # A trustee: the picker moves between the trust's schools (the trust's page).
         schools = list(School.objects.filter(trust_id=school.trust_id).order_by("name"))
-    url = reverse("governance-school", args=[school.slug])
+        url = reverse("governance-trust", args=[school.trust_id])
     return _dashboard(request, school.trust, school, schools, picker_url=url)
 
 

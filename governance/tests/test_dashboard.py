@@ -207,3 +207,13 @@ def test_a_member_of_staff_has_no_dashboard(personas, client):
     outsider = person(personas.school, Role.STAFF)
     sign_in(client, outsider)
     assert client.get(reverse("governance-home")).status_code == 403
+
+
+def test_a_trustee_on_a_schools_page_can_pick_another_school(seeded, client):
+    p = seeded
+    sign_in(client, p.trustee)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("governance-school", args=[p.school.slug])).content.decode()
+    trust_page = reverse("governance-trust", args=[p.school.trust_id])
+    assert f'action="{trust_page}"' in page
+    assert '<option value="elmridge">Elmridge Primary</option>' in page
