@@ -559,7 +559,13 @@ def _comparison(schools, figures, period, reader) -> dict:
         label_heading="School",
         summary="How often incidents are logged in each school, for its size.",
     )
-    return {"rows": rows, "chart": drawing}
+    by_school = [(school, [cells[i] for _, cells in rows]) for i, school in enumerate(schools)]
+    return {
+        "rows": rows,
+        "headings": [label for label, _ in rows],
+        "by_school": by_school,
+        "chart": drawing,
+    }
 
 
 def extra_figures_present() -> list[str]:

@@ -90,15 +90,13 @@ def _empty_month() -> dict:
     }
 
 
-def _same_school_day_end(school, reported, closures):
-    """When "the same school day" ends for an incident reported at `reported`: the end of
-    the school day it was reported on, or of the next working day when it came in after
+def _same_school_day_end(school, day, after_hours, closures):
+    """When "the same school day" ends for an incident reported on `day` (the school's
+    date): the end of that school day, or of the next working day when it came in after
     hours or on a day the school was closed (esafety/workdays.py)."""
     from esafety.workdays import closed_reason
 
-    local = timezone.localtime(reported, school.tz)
-    day = local.date()
-    if closed_reason(school, day, closures) or local.time() >= school.school_day_ends:
+    if after_hours or closed_reason(school, day, closures):
         day += datetime.timedelta(days=1)
         while closed_reason(school, day, closures):
             day += datetime.timedelta(days=1)
@@ -180,14 +178,19 @@ def by_month(school_ids, today) -> dict[int, dict]:
     acknowledged = ordinary.filter(acknowledged_at__isnull=False).values_list(
         "school_id", "reported_at", "acknowledged_at"
     )
-    for school_id, reported, acked in acknowledged.order_by():
-        month = month_of(school_id, timezone.localtime(reported))
+    deadlines = {}  # (school, date, after hours) -> when the same school day ends
+    for school_id, reported, acked in acknowledged.order_by().iterator(chunk_size=5000):
+        school = schools[school_id]
+        local = reported.astimezone(school.tz)
+        month = month_of(school_id, local)
         if month is None:
             continue
         month["acknowledged"] += 1
         month["ack_minutes"].append(max(0, int((acked - reported).total_seconds() // 60)))
-        school = schools[school_id]
-        month["same_day"] += acked <= _same_school_day_end(school, reported, closures[school_id])
+        key = (school_id, local.date(), local.time() >= school.school_day_ends)
+        if key not in deadlines:
+            deadlines[key] = _same_school_day_end(school, *key[1:], closures[school_id])
+        month["same_day"] += acked <= deadlines[key]
     for months in result.values():
         for month in months["months"].values():
             month["ack_minutes"].sort()

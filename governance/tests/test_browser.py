@@ -81,3 +81,19 @@ def test_the_menu_bar_stays_on_one_line_on_a_laptop(who, personas, live_server, 
 
     save_screenshot(page, f"governance-nav-{who}-desktop")
     assert len(set(tops)) == 1, tops
+
+
+def test_the_officer_reads_the_school_dashboard_on_a_phone(personas, live_server, browser_page):
+    p = personas
+    seed_incidents(p)
+    page = signed_in_page(browser_page, live_server, p.esafety_officer, "phone")
+    page.goto(f"{live_server.url}/governance/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Online safety at Oakwood Primary")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    checked(page, "governance-school-phone")
+    page.get_by_role("link", name="1: Incident actions overdue (today)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overdue incident actions")
+    checked(page, "governance-overdue-phone")
