@@ -94,6 +94,6 @@ def test_the_officer_reads_the_school_dashboard_on_a_phone(personas, live_server
     )
     assert overflow <= 0
     checked(page, "governance-school-phone")
-    page.get_by_role("link", name="1: Incident actions overdue (today)").click()
+    page.locator("a", has_text="Incident actions overdue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Overdue incident actions")
     checked(page, "governance-overdue-phone")
