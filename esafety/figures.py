@@ -190,3 +190,28 @@ def _schools_of(instance, school_of):
     if isinstance(found, int):
         return {found}
     return {getattr(s, "pk", s) for s in found}
+
+
+# --- calendar months, for figures kept per month (appended for the governance dashboard) ---
+
+MONTHS_KEPT = 37  # this month and the 36 before it: this year, last year and the one before
+
+
+def month_key(day) -> str:
+    """ "2026-11" for any date or datetime in November 2026."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_back(today, count: int = MONTHS_KEPT) -> list[str]:
+    """The month keys from `count - 1` months before `today` to its month, oldest first.
+    Figures kept per month answer for these; readers sum the months of a period."""
+    year, month = today.year, today.month
+    keys = []
+    for _ in range(count):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return keys[::-1]
+
+
+def first_of(key: str) -> datetime.date:
+    return datetime.date(int(key[:4]), int(key[5:7]), 1)

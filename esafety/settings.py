@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "training",
     "devices",
     "selfreview",
+    "governance",
 ]
 
 MIDDLEWARE = [

@@ -113,5 +113,6 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("devices.urls")),
     path("", include("selfreview.urls")),
+    path("", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -181,4 +181,52 @@ def sign_offs(school_ids, today) -> dict[int, dict]:
     )
     for row in waiting:
         result[row["school_id"]]["filtering_awaiting_trustee"] = row["n"]
+
+
+# --- governance: the open HIGH risks and the last filtering check (appended) ---
+
+from esafety.figures import ALL_SCHOOLS  # noqa: E402  (appended block)
+
+CHECKS_DUE_EVERY = datetime.timedelta(days=122)  # a check at least once a term (4 months)
+
+
+@figure(
+    "risks.governance",
+    stale_on={Risk: "school_id", FilteringCheck: "school_id", "risks.Matrix": ALL_SCHOOLS},
+)
+def governance(school_ids, today) -> dict[int, dict]:
+    """Per school: the live risks in the top band of their matrix (HIGH on the policy's
+    3 x 3), each as number, title, band and score (titles, never owners), and the date of
+    the last filtering or monitoring check with whether one is overdue (none logged in
+    the last term). Three queries."""
+    from django.db.models import Max
+
+    result = {s: {"high": [], "last_check": None, "checks_overdue": True} for s in school_ids}
+    live = (
+        Risk.objects.filter(school_id__in=school_ids)
+        .live()
+        .select_related("matrix")
+        .only("school_id", "number", "title", "score", "band", "band_rank", "status", "matrix")
+        .order_by("school_id", "-score", "number")
+    )
+    for risk in live:
+        if risk.band_rank == len(risk.matrix.bands) - 1:
+            result[risk.school_id]["high"].append(
+                {
+                    "number": f"R-{risk.number:03d}",
+                    "title": risk.title,
+                    "label": f"{risk.band} ({risk.score})",
+                    "status": risk.get_status_display(),
+                }
+            )
+    last = (
+        FilteringCheck.objects.filter(school_id__in=school_ids)
+        .values("school_id")
+        .annotate(last=Max("checked_on"))
+        .order_by()
+    )
+    for row in last:
+        figures = result[row["school_id"]]
+        figures["last_check"] = row["last"]
+        figures["checks_overdue"] = row["last"] < today - CHECKS_DUE_EVERY
     return result

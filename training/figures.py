@@ -150,4 +150,38 @@ def curriculum(school_ids, today) -> dict[int, dict]:
             found["strands"].append(row["strand"])
     for found in result.values():
         found["strands"].sort()
+
+
+# --- governance: compliance per requirement, staff and trustees apart (appended) ---
+
+
+@figure(
+    "training.by_group",
+    stale_on={
+        Requirement: "school_id",
+        TrainingRecord: _record_schools,
+        Membership: "school_id",
+        TrusteeMembership: lambda t: _trust_schools(t.trust_id),
+        "agreements.Signature": "version__document__school_id",
+        "agreements.Version": "document__school_id",
+    },
+)
+def by_group(school_ids, today) -> dict[int, list]:
+    """Per requirement, how many staff and how many trustees must have it and how many are
+    done (training/status.py decides who must have what): `[(title, {"staff": (required,
+    done), "trustees": (required, done)})]`. Someone who is staff and trustee counts as
+    staff."""
+    standings = school_standings(school_ids, today)
+    result = {}
+    for school_id in school_ids:
+        found = standings[school_id]
+        rows = []
+        for requirement in found.requirements:
+            groups = {"staff": [0, 0], "trustees": [0, 0]}
+            for person, cell in found.for_requirement(requirement):
+                group = groups["trustees" if person.is_trustee and not person.roles else "staff"]
+                group[0] += 1
+                group[1] += cell.status == DONE
+            rows.append((requirement.title, {k: tuple(v) for k, v in groups.items()}))
+        result[school_id] = rows
     return result
