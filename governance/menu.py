@@ -1,32 +1,22 @@
-"""The governance entries in the main navigation.
-
-Trustees get one top-level "Governance" menu (their bar has room). A headteacher's or
-officer's bar is full at 1280 px, so theirs sit in the Risks menu under a "Governance"
-heading (tests/test_browser.py checks the bar stays one line)."""
+"""The governance entries in the main navigation: one "Governance" menu for trustees and
+for each school's headteacher and e-safety officer, shared with the self-review (which
+adds its own heading). The bar stays on one line at 1280 px (tests/test_browser.py)."""
 
 from esafety.menu import menu_entry
 
-menu_entry(
-    "Governance",
-    "Governance dashboard",
-    "governance-home",
-    rule="governance.use_as_trustee",
-    order=85,
-)
-menu_entry(
-    "Governance", "Termly reports", "governance-reports", rule="governance.use_as_trustee", order=86
-)
-menu_entry(
-    "Governance",
-    "What the figures mean",
-    "governance-definitions",
-    rule="governance.use_as_trustee",
-    order=87,
-)
 for order, (label, url_name) in enumerate(
-    [("Governance dashboard", "governance-home"), ("Termly reports", "governance-reports")],
-    start=44,
+    [
+        ("Governance dashboard", "governance-home"),
+        ("Termly reports", "governance-reports"),
+        ("What the figures mean", "governance-definitions"),
+    ],
+    start=85,
 ):
     menu_entry(
-        "Risks", label, url_name, rule="governance.use_as_lead", order=order, section="Governance"
+        "Governance",
+        label,
+        url_name,
+        rule="governance.use",
+        order=order,
+        section="Dashboard and reports",
     )

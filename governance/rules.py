@@ -100,8 +100,6 @@ def is_signed(user, report):
 
 
 rules.add_rule("governance.use", is_trustee | manages_any_school)
-rules.add_rule("governance.use_as_trustee", is_trustee)
-rules.add_rule("governance.use_as_lead", manages_any_school & ~is_trustee)
 rules.add_rule("governance.view_trust", is_trustee_of)
 rules.add_rule("governance.view_school", is_school_manager | is_trustee_over)
 rules.add_rule("governance.see_staff_concerns", is_chair_of)

@@ -181,6 +181,7 @@ def sign_offs(school_ids, today) -> dict[int, dict]:
     )
     for row in waiting:
         result[row["school_id"]]["filtering_awaiting_trustee"] = row["n"]
+    return result
 
 
 # --- governance: the open HIGH risks and the last filtering check (appended) ---

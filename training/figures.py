@@ -150,6 +150,7 @@ def curriculum(school_ids, today) -> dict[int, dict]:
             found["strands"].append(row["strand"])
     for found in result.values():
         found["strands"].sort()
+    return result
 
 
 # --- governance: compliance per requirement, staff and trustees apart (appended) ---

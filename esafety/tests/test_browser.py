@@ -75,7 +75,7 @@ HOME_EXPECTATIONS = {
     "headteacher": {
         "roles": "Headteacher",
         "panels": ["People"],
-        "nav": ["People", "Notifications", "Your account"],
+        "nav": ["People", "Notifications", "Account"],
     },
     "esafety_officer": {
         "roles": "E-safety officer",
@@ -372,7 +372,7 @@ def test_phone_menu_collapses_and_opens_with_the_keyboard(personas, live_server,
     people = nav_item(nav, "People")
     expect(toggle).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    expect(nav.get_by_role("link", name="Your account")).to_be_hidden()
+    expect(nav.get_by_role("button", name="Account")).to_be_hidden()
 
     page.keyboard.press("Tab")  # skip link
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
@@ -385,7 +385,7 @@ def test_phone_menu_collapses_and_opens_with_the_keyboard(personas, live_server,
 
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    expect(nav.get_by_role("link", name="Your account")).to_be_visible()
+    expect(nav.get_by_role("button", name="Account")).to_be_visible()
     expect(people.first).to_be_visible()
     page.keyboard.press("Tab")
     expect(nav.get_by_role("link", name="Home")).to_be_focused()
@@ -397,7 +397,7 @@ def test_phone_menu_collapses_and_opens_with_the_keyboard(personas, live_server,
     toggle.focus()
     page.keyboard.press("Space")
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    expect(nav.get_by_role("link", name="Your account")).to_be_hidden()
+    expect(nav.get_by_role("button", name="Account")).to_be_hidden()
 
 
 def test_desktop_menu_is_always_shown(personas, live_server, browser_page):
@@ -405,4 +405,6 @@ def test_desktop_menu_is_always_shown(personas, live_server, browser_page):
     sign_in(page, live_server, personas.teacher)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("button", name="Show menu")).to_be_hidden()
+    nav.get_by_role("button", name="Account").click()  # your account and signing out
     expect(nav.get_by_role("link", name="Your account")).to_be_visible()
+    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
