@@ -26,6 +26,8 @@ CSV_DOWNLOADS = {
     "breaches-export": "devices/tests/test_csv_exports.py",
     # Fixed, fictional example rows (devices/tests/test_csv_exports.py checks them).
     "devices-import-template": "devices/tests/test_csv_exports.py",
+    "governance-trust-csv": "governance/tests/test_csv.py",
+    "governance-school-csv": "governance/tests/test_csv.py",
 }
 
 
