@@ -230,3 +230,43 @@ def require(user, rule: str, obj=None) -> None:
     """Raise 403 unless the rule allows it (the object was already fetched in scope)."""
     if not allowed(user, rule, obj):
         raise PermissionDenied
+
+
+# --- people shown as their role (what trustees see instead of a name) ------------------
+
+STAFF_ROLE_NAMES = {  # most senior first; the seed's words ("IT support")
+    Role.HEADTEACHER: "Headteacher",
+    Role.ESAFETY_OFFICER: "E-safety officer",
+    Role.TECHNICIAN: "IT support",
+    Role.STAFF: "Staff member",
+}
+NO_LONGER_STAFF = "Former member of staff"
+
+
+def staff_roles_held(pairs) -> dict[tuple[int, int], str]:
+    """{(school id, user id): the person's most senior staff role there} for each pair,
+    in one query; a pair with no current staff role is left out."""
+    pairs = set(pairs)
+    held: dict[tuple, set] = {}
+    if pairs:
+        memberships = Membership.objects.active().filter(
+            school_id__in={s for s, _ in pairs},
+            user_id__in={u for _, u in pairs},
+            role__in=list(STAFF_ROLE_NAMES),
+        )
+        for school_id, user_id, role in memberships.values_list("school_id", "user_id", "role"):
+            held.setdefault((school_id, user_id), set()).add(role)
+    return {
+        pair: next(role for role in STAFF_ROLE_NAMES if role in roles)
+        for pair, roles in held.items()
+    }
+
+
+def role_labels(pairs) -> dict[tuple[int, int], str]:
+    """{(school id, user id): "E-safety officer"}: a person as their role at the school,
+    for trustees' pages and PDFs (no names); someone who has left, as such."""
+    pairs = set(pairs)
+    held = staff_roles_held(pairs)
+    return {
+        pair: STAFF_ROLE_NAMES[held[pair]] if pair in held else NO_LONGER_STAFF for pair in pairs
+    }

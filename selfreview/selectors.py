@@ -7,13 +7,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from esafety.models import Membership, Role
+from esafety.roles import role_labels
 
 from .evidence import Evidence, evidence_for
 from .framework import ASPECTS, BY_KEY, LEVELS, Aspect
 from .models import ActionItem, Rating, SelfReview
-
-ROLE_ORDER = [Role.HEADTEACHER, Role.ESAFETY_OFFICER, Role.TECHNICIAN, Role.STAFF]
 
 
 @dataclass
@@ -76,26 +74,6 @@ def aspect_rows(review: SelfReview, *, today=None) -> list[AspectRow]:
             evidence, flag = Evidence.from_data(kept), kept.get("flag", "")
         rows.append(AspectRow(aspect, rating, last_levels.get(aspect.key), evidence, flag))
     return rows
-
-
-def role_labels(pairs) -> dict[tuple[int, int], str]:
-    """{(school id, user id): "E-safety officer"} for action owners, in one query: what
-    trustees see instead of a name."""
-    pairs = set(pairs)
-    held: dict[tuple, set] = {}
-    if pairs:
-        memberships = Membership.objects.active().filter(
-            school_id__in={s for s, _ in pairs},
-            user_id__in={u for _, u in pairs},
-            role__in=ROLE_ORDER,
-        )
-        for school_id, user_id, role in memberships.values_list("school_id", "user_id", "role"):
-            held.setdefault((school_id, user_id), set()).add(role)
-    labels = {}
-    for pair in pairs:
-        best = next((r for r in ROLE_ORDER if r in held.get(pair, set())), None)
-        labels[pair] = Role(best).label if best else "Former member of staff"
-    return labels
 
 
 def plan(review: SelfReview, *, names: bool, today=None) -> list[ActionItem]:

@@ -69,7 +69,7 @@ def test_rate_flag_sign_and_read_the_review(personas, live_server, browser_page,
 
     chair = signed_in(browser_page, live_server, p.chair, viewport)
     chair.goto(f"{base}{review.get_absolute_url()}")
-    expect(chair.get_by_text("Owner: Technician")).to_be_visible()
+    expect(chair.get_by_text("Owner: IT support")).to_be_visible()
     checked(chair, f"selfreview-chair-{viewport}")
     chair.get_by_role("button", name="Sign as chair of trustees").click()
     expect(chair.get_by_text("You signed as chair of trustees.")).to_be_visible()
