@@ -13,7 +13,7 @@ from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require
 from esafety.views_people import get_school
 
-from . import registers, signing
+from . import register_consent, registers, signing
 from .forms_registers import ConsentFilter, InternetFilter, RegisterFilter
 from .models import PUBLISHING_RULE, Channel, Document
 
@@ -33,7 +33,7 @@ def overview(request, slug):
         {
             "school": school,
             "coverage": registers.coverage_by_document(school),
-            "consent_document": registers.consent_document(school),
+            "consent_document": register_consent.consent_document(school),
         },
     )
 
@@ -56,7 +56,7 @@ def register(request, slug, pk):
             "total": listing.total,
             "form": form,
             "page": page,
-            "classes": registers.pupil_classes(school) if _is_about_pupils(document) else [],
+            "classes": register_consent.pupil_classes(school) if _is_about_pupils(document) else [],
         },
     )
 
@@ -124,8 +124,8 @@ def _date(moment):
 
 def _consent_filter(request, slug):
     school = get_school(request, slug, "agreements.view_registers")
-    document = registers.consent_document(school)
-    form = ConsentFilter(request.GET or None, registers.pupil_classes(school))
+    document = register_consent.consent_document(school)
+    form = ConsentFilter(request.GET or None, register_consent.pupil_classes(school))
     class_name = channel = ""
     if form.is_valid():
         class_name, channel = form.cleaned_data["class_name"], form.cleaned_data["channel"]
@@ -145,19 +145,19 @@ def consent_register(request, slug):
     }
     if document and channel:
         # Who may appear on one channel: everyone in the class (or school) at once.
-        rows = registers.consent_register(document, class_name=class_name)
+        rows = register_consent.consent_register(document, class_name=class_name)
         context["allowed"] = [row for row in rows if row.allows(channel)]
         context["not_allowed"] = [row for row in rows if not row.allows(channel)]
     elif document:
         paginator = Paginator(
-            registers.consent_pupils(document, class_name=class_name), ROWS_PER_PAGE
+            register_consent.consent_pupils(document, class_name=class_name), ROWS_PER_PAGE
         )
         # Counted on the memberships alone: no join to every user, no subquery per pupil.
-        paginator.count = registers.pupil_count(school, class_name=class_name)
+        paginator.count = register_consent.pupil_count(school, class_name=class_name)
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = [
             (row, [row.answers[c] for c in Channel.values])
-            for row in registers.consent_rows(page.object_list)
+            for row in register_consent.consent_rows(page.object_list)
         ]
         context.update(page=page, count=page.paginator.count)
     return render(request, "agreements/registers/consent.html", context)
@@ -165,7 +165,7 @@ def consent_register(request, slug):
 
 def consent_register_csv(request, slug):
     school, document, _, class_name, _ = _consent_filter(request, slug)
-    rows = registers.consent_register(document, class_name=class_name) if document else []
+    rows = register_consent.consent_register(document, class_name=class_name) if document else []
     answer = {True: "Yes", False: "No", None: "No answer (not consented)"}
     return csv_response(
         f"consent-{school.slug}{'-' + class_name if class_name else ''}.csv",
@@ -242,7 +242,7 @@ def class_bundle(request, slug, pk):
     school = get_school(request, slug, "agreements.view_registers")
     document = _document(school, pk)
     class_name = request.GET.get("class_name", "")
-    if class_name not in registers.pupil_classes(school):
+    if class_name not in register_consent.pupil_classes(school):
         messages.error(request, "Choose one of the school's classes for the signed forms.")
         return redirect("agreements-register", slug=school.slug, pk=document.pk)
     signatures = registers.class_signatures(document, class_name)

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
-from agreements import registers, services
+from agreements import register_consent, registers, services
 from agreements.audience import audience_pairs
 from agreements.models import Document, Kind
 from agreements.tests.factories import STAFF, parent_agreement, published
@@ -191,7 +191,7 @@ def test_register_page_filters_and_downloads(personas, world, client):
 
 def test_consent_is_never_assumed_and_withdrawal_counts(personas, world):
     with time_machine.travel(THIS_YEAR, tick=False):
-        rows = {row.name: row for row in registers.consent_register(world["parent"])}
+        rows = {row.name: row for row in register_consent.consent_register(world["parent"])}
     # Poppy: yes to everything last year, then website withdrawn this year.
     assert not rows["Poppy Pupil"].allows("website")
     assert rows["Poppy Pupil"].allows("newspaper")

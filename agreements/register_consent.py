@@ -1,0 +1,100 @@
+"""The consent register: each pupil's photo and internet consent this academic year, from
+their latest signature (only a yes given this year counts; no answer is a no). Three
+queries for a class or the whole school, paged with LIMIT."""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from esafety.models import Membership, Role
+
+from .counting import signed_this_academic_year_q
+from .models import Channel, ConsentAnswer, Signature
+from .registers import published_documents
+
+
+@dataclass
+class ConsentRow:
+    pupil_id: int
+    name: str
+    class_name: str
+    answers: dict  # channel -> True / False / None (no answer this year)
+
+    @property
+    def answered(self) -> bool:
+        return any(given is not None for given in self.answers.values())
+
+    def allows(self, channel: str) -> bool:
+        """Only a yes given this academic year counts; no answer is a no."""
+        return self.answers.get(channel) is True
+
+
+def consent_document(school):
+    return published_documents(school).filter(asks_consent=True).order_by("kind", "title").first()
+
+
+def pupil_classes(school, on=None) -> list[str]:
+    return list(
+        Membership.objects.active(on)
+        .filter(school=school, role=Role.PUPIL)
+        .exclude(class_name="")
+        .order_by("year_group", "class_name")
+        .values_list("class_name", flat=True)
+        .distinct()
+    )
+
+
+def pupil_count(school, *, class_name: str = "", on=None) -> int:
+    pupils = Membership.objects.active(on).filter(school=school, role=Role.PUPIL)
+    return (pupils.filter(class_name=class_name) if class_name else pupils).count()
+
+
+def consent_pupils(document, *, class_name: str = "", on=None):
+    """The pupils (of a class, or the school), each with the id of this academic year's
+    latest signature: one query, ready to page with LIMIT."""
+    on = on or timezone.localdate()
+    latest = (
+        Signature.objects.filter(
+            signed_this_academic_year_q(document.school, on),
+            version__document=document,
+            subject=OuterRef("user_id"),
+        )
+        .order_by("-signed_at", "-pk")
+        .values("pk")[:1]
+    )
+    pupils = Membership.objects.active(on).filter(school=document.school, role=Role.PUPIL)
+    if class_name:
+        pupils = pupils.filter(class_name=class_name)
+    return (
+        pupils.annotate(latest=Subquery(latest))
+        .order_by("year_group", "class_name", "user__full_name", "user_id")
+        .values("user_id", "user__full_name", "class_name", "latest")
+    )
+
+
+def consent_rows(pupils) -> list[ConsentRow]:
+    """Each pupil's answer per channel from their latest signature: one more query."""
+    rows = list(pupils)
+    answers: dict[int, dict] = {}
+    signature_ids = [row["latest"] for row in rows if row["latest"]]
+    for answer in ConsentAnswer.objects.filter(signature_id__in=signature_ids).values(
+        "signature_id", "channel", "given"
+    ):
+        answers.setdefault(answer["signature_id"], {})[answer["channel"]] = answer["given"]
+    return [
+        ConsentRow(
+            pupil_id=row["user_id"],
+            name=row["user__full_name"],
+            class_name=row["class_name"],
+            answers={
+                channel: answers.get(row["latest"], {}).get(channel) for channel in Channel.values
+            },
+        )
+        for row in rows
+    ]
+
+
+def consent_register(document, *, class_name: str = "", on=None) -> list[ConsentRow]:
+    """Every pupil (of a class, or the school) with this year's answers: three queries."""
+    return consent_rows(consent_pupils(document, class_name=class_name, on=on))
