@@ -21,13 +21,16 @@ from esafety.models import Role
 from esafety.roles import (
     NOTHING,
     access_for,
-    is_headteacher_of,
-    is_school_manager,
     is_trustee,
-    is_trustee_over,
     managed_school_ids,
     roles_in,
+    school_predicates,
 )
+
+# Asked with a school, or a record that has one (a trust-wide risk has none: no school's
+# manager, head or trustee passes these for it).
+_by_school = school_predicates()
+manages, heads, oversees = _by_school.manages, _by_school.heads, _by_school.oversees
 
 
 def _school(obj):
@@ -81,22 +84,6 @@ def risk_visibility_q(user) -> Q:
 
 
 # --- predicates -----------------------------------------------------------------------------
-
-
-@rules.predicate
-def manages(user, obj):
-    return obj is not None and is_school_manager(user, _school(obj))
-
-
-@rules.predicate
-def heads(user, obj):
-    return obj is not None and is_headteacher_of(user, _school(obj))
-
-
-@rules.predicate
-def oversees(user, obj):
-    """A trustee of the school's trust."""
-    return obj is not None and is_trustee_over(user, _school(obj))
 
 
 @rules.predicate
