@@ -111,6 +111,9 @@ def _trust_school_ids(risk) -> set:
 def owns_risk(user, risk):
     if risk is None or not _in_scope(user, risk):
         return False
+    if "owners" in getattr(risk, "_prefetched_objects_cache", {}):
+        # Asked once per action on the risk's page: the owners fetched once there.
+        return any(owner.pk == user.pk for owner in risk.owners.all())
     return risk.owners.filter(pk=user.pk).exists()
 
 
