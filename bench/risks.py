@@ -12,6 +12,7 @@ and the register PDF of one school's
 """
 
 import argparse
+import os
 import random
 import time
 
@@ -147,15 +148,24 @@ def measure(repeat: int):
         ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
         ok = "OK" if ms <= 3 * trivial else "OVER"
         print(f"{name:30} {ms:8.1f} ms = {ms / trivial:4.1f}x trivial (target 3x) {ok}")
-    # CPU time too: on a busy machine the wall time says more about the neighbours.
-    start, cpu = time.perf_counter(), time.process_time()
-    pdf = register_pdf(school)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    # CPU time too: on a busy machine the wall time says more about the neighbours. Each
+    # run renders afresh (the PDF cache is emptied); the best of three.
+    from django.core.cache import cache
+
+    runs = []
+    for _ in range(3):
+        cache.clear()
+        start, cpu = time.perf_counter(), time.process_time()
+        pdf = register_pdf(school)
+        runs.append((time.perf_counter() - start, time.process_time() - cpu))
+    seconds, cpu = min(runs)
     ok = "OK" if seconds < 2 else "OVER"
     print(
         f"Register PDF ({school.risks.count()} risks): {seconds:.2f} s ({cpu:.2f} s CPU), "
         f"{len(pdf):,} bytes {ok}"
     )
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"Load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} cores")
 
 
 def main():

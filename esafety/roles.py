@@ -213,6 +213,44 @@ def manages_any_school(user):
     return bool(managed_school_ids(user))
 
 
+@dataclass(frozen=True)
+class SchoolPredicates:
+    """The core's school predicates, asked about an app's own records (see below)."""
+
+    manages: rules.Predicate
+    heads: rules.Predicate
+    oversees: rules.Predicate
+    chairs_trust_of: rules.Predicate
+
+
+def school_predicates(school_of=lambda obj: getattr(obj, "school", obj)) -> SchoolPredicates:
+    """`is_school_manager`, `is_headteacher_of`, `is_trustee_over` and "chair of the
+    school's trust", each asked about any object an app's rules receive: `school_of(obj)`
+    gives the school it belongs to (by default `obj.school`, or `obj` itself if it is the
+    school). None, or an object with no school, passes none of them."""
+
+    def school(obj):
+        return None if obj is None else school_of(obj)
+
+    def manages(user, obj):
+        return is_school_manager(user, school(obj))
+
+    def heads(user, obj):
+        return is_headteacher_of(user, school(obj))
+
+    def oversees(user, obj):
+        """A trustee of the school's trust."""
+        return is_trustee_over(user, school(obj))
+
+    def chairs_trust_of(user, obj):
+        found = school(obj)
+        return found is not None and found.trust_id in access_for(user).chair_trust_ids
+
+    return SchoolPredicates(
+        *(rules.predicate(f) for f in (manages, heads, oversees, chairs_trust_of))
+    )
+
+
 # --- named rules: the only names views use ------------------------------------------------
 
 rules.add_rule("esafety.view_school", is_member_of | is_trustee_over | is_trust_lead_over)

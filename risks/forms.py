@@ -157,7 +157,9 @@ class LinkIncidentForm(CheckedFormMixin, forms.Form):
     def __init__(self, *args, risks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risk"].queryset = risks
-        self.fields["risk"].label_from_instance = lambda r: f"{r.reference} {r.title}"
+        self.fields["risk"].label_from_instance = lambda r: (
+            f"{r.reference} {r.title}" + (" (trust-wide)" if r.is_trust_wide else "")
+        )
 
 
 class SignOffForm(CheckedFormMixin, forms.Form):

@@ -21,13 +21,16 @@ from esafety.models import Role
 from esafety.roles import (
     NOTHING,
     access_for,
-    is_headteacher_of,
-    is_school_manager,
     is_trustee,
-    is_trustee_over,
     managed_school_ids,
     roles_in,
+    school_predicates,
 )
+
+# Asked with a school, or a record that has one (a trust-wide risk has none: no school's
+# manager, head or trustee passes these for it).
+_by_school = school_predicates()
+manages, heads, oversees = _by_school.manages, _by_school.heads, _by_school.oversees
 
 
 def _school(obj):
@@ -84,22 +87,6 @@ def risk_visibility_q(user) -> Q:
 
 
 @rules.predicate
-def manages(user, obj):
-    return obj is not None and is_school_manager(user, _school(obj))
-
-
-@rules.predicate
-def heads(user, obj):
-    return obj is not None and is_headteacher_of(user, _school(obj))
-
-
-@rules.predicate
-def oversees(user, obj):
-    """A trustee of the school's trust."""
-    return obj is not None and is_trustee_over(user, _school(obj))
-
-
-@rules.predicate
 def is_technician_in(user, obj):
     school = _school(obj) if obj is not None else None
     return school is not None and Role.TECHNICIAN in roles_in(user, school.pk)
@@ -124,6 +111,9 @@ def _trust_school_ids(risk) -> set:
 def owns_risk(user, risk):
     if risk is None or not _in_scope(user, risk):
         return False
+    if "owners" in getattr(risk, "_prefetched_objects_cache", {}):
+        # Asked once per action on the risk's page: the owners fetched once there.
+        return any(owner.pk == user.pk for owner in risk.owners.all())
     return risk.owners.filter(pk=user.pk).exists()
 
 

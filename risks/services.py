@@ -366,9 +366,18 @@ def complete_action(*, action: Action, by, on: datetime.date | None = None) -> A
 
 
 @transaction.atomic
+def may_link(risk: Risk, incident) -> bool:
+    """An incident shows a risk of its own school, or a trust-wide risk of its trust."""
+    if risk.is_trust_wide:
+        return risk.trust_id == incident.school.trust_id
+    return risk.school_id == incident.school_id
+
+
 def link_incident(*, risk: Risk, incident, by) -> RiskIncident:
-    if incident.school_id != risk.school_id:
-        raise ValidationError("The incident and the risk must be in the same school.")
+    if not may_link(risk, incident):
+        raise ValidationError(
+            "An incident can be linked to a risk of its own school or of the school's trust."
+        )
     link = RiskIncident(risk=risk, incident=incident, linked_by=by)
     try:
         with transaction.atomic():

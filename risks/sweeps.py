@@ -20,6 +20,9 @@ REVIEW_REMINDER = datetime.timedelta(days=14)
 ACTION_ESCALATION = datetime.timedelta(days=7)
 # An overdue review goes to the e-safety officer at once; two weeks later, the head.
 REVIEW_ESCALATION = datetime.timedelta(days=14)
+# A school that has never recorded a filtering and monitoring review: the e-safety officer
+# (the DSL's lead here) hears at once; the headteacher if none is started 30 days later.
+NEVER_REVIEWED_ESCALATION = datetime.timedelta(days=30)
 
 
 def _tell(people, title, link):
@@ -144,6 +147,36 @@ def remind_filtering_review(sweep):
                     "The filtering and monitoring review is overdue",
                     u,
                 ),
+            )
+
+
+@sweep_job("risks.filtering_never_reviewed")
+def remind_never_reviewed(sweep):
+    """DfE: at least a yearly review. A school with no review at all, not even one in
+    progress, is reminded as an overdue one is: the officer once, then the head once after
+    NEVER_REVIEWED_ESCALATION (counted from the officer's reminder)."""
+    from esafety.models import SweepAction
+
+    schools = list(
+        School.objects.exclude(Exists(FilteringReview.objects.filter(school=OuterRef("pk"))))
+    )
+    officer_keys = {s.pk: sweep_key("risks.filtering", s.pk, "never", "officer") for s in schools}
+    reminded_at = dict(
+        SweepAction.objects.filter(key__in=officer_keys.values()).values_list("key", "done_at")
+    )
+    title = "No filtering and monitoring review is recorded: one is due at least once a year"
+    for school in schools:
+        link = _filtering_link(school)
+        key = officer_keys[school.pk]
+        sweep.once(
+            key,
+            lambda s=school, u=link: _tell(holders(s, Role.ESAFETY_OFFICER), title, u),
+        )
+        since = reminded_at.get(key, sweep.now)
+        if since <= sweep.now - NEVER_REVIEWED_ESCALATION:
+            sweep.once(
+                sweep_key("risks.filtering", school.pk, "never", "head"),
+                lambda s=school, u=link: _tell(holders(s, Role.HEADTEACHER), title, u),
             )
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -232,6 +233,8 @@ def starter_library(request, slug):
 
 def risk_detail(request, pk):
     risk = get_risk(request, pk)
+    # Once, for the owners shown and for each action's "who may mark it done".
+    prefetch_related_objects([risk], "owners")
     manages = allowed(request.user, "risks.edit", risk)
     actions = list(risk.actions.select_related("owner", "done_by"))
     for action in actions:

@@ -16,12 +16,10 @@ from django.db.models import Q
 from esafety.roles import (
     NOTHING,
     access_for,
-    is_headteacher_of,
-    is_school_manager,
     is_trustee,
-    is_trustee_over,
     managed_school_ids,
     roles_in,
+    school_predicates,
 )
 
 
@@ -63,25 +61,10 @@ def action_visibility_q(user) -> Q:
 # --- predicates -----------------------------------------------------------------------------
 
 
-@rules.predicate
-def manages(user, obj):
-    return obj is not None and is_school_manager(user, _school(obj))
-
-
-@rules.predicate
-def heads(user, obj):
-    return obj is not None and is_headteacher_of(user, _school(obj))
-
-
-@rules.predicate
-def oversees(user, obj):
-    """A trustee of the school's trust."""
-    return obj is not None and is_trustee_over(user, _school(obj))
-
-
-@rules.predicate
-def chairs_trust_of(user, obj):
-    return obj is not None and _school(obj).trust_id in access_for(user).chair_trust_ids
+# A review, its action, or a school: the core's school predicates asked about its school.
+_by_school = school_predicates(_school)
+manages, heads, oversees = _by_school.manages, _by_school.heads, _by_school.oversees
+chairs_trust_of = _by_school.chairs_trust_of
 
 
 @rules.predicate

@@ -4,7 +4,8 @@ never revealed (not even as a count) where the headteacher rule hides them."""
 import pytest
 from django.urls import reverse
 
-from esafety.testing import sign_in
+from esafety.models import Role
+from esafety.testing import person, sign_in
 from incidents.models import Subject
 from incidents.tests.factories import report
 from risks import services
@@ -93,3 +94,80 @@ def test_the_incident_page_links_to_a_risk_and_raises_a_new_one(personas, client
     new = personas.school.risks.get(number=2)
     assert new.incident_links.get().incident == incident
     assert new.assessment_label == "LOW (2)"
+
+
+# --- trust-wide risks (kept by the chair of trustees) ---------------------------------------
+
+
+@pytest.fixture
+def trust_risk(personas):
+    return make_risk(
+        None,
+        personas.chair,
+        trust=personas.school.trust,
+        owners=[personas.trustee],
+        title="One filtering provider for every school fails",
+    )
+
+
+def test_a_schools_incident_links_to_its_trusts_risk_from_the_incident_page(
+    personas, client, trust_risk
+):
+    incident = report(personas.school, personas.teacher)
+    sign_in(client, personas.esafety_officer)
+    link_url = reverse("risk-link-incident", args=[incident.pk])
+    assert (
+        "T-001 One filtering provider for every school fails"
+        in client.get(link_url).content.decode()
+    )
+    response = client.post(link_url, {"risk": trust_risk.pk})
+    assert response.status_code == 302 and response.url == trust_risk.get_absolute_url()
+    assert trust_risk.incident_links.get().incident == incident
+    # The school's headteacher links another from their own school.
+    second = report(personas.school, personas.teacher)
+    sign_in(client, personas.headteacher)
+    response = client.post(reverse("risk-link-incident", args=[second.pk]), {"risk": trust_risk.pk})
+    assert response.status_code == 302 and trust_risk.incident_links.count() == 2
+
+
+def test_another_trusts_risk_is_never_offered_nor_linked(personas, client, trust_risk):
+    from django.core.exceptions import ValidationError
+
+    from esafety.testing import SchoolFactory, TrustFactory
+
+    faraway = SchoolFactory(trust=TrustFactory(name="Faraway Trust"), slug="faraway")
+    incident = report(faraway, person(faraway, Role.STAFF))
+    with pytest.raises(ValidationError):
+        services.link_incident(risk=trust_risk, incident=incident, by=personas.chair)
+    ours = report(personas.school, personas.teacher)
+    sign_in(client, personas.esafety_officer)
+    other_trust_risk = make_risk(None, personas.chair, trust=faraway.trust, title="Far away")
+    response = client.post(
+        reverse("risk-link-incident", args=[ours.pk]), {"risk": other_trust_risk.pk}
+    )
+    assert response.status_code == 400 and not other_trust_risk.incident_links.exists()
+
+
+def test_a_trust_wide_risk_counts_each_persons_incidents_only(personas, client, trust_risk):
+    pupil = report(personas.school, personas.teacher)
+    about_head = report(personas.school, personas.teacher, subject=Subject.HEADTEACHER)
+    elsewhere = report(personas.other_school, personas.other_school_teacher)
+    for incident in (pupil, about_head):
+        services.link_incident(risk=trust_risk, incident=incident, by=personas.esafety_officer)
+    services.link_incident(
+        risk=trust_risk, incident=elsewhere, by=personas.other_school_headteacher
+    )
+    assert incident_counts(trust_risk, personas.chair)["total"] == 3
+    assert incident_counts(trust_risk, personas.esafety_officer)["total"] == 2
+    counts = incident_counts(trust_risk, personas.other_school_headteacher)
+    assert counts["visible"] == [elsewhere] and counts["total"] == 1
+    # The headteacher: their own school's pupil incident only; the concern about them is
+    # not even counted, and the other school's incident is not theirs to count.
+    counts = incident_counts(trust_risk, personas.headteacher)
+    assert counts["visible"] == [pupil] and counts["total"] == 1 and counts["hidden"] == 0
+    sign_in(client, personas.headteacher)
+    page = client.get(trust_risk.get_absolute_url()).content.decode()
+    assert "1 linked" in page
+    assert about_head.number not in page
+    assert reverse("incident-detail", args=[elsewhere.pk]) not in page
+    assert reverse("incident-detail", args=[pupil.pk]) in page

@@ -86,3 +86,33 @@ def test_query_count_does_not_grow(personas, client, user, url, args, params):
     client.get(path)
     large = queries_for(client, path)
     assert small == large, f"{url}{params}: {small} queries with 10 risks, {large} with 1,000"
+
+
+@pytest.mark.parametrize("viewer", ["esafety_officer", "headteacher", "technician"])
+def test_the_risk_page_costs_the_same_with_one_owner_or_five_and_their_actions(
+    personas, client, viewer
+):
+    """Owners, their roles, the actions (each asking who may mark it done) and the history
+    (owners changed) in a fixed number of queries: none per owner or action."""
+    from esafety.testing import person
+    from risks import services
+    from risks.tests.factories import make_action, make_risk
+
+    staff = [personas.technician, personas.esafety_officer, personas.teacher]
+    staff += [person(personas.school, "staff", name=f"Extra Staff {n}") for n in range(3)]
+    one = make_risk(personas.school, personas.esafety_officer, owners=staff[:2])
+    five = make_risk(personas.school, personas.esafety_officer, owners=staff)
+    services.update_risk(risk=one, by=personas.esafety_officer, owners=staff[:1])
+    services.update_risk(risk=five, by=personas.esafety_officer, owners=staff[:5])
+    make_action(one, personas.esafety_officer, personas.teacher)
+    for owner in (personas.teacher, personas.technician, *staff[3:]):
+        make_action(five, personas.esafety_officer, owner)
+    sign_in(client, getattr(personas, viewer))
+    queries_for(client, one.get_absolute_url())  # warm the figures and sessions
+    few = queries_for(client, one.get_absolute_url())
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(five.get_absolute_url()).status_code == 200
+    assert len(many) == few, "\n".join(q["sql"][:150] for q in many.captured_queries)
+    if viewer != "technician":
+        page = client.get(five.get_absolute_url()).content.decode()
+        assert all(p.full_name in page for p in staff[:5])

@@ -91,3 +91,33 @@ def test_a_filtering_breach_incident_prompts_one_early_review(personas):
     assert (
         officer.count("A filtering breach asks for an early filtering and monitoring review") == 1
     )
+
+
+def test_a_school_that_never_had_a_filtering_review_is_reminded_once_then_the_head(personas):
+    job, title = "risks.filtering_never_reviewed", "No filtering and monitoring review"
+
+    def reminded(user):
+        return [t for t in titles(user) if t.startswith(title)]
+
+    sweep_twice(job, days(0))
+    assert len(reminded(personas.esafety_officer)) == 1
+    assert reminded(personas.headteacher) == []  # a grace period first
+    sweep_twice(job, days(10))
+    assert len(reminded(personas.esafety_officer)) == 1 and reminded(personas.headteacher) == []
+    sweep_twice(job, days(31))
+    assert len(reminded(personas.esafety_officer)) == 1
+    assert len(reminded(personas.headteacher)) == 1
+    # The other school of the trust, also without one, hears the same, separately.
+    assert len(reminded(personas.other_school_headteacher)) == 1
+
+
+def test_a_school_with_a_review_in_progress_or_done_is_not_told_it_has_none(personas):
+    from risks import filtering
+
+    filtering.start_review(school=personas.school, by=personas.esafety_officer)
+    recorded_review(
+        personas.other_school, personas.other_school_headteacher, personas.other_school_headteacher
+    )
+    sweep_twice("risks.filtering_never_reviewed", days(40))
+    for user in (personas.esafety_officer, personas.headteacher, personas.other_school_headteacher):
+        assert not [t for t in titles(user) if t.startswith("No filtering and monitoring review")]
