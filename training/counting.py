@@ -58,7 +58,7 @@ def counted(school_ids, today) -> tuple[list, dict]:
         return [], {}
     trusts = set(School.objects.filter(pk__in=school_ids).values_list("trust_id", flat=True))
     counts = {}
-    sql, params = _sql(requirements, school_ids, trusts, today)
+    sql, params, _ = _sql(requirements, school_ids, trusts, today)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for requirement_id, trustee_only, status, n in cursor.fetchall():
@@ -68,6 +68,59 @@ def counted(school_ids, today) -> tuple[list, dict]:
             found.required += n
             setattr(found, status, getattr(found, status) + n)
     return requirements, counts
+
+
+@dataclass(frozen=True)
+class Late:
+    """A cell that is due or overdue, for the reminders: who (no name) and their standing."""
+
+    requirement: Requirement
+    school_id: int
+    user_id: int
+    trustee_only: bool  # a trustee who is not also staff here
+    standing: object
+
+
+def late_cells(school_ids, today) -> list[Late]:
+    """Every cell of these schools that is due or overdue, found in the database (the
+    rest never reach Python), with its standing() for the dates a reminder needs."""
+    requirements = list(
+        Requirement.objects.filter(school_id__in=school_ids, is_active=True)
+        .select_related("document__school")
+        .order_by("title", "pk")
+    )
+    if not requirements:
+        return []
+    by_id = {r.pk: r for r in requirements}
+    trusts = set(School.objects.filter(pk__in=school_ids).values_list("trust_id", flat=True))
+    sql, params, published = _sql(requirements, school_ids, trusts, today, outer=_LATE)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for requirement_id, user_id, trustee_only, joined_on, last in rows:
+        requirement = by_id[requirement_id]
+        found.append(
+            Late(
+                requirement,
+                requirement.school_id,
+                user_id,
+                bool(trustee_only),
+                standing(
+                    requirement,
+                    joined_on=_as_date(joined_on),
+                    done_on=_as_date(last) if requirement.evidence != Evidence.SIGNATURE else None,
+                    today=today,
+                    version_published_on=published.get(requirement.document_id),
+                ),
+            )
+        )
+    return found
+
+
+def _as_date(value):
+    """Dates come back from raw SQL as dates (PostgreSQL) or ISO strings (SQLite)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # --- the rules as dates to compare with -----------------------------------------------
@@ -160,7 +213,13 @@ def _record_key(requirement_id, code) -> str:
     return code or f"#{requirement_id}"
 
 
-def _sql(requirements, school_ids, trusts, today):
+_COUNTS = """SELECT requirement_id, trustee_only, status, COUNT(*) FROM ({cells}) cells
+GROUP BY requirement_id, trustee_only, status"""
+_LATE = f"""SELECT requirement_id, user_id, trustee_only, joined_on, last FROM ({{cells}}) cells
+WHERE status IN ('{DUE}', '{OVERDUE}')"""
+
+
+def _sql(requirements, school_ids, trusts, today, outer=_COUNTS):
     date = connection.ops.adapt_datefield_value
     counts_q, published = signatures_asked(requirements, today)
     cutoffs = {}
@@ -222,6 +281,14 @@ def _sql(requirements, school_ids, trusts, today):
         signed = "s.person_id IS NOT NULL"
     else:
         signed_params = ()
+    cells = f"""
+    SELECT r.requirement_id, p.user_id, p.joined_on, d.last,
+        CASE WHEN p.is_trustee = 1 AND p.any_role = 0 THEN 1 ELSE 0 END AS trustee_only,
+        {_STATUS.format(signed=signed)} AS status
+    FROM people p
+    JOIN requirements r ON r.school_id = p.school_id AND {_MUST_HAVE}
+    LEFT JOIN done d ON d.person_id = p.user_id AND d.record_key = r.record_key
+    {signed_join}"""
     sql = f"""
 WITH requirements ({", ".join(_REQUIREMENT_COLUMNS)}) AS (VALUES {", ".join(rows)}),
 keys (requirement_id, record_key) AS (VALUES {", ".join(["(%s, %s)"] * len(key_rows))}),
@@ -238,19 +305,10 @@ done AS (
     FROM last_by_requirement l JOIN keys k ON k.requirement_id = l.requirement_id
     GROUP BY l.person_id, k.record_key
 ){signed_cte}
-SELECT requirement_id, trustee_only, status, COUNT(*) FROM (
-    SELECT r.requirement_id,
-        CASE WHEN p.is_trustee = 1 AND p.any_role = 0 THEN 1 ELSE 0 END AS trustee_only,
-        {_STATUS.format(signed=signed)} AS status
-    FROM people p
-    JOIN requirements r ON r.school_id = p.school_id AND {_MUST_HAVE}
-    LEFT JOIN done d ON d.person_id = p.user_id AND d.record_key = r.record_key
-    {signed_join}
-) cells
-GROUP BY requirement_id, trustee_only, status
+{outer.format(cells=cells)}
 """
     params += [value for row in key_rows for value in row]
-    return sql, [*params, *people_params, *signed_params]
+    return sql, [*params, *people_params, *signed_params], published
 
 
 def _flag(**condition):
