@@ -293,17 +293,12 @@ def _sql(requirements, school_ids, trusts, today, outer=_COUNTS):
 WITH requirements ({", ".join(_REQUIREMENT_COLUMNS)}) AS (VALUES {", ".join(rows)}),
 keys (requirement_id, record_key) AS (VALUES {", ".join(["(%s, %s)"] * len(key_rows))}),
 people AS ({people_sql}),
-last_by_requirement AS (
-    SELECT tr.person_id, tr.requirement_id, MAX(tr.completed_on) AS last
-    FROM {record} tr
+done AS (
+    SELECT tr.person_id, k.record_key, MAX(tr.completed_on) AS last
+    FROM {record} tr JOIN keys k ON k.requirement_id = tr.requirement_id
     WHERE tr.completed_on IS NOT NULL AND tr.requirement_id IS NOT NULL
         AND tr.person_id IN (SELECT user_id FROM people)
-    GROUP BY tr.person_id, tr.requirement_id
-),
-done AS (
-    SELECT l.person_id, k.record_key, MAX(l.last) AS last
-    FROM last_by_requirement l JOIN keys k ON k.requirement_id = l.requirement_id
-    GROUP BY l.person_id, k.record_key
+    GROUP BY tr.person_id, k.record_key
 ){signed_cte}
 {outer.format(cells=cells)}
 """
