@@ -237,10 +237,10 @@ def main():
     parser.add_argument("--schools", type=int, default=20)
     parser.add_argument("--staff", type=int, default=150)
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--sweep-days", type=int, default=60, help="sweep clock shift")
+    parser.add_argument("--sweep-days", type=int, default=100, help="sweep clock shift")
     parser.add_argument("--only-sweep", action="store_true")
     args = parser.parse_args()
-    set_up("esafety_bench_trainfast")
+    set_up("esafety_bench_t")
     seed(args.schools, args.staff)
     if not args.only_sweep:
         measure(args.repeat)
