@@ -9,10 +9,9 @@ from django.utils import timezone
 from esafety.figures import figure
 from esafety.models import Membership, School, TrusteeMembership
 
+from .counting import STAFF, TRUSTEES, Counts, counted
 from .models import ParentSession, Requirement, TrainingRecord
-from .status import DONE, DUE, MISSING, OVERDUE, school_standings, schools_counting
-
-COUNTED_AS = {DONE: "done", DUE: "due", OVERDUE: "overdue", MISSING: "missing"}
+from .status import schools_counting
 
 
 @dataclass
@@ -70,8 +69,9 @@ def _record_schools(record):
 )
 def compliance(school_ids, today) -> dict[int, Compliance]:
     """Per requirement: how many must have it and how many are done, due, overdue or
-    missing; and records waiting to be verified."""
-    standings = school_standings(school_ids, today)
+    missing (counted in the database: training/counting.py); and records waiting to be
+    verified."""
+    requirements, counts = counted(school_ids, today)
     unverified = dict(
         TrainingRecord.objects.filter(
             school_id__in=school_ids, completed_on__isnull=False, verified_at__isnull=True
@@ -80,19 +80,15 @@ def compliance(school_ids, today) -> dict[int, Compliance]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    result = {}
-    for school_id in school_ids:
-        found = standings[school_id]
-        rows = []
-        for requirement in found.requirements:
-            row = RequirementFigures(requirement.pk, requirement.title, requirement.escalate)
-            for _, cell in found.for_requirement(requirement):
-                row.required += 1
-                name = COUNTED_AS[cell.status]
-                setattr(row, name, getattr(row, name) + 1)
-            rows.append(row)
-        result[school_id] = Compliance(rows, unverified.get(school_id, 0))
-    return result
+    rows = {school_id: [] for school_id in school_ids}
+    for requirement in requirements:
+        row = RequirementFigures(requirement.pk, requirement.title, requirement.escalate)
+        for group in (STAFF, TRUSTEES):
+            found = counts.get((requirement.pk, group), Counts())
+            for name in ("required", "done", "due", "overdue", "missing"):
+                setattr(row, name, getattr(row, name) + getattr(found, name))
+        rows[requirement.school_id].append(row)
+    return {s: Compliance(rows[s], unverified.get(s, 0)) for s in school_ids}
 
 
 @figure("training.parent_sessions", stale_on={ParentSession: "school_id"})
@@ -169,20 +165,15 @@ def curriculum(school_ids, today) -> dict[int, dict]:
 )
 def by_group(school_ids, today) -> dict[int, list]:
     """Per requirement, how many staff and how many trustees must have it and how many are
-    done (training/status.py decides who must have what): `[(title, {"staff": (required,
-    done), "trustees": (required, done)})]`. Someone who is staff and trustee counts as
-    staff."""
-    standings = school_standings(school_ids, today)
-    result = {}
-    for school_id in school_ids:
-        found = standings[school_id]
-        rows = []
-        for requirement in found.requirements:
-            groups = {"staff": [0, 0], "trustees": [0, 0]}
-            for person, cell in found.for_requirement(requirement):
-                group = groups["trustees" if person.is_trustee and not person.roles else "staff"]
-                group[0] += 1
-                group[1] += cell.status == DONE
-            rows.append((requirement.title, {k: tuple(v) for k, v in groups.items()}))
-        result[school_id] = rows
+    done (training/status.py decides who must have what; counted in the database by
+    training/counting.py): `[(title, {"staff": (required, done), "trustees": (required,
+    done)})]`. Someone who is staff and trustee counts as staff."""
+    requirements, counts = counted(school_ids, today)
+    result = {school_id: [] for school_id in school_ids}
+    for requirement in requirements:
+        groups = {}
+        for group in (STAFF, TRUSTEES):
+            found = counts.get((requirement.pk, group), Counts())
+            groups[group] = (found.required, found.done)
+        result[requirement.school_id].append((requirement.title, groups))
     return result

@@ -201,7 +201,15 @@ class TrainingRecord(models.Model):
                 name="one_record_per_person_requirement_day",
             )
         ]
-        indexes = [models.Index(fields=["person", "requirement", "completed_on"])]
+        indexes = [
+            models.Index(fields=["person", "requirement", "completed_on"]),
+            # The officer's "waiting to be verified" count, for every school in the figures.
+            models.Index(
+                fields=["school"],
+                condition=Q(completed_on__isnull=False, verified_at__isnull=True),
+                name="training_record_unverified",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person}: {self.title}"

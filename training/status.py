@@ -212,17 +212,7 @@ def _last_done(schools, people, requirements) -> dict:
     reqs = [r for r in requirements if r.evidence != Evidence.SIGNATURE]
     if not user_ids or not reqs:
         return {}
-    codes = {r.code for r in reqs if r.code}
-    trusts = {s.trust_id for s in schools.values()}
-    # The trust's requirements sharing those codes, looked up first (a few hundred rows), so
-    # the records are read by requirement id alone: no join over years of records.
-    code_of = dict(
-        Requirement.objects.filter(code__in=codes, school__trust_id__in=trusts).values_list(
-            "pk", "code"
-        )
-        if codes
-        else {}
-    )
+    code_of = codes_in_trusts(reqs, {s.trust_id for s in schools.values()})
     rows = (
         TrainingRecord.objects.filter(
             person_id__in=user_ids,
@@ -249,20 +239,57 @@ def _last_done(schools, people, requirements) -> dict:
     return found
 
 
+def codes_in_trusts(requirements, trust_ids) -> dict[int, str]:
+    """Requirement id -> code, for every requirement of these trusts sharing a code with
+    one of `requirements`: training recorded against any of them counts for all. Looked
+    up first (a few hundred rows), so records are read by requirement id alone: no join
+    over years of records."""
+    codes = {r.code for r in requirements if r.code}
+    if not codes:
+        return {}
+    return dict(
+        Requirement.objects.filter(code__in=codes, school__trust_id__in=trust_ids).values_list(
+            "pk", "code"
+        )
+    )
+
+
 def _signatures(requirements, people, today):
     """(user id, document id) -> date of the signature that counts now, and document id ->
     the day its signatures were last asked for: its current version's publication, or for a
     document signed again every school year, this school year's first day if later. Uses
     the agreements app's public pieces: the document's current version and its one
     definition of what still counts."""
+    from agreements.models import Signature
+
+    counts, published = signatures_asked(requirements, today)
+    if counts is None:
+        return {}, {}
+    user_ids = {p.user_id for found in people.values() for p in found}
+    rows = (
+        Signature.objects.filter(counts, subject_id__in=user_ids, is_withdrawal=False)
+        .values("subject_id", "version__document_id")
+        .annotate(last=Max("signed_at"))
+        .order_by()
+    )
+    signed = {
+        (r["subject_id"], r["version__document_id"]): timezone.localdate(r["last"]) for r in rows
+    }
+    return signed, published
+
+
+def signatures_asked(requirements, today):
+    """For the requirements met by signing a document: a Q on Signature for the signatures
+    that count now (None if there are no such requirements), and document id -> the day
+    its signatures were last asked for."""
     from agreements.counting import still_counts_q
-    from agreements.models import Signature, Version
+    from agreements.models import Version
 
     documents = {
         r.document for r in requirements if r.evidence == Evidence.SIGNATURE and r.document
     }
     if not documents:
-        return {}, {}
+        return None, {}
     versions = {
         v.document_id: v for v in Version.objects.filter(document__in=documents, status="published")
     }
@@ -275,18 +302,8 @@ def _signatures(requirements, people, today):
         if document.renew_every_year:
             asked = max(asked, document.school.academic_year_start(today))
         published[document.pk] = asked
-    user_ids = {p.user_id for found in people.values() for p in found}
     counts = Q(pk__in=[])
     for document in documents:
         if document.pk in versions:
             counts |= still_counts_q(document, versions[document.pk], today)
-    rows = (
-        Signature.objects.filter(counts, subject_id__in=user_ids, is_withdrawal=False)
-        .values("subject_id", "version__document_id")
-        .annotate(last=Max("signed_at"))
-        .order_by()
-    )
-    signed = {
-        (r["subject_id"], r["version__document_id"]): timezone.localdate(r["last"]) for r in rows
-    }
-    return signed, published
+    return counts, published

@@ -89,3 +89,14 @@ def test_ordinary_training_a_month_overdue_does_not_go_to_the_head(personas, exp
     p = personas
     sweep_at(datetime.date(2027, 1, 15))
     assert titles(p.headteacher) == []
+
+
+def test_two_reminders_on_one_day_make_one_message_and_neither_comes_again(personas, expiring):
+    p = personas
+    cyber = requirement(p.school, title="Cyber security", audience_roles=["staff"])
+    with time_machine.travel(datetime.datetime(2025, 12, 3, 12), tick=False):
+        record(p.teacher, cyber, datetime.date(2025, 12, 3))
+    sweep_at(datetime.date(2026, 11, 5))
+    sweep_at(datetime.date(2026, 11, 5))
+    sweep_at(datetime.date(2026, 11, 6))
+    assert titles(p.teacher) == ["2 trainings due: see My training"]
