@@ -20,7 +20,7 @@ from esafety.services import attributed, holders
 from esafety.sweeps import pending, sweep_job, sweep_key
 
 from .loans import leavers_q, parents_of_borrowers, signers_for
-from .models import Breach, ComplianceReminder, Confiscation, Loan
+from .models import Breach, ComplianceReminder, Confiscation, Loan, Software
 from .summary import non_compliant_ids, send_summaries
 
 BREACH_REMINDERS = (24, 48)  # hours after the school became aware
@@ -227,3 +227,67 @@ def _breach_step(breach, hours, now):
     )
     for head in holders(breach.school, Role.HEADTEACHER):
         notify(head, title=title, link=link)
+
+
+# --- the software register's review dates ---------------------------------------------------
+
+REVIEW_BEFORE = timedelta(days=30)
+REVIEW_OFFICER_AFTER = timedelta(days=7)
+
+
+@sweep_job("devices.software_reviews")
+def software_reviews(sweep):
+    """The register of software and online services: 30 days before a review date and on
+    it, the person who approved the entry is reminded (the e-safety officer when nobody
+    is named); a week overdue, the e-safety officer. Each once for each review date: a new
+    date starts again."""
+    today = timezone.localdate(sweep.now)
+    steps = (
+        ("before", today + REVIEW_BEFORE, "is due for review within 30 days", False),
+        ("due", today, "is due for review today", False),
+        ("overdue", today - REVIEW_OFFICER_AFTER, "is a week overdue for review", True),
+    )
+    for step, when, what, officer in steps:
+        entries = Software.objects.filter(review_due__lte=when).select_related(
+            "approved_by", "school"
+        )
+        if step == "before":  # on or after the date, "due today" says it
+            entries = entries.filter(review_due__gt=today)
+        entries = list(pending(entries, "software", F("pk"), "review", F("review_due"), step))
+        if entries:
+            _remind_reviewers(sweep, entries, step, what, officer)
+
+
+def _remind_reviewers(sweep, entries, step, what, officer_only) -> None:
+    by_key = {sweep_key("software", e.pk, "review", e.review_due, step): e for e in entries}
+
+    def send(claimed):
+        chosen = [by_key[key] for key in claimed]
+        officers = officers_by_school({e.school_id for e in chosen})
+        messages = []
+        for entry in chosen:
+            owner = entry.approved_by
+            people = (
+                [owner]
+                if owner and owner.is_active and not officer_only
+                else officers[entry.school_id]
+            )
+            link = reverse("software-edit", args=[entry.pk])
+            title = f"{entry.name} in the software register {what}"
+            messages += [{"recipient": p, "title": title, "link": link} for p in people]
+        notify_many(messages)
+
+    sweep.once_each(by_key, send)
+
+
+def officers_by_school(school_ids) -> dict[int, list]:
+    found = {pk: {} for pk in school_ids}
+    memberships = (
+        Membership.objects.active()
+        .filter(school_id__in=school_ids, role=Role.ESAFETY_OFFICER, user__is_active=True)
+        .select_related("user")
+        .order_by("started_on", "pk")
+    )
+    for m in memberships:
+        found[m.school_id][m.user] = None
+    return {pk: list(people) for pk, people in found.items()}
