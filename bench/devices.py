@@ -212,7 +212,7 @@ def sweep():
     steady state (a run after a run, with nothing new). The bench forgets the backlog's
     keys, reminders and notifications before and after, so it can be run again."""
     from django.db import connection
-    from django.db.models import Max
+    from django.db.models import Count, Max
 
     from devices.models import ComplianceReminder
     from esafety.models import Notification, SweepAction
@@ -237,17 +237,45 @@ def sweep():
 
         with connection.execute_wrapper(count):
             wall, cpu = time.perf_counter(), time.process_time()
-            run = run_sweeps(jobs=jobs)
+            run = run_sweeps(now=at, jobs=jobs)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         return {"actions": run.actions_taken, "s": wall, "cpu": cpu, "queries": len(queries)}
 
+    at = working_morning()  # the technicians' daily summaries go out from 7am
     forget()
     first = timed()
     first["notifications"] = Notification.objects.filter(pk__gt=before).count()
     first["emails"] = purge_broker()
+    first["by_job"] = dict(
+        SweepAction.objects.filter(job__startswith="devices.")
+        .values_list("job")
+        .annotate(n=Count("pk"))
+        .order_by("job")
+    )
+    first["summary"] = (
+        Notification.objects.filter(pk__gt=before, title__startswith="Bench School 0:")
+        .values_list("title", flat=True)
+        .first()
+    )
     steady = timed()
     forget()
     return first, steady
+
+
+def working_morning():
+    """10am today, or on the next working day (so the daily summaries are in the run)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from esafety.models import School
+    from esafety.workdays import is_working_day, next_working_day
+
+    school = School.objects.get(slug="bench-0")
+    day = timezone.localdate()
+    if not is_working_day(school, day):
+        day, _ = next_working_day(school, day)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 def main():
@@ -274,6 +302,8 @@ def main():
         f"{steady['queries']:,} queries) (target 5 s) {ok}; load average "
         + " ".join(f"{x:.1f}" for x in os.getloadavg())
     )
+    print(f"  backlog by job: {first['by_job']}")
+    print(f"  a technician's daily summary: {first['summary']!r}")
 
 
 if __name__ == "__main__":

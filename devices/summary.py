@@ -153,7 +153,7 @@ def technicians_by_school(school_ids) -> dict[int, list]:
 
 
 def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def summary_text(devices: dict | None, loans: dict) -> str:
