@@ -173,3 +173,45 @@ def test_a_device_put_right_within_the_week_does_not_go_to_the_head(personas):
     laptop.save()
     run_devices_sweep(working_morning(now + timedelta(days=8)))
     assert _count(personas.headteacher, "still not compliant") == 0
+
+
+def test_the_sweep_reads_and_writes_in_bulk_whatever_the_numbers(personas):
+    """The devices sweep's query count is the same for 2 and for 12 overdue loans and
+    non-compliant devices: no query per device, loan or reminder."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from devices.models import ComplianceReminder, Loan
+    from esafety.models import ParentLink, SweepAction
+
+    ParentLink.objects.get_or_create(parent=personas.parent, child=personas.pupil)
+    now = working_morning()
+
+    def add(n):
+        for _ in range(n):
+            Loan.objects.create(
+                school=personas.school,
+                device=device(personas.school, encryption=Encryption.NONE, encryption_method=""),
+                borrower=personas.pupil,
+                for_pupil=True,
+                due_back=TODAY - timedelta(days=10),
+                created_by=personas.technician,
+                handed_over_at=timezone.now() - timedelta(days=40),
+            )
+
+    def queries():
+        SweepAction.objects.all().delete()
+        ComplianceReminder.objects.all().delete()
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            run_devices_sweep(now)
+        return len(captured)
+
+    add(2)
+    few = queries()
+    assert _count(personas.parent, "Please return") == 2
+    add(10)
+    many = queries()
+    assert _count(personas.parent, "Please return") == 12
+    assert _count(personas.technician, "12 devices need attention: 12 not encrypted") == 1
+    assert many == few
