@@ -113,8 +113,7 @@ def overdue_loans(sweep):
     overdue = (
         Loan.objects.open()
         .filter(handed_over_at__isnull=False, due_back__lt=today)
-        .select_related("device")
-        .only("pk", "borrower_id", "for_pupil", "device__kind")
+        .select_related("device", "borrower")
     )
     _remind_borrowers(
         sweep,
@@ -129,7 +128,7 @@ def leavers_with_devices(sweep):
     """When a borrower's role ends, their loan is on the technician's list (and daily
     summary) and they are reminded to return it (staff: with PIN and IDs left so it can be
     reset)."""
-    leaving = Loan.objects.open().filter(leavers_q()).only("pk", "borrower_id", "for_pupil")
+    leaving = Loan.objects.open().filter(leavers_q()).select_related("borrower")
     _remind_borrowers(
         sweep,
         pending(leaving, "loan", F("pk"), "leaver"),

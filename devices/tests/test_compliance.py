@@ -176,8 +176,8 @@ def test_a_device_put_right_within_the_week_does_not_go_to_the_head(personas):
 
 
 def test_the_sweep_reads_and_writes_in_bulk_whatever_the_numbers(personas):
-    """The devices sweep's query count is the same for 2 and for 12 overdue loans and
-    non-compliant devices: no query per device, loan or reminder."""
+    """The devices sweep's query count is the same for 4 and for 24 overdue loans (to
+    pupils and staff) and non-compliant devices: no query per device, loan or reminder."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -188,12 +188,12 @@ def test_the_sweep_reads_and_writes_in_bulk_whatever_the_numbers(personas):
     now = working_morning()
 
     def add(n):
-        for _ in range(n):
+        for index in range(2 * n):  # half to a pupil (their parent is reminded), half staff
             Loan.objects.create(
                 school=personas.school,
                 device=device(personas.school, encryption=Encryption.NONE, encryption_method=""),
-                borrower=personas.pupil,
-                for_pupil=True,
+                borrower=personas.pupil if index % 2 else personas.teacher,
+                for_pupil=bool(index % 2),
                 due_back=TODAY - timedelta(days=10),
                 created_by=personas.technician,
                 handed_over_at=timezone.now() - timedelta(days=40),
@@ -213,5 +213,6 @@ def test_the_sweep_reads_and_writes_in_bulk_whatever_the_numbers(personas):
     add(10)
     many = queries()
     assert _count(personas.parent, "Please return") == 12
-    assert _count(personas.technician, "12 devices need attention: 12 not encrypted") == 1
+    assert _count(personas.teacher, "Please return") == 12
+    assert _count(personas.technician, "24 devices need attention: 24 not encrypted") == 1
     assert many == few
