@@ -55,3 +55,28 @@ def median_ms(func, repeat: int) -> float:
         func()
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
+
+
+def like_a_worker() -> None:
+    """Run what follows as the Celery worker runs the sweep: the URL map loaded once (a
+    worker loads it for its first task, not for each), the emails handed to the broker in
+    CELERY_BROKER_URL (not sent in process, as the test settings do) and real commits (call
+    outside any transaction). Purge the queue afterwards with `purge_broker()`."""
+    from django.conf import settings
+    from django.urls import get_resolver, reverse
+
+    from esafety.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        sys.exit("Set CELERY_BROKER_URL to a Redis database of your own, e.g. redis://.../5")
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    get_resolver()
+    reverse("home")  # loads and caches the URL map, as the worker's first task does
+
+
+def purge_broker() -> int:
+    """Drop the emails the bench queued (no worker reads this broker database)."""
+    from esafety.celery import app
+
+    return app.control.purge()

@@ -1,35 +1,39 @@
 """Devices benchmark on PostgreSQL: a trust of 20 schools x 2,000 devices, 300 loans and
 2,000 confiscations a year each.
 
-    DATABASE_URL=postgres://esafety@127.0.0.1:5432/esafety_bench_v \
-        .venv/bin/python bench/devices.py [--schools 20] [--devices 2000] [--repeat 15]
+    DATABASE_URL=postgres://esafety@127.0.0.1:5432/esafety_bench_devsweep \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \
+        .venv/bin/python bench/devices.py [--schools 20] [--devices 2000] [--sweep-only]
 
 Creates (or reuses) the database named in DATABASE_URL and seeds it once. Then, in one run:
 
 - the inventory page (filtered) and the non-compliant page beside a trivial signed-in
   page, with each page's query count. Target: within 3x.
 - the weekly check of every device of one school in one submit. Target: under 1 s.
-- the devices sweep over the whole trust (the first run's backlog, rolled back, and the
-  steady state). Target: under 5 s.
+- the devices sweep over the whole trust as the Celery worker runs it (`like_a_worker`:
+  real commits, emails handed to the Redis broker, which the bench then purges): the first
+  run's backlog and the steady state. Target: under 5 s.
 """
 
 import argparse
+import os
 import random
 import time
 from datetime import timedelta
 
-from common import median_ms, set_up
+from common import like_a_worker, median_ms, purge_broker, set_up
 
 PUPILS_PER_SCHOOL = 600
 LOANS_PER_SCHOOL = 300
 CONFISCATIONS_PER_SCHOOL = 2000
+HELD_PER_SCHOOL = 3
 
 
 def seed_school(trust, s, devices_per_school, rng):
     from django.utils import timezone
 
     from devices.models import Confiscation, Device, Encryption, Kind, Loan
-    from esafety.models import Membership, Role, School, StaffType, User
+    from esafety.models import Membership, ParentLink, Role, School, StaffType, User
 
     school = School.objects.create(trust=trust, name=f"Bench School {s}", slug=f"bench-{s}")
     staff = User.objects.bulk_create(
@@ -54,6 +58,13 @@ def seed_school(trust, s, devices_per_school, rng):
         for n, u in enumerate(pupils)
     ]
     Membership.objects.bulk_create(memberships, batch_size=5000)
+    parents = User.objects.bulk_create(  # one parent for each pupil who borrows a device
+        User(email=f"s{s}-parent{n}@bench.example", full_name=f"Parent {s}-{n}", password="!")
+        for n in range(LOANS_PER_SCHOOL)
+    )
+    ParentLink.objects.bulk_create(
+        ParentLink(parent=parent, child=pupils[n]) for n, parent in enumerate(parents)
+    )
     today = timezone.localdate()
     kinds = [Kind.LAPTOP, Kind.DESKTOP, Kind.TABLET, Kind.PHONE, Kind.REMOVABLE]
     devices = Device.objects.bulk_create(
@@ -99,9 +110,11 @@ def seed_school(trust, s, devices_per_school, rng):
                 description="Phone",
                 reason="In a lesson",
                 confiscated_by=staff[3 + n % 17],
-                confiscated_at=now - timedelta(days=rng.randint(1, 365)),
-                released_at=now - timedelta(days=rng.randint(0, 1)),
-                released_to="A parent",
+                confiscated_at=now
+                - timedelta(days=1 if n < HELD_PER_SCHOOL else rng.randint(1, 365)),
+                # a few still held from yesterday (the office's list), the rest released
+                released_at=None if n < HELD_PER_SCHOOL else now - timedelta(hours=1),
+                released_to="" if n < HELD_PER_SCHOOL else "A parent",
             )
             for n in range(CONFISCATIONS_PER_SCHOOL)
         ),
@@ -193,27 +206,76 @@ def weekly_check():
 
 
 def sweep():
-    """The devices jobs over the whole trust: the backlog (every reminder the seeded data
-    calls for, as on the first run after install; rolled back so it can be run again) and
-    then the steady state (a run after a run, with nothing new)."""
-    from django.db import transaction
+    """The devices jobs over the whole trust, run as the Celery worker runs them (URL map
+    loaded once, emails handed to the broker, real commits): first the backlog (every
+    reminder the seeded data calls for, as on the first run after install), then the
+    steady state (a run after a run, with nothing new). The bench forgets the backlog's
+    keys, reminders and notifications before and after, so it can be run again."""
+    from django.db import connection
+    from django.db.models import Count, Max
 
     from devices.models import ComplianceReminder
-    from esafety.models import SweepAction
+    from esafety.models import Notification, SweepAction
     from esafety.sweeps import registered_jobs, run_sweeps
 
+    like_a_worker()
+    purge_broker()
     jobs = {k: v for k, v in registered_jobs().items() if k.startswith("devices.")}
-    with transaction.atomic():
+    before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    def forget():
         SweepAction.objects.filter(job__startswith="devices.").delete()
         ComplianceReminder.objects.all().delete()
-        start = time.perf_counter()
-        run = run_sweeps(jobs=jobs)
-        backlog = time.perf_counter() - start, run.actions_taken
-        transaction.set_rollback(True)
-    run_sweeps(jobs=jobs)
-    start = time.perf_counter()
-    run_sweeps(jobs=jobs)
-    return backlog, time.perf_counter() - start
+        Notification.objects.filter(pk__gt=before).delete()
+
+    def timed():
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(1)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            wall, cpu = time.perf_counter(), time.process_time()
+            run = run_sweeps(now=at, jobs=jobs)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return {"actions": run.actions_taken, "s": wall, "cpu": cpu, "queries": len(queries)}
+
+    at = working_morning()  # the technicians' daily summaries go out from 7am
+    forget()
+    first = timed()
+    first["notifications"] = Notification.objects.filter(pk__gt=before).count()
+    first["emails"] = purge_broker()
+    first["by_job"] = dict(
+        SweepAction.objects.filter(job__startswith="devices.")
+        .values_list("job")
+        .annotate(n=Count("pk"))
+        .order_by("job")
+    )
+    first["summary"] = (
+        Notification.objects.filter(pk__gt=before, title__startswith="Bench School 0:")
+        .values_list("title", flat=True)
+        .first()
+    )
+    steady = timed()
+    forget()
+    return first, steady
+
+
+def working_morning():
+    """10am today, or on the next working day (so the daily summaries are in the run)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from esafety.models import School
+    from esafety.workdays import is_working_day, next_working_day
+
+    school = School.objects.get(slug="bench-0")
+    day = timezone.localdate()
+    if not is_working_day(school, day):
+        day, _ = next_working_day(school, day)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 def main():
@@ -221,19 +283,27 @@ def main():
     parser.add_argument("--schools", type=int, default=20)
     parser.add_argument("--devices", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--sweep-only", action="store_true", help="only the sweep")
     args = parser.parse_args()
-    set_up("esafety_bench_v")
+    set_up("esafety_bench_devsweep")
     seed(args.schools, args.devices)
-    measure(args.repeat)
-    seconds, count = weekly_check()
-    ok = "OK" if seconds < 1 else "OVER"
-    print(f"Weekly check of {count:,} devices in one submit: {seconds:.2f} s (target 1 s) {ok}")
-    (first, actions), steady = sweep()
-    ok = "OK" if max(first, steady) < 5 else "OVER"
+    if not args.sweep_only:
+        measure(args.repeat)
+        seconds, count = weekly_check()
+        ok = "OK" if seconds < 1 else "OVER"
+        print(f"Weekly check of {count:,} devices in one submit: {seconds:.2f} s (target 1 s) {ok}")
+    first, steady = sweep()
+    ok = "OK" if max(first["s"], steady["s"]) < 5 else "OVER"
     print(
-        f"Devices sweep, whole trust: backlog of {actions:,} reminders {first:.1f} s, "
-        f"steady state {steady:.1f} s (target 5 s) {ok}"
+        f"Devices sweep, whole trust, as the worker runs it: backlog of {first['actions']:,} "
+        f"actions ({first['notifications']:,} notifications, {first['emails']:,} emails "
+        f"queued) {first['s']:.1f} s (CPU {first['cpu']:.1f} s, {first['queries']:,} "
+        f"queries); steady state {steady['s']:.1f} s (CPU {steady['cpu']:.1f} s, "
+        f"{steady['queries']:,} queries) (target 5 s) {ok}; load average "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
     )
+    print(f"  backlog by job: {first['by_job']}")
+    print(f"  a technician's daily summary: {first['summary']!r}")
 
 
 if __name__ == "__main__":

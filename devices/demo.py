@@ -48,6 +48,7 @@ def _devices(school, prefix):
                 antivirus_updated_on=checked,
                 os_name="Windows" if kind in (Kind.LAPTOP, Kind.DESKTOP, Kind.SERVER) else "",
                 os_checked_on=checked,
+                scanned_on=today - datetime.timedelta(days=3) if kind == Kind.REMOVABLE else None,
                 managed=kind != Kind.CAMERA,
                 pin_known=kind == Kind.PHONE,
                 filtered_off_site=kind == Kind.LAPTOP,

@@ -85,6 +85,7 @@ class DeviceForm(CrispyMixin, forms.ModelForm):
             "os_name",
             "os_version",
             "os_checked_on",
+            "scanned_on",
             "managed",
             "pin_known",
             "filtered_off_site",
@@ -94,6 +95,7 @@ class DeviceForm(CrispyMixin, forms.ModelForm):
         widgets = {
             "antivirus_updated_on": DateInput,
             "os_checked_on": DateInput,
+            "scanned_on": DateInput,
             "purchased_on": DateInput,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }

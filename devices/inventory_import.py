@@ -52,6 +52,7 @@ COLUMNS = (
     ("os", "Optional", "Operating system."),
     ("os_version", "Optional", "Operating-system version."),
     ("os_checked", "Optional", "Date of the last update check (MDM: last check-in)."),
+    ("last_scanned", "Optional", "Removable storage: date it was last scanned for viruses."),
     ("managed", "Optional", "yes or no: managed by the MDM."),
     ("pin_known", "Optional", "yes or no: the PIN is known to the network manager."),
     ("filtered_off_site", "Optional", "yes or no."),
@@ -72,6 +73,8 @@ ALIASES = {
     "os_name": "os",
     "last_check_in": "os_checked",
     "last_update_check": "os_checked",
+    "last_virus_scan": "last_scanned",
+    "scanned_on": "last_scanned",
     "encrypted": "encryption",
     "anti_virus": "antivirus",
     "antivirus_product": "antivirus",
@@ -119,6 +122,7 @@ COLUMN_FIELDS = {
     "os": ("os_name",),
     "os_version": ("os_version",),
     "os_checked": ("os_checked_on",),
+    "last_scanned": ("scanned_on",),
     "managed": ("managed",),
     "pin_known": ("pin_known",),
     "filtered_off_site": ("filtered_off_site",),
@@ -209,6 +213,7 @@ def _parse_row(cells: dict, row: int, result) -> dict | None:
     for column, name in (
         ("antivirus_updated", "antivirus_updated_on"),
         ("os_checked", "os_checked_on"),
+        ("last_scanned", "scanned_on"),
         ("purchase_date", "purchased_on"),
     ):
         text = cells.get(column, "").strip()

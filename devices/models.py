@@ -116,6 +116,12 @@ class Device(models.Model):
     os_name = models.CharField("operating system", max_length=60, blank=True)
     os_version = models.CharField("OS version", max_length=40, blank=True)
     os_checked_on = models.DateField("last OS update check", null=True, blank=True)
+    scanned_on = models.DateField(
+        "last virus scan",
+        null=True,
+        blank=True,
+        help_text="Removable storage: the last time it was scanned for viruses.",
+    )
     managed = models.BooleanField("managed (MDM)", default=False)
     pin_known = models.BooleanField("PIN known to the network manager", default=False)
     filtered_off_site = models.BooleanField(default=False)

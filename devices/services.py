@@ -24,6 +24,7 @@ from .models import (
     DeviceSettings,
     Disposal,
     Encryption,
+    Kind,
     Software,
     Status,
 )
@@ -45,7 +46,7 @@ def check_device(device: Device) -> None:
     ):
         errors["status"] = "A new device is in use or in store; lend, report or dispose of it."
     today = timezone.localdate()
-    for field in ("antivirus_updated_on", "os_checked_on", "purchased_on"):
+    for field in ("antivirus_updated_on", "os_checked_on", "scanned_on", "purchased_on"):
         value = getattr(device, field)
         if value is not None and value > today:
             errors[field] = "This date is in the future."
@@ -63,7 +64,8 @@ def save_device(*, device: Device, by, reason: str = "") -> Device:
 @transaction.atomic
 def record_check(*, school, by, devices, on: datetime.date | None = None, notes="") -> CheckRound:
     """The weekly check: for each ticked device, the anti-virus definitions and the
-    operating-system updates were checked today. One submit for any number of devices."""
+    operating-system updates were checked today, and removable storage was scanned for
+    viruses. One submit for any number of devices."""
     on = on or timezone.localdate()
     ids = [d.pk if isinstance(d, Device) else int(d) for d in devices]
     if not ids:
@@ -80,6 +82,7 @@ def record_check(*, school, by, devices, on: datetime.date | None = None, notes=
     ticked = Device.objects.filter(pk__in=chosen)
     ticked.filter(kind__in=ANTIVIRUS_KINDS).update(antivirus_updated_on=on)
     ticked.filter(kind__in=OS_KINDS).update(os_checked_on=on)
+    ticked.filter(kind=Kind.REMOVABLE).update(scanned_on=on)
     _copy_to_history(chosen, by=by, reason="Weekly check")
     check = CheckRound.objects.create(school=school, checked_on=on, checked_by=by, notes=notes)
     check.devices.set(chosen)

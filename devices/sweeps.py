@@ -1,81 +1,76 @@
-"""Device timers, registered with the core sweep. Each reminder happens once per key."""
+"""Device timers, registered with the core sweep. Each reminder happens once per key.
+
+Routine matters go to the technician as one daily summary per school (`summary.py`):
+non-compliant devices by reason, loans a week overdue, loans with leavers. Urgent ones
+stay separate and immediate: a device held after the school day, the data-breach clock.
+Reminders to borrowers go to each borrower (or parent) once. Everything is read in bulk
+and written in bulk (`Sweep.once_each`, `notify_many`): no query per device or loan.
+"""
 
 import datetime
 from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.models import Membership, Role, School, StaffType, TrusteeMembership
-from esafety.notifications import notify
+from esafety.models import Membership, Role, StaffType, SweepAction, TrusteeMembership
+from esafety.notifications import notify, notify_many
 from esafety.services import attributed, holders
 from esafety.sweeps import pending, sweep_job, sweep_key
 
-from .compliance import non_compliant_q, os_check_days_for
-from .loans import leavers_q, parents_of_borrowers, remind_borrower
-from .models import Breach, ComplianceReminder, Confiscation, Device, Loan
+from .loans import leavers_q, parents_of_borrowers, signers_for
+from .models import Breach, ComplianceReminder, Confiscation, Loan, Software
+from .summary import non_compliant_ids, send_summaries
 
-TECHNICIAN_AFTER_OVERDUE = timedelta(days=7)
 BREACH_REMINDERS = (24, 48)  # hours after the school became aware
 BREACH_ESCALATION = 60
 BREACH_DEADLINE = 72
+STILL_LOOK_BACK = timedelta(days=21)
 
 
-def technicians(school, cache: dict | None = None) -> list:
-    """Who looks after the devices: the technicians, else the school's leads (looked up
-    once per school in a sweep when given a cache)."""
-    if cache is not None and school.pk in cache:
-        return cache[school.pk]
-    found = holders(school, Role.TECHNICIAN) or holders(
-        school, Role.ESAFETY_OFFICER, Role.HEADTEACHER
-    )
-    if cache is not None:
-        cache[school.pk] = found
-    return found
-
-
-def iso_week(day: datetime.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+@sweep_job("devices.summary")
+def daily_summary(sweep):
+    """Each working day from 7am, one summary per school to each technician."""
+    send_summaries(sweep)
 
 
 @sweep_job("devices.compliance")
-def weekly_compliance(sweep):
-    """Once a week, the technician hears which devices are non-compliant; those still
-    non-compliant a week after a reminder go to the headteacher."""
-    today = timezone.localdate(sweep.now)
-    week = iso_week(today)
-    schools = School.objects.filter(devices__isnull=False).distinct()
-    for school in schools:
-        ids = list(
-            Device.objects.filter(school=school)
-            .filter(non_compliant_q(today, os_check_days_for(school)))
-            .values_list("pk", flat=True)
+def still_non_compliant(sweep):
+    """Devices still non-compliant a week after a summary first named them go to the
+    headteacher (the seed: IT support reports concerns to the headteacher), once for
+    each week's list."""
+    recent = ComplianceReminder.objects.filter(
+        sent_at__lte=sweep.now - timedelta(days=7),
+        sent_at__gt=sweep.now - STILL_LOOK_BACK,
+    ).select_related("school")
+    latest = {}
+    for reminder in recent.defer("device_ids").order_by("sent_at"):
+        latest[reminder.school_id] = reminder
+    keys = {
+        sweep_key("devices", r.school_id, "still-non-compliant", r.week): r for r in latest.values()
+    }
+    done = set(SweepAction.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    due = {key: r for key, r in keys.items() if key not in done}
+    if not due:
+        return
+    schools = {}
+    for r in due.values():
+        schools[r.school] = timezone_date(r.school, sweep.now)
+    now_ids = non_compliant_ids(schools)
+    named = dict(
+        ComplianceReminder.objects.filter(pk__in=[r.pk for r in due.values()]).values_list(
+            "pk", "device_ids"
         )
-        if ids:
-            sweep.once(
-                sweep_key("devices", school.pk, "non-compliant", week),
-                lambda s=school, ids=ids: _remind_technicians(s, ids, week, sweep.now),
-            )
-        earlier = (
-            ComplianceReminder.objects.filter(school=school, sent_at__lte=sweep.now - timedelta(7))
-            .order_by("-sent_at")
-            .first()
-        )
-        still = sorted(set(ids) & set(earlier.device_ids)) if earlier else []
-        if still:
-            sweep.once(
-                sweep_key("devices", school.pk, "still-non-compliant", earlier.week),
-                lambda s=school, still=still: _tell_headteacher(s, len(still)),
-            )
+    )
+    for key, reminder in due.items():
+        count = len(set(named[reminder.pk]) & set(now_ids[reminder.school_id]))
+        if count:
+            sweep.once(key, lambda s=reminder.school, n=count: _tell_headteacher(s, n))
 
 
-def _remind_technicians(school, ids, week, now):
-    ComplianceReminder.objects.create(school=school, week=week, sent_at=now, device_ids=ids)
-    link = reverse("devices-non-compliant", args=[school.slug])
-    for person in technicians(school):
-        notify(person, title=f"{len(ids)} device(s) are not compliant this week", link=link)
+def timezone_date(school, now) -> datetime.date:
+    return now.astimezone(school.tz).date()
 
 
 def _tell_headteacher(school, count):
@@ -88,55 +83,58 @@ def _tell_headteacher(school, count):
         )
 
 
+def _remind_borrowers(sweep, loans, step: str, title) -> None:
+    """Each loan's borrower (or the parents who signed for a pupil), once per loan."""
+    loans = list(loans)
+    if not loans:
+        return
+    parents = parents_of_borrowers(loans)
+    by_key = {sweep_key("loan", loan.pk, step): loan for loan in loans}
+
+    def send(claimed):
+        notify_many(
+            {"recipient": person, "title": title(by_key[key]), "link": url(by_key[key])}
+            for key in claimed
+            for person in signers_for(by_key[key], parents)
+        )
+
+    sweep.once_each(by_key, send)
+
+
+def url(loan) -> str:
+    return reverse("loan-detail", args=[loan.pk])
+
+
 @sweep_job("devices.overdue_loans")
 def overdue_loans(sweep):
-    """The day after a loan is due back the borrower (or parent) is reminded; a week later,
-    the technician."""
+    """The day after a loan is due back the borrower (or parent) is reminded; a week later
+    it is on the technician's daily summary."""
     today = timezone.localdate(sweep.now)
     overdue = (
         Loan.objects.open()
         .filter(handed_over_at__isnull=False, due_back__lt=today)
-        .select_related("device", "borrower", "school")
+        .select_related("device", "borrower")
     )
-    due = list(pending(overdue, "loan", F("pk"), "overdue"))
-    parents = parents_of_borrowers(due)
-    for loan in due:
-        sweep.once(
-            sweep_key("loan", loan.pk, "overdue"),
-            lambda loan=loan: remind_borrower(
-                loan,
-                title=f"Please return the school's {loan.device.get_kind_display().lower()}",
-                parents=parents,
-            ),
-        )
-    late = overdue.filter(due_back__lt=today - TECHNICIAN_AFTER_OVERDUE)
-    people = {}
-    for loan in pending(late, "loan", F("pk"), "overdue-technician"):
-        sweep.once(
-            sweep_key("loan", loan.pk, "overdue-technician"),
-            lambda loan=loan: _tell_technicians(loan, "is a week overdue", people),
-        )
+    _remind_borrowers(
+        sweep,
+        pending(overdue, "loan", F("pk"), "overdue"),
+        "overdue",
+        lambda loan: f"Please return the school's {loan.device.get_kind_display().lower()}",
+    )
 
 
 @sweep_job("devices.leavers")
 def leavers_with_devices(sweep):
-    """When a borrower's role ends, the technician's list has their loan and they are
-    reminded to return it (staff: with PIN and IDs left so it can be reset)."""
-    leaving = Loan.objects.open().filter(leavers_q()).select_related("device", "borrower", "school")
-    for loan in pending(leaving, "loan", F("pk"), "leaver"):
-
-        def act(loan=loan):
-            remind_borrower(loan, title="Please return the school's device before you leave")
-            _tell_technicians(loan, "is with someone who is leaving")
-
-        sweep.once(sweep_key("loan", loan.pk, "leaver"), act)
-
-
-def _tell_technicians(loan, what, cache=None):
-    for person in technicians(loan.school, cache):
-        notify(
-            person, title=f"Loan of {loan.device.asset_tag} {what}", link=loan.get_absolute_url()
-        )
+    """When a borrower's role ends, their loan is on the technician's list (and daily
+    summary) and they are reminded to return it (staff: with PIN and IDs left so it can be
+    reset)."""
+    leaving = Loan.objects.open().filter(leavers_q()).select_related("borrower")
+    _remind_borrowers(
+        sweep,
+        pending(leaving, "loan", F("pk"), "leaver"),
+        "leaver",
+        lambda loan: "Please return the school's device before you leave",
+    )
 
 
 def last_day_end(school, now) -> datetime.datetime:
@@ -149,35 +147,47 @@ def last_day_end(school, now) -> datetime.datetime:
 @sweep_job("devices.confiscations")
 def held_after_school(sweep):
     """A device still held after the end of the school day: the member of staff who took
-    it and the office are reminded, once for each day."""
-    held = Confiscation.objects.held().select_related("school", "confiscated_by")
-    for confiscation in held:
+    it and the office are reminded at once, once for each day."""
+    by_key = {}
+    for confiscation in Confiscation.objects.held().select_related("school", "confiscated_by"):
         day_end = last_day_end(confiscation.school, sweep.now)
-        if confiscation.confiscated_at >= day_end:
-            continue
-        sweep.once(
-            sweep_key("confiscation", confiscation.pk, "held", day_end.date()),
-            lambda c=confiscation: _remind_held(c),
+        if confiscation.confiscated_at < day_end:
+            key = sweep_key("confiscation", confiscation.pk, "held", day_end.date())
+            by_key[key] = confiscation
+    if not by_key:
+        return
+
+    def send(claimed):
+        office = office_staff_by_school({by_key[key].school_id for key in claimed})
+        notify_many(
+            {
+                "recipient": person,
+                "title": "A confiscated device is still held after the end of the school day",
+                "link": by_key[key].get_absolute_url(),
+            }
+            for key in claimed
+            for person in {by_key[key].confiscated_by, *office[by_key[key].school_id]}
         )
 
+    sweep.once_each(by_key, send)
 
-def office_staff(school) -> list:
+
+def office_staff_by_school(school_ids) -> dict[int, list]:
+    """Each school's office staff, else its e-safety officers (one query)."""
+    office, officers = {}, {}
     memberships = (
         Membership.objects.active()
-        .filter(school=school, role=Role.STAFF, staff_type=StaffType.OFFICE)
+        .filter(school_id__in=school_ids)
+        .filter(Q(role=Role.STAFF, staff_type=StaffType.OFFICE) | Q(role=Role.ESAFETY_OFFICER))
         .select_related("user")
+        .order_by("started_on", "pk")
     )
-    return [m.user for m in memberships] or holders(school, Role.ESAFETY_OFFICER)
-
-
-def _remind_held(confiscation):
-    people = {confiscation.confiscated_by, *office_staff(confiscation.school)}
-    for person in people:
-        notify(
-            person,
-            title="A confiscated device is still held after the end of the school day",
-            link=confiscation.get_absolute_url(),
-        )
+    for m in memberships:
+        if m.user.is_active:
+            (officers if m.role == Role.ESAFETY_OFFICER else office).setdefault(m.school_id, {})[
+                m.user
+            ] = None
+    return {pk: list(office.get(pk) or officers.get(pk) or {}) for pk in school_ids}
 
 
 @sweep_job("devices.breach_clock")
@@ -216,3 +226,67 @@ def _breach_step(breach, hours, now):
     )
     for head in holders(breach.school, Role.HEADTEACHER):
         notify(head, title=title, link=link)
+
+
+# --- the software register's review dates ---------------------------------------------------
+
+REVIEW_BEFORE = timedelta(days=30)
+REVIEW_OFFICER_AFTER = timedelta(days=7)
+
+
+@sweep_job("devices.software_reviews")
+def software_reviews(sweep):
+    """The register of software and online services: 30 days before a review date and on
+    it, the person who approved the entry is reminded (the e-safety officer when nobody
+    is named); a week overdue, the e-safety officer. Each once for each review date: a new
+    date starts again."""
+    today = timezone.localdate(sweep.now)
+    steps = (
+        ("before", today + REVIEW_BEFORE, "is due for review within 30 days", False),
+        ("due", today, "is due for review today", False),
+        ("overdue", today - REVIEW_OFFICER_AFTER, "is a week overdue for review", True),
+    )
+    for step, when, what, officer in steps:
+        entries = Software.objects.filter(review_due__lte=when).select_related(
+            "approved_by", "school"
+        )
+        if step == "before":  # on or after the date, "due today" says it
+            entries = entries.filter(review_due__gt=today)
+        entries = list(pending(entries, "software", F("pk"), "review", F("review_due"), step))
+        if entries:
+            _remind_reviewers(sweep, entries, step, what, officer)
+
+
+def _remind_reviewers(sweep, entries, step, what, officer_only) -> None:
+    by_key = {sweep_key("software", e.pk, "review", e.review_due, step): e for e in entries}
+
+    def send(claimed):
+        chosen = [by_key[key] for key in claimed]
+        officers = officers_by_school({e.school_id for e in chosen})
+        messages = []
+        for entry in chosen:
+            owner = entry.approved_by
+            people = (
+                [owner]
+                if owner and owner.is_active and not officer_only
+                else officers[entry.school_id]
+            )
+            link = reverse("software-edit", args=[entry.pk])
+            title = f"{entry.name} in the software register {what}"
+            messages += [{"recipient": p, "title": title, "link": link} for p in people]
+        notify_many(messages)
+
+    sweep.once_each(by_key, send)
+
+
+def officers_by_school(school_ids) -> dict[int, list]:
+    found = {pk: {} for pk in school_ids}
+    memberships = (
+        Membership.objects.active()
+        .filter(school_id__in=school_ids, role=Role.ESAFETY_OFFICER, user__is_active=True)
+        .select_related("user")
+        .order_by("started_on", "pk")
+    )
+    for m in memberships:
+        found[m.school_id][m.user] = None
+    return {pk: list(people) for pk, people in found.items()}

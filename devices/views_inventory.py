@@ -111,6 +111,7 @@ EXPORT_COLUMNS = [
     ("os", "os_name"),
     ("os_version", "os_version"),
     ("os_checked", "os_checked_on"),
+    ("last_scanned", "scanned_on"),
     ("managed", "managed"),
     ("pin_known", "pin_known"),
     ("filtered_off_site", "filtered_off_site"),

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from .models import Notification
 
+EMAIL_BATCH = 50  # emails sent by one queued task
+
 
 def notify(recipient, *, title: str, body: str = "", link: str = "", email: bool = True):
     """Create an in-app notification; queue its detail-free email after the commit."""
@@ -23,6 +25,34 @@ def notify(recipient, *, title: str, body: str = "", link: str = "", email: bool
 
         transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
     return notification
+
+
+def notify_many(messages) -> list[Notification]:
+    """`notify` for many people at once (a sweep's reminders): one INSERT for the in-app
+    notifications and, after the commit, one queued task per EMAIL_BATCH emails instead of
+    one each. `messages` are dicts of notify's keywords with `recipient`."""
+    notifications = []
+    emailed = []
+    for message in messages:
+        recipient = message["recipient"]
+        notifications.append(
+            Notification(
+                recipient=recipient,
+                title=message["title"][:200],
+                body=message.get("body", ""),
+                link=message.get("link", ""),
+            )
+        )
+        emailed.append(message.get("email", True) and recipient.email and recipient.is_active)
+    created = Notification.objects.bulk_create(notifications, batch_size=1000)
+    ids = [n.pk for n, email in zip(created, emailed, strict=True) if email]
+    if ids:
+        from .tasks import send_notification_emails
+
+        for start in range(0, len(ids), EMAIL_BATCH):
+            batch = ids[start : start + EMAIL_BATCH]
+            transaction.on_commit(lambda batch=batch: send_notification_emails.delay(batch))
+    return created
 
 
 def send_email_for(notification: Notification) -> bool:

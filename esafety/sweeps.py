@@ -10,16 +10,21 @@ here), so committing each of 2,400 reminders on its own took 8 s of a 10 s sweep
 crash rolls back at most the batch it is in; the emails of a batch are queued when the
 batch commits, never for a batch rolled back. Inside a caller's transaction (the tests)
 the caller's commit decides, as before.
+
+`once_each(keys, action)` is `once` for many keys in one statement: the keys not done
+yet are claimed together (INSERT ... ON CONFLICT DO NOTHING RETURNING) and `action`
+gets them, to do their reminders in bulk (`notify_many`). Same guarantees: each key once,
+claimed in the transaction of its action.
 """
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -71,11 +76,49 @@ class Sweep:
             self.commit()
         return True
 
+    def once_each(self, keys: Iterable[str], action: Callable[[set[str]], None]) -> set[str]:
+        """Claim every key not done yet in one statement and call `action(claimed)` with
+        them (not at all when none is new). Returns the keys claimed now."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return set()
+        with transaction.atomic():
+            claimed = _claim(keys, self.job, self.now)
+            self.skipped += len(keys) - len(claimed)
+            if claimed:
+                action(claimed)
+        self.actions_taken += len(claimed)
+        self.uncommitted += len(claimed)
+        if self.uncommitted >= BATCH and not transaction.get_connection().in_atomic_block:
+            self.commit()
+        return claimed
+
     def commit(self) -> None:
         if self.batching:
             transaction.commit()
             _queue_what_committed()
         self.uncommitted = 0
+
+
+def _claim(keys: list[str], job: str, now: datetime) -> set[str]:
+    """Insert the keys not done yet (1,000 a statement); the ones inserted are returned."""
+    q = connection.ops.quote_name
+    table = q(SweepAction._meta.db_table)
+    when = connection.ops.adapt_datetimefield_value(now)
+    claimed = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 1000):
+            batch = keys[start : start + 1000]
+            rows = ", ".join(["(%s, %s, %s)"] * len(batch))
+            params = [value for key in batch for value in (key, job, when)]
+            key = q("key")
+            cursor.execute(
+                f"INSERT INTO {table} ({key}, {q('job')}, {q('done_at')}) VALUES {rows} "
+                f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}",
+                params,
+            )
+            claimed.update(row[0] for row in cursor.fetchall())
+    return claimed
 
 
 def _queue_what_committed() -> None:

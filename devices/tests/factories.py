@@ -32,6 +32,7 @@ def device(school, **fields) -> Device:
         "os_name": "Windows",
         "os_version": "11",
         "os_checked_on": today,
+        "scanned_on": today,
         **fields,
     }
     return Device.objects.create(school=school, **values)

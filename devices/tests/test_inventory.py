@@ -1,6 +1,7 @@
 """The inventory: the weekly check, import all or nothing, export, device form."""
 
 import csv
+import datetime
 import io
 from datetime import timedelta
 
@@ -107,6 +108,13 @@ def test_an_mdm_style_export_is_understood(personas):
     assert result.ok, result.errors
     item = Device.objects.get(asset_tag="T-100")
     assert item.kind == Kind.LAPTOP and item.serial == "5CG1" and item.os_checked_on.year == 2026
+
+
+def test_usb_media_come_in_with_their_last_virus_scan(personas):
+    text = "Asset Tag,Category,Model,Last virus scan\nUSB-1,removable,IronKey,02/03/2026\n"
+    result = _import(personas, text)
+    assert result.ok, result.errors
+    assert Device.objects.get(asset_tag="USB-1").scanned_on == datetime.date(2026, 3, 2)
 
 
 def test_an_export_without_a_column_leaves_that_field_alone(personas):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from esafety.celery import app as celery_app
 from esafety.models import Notification, SweepRun
-from esafety.notifications import notify
+from esafety.notifications import notify, notify_many
 from esafety.pytest_plugin import database_url_for_another_process
 from esafety.tasks import run_sweeps_task
 from esafety.testing import UserFactory
@@ -165,3 +165,14 @@ def test_worker_sends_a_notification_email_queued_through_redis(worker):
     assert "esafety.tasks.send_notification_email" in worker.output()
     # emailed_at is claimed before the email is written: wait for the console backend.
     wait_for(lambda: "nina@school.example" in worker.output(), worker, "the printed email")
+
+
+def test_worker_sends_a_sweeps_bulk_emails_queued_through_redis(worker):
+    """notify_many (a sweep's reminders) queues one task per batch of emails."""
+    people = [UserFactory(full_name=f"Bulk {n}", email=f"bulk{n}@school.example") for n in range(3)]
+    with celery_conf(task_default_queue=worker.queue), transaction.atomic():
+        notify_many({"recipient": p, "title": "Please sign", "link": "/"} for p in people)
+
+    sent = Notification.objects.filter(recipient__in=people, emailed_at__isnull=False)
+    wait_for(lambda: sent.count() == 3, worker, "emailed_at on the three notifications")
+    assert "esafety.tasks.send_notification_emails" in worker.output()

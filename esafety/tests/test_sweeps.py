@@ -6,7 +6,7 @@ from django.core import mail
 
 from esafety import sweeps
 from esafety.models import Notification, SweepAction, SweepRun
-from esafety.notifications import notify
+from esafety.notifications import notify, notify_many
 from esafety.sweeps import run_sweeps
 from esafety.tasks import run_sweeps_task
 from esafety.testing import UserFactory
@@ -117,3 +117,36 @@ def test_sweep_task_runs_eagerly_and_returns_the_action_count(users, monkeypatch
     assert result.get() == N
     assert [reminders_for(u) for u in users] == [1] * N
     assert run_sweeps_task.delay().get() == 0
+
+
+def bulk_reminder_job(users, fail=False):
+    """`once_each` and `notify_many`: everyone's reminder claimed and sent in bulk."""
+
+    def job(sweep):
+        by_key = {f"test-bulk:{u.pk}": u for u in users}
+
+        def send(claimed):
+            notify_many(
+                {"recipient": by_key[key], "title": "Please sign the agreement"}
+                for key in sorted(claimed)
+            )
+            if fail:
+                raise Boom("mail server down")
+
+        sweep.once_each(by_key, send)
+
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_reminders_once_each_with_one_email_each_and_none_if_rolled_back():
+    users = UserFactory.create_batch(N)
+    with pytest.raises(Boom):
+        run_sweeps(jobs={"test.bulk": bulk_reminder_job(users[:2], fail=True)})
+    assert mail.outbox == [] and not SweepAction.objects.exists()  # all rolled back
+    first = run_sweeps(jobs={"test.bulk": bulk_reminder_job(users[:2])})
+    second = run_sweeps(jobs={"test.bulk": bulk_reminder_job(users)})
+    third = run_sweeps(jobs={"test.bulk": bulk_reminder_job(users)})
+    assert [reminders_for(u) for u in users] == [1] * N
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert (first.actions_taken, second.actions_taken, third.actions_taken) == (2, N - 2, 0)

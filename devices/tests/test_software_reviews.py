@@ -1,0 +1,61 @@
+"""The software register's review dates remind the person who approved the entry, then
+the e-safety officer, each once (the sweep run twice)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from devices.models import Software
+from devices.tests.test_loans import run_devices_sweep
+from esafety.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def reminders(user, text):
+    return Notification.objects.filter(recipient=user, title__contains=text).count()
+
+
+def twice(now):
+    run_devices_sweep(now)
+    run_devices_sweep(now + timedelta(hours=1))
+
+
+def test_a_review_date_reminds_the_approver_before_and_on_it_then_the_officer(personas):
+    review = timezone.localdate() + timedelta(days=40)
+    Software.objects.create(
+        school=personas.school,
+        name="Times Tables Rock Stars",
+        purpose="Maths practice",
+        used_by="pupils",
+        approved_by=personas.technician,
+        review_due=review,
+    )
+    at = timezone.now()
+    twice(at)
+    assert reminders(personas.technician, "Times Tables Rock Stars") == 0
+    twice(at + timedelta(days=10))  # 30 days before
+    assert reminders(personas.technician, "due for review within 30 days") == 1
+    twice(at + timedelta(days=40))  # the date
+    assert reminders(personas.technician, "due for review today") == 1
+    assert reminders(personas.esafety_officer, "review") == 0
+    twice(at + timedelta(days=47))  # a week overdue: the officer
+    assert reminders(personas.esafety_officer, "is a week overdue for review") == 1
+    assert reminders(personas.technician, "review") == 2
+
+
+def test_without_an_approver_the_officer_is_reminded_and_a_new_date_starts_again(personas):
+    entry = Software.objects.create(
+        school=personas.school,
+        name="Padlet",
+        purpose="Class walls",
+        used_by="both",
+        review_due=timezone.localdate(),
+    )
+    twice(timezone.now())
+    assert reminders(personas.esafety_officer, "Padlet in the software register is due") == 1
+    entry.review_due = timezone.localdate() + timedelta(days=365)
+    entry.save()
+    twice(timezone.now() + timedelta(days=365))
+    assert reminders(personas.esafety_officer, "Padlet in the software register is due") == 2
