@@ -18,9 +18,8 @@ import datetime
 import random
 import statistics
 import time
-from contextlib import contextmanager
 
-from common import median_ms, set_up
+from common import like_a_worker, median_ms, purge_broker, set_up
 
 TRUSTEES = 12
 YEARS = 5
@@ -195,25 +194,6 @@ def record_session():
     )
 
 
-@contextmanager
-def like_a_worker():
-    """As the Celery worker runs the sweep: the URL map already loaded (once per worker
-    process, not per run) and each email handed to the broker, not sent inline."""
-    from django.urls import get_resolver, reverse
-
-    from esafety.celery import app
-
-    get_resolver()._populate()
-    reverse("training-mine")
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        yield app
-    finally:
-        app.conf.task_always_eager = eager
-        app.control.purge()  # no worker here: drop the queued emails
-
-
 def sweep(shift_days: int):
     """The first run with this job's once-keys cleared, `shift_days` after today so that
     records done up to 300 days ago (the seed) fall in their reminder windows as they do on
@@ -233,7 +213,8 @@ def sweep(shift_days: int):
     now = timezone.now() + datetime.timedelta(days=shift_days)
     print(f"Sweep clock {shift_days} days ahead; {cleared} earlier once-keys cleared.")
     runs = [("first run", now), ("steady state", now), ("next day", now + datetime.timedelta(1))]
-    with like_a_worker():
+    like_a_worker()
+    try:
         for label, moment in runs:
             before = Notification.objects.count()
             start, cpu = time.perf_counter(), time.process_time()
@@ -246,6 +227,8 @@ def sweep(shift_days: int):
                 f"{run.actions_taken} actions, {Notification.objects.count() - before} "
                 f"notifications, {len(queries)} queries (target 5 s) {ok}"
             )
+    finally:
+        purge_broker()  # no worker reads this broker database: drop the queued emails
 
 
 def main():

@@ -7,7 +7,6 @@ trustee or for the headteacher themselves.
 """
 
 import datetime
-import hashlib
 from collections import defaultdict
 from functools import cached_property
 
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.models import Role, School, SweepAction, TrusteeMembership, User
-from esafety.notifications import notify
+from esafety.notifications import notify_many
 from esafety.services import holders
 from esafety.sweeps import sweep_job, sweep_key
 
@@ -81,33 +80,26 @@ def _done_keys(keys) -> set[str]:
     return done
 
 
-PEOPLE_PER_ACTION = 100
-
-
 def _tell_people(sweep, mine, today):
-    """One message per person and run: what falls due soon or now. People are told in
-    actions of PEOPLE_PER_ACTION: each marks its reminders' keys done and creates its
-    messages in one transaction, so each reminder is sent once and a crash loses none;
-    a key of its own per action costs a few statements for a hundred people, not for
-    each. (With the core's `once_each` and `notify_many`, when they come, this is one
-    call each.)"""
+    """One message per person and run: what falls due soon or now. The reminders' keys are
+    claimed together (`once_each`) and their messages made in bulk (`notify_many`), in
+    one transaction: each reminder is sent once and a crash loses none."""
     users = User.objects.in_bulk(list(mine))
     link = reverse("training-mine")
-    people = sorted(mine)
-    for start in range(0, len(people), PEOPLE_PER_ACTION):
-        chunk = {user_id: mine[user_id] for user_id in people[start : start + PEOPLE_PER_ACTION]}
-        keys = sorted(k for reminders in chunk.values() for k, _, _ in reminders)
+    whose = {key: user_id for user_id, reminders in mine.items() for key, _, _ in reminders}
 
-        def action(chunk=chunk, keys=keys):
-            SweepAction.objects.bulk_create(
-                [SweepAction(key=k, job=sweep.job, done_at=sweep.now) for k in keys],
-                ignore_conflicts=True,
-            )
-            for user_id, reminders in chunk.items():
-                notify(users[user_id], title=_title(reminders), link=link)
+    def action(claimed):
+        notify_many(
+            {
+                "recipient": users[user_id],
+                "title": _title([r for r in reminders if r[0] in claimed]),
+                "link": link,
+            }
+            for user_id, reminders in mine.items()
+            if any(key in claimed for key, _, _ in reminders)
+        )
 
-        which = hashlib.sha1(",".join(keys).encode(), usedforsecurity=False).hexdigest()[:20]
-        sweep.once(sweep_key("training-people", today, which), action)
+    sweep.once_each(list(whose), action)
 
 
 def _title(reminders) -> str:
@@ -153,19 +145,38 @@ def _tell_leads(sweep, leads, today, schools):
     """One message a day per lead and requirement, with how many people; each person's
     escalation is marked done so it is never counted again."""
     users = User.objects.in_bulk({recipient_id for recipient_id, *_ in leads})
-    for (recipient_id, school_id, requirement_id, stage), keys in leads.items():
+    messages = {
+        sweep_key("training-leads", recipient_id, requirement_id, stage, today): (
+            recipient_id,
+            school_id,
+            stage,
+            keys,
+        )
+        for (recipient_id, school_id, requirement_id, stage), keys in leads.items()
+    }
 
-        def action(keys=keys, user=users[recipient_id], school=schools[school_id], stage=stage):
-            SweepAction.objects.bulk_create(
-                [SweepAction(key=k, job=sweep.job, done_at=sweep.now) for k in keys],
-                ignore_conflicts=True,
-            )
+    def action(claimed):
+        SweepAction.objects.bulk_create(
+            [
+                SweepAction(key=k, job=sweep.job, done_at=sweep.now)
+                for message in claimed
+                for k in messages[message][3]
+            ],
+            ignore_conflicts=True,
+        )
+        found = []
+        for message in claimed:
+            recipient_id, school_id, stage, keys = messages[message]
             late = "a week" if stage == "week" else "a month"
-            notify(
-                user,
-                title=f"{len(keys)} {'person is' if len(keys) == 1 else 'people are'} "
-                f"{late} overdue with training",
-                link=reverse("training-matrix", args=[school.slug]) + "?status=overdue",
+            found.append(
+                {
+                    "recipient": users[recipient_id],
+                    "title": f"{len(keys)} {'person is' if len(keys) == 1 else 'people are'} "
+                    f"{late} overdue with training",
+                    "link": reverse("training-matrix", args=[schools[school_id].slug])
+                    + "?status=overdue",
+                }
             )
+        notify_many(found)
 
-        sweep.once(sweep_key("training-leads", recipient_id, requirement_id, stage, today), action)
+    sweep.once_each(list(messages), action)
