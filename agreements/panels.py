@@ -28,7 +28,7 @@ def to_sign(request):
         template="agreements/sign/panel.html",
         context={"items": items, "family_documents": family_document_ids(items)},
         order=10,
-        count=waiting.count(),
+        count=len(items) if len(items) < 8 else waiting.count(),  # fewer: no second query
     )
 
 

@@ -1,6 +1,6 @@
 """Incident panels on the home page: what needs each person now."""
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from esafety.dashboard import Panel, dashboard_panel
@@ -13,6 +13,14 @@ from .models import ActionKind, Incident, Status, TimelineEntry
 from .rules import HIDDEN_FROM_ROLE
 from .selectors import spans_schools, with_who_and_what
 
+SHOWN = 8  # rows a panel lists
+
+
+def _count(items, queryset) -> int:
+    """How many there are: the rows shown when they are fewer than a panel's worth (no
+    second query), else counted."""
+    return len(items) if len(items) < SHOWN else queryset.count()
+
 
 @dashboard_panel
 def log_an_incident(request):
@@ -22,10 +30,10 @@ def log_an_incident(request):
     return Panel(
         title="Report an e-safety incident",
         template="incidents/panels/log.html",
-        context={
-            "drafts": mine.filter(status=Status.DRAFT).count(),
-            "waiting": mine.filter(status=Status.REPORTED).count(),
-        },
+        context=mine.aggregate(  # both counts in one query
+            drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+            waiting=Count("pk", filter=Q(status=Status.REPORTED)),
+        ),
         order=15,
     )
 
@@ -35,13 +43,13 @@ def to_acknowledge(request):
     if not allowed(request.user, "incidents.use_queue"):
         return None
     waiting = Incident.objects.visible_to(request.user).filter(status=Status.REPORTED)
-    items = list(with_who_and_what(waiting).order_by("urgent", "acknowledge_by")[:8])
+    items = list(with_who_and_what(waiting).order_by("urgent", "acknowledge_by")[:SHOWN])
     return Panel(
         title="New incidents to acknowledge",
         template="incidents/panels/to_acknowledge.html",
         context={"items": items, "now": timezone.now(), "several": spans_schools(request.user)},
         order=11,
-        count=waiting.count() or None,
+        count=_count(items, waiting) or None,
     )
 
 
@@ -54,7 +62,7 @@ def overdue_actions(request):
     )
     if not allowed(request.user, "incidents.use_queue"):
         return None  # their own actions are in "Your actions"
-    items = list(overdue.select_related("incident", "owner").order_by("due_on")[:8])
+    items = list(overdue.select_related("incident", "owner").order_by("due_on")[:SHOWN])
     if not items:
         return None
     return Panel(
@@ -62,7 +70,7 @@ def overdue_actions(request):
         template="incidents/panels/overdue_actions.html",
         context={"items": items},
         order=12,
-        count=overdue.count(),
+        count=_count(items, overdue),
     )
 
 
