@@ -94,3 +94,23 @@ def test_training_due_rolls_over_at_midnight(personas, client):
     with time_machine.travel(today + datetime.timedelta(days=400)):
         sign_in(client, p.teacher)  # the old session timed out
         assert "Online safety basics" in training_due(client)
+
+
+def test_devices_lent_show_for_the_borrower_and_their_parent_only(personas, client):
+    from devices.tests import factories
+
+    p = personas
+    factories.lend(p, p.pupil, asset_tag="LAP-0001")
+    factories.lend(p, p.teacher, asset_tag="LAP-0002")
+    other_parent = person(p.school, Role.PARENT, name="Olive Otherparent")
+    seen = {}
+    for who in (p.parent, p.teacher, other_parent, p.technician):
+        sign_in(client, who)
+        page = client.get("/").content.decode()
+        seen[who.full_name] = [tag for tag in ("LAP-0001", "LAP-0002") if tag in page]
+    assert seen == {
+        p.parent.full_name: ["LAP-0001"],  # their child's
+        p.teacher.full_name: ["LAP-0002"],  # their own
+        other_parent.full_name: [],
+        p.technician.full_name: [],
+    }
