@@ -4,7 +4,13 @@ leads) how many have signed each document."""
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.dashboard import Panel, cached_for_person, dashboard_panel, schools_by_name
+from esafety.dashboard import (
+    Panel,
+    cached_for_person,
+    dashboard_panel,
+    first_with_count,
+    schools_by_name,
+)
 from esafety.figures import figures_for
 from esafety.roles import access_for, allowed, managed_school_ids
 
@@ -19,8 +25,7 @@ from .signing import open_requests
 def to_sign(request):
     if not request.user.is_authenticated:
         return None
-    waiting = open_requests(request.user)
-    items = list(waiting[:8])
+    items, count = first_with_count(open_requests(request.user), 8)  # one query
     if not items:
         return None
     return Panel(
@@ -28,7 +33,7 @@ def to_sign(request):
         template="agreements/sign/panel.html",
         context={"items": items, "family_documents": family_document_ids(items)},
         order=10,
-        count=len(items) if len(items) < 8 else waiting.count(),  # fewer: no second query
+        count=count,
     )
 
 

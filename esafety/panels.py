@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from .dashboard import Panel, dashboard_panel, schools_by_name, unread_count
+from .dashboard import Panel, dashboard_panel, first_with_count, schools_by_name, unread_count
 from .figures import figures_for
 from .models import Invitation, Membership, Notification, Role, User
 from .roles import (
@@ -21,18 +21,17 @@ SHOWN_UNREAD = 5
 
 @dashboard_panel
 def unread_notifications(request):
-    items = list(Notification.objects.visible_to(request.user).unread()[:SHOWN_UNREAD])
+    unread = Notification.objects.visible_to(request.user).unread()
+    items, count = first_with_count(unread, SHOWN_UNREAD)
+    unread_count(request, known=count)  # the navigation's badge reuses it
     if not items:
-        unread_count(request, known=0)
         return None
-    # Fewer than a panel's worth: that is the count (the navigation's badge reuses it).
-    known = len(items) if len(items) < SHOWN_UNREAD else None
     return Panel(
         title="New for you",
         template="esafety/panels/notifications.html",
         context={"items": items},
         order=10,
-        count=unread_count(request, known=known),
+        count=count,
     )
 
 

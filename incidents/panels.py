@@ -3,9 +3,9 @@
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel
+from esafety.dashboard import Panel, dashboard_panel, first_with_count
 from esafety.figures import figures_for
-from esafety.models import School
+from esafety.models import Role, School
 from esafety.roles import access_for, allowed, schools_with_roles
 
 from .figures import LAST_12_MONTHS, counts_seen_by
@@ -14,12 +14,6 @@ from .rules import HIDDEN_FROM_ROLE
 from .selectors import spans_schools, with_who_and_what
 
 SHOWN = 8  # rows a panel lists
-
-
-def _count(items, queryset) -> int:
-    """How many there are: the rows shown when they are fewer than a panel's worth (no
-    second query), else counted."""
-    return len(items) if len(items) < SHOWN else queryset.count()
 
 
 @dashboard_panel
@@ -43,13 +37,15 @@ def to_acknowledge(request):
     if not allowed(request.user, "incidents.use_queue"):
         return None
     waiting = Incident.objects.visible_to(request.user).filter(status=Status.REPORTED)
-    items = list(with_who_and_what(waiting).order_by("urgent", "acknowledge_by")[:SHOWN])
+    items, count = first_with_count(  # the rows and how many in all: one query
+        with_who_and_what(waiting).order_by("urgent", "acknowledge_by"), SHOWN
+    )
     return Panel(
         title="New incidents to acknowledge",
         template="incidents/panels/to_acknowledge.html",
         context={"items": items, "now": timezone.now(), "several": spans_schools(request.user)},
         order=11,
-        count=_count(items, waiting) or None,
+        count=count or None,
     )
 
 
@@ -62,7 +58,9 @@ def overdue_actions(request):
     )
     if not allowed(request.user, "incidents.use_queue"):
         return None  # their own actions are in "Your actions"
-    items = list(overdue.select_related("incident", "owner").order_by("due_on")[:SHOWN])
+    items, count = first_with_count(
+        overdue.select_related("incident", "owner").order_by("due_on"), SHOWN
+    )
     if not items:
         return None
     return Panel(
@@ -70,12 +68,17 @@ def overdue_actions(request):
         template="incidents/panels/overdue_actions.html",
         context={"items": items},
         order=12,
-        count=_count(items, overdue),
+        count=count,
     )
 
 
 @dashboard_panel
 def awaiting_sign_off(request):
+    # Only a headteacher signs off (the chair, for a concern about the head): nobody else
+    # has anything here, so no query for them.
+    access = access_for(request.user)
+    if not schools_with_roles(request.user, {Role.HEADTEACHER}) and not access.chair_trust_ids:
+        return None
     candidates = (
         Incident.objects.visible_to(request.user)
         .submitted()

@@ -114,3 +114,43 @@ def test_devices_lent_show_for_the_borrower_and_their_parent_only(personas, clie
         other_parent.full_name: [],
         p.technician.full_name: [],
     }
+
+
+def test_only_the_headteacher_and_for_a_concern_about_the_head_the_chair_sign_off(personas, client):
+    from incidents.models import Incident, Status
+
+    p, now = personas, timezone.now()
+    # A concern about the head goes to the chair (who sees what is sent to them).
+    for number, subject, to in (
+        ("2026-0001", "pupil", None),
+        ("2026-A001", "headteacher", p.chair),
+    ):
+        Incident.objects.create(
+            routed_to=to,
+            school=p.school,
+            number=number,
+            status=Status.OPEN,
+            reported_by=p.teacher,
+            reported_at=now,
+            acknowledge_by=now,
+            location="online",
+            description="Reviewed and waiting to be signed off",
+            subject=subject,
+            category="pupil_a",
+            review_result="Reviewed",
+        )
+    seen = {}
+    for who in ("headteacher", "chair", "esafety_officer", "trustee", "teacher"):
+        sign_in(client, p.get(who))
+        page = client.get("/").content.decode()
+        panel = (
+            page.split("Awaiting your sign-off", 1)[1] if "Awaiting your sign-off" in page else ""
+        )
+        seen[who] = [n for n in ("2026-0001", "2026-A001") if n in panel.split("</section>")[0]]
+    assert seen == {
+        "headteacher": ["2026-0001"],
+        "chair": ["2026-A001"],
+        "esafety_officer": [],
+        "trustee": [],
+        "teacher": [],
+    }
