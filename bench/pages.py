@@ -10,12 +10,13 @@ the chair), then reports in one run, each beside the trivial signed-in page `/ac
 - every home page (officer, head, trustee, chair, teacher, technician, parent),
   `/trust/`, `/agreements/coverage/`, the registers overview, every register, the print
   view, the consent and internet-access registers, and the landing pages of the risks,
-  training and devices apps (seeded as their own benches seed them): median time, ratio
-  and query count;
+  training and devices apps (seeded as their own benches seed them): median time, ratio,
+  query count and server CPU time (and its ratio);
 - the incident PDF and a signed-form PDF, first render (nothing cached) and repeat,
   beside a bare two-page WeasyPrint document;
 - a mixed signed-in load (`bench/mixed.lua`, wrk from Debian's `wrk` package) on
-  gunicorn with 2 workers for --load-seconds: throughput, p50/p95/p99 and errors.
+  gunicorn with 2 workers for --load-seconds: throughput, p50/p95/p99 and errors; first
+  each page of the mix's server CPU per request and the weighted mean.
 
 Targets (issue 11): pages within 3x the trivial page; coverage under 30 queries; the
 incident PDF's first render within 4x the bare document and a repeat within 1.5x the
@@ -184,6 +185,11 @@ def pages(school):
             "consent register (school)",
             "officer",
             reverse("agreements-consent-register", kwargs=slug),
+        ),
+        (
+            "consent register (school, website)",
+            "officer",
+            reverse("agreements-consent-register", kwargs=slug) + "?channel=website",
         ),
         (
             "consent register (7A, website)",

@@ -3,10 +3,10 @@
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel, first_with_count
+from esafety.dashboard import Panel, cached_for_person, dashboard_panel, first_with_count
 from esafety.figures import figures_for
 from esafety.models import Role, School
-from esafety.roles import access_for, allowed, schools_with_roles
+from esafety.roles import access_for, allowed, schools_with_roles, visible_school_ids
 
 from .figures import LAST_12_MONTHS, counts_seen_by
 from .models import ActionKind, Incident, Status, TimelineEntry
@@ -21,13 +21,22 @@ def log_an_incident(request):
     if not allowed(request.user, "incidents.use_log"):
         return None
     mine = Incident.objects.visible_to(request.user).filter(reported_by=request.user)
-    return Panel(
-        title="Report an e-safety incident",
-        template="incidents/panels/log.html",
-        context=mine.aggregate(  # both counts in one query
+    # Both counts in one query, kept per person until an incident changes in one of
+    # their schools (the incidents.last_12_months figure follows every save).
+    counts = cached_for_person(
+        request,
+        "incidents.log_an_incident",
+        lambda: mine.aggregate(
             drafts=Count("pk", filter=Q(status=Status.DRAFT)),
             waiting=Count("pk", filter=Q(status=Status.REPORTED)),
         ),
+        follows=[LAST_12_MONTHS],
+        school_ids=visible_school_ids(request.user),
+    )
+    return Panel(
+        title="Report an e-safety incident",
+        template="incidents/panels/log.html",
+        context=counts,
         order=15,
     )
 

@@ -154,3 +154,24 @@ def test_only_the_headteacher_and_for_a_concern_about_the_head_the_chair_sign_of
         "trustee": [],
         "teacher": [],
     }
+
+
+def test_your_reports_on_the_home_page_follow_each_save(personas, client):
+    from incidents.models import Incident, Status
+
+    p = personas
+    sign_in(client, p.teacher)
+    assert "Your reports" not in client.get("/").content.decode()
+    draft = Incident.objects.create(
+        school=p.school,
+        status=Status.DRAFT,
+        reported_by=p.teacher,
+        location="online",
+        description="Still writing this",
+        subject="pupil",
+    )
+    assert "1 draft, 0 waiting to be acknowledged" in client.get("/").content.decode()
+    draft.status, draft.number, draft.reported_at = Status.REPORTED, "2026-0001", timezone.now()
+    draft.acknowledge_by = draft.reported_at
+    draft.save()
+    assert "0 drafts, 1 waiting to be acknowledged" in client.get("/").content.decode()
