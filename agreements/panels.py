@@ -4,9 +4,15 @@ leads) how many have signed each document."""
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel, schools_by_name
+from esafety.dashboard import (
+    Panel,
+    cached_for_person,
+    dashboard_panel,
+    first_with_count,
+    schools_by_name,
+)
 from esafety.figures import figures_for
-from esafety.roles import allowed, managed_school_ids
+from esafety.roles import access_for, allowed, managed_school_ids
 
 from .family import family_document_ids
 from .models import REVIEW_WARNING, Document, PolicyReview, Version, VersionStatus
@@ -19,8 +25,7 @@ from .signing import open_requests
 def to_sign(request):
     if not request.user.is_authenticated:
         return None
-    waiting = open_requests(request.user)
-    items = list(waiting[:8])
+    items, count = first_with_count(open_requests(request.user), 8)  # one query
     if not items:
         return None
     return Panel(
@@ -28,7 +33,7 @@ def to_sign(request):
         template="agreements/sign/panel.html",
         context={"items": items, "family_documents": family_document_ids(items)},
         order=10,
-        count=waiting.count(),
+        count=count,
     )
 
 
@@ -40,40 +45,31 @@ def policies_waiting(request):
     if not user.is_authenticated:
         return None
     managed = managed_school_ids(user)
-    waiting = Version.objects.filter(
-        versions_to_sign_off_q(user) | versions_to_approve_q(user)
-    ).select_related("document__school")
-    soon = timezone.localdate() + REVIEW_WARNING
-    reviews = PolicyReview.objects.filter(
-        closed_at__isnull=True, document__school__in=managed
-    ).select_related("document__school")
-    due = Document.objects.filter(school__in=managed, review_due__lte=soon).select_related("school")
+    schools = managed | set(access_for(user).trust_school_ids)
+    if not schools:
+        return None
+    # Read from the rows the agreements.policy_status figure follows (documents, versions,
+    # reviews): kept until it goes stale in one of these schools or the day ends.
+    found = cached_for_person(
+        request,
+        "agreements.policies_waiting",
+        lambda: _policies_waiting(user, managed),
+        follows=["agreements.policy_status"],
+        school_ids=schools,
+    )
+    if not found:
+        return None
+    # The schools' names and addresses as they are now (read once per request).
+    by_id = {school.pk: school for school in schools_by_name(request, schools)}
     items = [
         (
-            reverse("agreements-version", args=[v.pk]),
-            f"{v.document.title}, version {v.number}",
-            "waiting for your sign-off"
-            if v.status == VersionStatus.DRAFT
-            else "waiting for the trustees' approval",
-            v.document.school.name,
+            url or reverse("agreements-reviews", args=[by_id[school_id].slug]),
+            title,
+            state,
+            by_id[school_id].name,
         )
-        for v in waiting[:8]
+        for url, title, state, school_id in found
     ]
-    items += [
-        (r.get_absolute_url(), f"Review of the {r.document.title}", r.stage, r.document.school.name)
-        for r in reviews
-    ]
-    items += [
-        (
-            reverse("agreements-reviews", args=[d.school.slug]),
-            d.title,
-            f"review due {d.review_due:%-d %B %Y}",
-            d.school.name,
-        )
-        for d in due.select_related("school")[:4]
-    ]
-    if not items:
-        return None
     return Panel(
         title="Policies waiting for you",
         template="agreements/manage/panel.html",
@@ -81,6 +77,36 @@ def policies_waiting(request):
         order=20,
         count=len(items),
     )
+
+
+def _policies_waiting(user, managed) -> list[tuple]:
+    """(link, what, where it has got to, school id) for each item of the panel; no link
+    for a review due (the school's reviews page)."""
+    waiting = Version.objects.filter(
+        versions_to_sign_off_q(user) | versions_to_approve_q(user)
+    ).select_related("document")
+    soon = timezone.localdate() + REVIEW_WARNING
+    reviews = PolicyReview.objects.filter(
+        closed_at__isnull=True, document__school__in=managed
+    ).select_related("document", "version")
+    due = Document.objects.filter(school__in=managed, review_due__lte=soon)
+    items = [
+        (
+            reverse("agreements-version", args=[v.pk]),
+            f"{v.document.title}, version {v.number}",
+            "waiting for your sign-off"
+            if v.status == VersionStatus.DRAFT
+            else "waiting for the trustees' approval",
+            v.document.school_id,
+        )
+        for v in waiting[:8]
+    ]
+    items += [
+        (r.get_absolute_url(), f"Review of the {r.document.title}", r.stage, r.document.school_id)
+        for r in reviews
+    ]
+    items += [(None, d.title, f"review due {d.review_due:%-d %B %Y}", d.school_id) for d in due[:4]]
+    return items
 
 
 @dashboard_panel

@@ -1,10 +1,11 @@
 """The consent register: each pupil's photo and internet consent this academic year, from
 their latest signature (only a yes given this year counts; no answer is a no). Three
-queries for a class or the whole school, paged with LIMIT."""
+queries for a class or the whole school, paged with LIMIT; one channel's two lists (who
+may appear, who must not) are paged the same way, their counts taken in SQL."""
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from esafety.models import Membership, Role
@@ -98,3 +99,37 @@ def consent_rows(pupils) -> list[ConsentRow]:
 def consent_register(document, *, class_name: str = "", on=None) -> list[ConsentRow]:
     """Every pupil (of a class, or the school) with this year's answers: three queries."""
     return consent_rows(consent_pupils(document, class_name=class_name, on=on))
+
+
+@dataclass
+class ChannelRow:
+    """A pupil on one channel's list: may appear, or must not (and why)."""
+
+    name: str
+    class_name: str
+    answered: bool  # False: no answer this year, which is a no
+
+
+def channel_pupils(document, channel: str, *, class_name: str = "", on=None):
+    """The pupils of `consent_pupils`, each marked with whether this year's latest
+    signature says yes to `channel` (`allows`) and answered at all (`answered`): still
+    one query, to filter on `allows` and page with LIMIT."""
+    latest = OuterRef("latest")
+    yes = ConsentAnswer.objects.filter(signature_id=latest, channel=channel, given=True)
+    return consent_pupils(document, class_name=class_name, on=on).annotate(
+        allows=Exists(yes), answered=Exists(ConsentAnswer.objects.filter(signature_id=latest))
+    )
+
+
+def channel_counts(pupils) -> tuple[int, int]:
+    """(may appear, must not appear) among `channel_pupils`: one query, counted in SQL."""
+    counts = pupils.order_by().aggregate(
+        allowed=Count("pk", filter=Q(allows=True)), everyone=Count("pk")
+    )
+    return counts["allowed"], counts["everyone"] - counts["allowed"]
+
+
+def channel_rows(pupils) -> list[ChannelRow]:
+    return [
+        ChannelRow(row["user__full_name"], row["class_name"], row["answered"]) for row in pupils
+    ]

@@ -18,6 +18,8 @@ from .forms_registers import ConsentFilter, InternetFilter, RegisterFilter
 from .models import PUBLISHING_RULE, Channel, Document
 
 ROWS_PER_PAGE = 50
+# The one-channel consent register's two lists, each paged by its own "<name>_page".
+CHANNEL_LISTS = (("allowed", True), ("not_allowed", False))
 PRINT_WHOLE_SCHOOL_UP_TO = 300  # rows; a larger school prints one class or role per page
 
 
@@ -144,10 +146,15 @@ def consent_register(request, slug):
         "publishing_rule": PUBLISHING_RULE,
     }
     if document and channel:
-        # Who may appear on one channel: everyone in the class (or school) at once.
-        rows = register_consent.consent_register(document, class_name=class_name)
-        context["allowed"] = [row for row in rows if row.allows(channel)]
-        context["not_allowed"] = [row for row in rows if not row.allows(channel)]
+        # Who may appear on one channel, and who must not: two lists, each in pages.
+        pupils = register_consent.channel_pupils(document, channel, class_name=class_name)
+        counts = register_consent.channel_counts(pupils)
+        for (name, allows), count in zip(CHANNEL_LISTS, counts, strict=True):
+            paginator = Paginator(pupils.filter(allows=allows), ROWS_PER_PAGE)
+            paginator.count = count  # counted above, in SQL
+            page = paginator.get_page(request.GET.get(f"{name}_page"))
+            page.object_list = register_consent.channel_rows(page.object_list)
+            context[name] = page
     elif document:
         paginator = Paginator(
             register_consent.consent_pupils(document, class_name=class_name), ROWS_PER_PAGE

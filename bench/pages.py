@@ -10,12 +10,13 @@ the chair), then reports in one run, each beside the trivial signed-in page `/ac
 - every home page (officer, head, trustee, chair, teacher, technician, parent),
   `/trust/`, `/agreements/coverage/`, the registers overview, every register, the print
   view, the consent and internet-access registers, and the landing pages of the risks,
-  training and devices apps (seeded as their own benches seed them): median time, ratio
-  and query count;
+  training and devices apps (seeded as their own benches seed them): median time, ratio,
+  query count and server CPU time (and its ratio);
 - the incident PDF and a signed-form PDF, first render (nothing cached) and repeat,
   beside a bare two-page WeasyPrint document;
 - a mixed signed-in load (`bench/mixed.lua`, wrk from Debian's `wrk` package) on
-  gunicorn with 2 workers for --load-seconds: throughput, p50/p95/p99 and errors.
+  gunicorn with 2 workers for --load-seconds: throughput, p50/p95/p99 and errors; first
+  each page of the mix's server CPU per request and the weighted mean.
 
 Targets (issue 11): pages within 3x the trivial page; coverage under 30 queries; the
 incident PDF's first render within 4x the bare document and a repeat within 1.5x the
@@ -27,6 +28,7 @@ import importlib.util
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,6 +187,11 @@ def pages(school):
             reverse("agreements-consent-register", kwargs=slug),
         ),
         (
+            "consent register (school, website)",
+            "officer",
+            reverse("agreements-consent-register", kwargs=slug) + "?channel=website",
+        ),
+        (
             "consent register (7A, website)",
             "officer",
             reverse("agreements-consent-register", kwargs=slug) + "?class_name=7A&channel=website",
@@ -243,9 +250,13 @@ def measure(repeat: int) -> dict:
     school, who = people()
     clients = {name: sign_in(Client(), user) for name, user in who.items()}
     trivial = median_ms(lambda: clients["officer"].get("/accounts/"), repeat)
+    trivial_cpu = cpu_ms(lambda: clients["officer"].get("/accounts/"), repeat)
     print(f"\nLoad average at the start: {_load()}")
-    print(f"Trivial signed-in page /accounts/: {trivial:.1f} ms (median of {repeat})")
-    print(f"{'page':36} {'ms':>8} {'x trivial':>10} {'queries':>8}")
+    print(
+        f"Trivial signed-in page /accounts/: {trivial:.1f} ms, {trivial_cpu:.1f} ms CPU "
+        f"(medians of {repeat})"
+    )
+    print(f"{'page':36} {'ms':>8} {'x trivial':>10} {'queries':>8} {'CPU ms':>7} {'x CPU':>6}")
     for label, persona, url in pages(school):
         client = clients[persona]
         reset_queries()
@@ -253,8 +264,12 @@ def measure(repeat: int) -> dict:
             response = client.get(url)
         assert response.status_code == 200, (label, url, response.status_code)
         ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
+        cpu = cpu_ms(lambda c=client, u=url: c.get(u), repeat)
         flag = "" if ms <= 3 * trivial else "  OVER 3x"
-        print(f"{label:36} {ms:8.1f} {ms / trivial:9.1f}x {len(queries):8}{flag}")
+        print(
+            f"{label:36} {ms:8.1f} {ms / trivial:9.1f}x {len(queries):8} {cpu:7.1f} "
+            f"{cpu / trivial_cpu:5.1f}x{flag}"
+        )
 
     two_pages = "<h1>Minimal</h1><p>One</p><p style='page-break-before: always'>Two</p>"
     bare = median_ms(lambda: HTML(string=two_pages).write_pdf(), repeat)
@@ -273,6 +288,19 @@ def measure(repeat: int) -> dict:
             f"repeat {repeat_ms:7.1f} ms = {repeat_ms / trivial:4.1f}x trivial (target 1.5x)"
         )
     print(f"Load average at the end: {_load()}")
+
+
+def cpu_ms(func, repeat: int) -> float:
+    """Median CPU time of this process per call: the server's own work for a request (the
+    test client runs it in process), which sets throughput on a busy machine more than
+    the wall time does. The database's CPU is not in it."""
+    func()
+    timings = []
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        timings.append((time.process_time() - start) * 1000)
+    return statistics.median(timings)
 
 
 def _load() -> str:
@@ -295,6 +323,30 @@ MIX = [  # (persona, url, weight): roughly what a school day's traffic looks lik
     ("trustee", "/agreements/coverage/", 1),
     ("officer", "registers", 1),
 ]
+
+
+def mix_cpu(repeat: int):
+    """Each page of the mix: its server CPU per request (in process, as `measure`), and the
+    mix's weighted mean, which bounds throughput at about cores / mean CPU."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from esafety.testing import sign_in
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    school, who = people()
+    clients = {name: sign_in(Client(), user) for name, user in who.items()}
+    registers = reverse("agreements-registers", kwargs={"slug": school.slug})
+    print(f"\nServer CPU per request of each page in the mix (median of {repeat}):")
+    total = weights = 0
+    for persona, url, weight in MIX:
+        url = registers if url == "registers" else url
+        cpu = cpu_ms(lambda c=clients[persona], u=url: c.get(u), repeat)
+        total, weights = total + cpu * weight, weights + weight
+        print(f"  {persona:10} {url:40} x{weight}  {cpu:6.1f} ms CPU")
+    mean = total / weights
+    print(f"  weighted mean {mean:.1f} ms CPU: at most ~{2000 / mean:.0f} requests/s on 2 cores")
 
 
 def load(seconds: int):
@@ -408,6 +460,7 @@ def main():
     if not args.no_pages:
         measure(args.repeat)
     if not args.no_load:
+        mix_cpu(args.repeat)
         load(args.load_seconds)
 
 

@@ -1,8 +1,7 @@
 from django.conf import settings
 
-from .dashboard import schools_by_name
+from .dashboard import schools_by_name, unread_count
 from .menu import menus_for
-from .models import Notification
 from .roles import access_for, managed_school_ids
 
 
@@ -22,6 +21,6 @@ def navigation(request):
             "managed_schools": [s for s in schools if s.pk in managed],
             # Someone at two schools is told which school each thing is from.
             "schools": schools,
-            "unread_count": Notification.objects.visible_to(user).unread().count(),
+            "unread_count": unread_count(request),
         },
     }

@@ -35,6 +35,65 @@ def schools_by_name(request, ids: Iterable[int]) -> list:
     return [copy.copy(school) for school in sorted(found, key=lambda s: (s.name, s.pk))]
 
 
+PERSON_CACHE_SECONDS = 15 * 60
+
+
+def cached_for_person(request, name: str, compute: Callable, *, follows, school_ids):
+    """`compute()` for this person, kept in the cache until one of the figures it
+    `follows` goes stale in one of `school_ids` (the schools whose rows it reads), the
+    day ends, their roles change, or a quarter of an hour passes. Only for data computed
+    from the same rows as those figures (then it is as fresh as they are) and depending
+    on the date, not the time of day. The value must pickle."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from .figures import generation_token
+    from .roles import access_for
+
+    school_ids = sorted(set(school_ids))
+    access = access_for(request.user)
+    held = repr(
+        (
+            sorted((s, sorted(r)) for s, r in access.roles_by_school.items()),
+            sorted(access.trust_ids),
+            sorted(access.chair_trust_ids),
+            sorted(access.lead_trust_ids),
+            school_ids,
+        )
+    )
+    token = generation_token(follows, school_ids)
+    digest = hashlib.sha256(f"{held}|{token}".encode()).hexdigest()[:32]
+    key = f"panel:v1:{name}:{request.user.pk}:{timezone.localdate().isoformat()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PERSON_CACHE_SECONDS)
+    return value
+
+
+def first_with_count(queryset, size: int) -> tuple[list, int]:
+    """The first `size` rows of a panel's list and how many there are in all, in one
+    query (`COUNT(*) OVER ()` on each row): the same number of queries however many."""
+    from django.db.models import Count, Window
+
+    rows = list(queryset.annotate(panel_total=Window(Count("pk")))[:size])
+    return rows, (rows[0].panel_total if rows else 0)
+
+
+def unread_count(request, *, known: int | None = None) -> int:
+    """The person's unread notifications, counted once per request: the home panel (which
+    may already know it, `known`) and the navigation's badge share it."""
+    if known is not None:
+        request._unread_count = known
+    if getattr(request, "_unread_count", None) is None:
+        from .models import Notification
+
+        request._unread_count = Notification.objects.visible_to(request.user).unread().count()
+    return request._unread_count
+
+
 def panels_for(request) -> list[Panel]:
     panels = [panel for func in _PANEL_FUNCTIONS if (panel := func(request)) is not None]
     return sorted(panels, key=lambda p: p.order)

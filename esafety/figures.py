@@ -123,6 +123,21 @@ def _generations(name: str, school_ids: list[int]) -> dict[int, str]:
     return {s: f"{found.get(whole, 0)}.{found.get(key, 0)}" for s, key in per_school.items()}
 
 
+def generation_token(names: Iterable[str], school_ids: Iterable[int]) -> str:
+    """A token that changes whenever one of these figures goes stale for one of these
+    schools: what a cache of something computed from the same rows keys on (e.g. one
+    person's home panel), so it is exactly as fresh as the figures. One cache round trip."""
+    school_ids = sorted(set(school_ids))
+    keys = []
+    for name in sorted(set(names)):
+        if name not in _FIGURES:
+            raise KeyError(f"No figure {name!r}")
+        whole, per_school = _generation_keys(name, school_ids)
+        keys += [whole, *per_school.values()]
+    found = cache.get_many(keys)
+    return ".".join(str(found.get(key, 0)) for key in keys)
+
+
 # --- invalidating ---------------------------------------------------------------------
 
 

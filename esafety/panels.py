@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from .dashboard import Panel, dashboard_panel, schools_by_name
+from .dashboard import Panel, dashboard_panel, first_with_count, schools_by_name, unread_count
 from .figures import figures_for
-from .models import Membership, Notification, Role, User
+from .models import Invitation, Membership, Notification, Role, User
 from .roles import (
     MANAGER_ROLES,
     access_for,
@@ -16,11 +16,14 @@ from .roles import (
     schools_with_roles,
 )
 
+SHOWN_UNREAD = 5
+
 
 @dashboard_panel
 def unread_notifications(request):
     unread = Notification.objects.visible_to(request.user).unread()
-    items = list(unread[:5])
+    items, count = first_with_count(unread, SHOWN_UNREAD)
+    unread_count(request, known=count)  # the navigation's badge reuses it
     if not items:
         return None
     return Panel(
@@ -28,7 +31,7 @@ def unread_notifications(request):
         template="esafety/panels/notifications.html",
         context={"items": items},
         order=10,
-        count=unread.count(),
+        count=count,
     )
 
 
@@ -42,20 +45,29 @@ def school_people(request):
     counts = figures_for("esafety.people", school_ids)
     for school in schools:
         school.people, school.pupils = counts[school.pk]["people"], counts[school.pk]["pupils"]
-    now = timezone.now()
-    invited = User.objects.filter(memberships__school_id__in=school_ids, invitations__isnull=False)
-    not_accepted = invited.exclude(invitations__accepted_at__isnull=False)
-    waiting = not_accepted.filter(invitations__expires_at__gt=now).distinct()
-    expired = not_accepted.exclude(invitations__expires_at__gt=now).distinct()
     return Panel(
         title="People",
         template="esafety/panels/school_people.html",
-        context={
-            "schools": schools,
-            "waiting": waiting.count(),
-            "expired": expired.count(),
-        },
+        context={"schools": schools, **invitations_waiting(school_ids)},
         order=60,
+    )
+
+
+def invitations_waiting(school_ids) -> dict:
+    """People of these schools invited who have not signed in: `waiting` (an invitation
+    still usable) and `expired` (none usable any more). One query, counted in SQL."""
+    now = timezone.now()
+    invitations = Invitation.objects.filter(user=OuterRef("pk"))
+    not_accepted = (
+        User.objects.filter(
+            Exists(Membership.objects.filter(user=OuterRef("pk"), school_id__in=school_ids)),
+            Exists(invitations),
+        )
+        .exclude(Exists(invitations.filter(accepted_at__isnull=False)))
+        .annotate(live=Exists(invitations.filter(expires_at__gt=now)))
+    )
+    return not_accepted.aggregate(
+        waiting=Count("pk", filter=Q(live=True)), expired=Count("pk", filter=Q(live=False))
     )
 
 

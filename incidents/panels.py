@@ -1,17 +1,19 @@
 """Incident panels on the home page: what needs each person now."""
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel
+from esafety.dashboard import Panel, cached_for_person, dashboard_panel, first_with_count
 from esafety.figures import figures_for
-from esafety.models import School
-from esafety.roles import access_for, allowed, schools_with_roles
+from esafety.models import Role, School
+from esafety.roles import access_for, allowed, schools_with_roles, visible_school_ids
 
 from .figures import LAST_12_MONTHS, counts_seen_by
 from .models import ActionKind, Incident, Status, TimelineEntry
 from .rules import HIDDEN_FROM_ROLE
 from .selectors import spans_schools, with_who_and_what
+
+SHOWN = 8  # rows a panel lists
 
 
 @dashboard_panel
@@ -19,13 +21,22 @@ def log_an_incident(request):
     if not allowed(request.user, "incidents.use_log"):
         return None
     mine = Incident.objects.visible_to(request.user).filter(reported_by=request.user)
+    # Both counts in one query, kept per person until an incident changes in one of
+    # their schools (the incidents.last_12_months figure follows every save).
+    counts = cached_for_person(
+        request,
+        "incidents.log_an_incident",
+        lambda: mine.aggregate(
+            drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+            waiting=Count("pk", filter=Q(status=Status.REPORTED)),
+        ),
+        follows=[LAST_12_MONTHS],
+        school_ids=visible_school_ids(request.user),
+    )
     return Panel(
         title="Report an e-safety incident",
         template="incidents/panels/log.html",
-        context={
-            "drafts": mine.filter(status=Status.DRAFT).count(),
-            "waiting": mine.filter(status=Status.REPORTED).count(),
-        },
+        context=counts,
         order=15,
     )
 
@@ -35,13 +46,15 @@ def to_acknowledge(request):
     if not allowed(request.user, "incidents.use_queue"):
         return None
     waiting = Incident.objects.visible_to(request.user).filter(status=Status.REPORTED)
-    items = list(with_who_and_what(waiting).order_by("urgent", "acknowledge_by")[:8])
+    items, count = first_with_count(  # the rows and how many in all: one query
+        with_who_and_what(waiting).order_by("urgent", "acknowledge_by"), SHOWN
+    )
     return Panel(
         title="New incidents to acknowledge",
         template="incidents/panels/to_acknowledge.html",
         context={"items": items, "now": timezone.now(), "several": spans_schools(request.user)},
         order=11,
-        count=waiting.count() or None,
+        count=count or None,
     )
 
 
@@ -54,7 +67,9 @@ def overdue_actions(request):
     )
     if not allowed(request.user, "incidents.use_queue"):
         return None  # their own actions are in "Your actions"
-    items = list(overdue.select_related("incident", "owner").order_by("due_on")[:8])
+    items, count = first_with_count(
+        overdue.select_related("incident", "owner").order_by("due_on"), SHOWN
+    )
     if not items:
         return None
     return Panel(
@@ -62,12 +77,17 @@ def overdue_actions(request):
         template="incidents/panels/overdue_actions.html",
         context={"items": items},
         order=12,
-        count=overdue.count(),
+        count=count,
     )
 
 
 @dashboard_panel
 def awaiting_sign_off(request):
+    # Only a headteacher signs off (the chair, for a concern about the head): nobody else
+    # has anything here, so no query for them.
+    access = access_for(request.user)
+    if not schools_with_roles(request.user, {Role.HEADTEACHER}) and not access.chair_trust_ids:
+        return None
     candidates = (
         Incident.objects.visible_to(request.user)
         .submitted()

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel, schools_by_name
+from esafety.dashboard import Panel, dashboard_panel, first_with_count, schools_by_name
 from esafety.figures import figures_for
 from esafety.models import Role
 from esafety.roles import access_for, managed_school_ids, schools_with_roles
@@ -24,7 +24,7 @@ def my_actions(request):
         return None
     today = timezone.localdate()
     mine = Action.objects.filter(owner=user, done_on__isnull=True, due_on__lte=today + DUE_SOON)
-    items = list(mine.select_related("risk", "review")[:8])
+    items, count = first_with_count(mine.select_related("risk", "review"), 8)  # one query
     if not items:
         return None
     return Panel(
@@ -32,7 +32,7 @@ def my_actions(request):
         template="risks/panels/my_actions.html",
         context={"items": items, "today": today},
         order=13,
-        count=mine.count(),
+        count=count,
     )
 
 

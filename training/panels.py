@@ -3,12 +3,12 @@ verify and leadership duties at risk (read from the cached figures, not live que
 
 from django.utils import timezone
 
-from esafety.dashboard import Panel, dashboard_panel, schools_by_name
+from esafety.dashboard import Panel, cached_for_person, dashboard_panel, schools_by_name
 from esafety.figures import figures_for
 from esafety.models import Role
 from esafety.roles import allowed, managed_school_ids, schools_with_roles
 
-from .selectors import my_standings
+from .selectors import my_standings, training_school_ids
 from .status import DONE
 
 
@@ -17,7 +17,16 @@ def my_training_due(request):
     user = request.user
     if not allowed(user, "training.use"):
         return None
-    due = [row for row in my_standings(user, timezone.localdate()) if row[2].status != DONE]
+    # Computed from the same rows as the training.compliance figure: kept until it goes
+    # stale in one of the schools (a record, requirement, signature or membership
+    # changes) or the day ends.
+    due = cached_for_person(
+        request,
+        "training.my_training_due",
+        lambda: [row for row in my_standings(user, timezone.localdate()) if row[2].status != DONE],
+        follows=["training.compliance"],
+        school_ids=training_school_ids(user),
+    )
     if not due:
         return None
     return Panel(

@@ -269,6 +269,8 @@ def test_home_shows_the_policies_waiting_for_each_person(personas, client, polic
     assert "Policies waiting for you" not in client.get("/").content.decode()
     services.head_sign_off(version=version, by=personas.headteacher)
     assert "waiting for the trustees&#x27; approval" in client.get("/").content.decode()
+    as_user(client, personas.headteacher)  # signed off: nothing waits for the head now
+    assert "waiting for your sign-off" not in client.get("/").content.decode()
     as_user(client, personas.teacher)
     assert "Policies waiting for you" not in client.get("/").content.decode()
 

@@ -1,5 +1,9 @@
-"""Registers that scale with the school: the internet-access register in pages, and the
-printable register of a large school one class or role per page."""
+"""Registers that scale with the school: the internet-access register and one channel's
+consent register in pages, and the printable register of a large school one class or role
+per page."""
+
+import csv
+import io
 
 import pytest
 import time_machine
@@ -137,3 +141,37 @@ def test_parents_who_sign_once_are_the_parents_of_this_schools_pupils(personas, 
     assert names == ["Dora Daniels", "Pat Parent"]
     assert {row.subject_id for row in register.rows} == asked
     assert register.total.audience == 2
+
+
+def test_one_channels_consent_register_pages_both_lists_with_the_whole_schools_counts(
+    personas,
+    world,  # noqa: F811
+    client,
+    monkeypatch,
+):
+    """Who may appear on the school's newspaper photos, for the whole school: each list in
+    pages of its own (one pupil a page here), its count the whole school's, and the CSV
+    still every pupil."""
+    monkeypatch.setattr(views_registers, "ROWS_PER_PAGE", 1)
+    sign_in(client, personas.esafety_officer)
+    url = "/schools/oakwood/agreements/consent/"
+    with time_machine.travel(THIS_YEAR, tick=False):
+        first = client.get(url, {"channel": "newspaper"}).content.decode()
+        second = client.get(url, {"channel": "newspaper", "not_allowed_page": 2}).content.decode()
+        website = client.get(url, {"channel": "website", "not_allowed_page": 2}).content.decode()
+        data = client.get(url + "csv/").content.decode("utf-8-sig")
+    may, must_not = first.split("Must not appear (")
+    # Poppy said yes this year; Dan's yes was last year's and Eve never answered.
+    assert "May appear (1)" in may and "Poppy Pupil" in may
+    assert must_not.startswith("2)") and "Dan Daniels" in must_not and "Eve Evans" not in first
+    assert "Page 1 of 2" in must_not and "channel=newspaper&amp;not_allowed_page=2" in must_not
+    may, must_not = second.split("Must not appear (")
+    assert "Poppy Pupil" in may  # the other list stays on its own page
+    assert "Eve Evans" in must_not and "Dan Daniels" not in second
+    assert "no answer this year" in must_not
+    # Poppy withdrew the website this year: a no, not a missing answer (Dan, Poppy, Eve).
+    must_not = website.split("Must not appear (")[1]
+    assert must_not.startswith("3)") and "Poppy Pupil" in must_not
+    assert "no answer this year" not in must_not
+    rows = list(csv.reader(io.StringIO(data)))
+    assert sorted(row[0] for row in rows[1:]) == ["Dan Daniels", "Eve Evans", "Poppy Pupil"]

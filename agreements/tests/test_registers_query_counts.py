@@ -103,6 +103,8 @@ def test_register_pages_query_count_does_not_grow(personas, setup, client):
         f"/schools/oakwood/agreements/registers/{pupil_aup.pk}/print/",
         "/schools/oakwood/agreements/consent/",
         "/schools/oakwood/agreements/consent/?class_name=5A&channel=website",
+        "/schools/oakwood/agreements/consent/?channel=website",
+        "/schools/oakwood/agreements/consent/?channel=website&not_allowed_page=2",
         "/schools/oakwood/agreements/consent/csv/",
         "/schools/oakwood/agreements/internet-access/",
         "/schools/oakwood/agreements/internet-access/?access=no",
