@@ -20,4 +20,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Local memory whatever the environment says; cleared before each test (pytest_plugin).
+# A connection per test thread closed when it ends: the concurrency tests' threads must not
+# leave connections open that would stop the test database being dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
