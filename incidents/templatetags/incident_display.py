@@ -6,7 +6,10 @@ most of the page's time."""
 
 from django import template
 from django.template.defaultfilters import truncatewords
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ..models import Status, Subject
 from ..selectors import URGENT_CATEGORIES
@@ -72,3 +75,111 @@ def who_and_what(incident):
             '<span class="fw-semibold">{}</span>: {}', incident.get_subject_display(), summary
         )
     return summary
+
+
+# --- the queue's table and cards ------------------------------------------------------------
+# One pass over the rows, each piece worked out once and used in both the table (wide
+# screens) and the cards (phones): as templates, the 50 rows of a queue page rendered
+# twice were most of the page's time.
+
+
+_ANY_PK = 987654321
+
+
+def _when(value, pattern: str) -> str:
+    return dateformat.format(timezone.localtime(value), pattern) if value else ""
+
+
+def _row(incident, several, now, detail_url):
+    context = {"now": now}
+    kinds = [tag.name for tag in getattr(incident, "kinds", ())]
+    risk = incident.get_risk_area_display()
+    return {
+        "url": detail_url.replace(str(_ANY_PK), str(incident.pk)),
+        "number": incident.full_number if several else incident.number,
+        "urgent": getattr(incident, "urgent", None) == 0,
+        "urgency": urgency(incident),
+        "who": who_and_what(incident),
+        "badge": status_badge(context, incident),
+        "deadline": _when(incident.acknowledge_by, "j M, H:i")
+        if incident.status == Status.REPORTED
+        else None,
+        "category": incident.category_label,
+        "kinds": kinds,
+        "risk": truncatewords(risk, 1) if risk else "",
+        "school": str(incident.school) if several else "",
+        "reported": f"{_when(incident.reported_at, 'j M Y, H:i')} by {incident.reported_by or ''}",
+    }
+
+
+def _table_row(row, several):
+    kinds = ", ".join(row["kinds"]) or "No kind"
+    return format_html(
+        '<tr>\n    <td class="text-nowrap"><a href="{}">{}</a>{}</td>\n    <td>{}</td>\n'
+        "    <td>{}{}</td>\n"
+        '    <td class="small">{}<br>{}<br>{}</td>\n{}'
+        '    <td class="small">{}</td>\n  </tr>',
+        row["url"],
+        row["number"],
+        format_html("<br>{}", row["urgency"]) if row["urgent"] else "",
+        row["who"],
+        row["badge"],
+        format_html('<div class="small">by {}</div>', row["deadline"])
+        if row["deadline"] is not None
+        else "",
+        row["category"] or "No category",
+        kinds,
+        row["risk"] or "No risk area",
+        format_html("    <td>{}</td>\n", row["school"]) if several else "",
+        row["reported"],
+    )
+
+
+def _card(row, several):
+    details = [row["category"] or "No category", *row["kinds"]]
+    if row["risk"]:
+        details.append(row["risk"])
+    if several:
+        details.append(row["school"])
+    return format_html(
+        '<li class="card mb-2{}"><div class="card-body p-2">\n'
+        '    <div class="d-flex flex-wrap justify-content-between gap-1">'
+        '<a class="fw-semibold" href="{}">{}</a> {}</div>\n'
+        "    {}\n    <div>{}</div>\n"
+        '    <div class="small">{}</div>\n  </div></li>',
+        " border-danger" if row["urgent"] else "",
+        row["url"],
+        row["number"],
+        row["badge"],
+        row["urgency"],
+        row["who"],
+        format_html_join(" · ", "{}", ((d,) for d in details)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def queue_table(context, incidents, caption):
+    """The queue's incidents: a table on wide screens, the same as cards on a phone. Each
+    says who (the pupils, for those who may see them) and what (the first words)."""
+    several = context.get("several_schools")
+    detail_url = reverse("incident-detail", args=[_ANY_PK])  # reversed once, not per row
+    rows = [_row(i, several, context.get("now"), detail_url) for i in incidents]
+    head = format_html(
+        '<div class="d-none d-md-block">\n<table class="table align-middle">\n'
+        "  <caption>{}</caption>\n"
+        '  <thead><tr><th scope="col">Number</th><th scope="col">Who and what</th>'
+        '<th scope="col">Status</th><th scope="col">Category, kind, risk</th>{}'
+        '<th scope="col">Reported</th></tr></thead>\n  <tbody>\n  ',
+        caption,
+        mark_safe('<th scope="col">School</th>') if several else "",
+    )
+    table_rows = format_html_join("\n  ", "{}", ((_table_row(r, several),) for r in rows))
+    cards = format_html_join("\n", "  {}", ((_card(r, several),) for r in rows))
+    return format_html(
+        '{}{}\n  </tbody>\n</table>\n</div>\n<div class="d-md-none">\n'
+        '<h3 class="visually-hidden">{}</h3>\n<ul class="list-unstyled">\n{}\n</ul>\n</div>\n',
+        head,
+        table_rows if rows else mark_safe('<tr><td colspan="6">No incidents match.</td></tr>'),
+        caption,
+        cards if rows else mark_safe("<li>No incidents match.</li>"),
+    )
