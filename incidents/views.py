@@ -22,7 +22,7 @@ from esafety.views_people import get_school
 
 from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
-from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, people_initial
+from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, QuickSelect, people_initial
 from .models import (
     Evidence,
     Incident,
@@ -196,6 +196,8 @@ class IncidentFilter(django_filters.FilterSet):
         self.filters["school"].queryset = schools if schools is not None else School.objects.none()
         self.form.fields["school"].queryset = self.filters["school"].queryset
         for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect  # the same HTML, rendered in Python
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
