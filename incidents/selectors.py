@@ -76,7 +76,12 @@ def with_who_and_what(incidents, now=None, *, prefetch=True):
 
 
 def _pupils_prefetch():
-    pupils = IncidentPerson.objects.filter(kind=PersonKind.PUPIL).select_related("person")
+    # Only what a row shows (display_name): a whole person row is twenty-odd columns.
+    pupils = (
+        IncidentPerson.objects.filter(kind=PersonKind.PUPIL)
+        .select_related("person")
+        .only("incident_id", "person_id", "name", "person__full_name", "person__email")
+    )
     return Prefetch("people", queryset=pupils, to_attr="pupils")
 
 

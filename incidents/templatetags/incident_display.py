@@ -9,7 +9,7 @@ from html import escape
 from django import template
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -94,8 +94,17 @@ def _e(value) -> str:
     return escape(str(value))
 
 
-def _when(value, pattern: str) -> str:
-    return dateformat.format(timezone.localtime(value), pattern) if value else ""
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _when(value, year=True) -> str:
+    """As the date filter shows "j M Y, H:i" (or "j M, H:i"), in the local time zone;
+    worked out directly, as the filter's general formatter was a third of a row's time."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    year_part = f" {local.year}" if year else ""
+    return f"{local.day} {MONTHS[local.month - 1]}{year_part}, {local:%H:%M}"
 
 
 def _row(incident, several, now, detail_url):
@@ -109,14 +118,14 @@ def _row(incident, several, now, detail_url):
         "urgency": urgency(incident),
         "who": who_and_what(incident),
         "badge": status_badge(context, incident),
-        "deadline": _when(incident.acknowledge_by, "j M, H:i")
+        "deadline": _when(incident.acknowledge_by, year=False)
         if incident.status == Status.REPORTED
         else None,
         "category": incident.category_label,
         "kinds": kinds,
         "risk": truncatewords(risk, 1) if risk else "",
         "school": str(incident.school) if several else "",
-        "reported": f"{_when(incident.reported_at, 'j M Y, H:i')} by {incident.reported_by or ''}",
+        "reported": f"{_when(incident.reported_at)} by {incident.reported_by or ''}",
     }
 
 
