@@ -137,11 +137,12 @@ def counted_for(user, params, compute):
     filter (and the reader: nothing is shared between people), so a change in someone's
     roles or a trust's setting changes the key. Counting every
     incident of a trust on each visit was most of a trust-wide queue's time."""
-    if not set(params) <= COUNTS_CACHED_FOR:
+    used = {k for k in params if any(params.getlist(k))}  # the form sends empty fields too
+    if not used <= COUNTS_CACHED_FOR:
         return compute()
     access = access_for(user)
     schools = set(access.roles_by_school) | access.trust_school_ids | access.lead_school_ids
-    filters = sorted((k, params.getlist(k)) for k in params if k != "page")
+    filters = sorted((k, params.getlist(k)) for k in used if k != "page")
     reader = repr((user.pk, str(incident_visibility_q(user)), filters))
     key = ":".join(
         [

@@ -38,8 +38,9 @@ def test_an_action_falling_overdue_moves_its_incident_up_at_once(personas, clien
     """The urgent count decides where the urgent part of a list ends: a stale count would
     leave a newly urgent incident among the rest."""
     officer = personas.esafety_officer
-    older, newer = report(personas.school, personas.teacher), report(
-        personas.school, personas.teacher
+    older, newer = (
+        report(personas.school, personas.teacher),
+        report(personas.school, personas.teacher),
     )
     for incident in (older, newer):
         services.acknowledge(incident=incident, by=officer)
@@ -68,3 +69,13 @@ def test_a_headteacher_never_gets_the_officers_counts(personas, client):
     client.logout()
     sign_in(client, personas.headteacher)
     assert "1 incident matches" in queue(client)
+
+
+def test_the_filter_form_sent_empty_counts_the_same_and_follows_changes(personas, client):
+    """Sending the form sends every field, empty ones too: counted like the bare queue."""
+    empty = {name: "" for name in ("q", "status", "category", "risk_area", "tag", "pupil")}
+    report(personas.school, personas.teacher)
+    sign_in(client, personas.esafety_officer)
+    assert "1 incident matches, 1 waiting to be acknowledged" in queue(client, **empty)
+    report(personas.school, personas.teacher)
+    assert "2 incidents match, 2 waiting to be acknowledged" in queue(client, **empty)
