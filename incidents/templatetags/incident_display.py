@@ -10,7 +10,7 @@ from django import template
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..models import Status, Subject
@@ -27,6 +27,23 @@ BADGES = {
 SUMMARY_WORDS = 12
 
 
+def _e(value) -> str:
+    """Escaped for HTML as the templates escape (& < > " '), without their lazy-string
+    checks: called about ten times for each of a queue's rows."""
+    return escape(str(value))
+
+
+def _first_words(text: str) -> str:
+    """The first SUMMARY_WORDS words, as the truncatewords filter gives them."""
+    words = text.split()
+    if len(words) > SUMMARY_WORDS:
+        return " ".join(words[:SUMMARY_WORDS]) + " …"
+    return " ".join(words)
+
+
+# The tags below build their HTML from escaped values (`_e`) and fixed text.
+
+
 @register.simple_tag(takes_context=True)
 def status_badge(context, incident):
     if incident.status == Status.REPORTED:
@@ -37,7 +54,7 @@ def status_badge(context, incident):
             colour, text = "warning", "Waiting to be acknowledged"
     else:
         colour, text = BADGES.get(incident.status, ("success", "Closed"))
-    return format_html('<span class="badge text-bg-{}">{}</span>', colour, text)
+    return mark_safe(f'<span class="badge text-bg-{colour}">{text}</span>')
 
 
 def _urgent_because(incident) -> str:
@@ -57,26 +74,24 @@ def urgency(incident):
     """Why an incident is marked urgent, in words (not colour alone)."""
     if getattr(incident, "urgent", None) != 0:
         return ""
-    return format_html(
+    return mark_safe(
         '<span class="badge text-bg-danger">Urgent<span class="visually-hidden">:</span>'
-        '</span> <span class="small">{}</span>',
-        _urgent_because(incident),
+        f'</span> <span class="small">{_e(_urgent_because(incident))}</span>'
     )
 
 
 @register.simple_tag
 def who_and_what(incident):
     """The pupils involved (or who the concern is about), then the first words."""
-    summary = truncatewords(incident.description, SUMMARY_WORDS)
+    summary = _e(_first_words(incident.description))
     pupils = getattr(incident, "pupils", None)
     if pupils:
-        names = format_html_join(", ", "{}", ((p.display_name,) for p in pupils))
-        return format_html('<span class="fw-semibold">{}</span>: {}', names, summary)
+        names = ", ".join(_e(p.display_name) for p in pupils)
+        return mark_safe(f'<span class="fw-semibold">{names}</span>: {summary}')
     if incident.subject != Subject.PUPIL:
-        return format_html(
-            '<span class="fw-semibold">{}</span>: {}', incident.get_subject_display(), summary
-        )
-    return summary
+        about = _e(incident.get_subject_display())
+        return mark_safe(f'<span class="fw-semibold">{about}</span>: {summary}')
+    return mark_safe(summary)
 
 
 # --- the queue's table and cards ------------------------------------------------------------
@@ -86,12 +101,6 @@ def who_and_what(incident):
 
 
 _ANY_PK = 987654321
-
-
-def _e(value) -> str:
-    """Escaped for HTML as the templates escape (& < > " '), without their lazy-string
-    checks: called about ten times a row."""
-    return escape(str(value))
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
