@@ -195,6 +195,14 @@ class IncidentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["school"].queryset = schools if schools is not None else School.objects.none()
         self.form.fields["school"].queryset = self.filters["school"].queryset
+        for name in ("tag", "school"):
+            # Listed with one ordinary query: a model drop-down reads its rows through a
+            # server-side cursor (three round trips to PostgreSQL) on every page.
+            field = self.form.fields[name]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((row.pk, field.label_from_instance(row)) for row in field.queryset),
+            ]
         for field in self.form.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget.__class__ = QuickSelect  # the same HTML, rendered in Python
