@@ -218,6 +218,17 @@ class Incident(models.Model):
             models.Index(fields=["school", "-reported_at"], name="incident_school_newest"),
             # The trust-wide queue, newest first across schools (selectors.UrgentFirst).
             models.Index(fields=["-reported_at", "-id"], name="incident_newest"),
+            # The urgent part of a queue is found among the open incidents, newest first.
+            models.Index(
+                fields=["-reported_at", "-id"],
+                condition=~Q(status="closed") & ~Q(status="draft"),
+                name="incident_open_newest",
+            ),
+            models.Index(
+                fields=["school", "-reported_at", "-id"],
+                condition=~Q(status="closed") & ~Q(status="draft"),
+                name="incident_school_open_newest",
+            ),
             models.Index(fields=["status", "acknowledge_by"]),
             models.Index(fields=["review_date"]),
         ]

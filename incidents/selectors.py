@@ -1,5 +1,8 @@
 """Reads shared by the queue and the home card: who and what, and how urgent."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -12,8 +15,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from esafety.figures import generation_stamp
 from esafety.roles import access_for, managed_school_ids
 
+from .figures import LAST_12_MONTHS
 from .models import (
     ALLEGATION_SUBJECTS,
     ActionKind,
@@ -22,6 +27,7 @@ from .models import (
     Status,
     TimelineEntry,
 )
+from .rules import incident_visibility_q
 
 URGENT_CATEGORIES = ("pupil_d", "staff_b")
 
@@ -70,7 +76,12 @@ def with_who_and_what(incidents, now=None, *, prefetch=True):
 
 
 def _pupils_prefetch():
-    pupils = IncidentPerson.objects.filter(kind=PersonKind.PUPIL).select_related("person")
+    # Only what a row shows (display_name): a whole person row is twenty-odd columns.
+    pupils = (
+        IncidentPerson.objects.filter(kind=PersonKind.PUPIL)
+        .select_related("person")
+        .only("incident_id", "person_id", "name", "person__full_name", "person__email")
+    )
     return Prefetch("people", queryset=pupils, to_attr="pupils")
 
 
@@ -102,6 +113,52 @@ def queue_counts(incidents) -> dict:
     )
 
 
+def urgent_and_total(incidents) -> tuple[int, int]:
+    """How many of a queue list (from `with_who_and_what`) are urgent, and how many in all."""
+    # Not named "urgent": that is the annotation the filter reads.
+    found = incidents.aggregate(urgent_count=Count("pk", filter=URGENT_OPEN), total=Count("pk"))
+    return found["urgent_count"], found["total"]
+
+
+# The filters whose counts depend only on the incidents' own columns (and the overdue
+# actions): a queue filtered by these alone has its counts cached. A pupil's name or a
+# kind reads other tables, which do not make the cached counts stale.
+COUNTS_CACHED_FOR = frozenset(
+    {"q", "status", "category", "risk_area", "school", "reported_from", "reported_to", "page"}
+)
+COUNTS_TIMEOUT = 60 * 60
+
+
+def counted_for(user, params, compute):
+    """The queue's counts for this reader and these filters: `compute()` once, then from
+    the cache until an incident or timeline entry of one of the reader's schools changes
+    (the incident figures' generations: every save and delete bumps them) or the day
+    turns (an action becomes overdue at midnight). Keyed on the reader's whole visibility
+    filter (and the reader: nothing is shared between people), so a change in someone's
+    roles or a trust's setting changes the key. Counting every
+    incident of a trust on each visit was most of a trust-wide queue's time."""
+    used = {k for k in params if any(params.getlist(k))}  # the form sends empty fields too
+    if not used <= COUNTS_CACHED_FOR:
+        return compute()
+    access = access_for(user)
+    schools = set(access.roles_by_school) | access.trust_school_ids | access.lead_school_ids
+    filters = sorted((k, params.getlist(k)) for k in used if k != "page")
+    reader = repr((user.pk, str(incident_visibility_q(user)), filters))
+    key = ":".join(
+        [
+            "incidents:queue-counts",
+            timezone.localdate().isoformat(),
+            hashlib.sha256(reader.encode()).hexdigest(),
+            hashlib.sha256(generation_stamp(LAST_12_MONTHS, schools).encode()).hexdigest(),
+        ]
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = compute()
+        cache.set(key, counts, COUNTS_TIMEOUT)
+    return counts
+
+
 class UrgentFirst:
     """A queue list (from `with_who_and_what`) in the order urgent first, then newest, for
     the Paginator, in index-friendly queries instead of one sort over a computed column
@@ -120,11 +177,7 @@ class UrgentFirst:
 
     def _urgent_and_total(self):
         if self._counts is None:
-            # Not named "urgent": that is the annotation the filter reads.
-            found = self.incidents.aggregate(
-                urgent_count=Count("pk", filter=URGENT_OPEN), total=Count("pk")
-            )
-            self._counts = (found["urgent_count"], found["total"])
+            self._counts = urgent_and_total(self.incidents)
         return self._counts
 
     def count(self) -> int:

@@ -175,11 +175,18 @@ def remind_review_due(sweep):
         .exclude(status=Status.DRAFT)
         .select_related("school")
     )
+    officers_of = {}  # school id -> its e-safety officers: looked up once per school
+
+    def officers(school):
+        if school.pk not in officers_of:
+            officers_of[school.pk] = holders(school, Role.ESAFETY_OFFICER)
+        return officers_of[school.pk]
+
     for incident in due:
 
         def remind(incident=incident):
-            officers = holders(incident.school, Role.ESAFETY_OFFICER) or [incident.routed_to]
-            for officer in who_may_be_told(incident, officers):
+            officers_now = officers(incident.school) or [incident.routed_to]
+            for officer in who_may_be_told(incident, officers_now):
                 notify(
                     officer,
                     title=f"Incident {incident.named} is due for review",

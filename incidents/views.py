@@ -22,7 +22,7 @@ from esafety.views_people import get_school
 
 from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
-from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, people_initial
+from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, QuickSelect, people_initial
 from .models import (
     Evidence,
     Incident,
@@ -32,7 +32,15 @@ from .models import (
     Status,
 )
 from .rules import INCIDENT_STAFF_ROLES
-from .selectors import UrgentFirst, add_who, queue_counts, spans_schools, with_who_and_what
+from .selectors import (
+    UrgentFirst,
+    add_who,
+    counted_for,
+    queue_counts,
+    spans_schools,
+    urgent_and_total,
+    with_who_and_what,
+)
 
 
 def get_incident(request, pk, rule="incidents.view") -> Incident:
@@ -187,7 +195,17 @@ class IncidentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["school"].queryset = schools if schools is not None else School.objects.none()
         self.form.fields["school"].queryset = self.filters["school"].queryset
+        for name in ("tag", "school"):
+            # Listed with one ordinary query: a model drop-down reads its rows through a
+            # server-side cursor (three round trips to PostgreSQL) on every page.
+            field = self.form.fields[name]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((row.pk, field.label_from_instance(row)) for row in field.queryset),
+            ]
         for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect  # the same HTML, rendered in Python
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
@@ -218,9 +236,12 @@ def incident_queue(request):
     if request.GET.get("status"):
         # One status asked for: one list, in the order that suits it.
         waiting_count = 0
-        others = waiting if request.GET["status"] == Status.REPORTED else UrgentFirst(matching)
+        others = waiting
+        if request.GET["status"] != Status.REPORTED:
+            counts = counted_for(request.user, request.GET, lambda: urgent_and_total(matching))
+            others = UrgentFirst(matching, counts=counts)
     else:
-        counts = queue_counts(matching)
+        counts = counted_for(request.user, request.GET, lambda: queue_counts(matching))
         waiting_count = counts["waiting"]
         others = UrgentFirst(
             matching.exclude(status=Status.REPORTED),
@@ -230,7 +251,9 @@ def incident_queue(request):
     page.object_list = list(page.object_list)
     waiting_shown = []
     if waiting_count and page.number == 1:
-        waiting_shown = list(waiting[:WAITING_SHOWN])
+        # The most urgent picked by their ids alone, then fetched with who reported them:
+        # joined first, every waiting incident of a trust was joined before the sort.
+        waiting_shown = list(waiting.filter(pk__in=waiting.values("pk")[:WAITING_SHOWN]))
     add_who([*waiting_shown, *page.object_list])  # one query each for kinds and pupils
     return render(
         request,
