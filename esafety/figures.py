@@ -111,13 +111,6 @@ def figure_for(name: str, school_id: int, *, today=None):
     return figures_for(name, [school_id], today=today)[school_id]
 
 
-def generation_stamp(name: str, school_ids: Iterable[int]) -> str:
-    """A string that changes whenever figure `name` goes stale for any of these schools:
-    for a value derived per reader from the same rows (an app's cache key)."""
-    generations = _generations(name, sorted(set(school_ids)))
-    return ",".join(f"{s}:{g}" for s, g in generations.items())
-
-
 def _generation_keys(name, school_ids):
     return f"{PREFIX}:gen:{name}", {s: f"{PREFIX}:gen:{name}:{s}" for s in school_ids}
 

@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from esafety.figures import generation_stamp
+from esafety.figures import generation_token
 from esafety.roles import access_for, managed_school_ids
 
 from .figures import LAST_12_MONTHS
@@ -149,7 +149,7 @@ def counted_for(user, params, compute):
             "incidents:queue-counts",
             timezone.localdate().isoformat(),
             hashlib.sha256(reader.encode()).hexdigest(),
-            hashlib.sha256(generation_stamp(LAST_12_MONTHS, schools).encode()).hexdigest(),
+            hashlib.sha256(generation_token([LAST_12_MONTHS], schools).encode()).hexdigest(),
         ]
     )
     counts = cache.get(key)
