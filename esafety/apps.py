@@ -7,4 +7,4 @@ class EsafetyConfig(AppConfig):
     verbose_name = "E-safety core"
 
     def ready(self):
-        from . import celery, menu, panels, school_figures  # noqa: F401  (Celery; registries)
+        from . import celery, menu, panels, school_figures, warming  # noqa: F401  (Celery; registries)

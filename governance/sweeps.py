@@ -43,17 +43,3 @@ def _remind(school, heads, term):
             body="Write a few lines for the governors and sign it; the figures are filled in.",
             link=reverse("governance-reports"),
         )
-
-
-@sweep_job("governance.warm_figures")
-def warm_figures(sweep):
-    """Recompute, between requests, the figures a change has made stale (only those: the
-    rest are read from the cache), so a trustee opening the dashboard rarely waits for a
-    school's months to be counted again. Sends nothing and records nothing."""
-    from esafety.figures import figures_for
-
-    from .board import FIGURES
-
-    school_ids = list(School.objects.values_list("pk", flat=True))
-    for name in FIGURES:
-        figures_for(name, school_ids, today=timezone.localdate(sweep.now))

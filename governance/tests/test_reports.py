@@ -236,7 +236,7 @@ def test_the_sweep_recomputes_stale_figures_before_anyone_asks(personas):
     from esafety.sweeps import registered_jobs
 
     p = personas
-    job = {"governance.warm_figures": registered_jobs()["governance.warm_figures"]}
+    job = {"esafety.warm_figures": registered_jobs()["esafety.warm_figures"]}
     run_sweeps(jobs=job)
     figures.invalidate(figure="incidents.by_month", schools=[p.school])
     run_sweeps(jobs=job)
