@@ -12,9 +12,11 @@ Definitions, for a document's current published version:
 """
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,7 +31,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from esafety.figures import figure_for
+from esafety.figures import DEFAULT_TIMEOUT, figure_for, generation_token
 from esafety.models import STAFF_ROLES, Membership, ParentLink, Role, StaffType, TrusteeMembership
 
 from .audience import years_in
@@ -386,6 +388,7 @@ STATUS_Q = {
     NOT_SIGNED: Q(is_current=False),
 }
 TRUSTEES = "Trustees"
+REGISTER_CACHE_TIMEOUT = DEFAULT_TIMEOUT  # a bound on staleness if an invalidation is missed
 
 
 def _counts(queryset):
@@ -507,7 +510,7 @@ def register_listing(document, on=None) -> Listing:
     audience = annotated_subjects(document, version, on)
     groups: dict[str, Figures] = {}
     where: dict[str, Q] = {}
-    for row in _counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS)):
+    for row in _group_counts(document, version, on, audience):
         label = _group_of(row)[1]
         figures = _figures(row)
         groups[label] = _plus(groups.get(label, Figures()), figures)
@@ -533,6 +536,32 @@ def register_listing(document, on=None) -> Listing:
             listing.total = _plus(listing.total, figures)
     listing.groups, listing.where = list(groups.items()), where
     return listing
+
+
+def while_fresh(school_id: int, what: str, compute):
+    """`compute()` once, then from the cache until the school's coverage figures go
+    stale: their generations are bumped by every change a register reads (documents,
+    versions, signatures with their consent answers, memberships, parent links), so a
+    value cached here is exactly as fresh as the coverage tables. `what` names the value
+    fully (document, version, date, filters)."""
+    token = generation_token([COVERAGE_FIGURE], [school_id])
+    reader = f"{school_id}:{what}:{token}"
+    key = f"agreements:register:{hashlib.sha256(reader.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, REGISTER_CACHE_TIMEOUT)
+    return value
+
+
+def _group_counts(document, version, on, audience) -> list[dict]:
+    """The register's GROUP BY (`_counts` by GROUP_FIELDS over `audience`), cached while
+    fresh: the count reads every pupil's signatures, most of a register's database time."""
+    return while_fresh(
+        document.school_id,
+        f"groups:{document.pk}:{version.pk}:{on.isoformat()}",
+        lambda: list(_counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS))),
+    )
 
 
 def page_rows(document, rows) -> list[Row]:
