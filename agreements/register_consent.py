@@ -13,7 +13,8 @@ from esafety.models import Membership, Role
 
 from .counting import signed_this_academic_year_q
 from .models import Channel, ConsentAnswer, Signature
-from .registers import published_documents, while_fresh
+from .register_cache import while_fresh
+from .registers import published_documents
 
 
 @dataclass

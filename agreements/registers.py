@@ -12,11 +12,9 @@ Definitions, for a document's current published version:
 """
 
 import datetime
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,15 +29,15 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from esafety.figures import DEFAULT_TIMEOUT, figure_for, generation_token
+from esafety.figures import figure_for
 from esafety.models import STAFF_ROLES, Membership, ParentLink, Role, StaffType, TrusteeMembership
 
 from .audience import years_in
 from .counting import still_counts_q
 from .models import Document, Signature, Version, VersionStatus
+from .register_cache import COVERAGE_FIGURE, while_fresh
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
-COVERAGE_FIGURE = "agreements.coverage"
 STATUS_LABELS = {
     SIGNED: "Signed",
     EXPIRED: "Expired: signed an older version or an earlier year",
@@ -388,7 +386,6 @@ STATUS_Q = {
     NOT_SIGNED: Q(is_current=False),
 }
 TRUSTEES = "Trustees"
-REGISTER_CACHE_TIMEOUT = DEFAULT_TIMEOUT  # a bound on staleness if an invalidation is missed
 
 
 def _counts(queryset):
@@ -536,22 +533,6 @@ def register_listing(document, on=None) -> Listing:
             listing.total = _plus(listing.total, figures)
     listing.groups, listing.where = list(groups.items()), where
     return listing
-
-
-def while_fresh(school_id: int, what: str, compute):
-    """`compute()` once, then from the cache until the school's coverage figures go
-    stale: their generations are bumped by every change a register reads (documents,
-    versions, signatures with their consent answers, memberships, parent links), so a
-    value cached here is exactly as fresh as the coverage tables. `what` names the value
-    fully (document, version, date, filters)."""
-    token = generation_token([COVERAGE_FIGURE], [school_id])
-    reader = f"{school_id}:{what}:{token}"
-    key = f"agreements:register:{hashlib.sha256(reader.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, REGISTER_CACHE_TIMEOUT)
-    return value
 
 
 def _group_counts(document, version, on, audience) -> list[dict]:
