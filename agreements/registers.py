@@ -504,10 +504,9 @@ def register_listing(document, on=None) -> Listing:
     listing = Listing(document, version, on)
     if version is None:
         return listing
-    audience = annotated_subjects(document, version, on)
     groups: dict[str, Figures] = {}
     where: dict[str, Q] = {}
-    for row in _group_counts(document, version, on, audience):
+    for row in _group_counts(document, version, on):
         label = _group_of(row)[1]
         figures = _figures(row)
         groups[label] = _plus(groups.get(label, Figures()), figures)
@@ -518,6 +517,7 @@ def register_listing(document, on=None) -> Listing:
     if "trustee" in document.audience_roles:
         # Trustees aren't school members; one who is (and must sign as one) counts once.
         trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
+        audience = annotated_subjects(document, version, on)
         trustees = trustees.exclude(user__in=audience.values("user_id"))
         listing.trustees = [
             {**row, "group": TRUSTEES}
@@ -535,13 +535,17 @@ def register_listing(document, on=None) -> Listing:
     return listing
 
 
-def _group_counts(document, version, on, audience) -> list[dict]:
-    """The register's GROUP BY (`_counts` by GROUP_FIELDS over `audience`), cached while
-    fresh: the count reads every pupil's signatures, most of a register's database time."""
+def _group_counts(document, version, on) -> list[dict]:
+    """The register's GROUP BY (`_counts` by GROUP_FIELDS over everyone who must sign),
+    cached while fresh: the count reads every pupil's signatures, most of a register's
+    database time (and building its query, of its CPU)."""
+
+    def count():
+        audience = annotated_subjects(document, version, on)
+        return list(_counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS)))
+
     return while_fresh(
-        document.school_id,
-        f"groups:{document.pk}:{version.pk}:{on.isoformat()}",
-        lambda: list(_counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS))),
+        document.school_id, f"groups:{document.pk}:{version.pk}:{on.isoformat()}", count
     )
 
 
