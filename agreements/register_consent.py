@@ -5,13 +5,15 @@ may appear, who must not) are paged the same way, their counts taken in SQL."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from esafety.models import Membership, Role
 
 from .counting import signed_this_academic_year_q
 from .models import Channel, ConsentAnswer, Signature
+from .register_cache import while_fresh
 from .registers import published_documents
 
 
@@ -116,8 +118,15 @@ def channel_pupils(document, channel: str, *, class_name: str = "", on=None):
     one query, to filter on `allows` and page with LIMIT."""
     latest = OuterRef("latest")
     yes = ConsentAnswer.objects.filter(signature_id=latest, channel=channel, given=True)
+    # A scalar subquery, not EXISTS: filtered on, PostgreSQL turns an EXISTS into a hash
+    # join over every answer of the trust for the channel (tens of thousands of rows)
+    # instead of looking up each pupil's one signature.
+    allows = Coalesce(
+        Subquery(yes.order_by().values(found=Value(True))[:1], output_field=BooleanField()),
+        Value(False),
+    )
     return consent_pupils(document, class_name=class_name, on=on).annotate(
-        allows=Exists(yes), answered=Exists(ConsentAnswer.objects.filter(signature_id=latest))
+        allows=allows, answered=Exists(ConsentAnswer.objects.filter(signature_id=latest))
     )
 
 
@@ -127,6 +136,16 @@ def channel_counts(pupils) -> tuple[int, int]:
         allowed=Count("pk", filter=Q(allows=True)), everyone=Count("pk")
     )
     return counts["allowed"], counts["everyone"] - counts["allowed"]
+
+
+def cached_channel_counts(
+    document, channel: str, pupils, *, class_name: str = "", on=None
+) -> tuple[int, int]:
+    """`channel_counts` of `channel_pupils(document, channel, class_name=class_name)`,
+    cached until the school's signatures or pupils change (`registers.while_fresh`)."""
+    on = on or timezone.localdate()
+    what = f"consent:{document.pk}:{channel}:{class_name}:{on.isoformat()}"
+    return tuple(while_fresh(document.school_id, what, lambda: channel_counts(pupils)))
 
 
 def channel_rows(pupils) -> list[ChannelRow]:

@@ -35,9 +35,9 @@ from esafety.models import STAFF_ROLES, Membership, ParentLink, Role, StaffType,
 from .audience import years_in
 from .counting import still_counts_q
 from .models import Document, Signature, Version, VersionStatus
+from .register_cache import COVERAGE_FIGURE, while_fresh
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
-COVERAGE_FIGURE = "agreements.coverage"
 STATUS_LABELS = {
     SIGNED: "Signed",
     EXPIRED: "Expired: signed an older version or an earlier year",
@@ -215,10 +215,29 @@ class InternetRows(Sequence):
 
 
 def internet_access_listings(school, on=None) -> list["Listing"]:
-    """Each agreement that grants internet access, with its figures counted in SQL."""
+    """Each agreement that grants internet access, with its whole-school figures: those
+    of the coverage tables (the figures layer, cached until the school's signatures or
+    people change), so one query for the agreements and one for their current versions,
+    however many agreements. No figures by class or role: this register shows no groups."""
     on = on or timezone.localdate()
-    documents = published_documents(school).filter(grants_internet_access=True).distinct()
-    return [register_listing(document, on) for document in documents]
+    documents = list(published_documents(school).filter(grants_internet_access=True).distinct())
+    current: dict[int, Version] = {}
+    for version in (
+        Version.objects.filter(document__in=documents, status=VersionStatus.PUBLISHED)
+        .defer("text")
+        .order_by("document_id", "-number")
+    ):
+        current.setdefault(version.document_id, version)  # as `current_version()` finds it
+    coverage = {title.pk: figures for title, figures in coverage_by_document(school, on)}
+    listings = []
+    for document in documents:
+        figures, version = coverage.get(document.pk), current.get(document.pk)
+        if figures is None or version is None or "trustee" in document.audience_roles:
+            # Trustees aren't school members: their rows are counted apart (`members`).
+            listings.append(register_listing(document, on))
+        else:
+            listings.append(Listing(document, version, on, total=figures, members=figures))
+    return listings
 
 
 def internet_access_statuses(listings, *, status: str = "") -> InternetRows:
@@ -404,6 +423,7 @@ class RegisterRows(Sequence):
     length comes from the figures already counted, so paging costs one query a page."""
 
     def __init__(self, members, member_count: int, trustees: list[dict]):
+        # `members`: a queryset of the school members' rows, or a function returning one.
         self.members, self.member_count, self.trustees = members, member_count, trustees
 
     def __len__(self) -> int:
@@ -418,7 +438,8 @@ class RegisterRows(Sequence):
         start, stop, _ = index.indices(len(self))
         rows = []
         if start < self.member_count:
-            rows = list(self.members[start : min(stop, self.member_count)])
+            members = self.members() if callable(self.members) else self.members
+            rows = list(members[start : min(stop, self.member_count)])
             for row in rows:
                 row["group"] = _group_of(row)[1]
         first = max(start - self.member_count, 0)
@@ -442,17 +463,20 @@ class Listing:
         """Everyone (with one status, in one class or role) in register order."""
         if self.version is None or (group and group not in self.where and group != TRUSTEES):
             return RegisterRows(None, 0, [])
-        members = (
-            annotated_subjects(self.document, self.version, self.on)
-            .order_by(*GROUP_FIELDS, "user__full_name", "user_id")
-            .values("user_id", "user__full_name", "status", *GROUP_FIELDS)
-        )
         figures = self.members
         if group:
-            members = members.filter(self.where.get(group, Q(pk__in=[])))
             figures = dict(self.member_groups).get(group, Figures())
-        if status:
-            members = members.filter(STATUS_Q[status])
+
+        def members():  # built only when a page is fetched: compiling it costs CPU
+            found = (
+                annotated_subjects(self.document, self.version, self.on)
+                .order_by(*GROUP_FIELDS, "user__full_name", "user_id")
+                .values("user_id", "user__full_name", "status", *GROUP_FIELDS)
+            )
+            if group:
+                found = found.filter(self.where.get(group, Q(pk__in=[])))
+            return found.filter(STATUS_Q[status]) if status else found
+
         trustees = [
             row
             for row in self.trustees
@@ -480,10 +504,9 @@ def register_listing(document, on=None) -> Listing:
     listing = Listing(document, version, on)
     if version is None:
         return listing
-    audience = annotated_subjects(document, version, on)
     groups: dict[str, Figures] = {}
     where: dict[str, Q] = {}
-    for row in _counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS)):
+    for row in _group_counts(document, version, on):
         label = _group_of(row)[1]
         figures = _figures(row)
         groups[label] = _plus(groups.get(label, Figures()), figures)
@@ -494,6 +517,7 @@ def register_listing(document, on=None) -> Listing:
     if "trustee" in document.audience_roles:
         # Trustees aren't school members; one who is (and must sign as one) counts once.
         trustees = TrusteeMembership.objects.active(on).filter(trust=document.school.trust_id)
+        audience = annotated_subjects(document, version, on)
         trustees = trustees.exclude(user__in=audience.values("user_id"))
         listing.trustees = [
             {**row, "group": TRUSTEES}
@@ -509,6 +533,20 @@ def register_listing(document, on=None) -> Listing:
             listing.total = _plus(listing.total, figures)
     listing.groups, listing.where = list(groups.items()), where
     return listing
+
+
+def _group_counts(document, version, on) -> list[dict]:
+    """The register's GROUP BY (`_counts` by GROUP_FIELDS over everyone who must sign),
+    cached while fresh: the count reads every pupil's signatures, most of a register's
+    database time (and building its query, of its CPU)."""
+
+    def count():
+        audience = annotated_subjects(document, version, on)
+        return list(_counts(audience.order_by(*GROUP_FIELDS).values(*GROUP_FIELDS)))
+
+    return while_fresh(
+        document.school_id, f"groups:{document.pk}:{version.pk}:{on.isoformat()}", count
+    )
 
 
 def page_rows(document, rows) -> list[Row]:

@@ -148,7 +148,9 @@ def consent_register(request, slug):
     if document and channel:
         # Who may appear on one channel, and who must not: two lists, each in pages.
         pupils = register_consent.channel_pupils(document, channel, class_name=class_name)
-        counts = register_consent.channel_counts(pupils)
+        counts = register_consent.cached_channel_counts(
+            document, channel, pupils, class_name=class_name
+        )
         for (name, allows), count in zip(CHANNEL_LISTS, counts, strict=True):
             paginator = Paginator(pupils.filter(allows=allows), ROWS_PER_PAGE)
             paginator.count = count  # counted above, in SQL
