@@ -1,10 +1,6 @@
 """Register counts cached exactly as long as the coverage figures stay fresh."""
 
-import hashlib
-
-from django.core.cache import cache
-
-from esafety.figures import DEFAULT_TIMEOUT, generation_token
+from esafety.figures import DEFAULT_TIMEOUT, cached_while_fresh
 
 COVERAGE_FIGURE = "agreements.coverage"
 REGISTER_CACHE_TIMEOUT = DEFAULT_TIMEOUT  # a bound on staleness if an invalidation is missed
@@ -16,11 +12,10 @@ def while_fresh(school_id: int, what: str, compute):
     versions, signatures with their consent answers, memberships, parent links), so a
     value cached here is exactly as fresh as the coverage tables. `what` names the value
     fully (document, version, date, filters)."""
-    token = generation_token([COVERAGE_FIGURE], [school_id])
-    reader = f"{school_id}:{what}:{token}"
-    key = f"agreements:register:{hashlib.sha256(reader.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, REGISTER_CACHE_TIMEOUT)
-    return value
+    return cached_while_fresh(
+        f"agreements:register:{school_id}:{what}",
+        compute,
+        follows=[COVERAGE_FIGURE],
+        school_ids=[school_id],
+        timeout=REGISTER_CACHE_TIMEOUT,
+    )

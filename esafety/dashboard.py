@@ -44,12 +44,9 @@ def cached_for_person(request, name: str, compute: Callable, *, follows, school_
     day ends, their roles change, or a quarter of an hour passes. Only for data computed
     from the same rows as those figures (then it is as fresh as they are) and depending
     on the date, not the time of day. The value must pickle."""
-    import hashlib
-
-    from django.core.cache import cache
     from django.utils import timezone
 
-    from .figures import generation_token
+    from .figures import cached_while_fresh
     from .roles import access_for
 
     school_ids = sorted(set(school_ids))
@@ -63,14 +60,13 @@ def cached_for_person(request, name: str, compute: Callable, *, follows, school_
             school_ids,
         )
     )
-    token = generation_token(follows, school_ids)
-    digest = hashlib.sha256(f"{held}|{token}".encode()).hexdigest()[:32]
-    key = f"panel:v1:{name}:{request.user.pk}:{timezone.localdate().isoformat()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, PERSON_CACHE_SECONDS)
-    return value
+    return cached_while_fresh(
+        f"panel:{name}:{request.user.pk}:{timezone.localdate().isoformat()}:{held}",
+        compute,
+        follows=follows,
+        school_ids=school_ids,
+        timeout=PERSON_CACHE_SECONDS,
+    )
 
 
 def first_with_count(queryset, size: int) -> tuple[list, int]:

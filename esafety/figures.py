@@ -138,6 +138,23 @@ def generation_token(names: Iterable[str], school_ids: Iterable[int]) -> str:
     return ".".join(str(found.get(key, 0)) for key in keys)
 
 
+def cached_while_fresh(what: str, compute: Callable, *, follows, school_ids, timeout=None):
+    """`compute()` once, then from the cache until one of the figures it `follows` goes
+    stale in one of `school_ids` (or `timeout` seconds pass): for a value computed from
+    the same rows as those figures, so it is exactly as fresh as they are. `what` names
+    the value fully (whose it is, filters, the date if it depends on it); it must pickle."""
+    import hashlib
+
+    token = generation_token(follows, school_ids)
+    digest = hashlib.sha256(f"{what}|{token}".encode()).hexdigest()
+    key = f"{PREFIX}:fresh:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, DEFAULT_TIMEOUT if timeout is None else timeout)
+    return value
+
+
 # --- invalidating ---------------------------------------------------------------------
 
 

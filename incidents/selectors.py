@@ -1,8 +1,5 @@
 """Reads shared by the queue and the home card: who and what, and how urgent."""
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -15,7 +12,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from esafety.figures import generation_token
+from esafety.figures import cached_while_fresh
 from esafety.roles import access_for, managed_school_ids
 
 from .figures import LAST_12_MONTHS
@@ -144,19 +141,13 @@ def counted_for(user, params, compute):
     schools = set(access.roles_by_school) | access.trust_school_ids | access.lead_school_ids
     filters = sorted((k, params.getlist(k)) for k in used if k != "page")
     reader = repr((user.pk, str(incident_visibility_q(user)), filters))
-    key = ":".join(
-        [
-            "incidents:queue-counts",
-            timezone.localdate().isoformat(),
-            hashlib.sha256(reader.encode()).hexdigest(),
-            hashlib.sha256(generation_token([LAST_12_MONTHS], schools).encode()).hexdigest(),
-        ]
+    return cached_while_fresh(
+        f"incidents:queue-counts:{timezone.localdate().isoformat()}:{reader}",
+        compute,
+        follows=[LAST_12_MONTHS],
+        school_ids=schools,
+        timeout=COUNTS_TIMEOUT,
     )
-    counts = cache.get(key)
-    if counts is None:
-        counts = compute()
-        cache.set(key, counts, COUNTS_TIMEOUT)
-    return counts
 
 
 class UrgentFirst:
