@@ -112,7 +112,7 @@ def navigation_for(user, schools) -> tuple[list[Menu], str]:
             sorted(access.lead_staff_concern_school_ids),
             [(s.pk, s.name, s.slug) for s in schools],
             [repr(_sorted_if_set(func(user))) for func in _DEPENDS_ON],
-            len(_ENTRIES),
+            _entries_signature(),
         )
     )
     digest = hashlib.sha256(built_from.encode()).hexdigest()[:32]
@@ -124,6 +124,31 @@ def navigation_for(user, schools) -> tuple[list[Menu], str]:
         cache.set(key, cached, MENU_CACHE_SECONDS)
     menus, html = cached
     return menus, mark_safe(html)  # rendered (and escaped) by the template above
+
+
+_SIGNATURE: dict[tuple, str] = {}
+
+
+def _entries_signature() -> str:
+    """What the registered entries are (a new release's entries or addresses change the
+    key, so no worker shows a menu cached by an older one)."""
+    marker = (id(_ENTRIES), len(_ENTRIES))
+    if marker not in _SIGNATURE:
+        described = [
+            (e.menu, _label_name(e), e.rule, e.order, e.per_school, e.section, _address(e))
+            for e in _ENTRIES
+        ]
+        _SIGNATURE.clear()
+        _SIGNATURE[marker] = hashlib.sha256(repr(described).encode()).hexdigest()[:16]
+    return _SIGNATURE[marker]
+
+
+def _label_name(entry: MenuEntry) -> str:
+    return entry.label if isinstance(entry.label, str) else entry.label.__qualname__
+
+
+def _address(entry: MenuEntry) -> str:
+    return reverse(entry.url_name, args=["-"] if entry.per_school else [])
 
 
 def _sorted_if_set(value):
