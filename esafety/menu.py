@@ -120,7 +120,7 @@ def navigation_for(user, schools) -> tuple[list[Menu], str]:
     cached = cache.get(key)
     if cached is None:
         menus = menus_for(user, schools)
-        cached = (menus, render_to_string("partials/app_nav.html", {"nav": {"menus": menus}}))
+        cached = (menus, render_to_string("partials/app_nav.html", {"menus": menus}))
         cache.set(key, cached, MENU_CACHE_SECONDS)
     menus, html = cached
     return menus, mark_safe(html)  # rendered (and escaped) by the template above
