@@ -1,6 +1,11 @@
 """The devices app's entries in the main navigation."""
 
-from esafety.menu import menu_entry
+from esafety.menu import menu_depends_on, menu_entry
+
+from .rules import office_school_ids
+
+# devices.view_held lets office staff in: the cached menu follows where they work.
+menu_depends_on(office_school_ids)
 
 menu_entry(
     "Devices", "Inventory", "devices-inventory", rule="devices.manage", order=60, per_school=True

@@ -3,16 +3,26 @@
 An app registers its entries from its `menu.py` (imported in `AppConfig.ready`); the core
 shows each person only the entries whose rule allows them. A new app touches no core file
 to appear in the menu.
+
+Every page shows the menu, so `navigation_for` keeps each person's menu (and its HTML) in
+the cache, keyed on everything it is built from: the roles they hold today (`access_for`,
+read afresh on every request), their schools' names and slugs, and whatever else an app's
+menu rules read, registered with `menu_depends_on` (e.g. the schools where they work in the
+office). An entry's rule and label must depend on nothing else; then a role granted or
+ended shows in the very next page's menu, with no invalidation to forget.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .roles import allowed
+from .roles import access_for, allowed
 
 _ENTRIES: list["MenuEntry"] = []
+_DEPENDS_ON: list[Callable] = []
+MENU_CACHE_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,13 @@ def menu_entry(
     return entry
 
 
+def menu_depends_on(func: Callable) -> Callable:
+    """Register `func(user) -> value with a stable repr`: something besides the person's
+    roles that an app's menu rules read. The cached menu is keyed on it. Returns func."""
+    _DEPENDS_ON.append(func)
+    return func
+
+
 def registered_entries() -> list[MenuEntry]:
     return list(_ENTRIES)
 
@@ -74,6 +91,68 @@ def menus_for(user, schools) -> list[Menu]:
         if links := _links(entry, user, schools):
             menus.setdefault(entry.menu, []).extend(links)
     return [Menu(title, links) for title, links in menus.items()]
+
+
+def navigation_for(user, schools) -> tuple[list[Menu], str]:
+    """`menus_for(user, schools)` and the menu's HTML (partials/app_nav.html), from the
+    cache when nothing they are built from has changed (see the module's docstring)."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    access = access_for(user)
+    built_from = repr(
+        (
+            sorted((s, sorted(r)) for s, r in access.roles_by_school.items()),
+            sorted(access.trust_ids),
+            sorted(access.chair_trust_ids),
+            sorted(access.trust_school_ids),
+            sorted(access.lead_trust_ids),
+            sorted(access.lead_school_ids),
+            sorted(access.lead_staff_concern_school_ids),
+            [(s.pk, s.name, s.slug) for s in schools],
+            [repr(_sorted_if_set(func(user))) for func in _DEPENDS_ON],
+            _entries_signature(),
+        )
+    )
+    digest = hashlib.sha256(built_from.encode()).hexdigest()[:32]
+    key = f"menu:v1:{user.pk}:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        menus = menus_for(user, schools)
+        cached = (menus, render_to_string("partials/app_nav.html", {"menus": menus}))
+        cache.set(key, cached, MENU_CACHE_SECONDS)
+    menus, html = cached
+    return menus, mark_safe(html)  # rendered (and escaped) by the template above
+
+
+_SIGNATURE: dict[tuple, str] = {}
+
+
+def _entries_signature() -> str:
+    """What the registered entries are (a new release's entries or addresses change the
+    key, so no worker shows a menu cached by an older one)."""
+    marker = (id(_ENTRIES), len(_ENTRIES))
+    if marker not in _SIGNATURE:
+        described = [
+            (e.menu, _label_name(e), e.rule, e.order, e.per_school, e.section, _address(e))
+            for e in _ENTRIES
+        ]
+        _SIGNATURE.clear()
+        _SIGNATURE[marker] = hashlib.sha256(repr(described).encode()).hexdigest()[:16]
+    return _SIGNATURE[marker]
+
+
+def _label_name(entry: MenuEntry) -> str:
+    return entry.label if isinstance(entry.label, str) else entry.label.__qualname__
+
+
+def _address(entry: MenuEntry) -> str:
+    return reverse(entry.url_name, args=["-"] if entry.per_school else [])
+
+
+def _sorted_if_set(value):
+    return sorted(value) if isinstance(value, set | frozenset) else value
 
 
 def _links(entry: MenuEntry, user, schools) -> list[MenuLink]:
