@@ -28,7 +28,6 @@ import importlib.util
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-from common import median_ms, set_up
+from common import median_cpu_ms, median_ms, set_up
 from pages_seed import seed_risks_training_devices
 
 BENCH = Path(__file__).resolve().parent
@@ -250,7 +249,7 @@ def measure(repeat: int) -> dict:
     school, who = people()
     clients = {name: sign_in(Client(), user) for name, user in who.items()}
     trivial = median_ms(lambda: clients["officer"].get("/accounts/"), repeat)
-    trivial_cpu = cpu_ms(lambda: clients["officer"].get("/accounts/"), repeat)
+    trivial_cpu = median_cpu_ms(lambda: clients["officer"].get("/accounts/"), repeat)
     print(f"\nLoad average at the start: {_load()}")
     print(
         f"Trivial signed-in page /accounts/: {trivial:.1f} ms, {trivial_cpu:.1f} ms CPU "
@@ -264,7 +263,7 @@ def measure(repeat: int) -> dict:
             response = client.get(url)
         assert response.status_code == 200, (label, url, response.status_code)
         ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
-        cpu = cpu_ms(lambda c=client, u=url: c.get(u), repeat)
+        cpu = median_cpu_ms(lambda c=client, u=url: c.get(u), repeat)
         flag = "" if ms <= 3 * trivial else "  OVER 3x"
         print(
             f"{label:36} {ms:8.1f} {ms / trivial:9.1f}x {len(queries):8} {cpu:7.1f} "
@@ -288,19 +287,6 @@ def measure(repeat: int) -> dict:
             f"repeat {repeat_ms:7.1f} ms = {repeat_ms / trivial:4.1f}x trivial (target 1.5x)"
         )
     print(f"Load average at the end: {_load()}")
-
-
-def cpu_ms(func, repeat: int) -> float:
-    """Median CPU time of this process per call: the server's own work for a request (the
-    test client runs it in process), which sets throughput on a busy machine more than
-    the wall time does. The database's CPU is not in it."""
-    func()
-    timings = []
-    for _ in range(repeat):
-        start = time.process_time()
-        func()
-        timings.append((time.process_time() - start) * 1000)
-    return statistics.median(timings)
 
 
 def _load() -> str:
@@ -342,7 +328,7 @@ def mix_cpu(repeat: int):
     total = weights = 0
     for persona, url, weight in MIX:
         url = registers if url == "registers" else url
-        cpu = cpu_ms(lambda c=clients[persona], u=url: c.get(u), repeat)
+        cpu = median_cpu_ms(lambda c=clients[persona], u=url: c.get(u), repeat)
         total, weights = total + cpu * weight, weights + weight
         print(f"  {persona:10} {url:40} x{weight}  {cpu:6.1f} ms CPU")
     mean = total / weights

@@ -16,10 +16,9 @@ Creates (or reuses) the database named in DATABASE_URL and seeds it once. Then, 
 import argparse
 import datetime
 import random
-import statistics
 import time
 
-from common import like_a_worker, median_ms, purge_broker, set_up
+from common import like_a_worker, median_cpu_ms, median_ms, purge_broker, set_up
 
 TRUSTEES = 12
 YEARS = 5
@@ -156,17 +155,6 @@ def measure(repeat: int):
             f"{name:28} {ms:8.1f} ms = {ms / trivial:5.1f}x trivial (target 3x) {ok}; "
             f"{len(queries)} queries; CPU {cpu:.1f} ms = {cpu / trivial_cpu:.1f}x"
         )
-
-
-def median_cpu_ms(func, repeat: int) -> float:
-    """This process's CPU time (the test client serves the request in process; the
-    database's time is not in it), median: steadier than wall time on a loaded machine."""
-    timings = []
-    for _ in range(repeat):
-        start = time.process_time()
-        func()
-        timings.append((time.process_time() - start) * 1000)
-    return statistics.median(timings)
 
 
 def record_session():
