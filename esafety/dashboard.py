@@ -51,15 +51,7 @@ def cached_for_person(request, name: str, compute: Callable, *, follows, school_
 
     school_ids = sorted(set(school_ids))
     access = access_for(request.user)
-    held = repr(
-        (
-            sorted((s, sorted(r)) for s, r in access.roles_by_school.items()),
-            sorted(access.trust_ids),
-            sorted(access.chair_trust_ids),
-            sorted(access.lead_trust_ids),
-            school_ids,
-        )
-    )
+    held = f"{access.signature()}:{school_ids}"
     return cached_while_fresh(
         f"panel:{name}:{request.user.pk}:{timezone.localdate().isoformat()}:{held}",
         compute,

@@ -103,13 +103,7 @@ def navigation_for(user, schools) -> tuple[list[Menu], str]:
     access = access_for(user)
     built_from = repr(
         (
-            sorted((s, sorted(r)) for s, r in access.roles_by_school.items()),
-            sorted(access.trust_ids),
-            sorted(access.chair_trust_ids),
-            sorted(access.trust_school_ids),
-            sorted(access.lead_trust_ids),
-            sorted(access.lead_school_ids),
-            sorted(access.lead_staff_concern_school_ids),
+            access.signature(),
             [(s.pk, s.name, s.slug) for s in schools],
             [repr(_sorted_if_set(func(user))) for func in _DEPENDS_ON],
             _entries_signature(),

@@ -45,6 +45,27 @@ class Access:
     def all_roles(self) -> frozenset:
         return frozenset().union(*self.roles_by_school.values())
 
+    def signature(self) -> str:
+        """Everything held, in a stable text: what a cache of something that depends on
+        the person's roles keys on (their menu, their home panels), so a role granted or
+        ended gives a new key on the very next request."""
+        return repr(
+            (
+                sorted((s, sorted(r)) for s, r in self.roles_by_school.items()),
+                *(
+                    sorted(ids)
+                    for ids in (
+                        self.trust_ids,
+                        self.chair_trust_ids,
+                        self.trust_school_ids,
+                        self.lead_trust_ids,
+                        self.lead_school_ids,
+                        self.lead_staff_concern_school_ids,
+                    )
+                ),
+            )
+        )
+
 
 _EMPTY = Access({}, frozenset(), frozenset(), frozenset())
 

@@ -10,7 +10,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from esafety.models import School, Trust
@@ -365,14 +365,22 @@ def complete_action(*, action: Action, by, on: datetime.date | None = None) -> A
 # --- incidents ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def linkable_q(incident) -> Q:
+    """The risks an incident may be linked to: its own school's, or a trust-wide risk of
+    the school's trust (kept by the chair)."""
+    return Q(school_id=incident.school_id) | Q(
+        school__isnull=True, trust_id=incident.school.trust_id
+    )
+
+
 def may_link(risk: Risk, incident) -> bool:
-    """An incident shows a risk of its own school, or a trust-wide risk of its trust."""
+    """`linkable_q` for one risk already in hand."""
     if risk.is_trust_wide:
         return risk.trust_id == incident.school.trust_id
     return risk.school_id == incident.school_id
 
 
+@transaction.atomic
 def link_incident(*, risk: Risk, incident, by) -> RiskIncident:
     if not may_link(risk, incident):
         raise ValidationError(

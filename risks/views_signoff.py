@@ -4,7 +4,7 @@ linking an incident to a risk from the incident's page."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -88,9 +88,7 @@ def link_incident(request, incident_pk):
     require(request.user, "risks.manage", incident.school)
     # The school's own risks, and its trust's trust-wide risks (kept by the chair).
     risks = (
-        Risk.objects.filter(
-            Q(school=incident.school) | Q(school__isnull=True, trust_id=incident.school.trust_id)
-        )
+        Risk.objects.filter(services.linkable_q(incident))
         .live()
         .exclude(incident_links__incident=incident)
         .order_by(F("school").asc(nulls_last=True), "number")

@@ -157,7 +157,9 @@ def test_overdue_loans_remind_the_parent_then_the_technician(personas):
         ).count()
         == 1
     )
-    assert not Notification.objects.filter(recipient=personas.technician, title__contains="overdue")
+    # Not the technician yet: a day late is the borrower's business. (Their daily summary
+    # may count the lent laptop's own checks, on some days; it names no loan.)
+    assert not Notification.objects.filter(recipient=personas.technician, title__contains="loan")
     from devices.tests.test_compliance import working_morning
 
     week_later = working_morning(day_after + timedelta(days=8))
