@@ -37,7 +37,7 @@ def to_sign(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["agreements.policy_status"])
 def policies_waiting(request):
     """Versions waiting for this headteacher's sign-off or this trustee's approval, open
     policy reviews and reviews due soon, for the people who act on them."""
@@ -109,7 +109,7 @@ def _policies_waiting(user, managed) -> list[tuple]:
     return items
 
 
-@dashboard_panel
+@dashboard_panel(follows=[COVERAGE_FIGURE])
 def agreement_coverage(request):
     """Coverage of every published document in each school this person leads: figures
     and links to the named registers (which the same rule guards)."""

@@ -15,7 +15,7 @@ def _schools(request, ids):
     return schools_by_name(request, ids)
 
 
-@dashboard_panel
+@dashboard_panel(follows=["devices.summary"])
 def devices_to_look_at(request):
     """Technicians and leads: non-compliant devices, loans waiting or overdue, leavers."""
     ids = device_manager_school_ids(request.user)
@@ -61,7 +61,7 @@ def breach_clock(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["devices.summary"])
 def held_in_office(request):
     """The office: devices held today."""
     ids = office_school_ids(request.user) | managed_school_ids(request.user)
@@ -80,7 +80,7 @@ def held_in_office(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=[])
 def pupils_devices(request):
     """Staff: where to record a confiscation or a search."""
     ids = schools_with_roles(request.user, STAFF_ROLES)
@@ -94,7 +94,7 @@ def pupils_devices(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["devices.summary", "agreements.coverage"])
 def my_loans(request):
     """Borrowers, and parents of pupils who borrow: loans still out or waiting."""
     if not access_for(request.user).roles_by_school:
@@ -125,7 +125,7 @@ def my_loans(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["devices.summary"])
 def trust_device_figures(request):
     """Trustees: counts only, never names."""
     ids = access_for(request.user).trust_school_ids

@@ -4,7 +4,15 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 _PANEL_FUNCTIONS: list[Callable] = []
+_FOLLOWS: dict[Callable, tuple[str, ...]] = {}  # kept panel -> the figures it follows
+# Every kept panel also follows the schools' memberships: whose panels, and who is in them.
+ALWAYS_FOLLOWED = ("esafety.people",)
+# A bound on how long kept panels may lag anything their figures don't follow (a person's
+# new name on a list); short, as a figure's own time-based recompute shows only after it.
+KEPT_PANELS_SECONDS = 5 * 60
 
 
 @dataclass
@@ -16,10 +24,30 @@ class Panel:
     count: int | None = None  # shown as a badge when set
 
 
-def dashboard_panel(func: Callable):
-    """Register `func(request) -> Panel | None`; return None when it has nothing for this user."""
-    _PANEL_FUNCTIONS.append(func)
-    return func
+def dashboard_panel(func: Callable | None = None, *, follows: Iterable[str] | None = None):
+    """Register `func(request) -> Panel | None`; return None when it has nothing for this user.
+
+    A live panel (no `follows`) runs on every visit. A kept panel names the figures whose
+    rows it reads (`follows`, figure names): the home page then computes all of a person's
+    kept panels at once and keeps the result until one of those figures (or esafety.people)
+    goes stale in one of the person's schools, their roles change, the day ends or
+    KEPT_PANELS_SECONDS pass. Keep a panel only when everything it reads is in those
+    figures' `stale_on` (esafety/tests/test_kept_panels.py checks the SQL it runs) and it
+    depends on the date, not the time of day; its context must pickle. A context's `now`
+    is replaced by the time of each visit."""
+
+    def register(panel_function):
+        _PANEL_FUNCTIONS.append(panel_function)
+        if follows is not None:
+            _FOLLOWS[panel_function] = tuple(follows)
+        return panel_function
+
+    return register(func) if func is not None else register
+
+
+def kept_panel_follows() -> dict[Callable, tuple[str, ...]]:
+    """Each kept panel and the figures it follows (ALWAYS_FOLLOWED included)."""
+    return {func: (*ALWAYS_FOLLOWED, *names) for func, names in _FOLLOWS.items()}
 
 
 def schools_by_name(request, ids: Iterable[int]) -> list:
@@ -38,13 +66,14 @@ def schools_by_name(request, ids: Iterable[int]) -> list:
 PERSON_CACHE_SECONDS = 15 * 60
 
 
-def cached_for_person(request, name: str, compute: Callable, *, follows, school_ids):
+def cached_for_person(
+    request, name: str, compute: Callable, *, follows, school_ids, timeout=PERSON_CACHE_SECONDS
+):
     """`compute()` for this person, kept in the cache until one of the figures it
     `follows` goes stale in one of `school_ids` (the schools whose rows it reads), the
     day ends, their roles change, or a quarter of an hour passes. Only for data computed
     from the same rows as those figures (then it is as fresh as they are) and depending
     on the date, not the time of day. The value must pickle."""
-    from django.utils import timezone
 
     from .figures import cached_while_fresh
     from .roles import access_for
@@ -57,7 +86,7 @@ def cached_for_person(request, name: str, compute: Callable, *, follows, school_
         compute,
         follows=follows,
         school_ids=school_ids,
-        timeout=PERSON_CACHE_SECONDS,
+        timeout=timeout,
     )
 
 
@@ -83,5 +112,29 @@ def unread_count(request, *, known: int | None = None) -> int:
 
 
 def panels_for(request) -> list[Panel]:
-    panels = [panel for func in _PANEL_FUNCTIONS if (panel := func(request)) is not None]
+    live = [func for func in _PANEL_FUNCTIONS if func not in _FOLLOWS]
+    panels = _kept_panels(request) + [p for func in live if (p := func(request)) is not None]
+    now = timezone.now()
+    for panel in panels:
+        if "now" in panel.context:
+            panel.context["now"] = now
     return sorted(panels, key=lambda p: p.order)
+
+
+def _kept_panels(request) -> list[Panel]:
+    """The person's kept panels: two cache reads when nothing they follow has changed."""
+    from .roles import access_for
+
+    kept = [func for func in _PANEL_FUNCTIONS if func in _FOLLOWS]
+    if not kept:
+        return []
+    access = access_for(request.user)
+    reach = {*access.roles_by_school, *access.trust_school_ids, *access.lead_school_ids}
+    return cached_for_person(
+        request,
+        "home.kept_panels",
+        lambda: [p for func in kept if (p := func(request)) is not None],
+        follows=sorted({name for names in kept_panel_follows().values() for name in names}),
+        school_ids=reach,
+        timeout=KEPT_PANELS_SECONDS,
+    )

@@ -71,7 +71,7 @@ def invitations_waiting(school_ids) -> dict:
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=[])
 def starters_and_leavers(request):
     """Technician: accounts to set up or close (starters and leavers in the last 14 days)."""
     school_ids = schools_with_roles(request.user, {Role.TECHNICIAN})
@@ -93,7 +93,7 @@ def starters_and_leavers(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=[])
 def who_to_tell(request):
     """Staff: who to bring an e-safety concern to, straight away (the seed's incident rule)."""
     access = access_for(request.user)
@@ -118,7 +118,7 @@ def who_to_tell(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["agreements.coverage"])
 def my_children(request):
     if Role.PARENT not in access_for(request.user).all_roles:
         return None

@@ -16,7 +16,7 @@ from .selectors import spans_schools, with_who_and_what
 SHOWN = 8  # rows a panel lists
 
 
-@dashboard_panel
+@dashboard_panel(follows=[LAST_12_MONTHS])
 def log_an_incident(request):
     if not allowed(request.user, "incidents.use_log"):
         return None
@@ -58,7 +58,7 @@ def to_acknowledge(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["incidents.overdue_actions"])
 def overdue_actions(request):
     today = timezone.localdate()
     visible = Incident.objects.visible_to(request.user).submitted()
@@ -81,7 +81,7 @@ def overdue_actions(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=[LAST_12_MONTHS])
 def awaiting_sign_off(request):
     # Only a headteacher signs off (the chair, for a concern about the head): nobody else
     # has anything here, so no query for them.
@@ -109,7 +109,7 @@ def awaiting_sign_off(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=[LAST_12_MONTHS])
 def routed_to_me(request):
     if not access_for(request.user).trust_ids:
         return None
@@ -135,7 +135,7 @@ def routed_to_me(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=[LAST_12_MONTHS])
 def trust_incident_counts(request):
     """Trustees: counts only, never names or narratives (cached figures)."""
     school_ids = access_for(request.user).trust_school_ids
@@ -159,7 +159,7 @@ def trust_incident_counts(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["incidents.overdue_actions"])
 def my_actions(request):
     """Actions given to this person, most urgent first; each opens on its own page."""
     if not allowed(request.user, "incidents.use_actions"):

@@ -16,7 +16,7 @@ from .models import Action
 DUE_SOON = datetime.timedelta(days=14)
 
 
-@dashboard_panel
+@dashboard_panel(follows=["risks.register", "risks.filtering"])  # a review's actions too
 def my_actions(request):
     """Anyone with an open risk or review action due within a fortnight (or overdue)."""
     user = request.user
@@ -40,7 +40,7 @@ def _schools(request, ids):
     return schools_by_name(request, ids)
 
 
-@dashboard_panel
+@dashboard_panel(follows=["risks.register", "risks.filtering", "risks.sign_offs"])
 def register_reviews(request):
     """E-safety officer and headteacher: reviews due, overdue actions, and (head)
     accepted risks above MEDIUM coming up for review."""
@@ -71,7 +71,7 @@ def register_reviews(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["risks.sign_offs"])
 def trustee_signatures(request):
     """Trustees: signed registers to approve and signed filtering reviews to sign."""
     school_ids = access_for(request.user).trust_school_ids

@@ -16,7 +16,7 @@ from .models import ActionItem
 DUE_SOON = datetime.timedelta(days=14)
 
 
-@dashboard_panel
+@dashboard_panel(follows=["selfreview.actions"])
 def my_actions(request):
     schools = set(access_for(request.user).roles_by_school)
     if not schools:
@@ -37,7 +37,7 @@ def my_actions(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["selfreview.levels", "selfreview.actions"])
 def self_review(request):
     managed = managed_school_ids(request.user)
     if not managed:

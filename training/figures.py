@@ -65,6 +65,7 @@ def _record_schools(record):
         TrusteeMembership: lambda t: _trust_schools(t.trust_id),
         "agreements.Signature": "version__document__school_id",
         "agreements.Version": "document__school_id",
+        "agreements.Document": "school_id",  # its title, on a person's training due
     },
 )
 def compliance(school_ids, today) -> dict[int, Compliance]:

@@ -12,7 +12,7 @@ from .selectors import my_standings, training_school_ids
 from .status import DONE
 
 
-@dashboard_panel
+@dashboard_panel(follows=["training.compliance"])
 def my_training_due(request):
     user = request.user
     if not allowed(user, "training.use"):
@@ -38,7 +38,7 @@ def my_training_due(request):
     )
 
 
-@dashboard_panel
+@dashboard_panel(follows=["training.compliance"])
 def school_training(request):
     user = request.user
     school_ids = managed_school_ids(user)
