@@ -49,9 +49,16 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 return _login_redirect(request, timed_out="1")
             request.esafety_idle_seconds = 0 if last_seen is None else now - last_seen
-            if not self._is_passive(request):
+            if not self._is_passive(request) and self._due(last_seen, now):
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _due(last_seen, now) -> bool:
+        # Each write is an UPDATE of the session: write at most once a sixtieth of the idle
+        # time (10 s of 10 minutes), so a page and the requests it makes at once write once.
+        # The lock-out then comes up to that much before the full idle time, never after.
+        return last_seen is None or now - last_seen >= settings.IDLE_TIMEOUT_SECONDS / 60
 
     @staticmethod
     def _is_passive(request):

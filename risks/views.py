@@ -66,7 +66,8 @@ def risk_register(request, slug):
     page = Paginator(register_filter.qs, 50).get_page(request.GET.get("page"))
     manages = allowed(request.user, "risks.manage", school)
     names_hidden = not manages  # trustees and technicians: owners as roles
-    role_names(page.object_list)
+    if names_hidden:
+        role_names(page.object_list)
     return render(
         request,
         "risks/register.html",

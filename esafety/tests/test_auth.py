@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,6 +107,25 @@ def test_a_request_in_between_resets_the_idle_timer(personas, client):
         clock.shift(500)  # 1,000 s after the first request, 500 s after the last
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def _writes_session(client, url) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return any(q["sql"].startswith('UPDATE "django_session"') for q in queries)
+
+
+def test_requests_seconds_apart_write_the_session_once(personas, client):
+    # A page and what it fetches at once are one activity: one write of the session.
+    sign_in(client, personas.teacher)
+    with time_machine.travel(START, tick=False) as clock:
+        client.get(reverse("home"))
+        clock.shift(5)
+        assert not _writes_session(client, reverse("notifications"))
+        clock.shift(6)  # 11 s since the last write: the timer moves on
+        assert _writes_session(client, reverse("notifications"))
+        clock.shift(599)  # idle 599 s since that write: still signed in
+        assert client.get(reverse("home")).status_code == 200
 
 
 def test_session_status_reports_time_left_without_resetting_the_timer(personas, client):
