@@ -16,3 +16,4 @@ CACHES = production.CACHES
 DATABASES["default"]["CONN_MAX_AGE"] = 300  # noqa: F405
 WHITENOISE_AUTOREFRESH = False
 WHITENOISE_USE_FINDERS = False
+IDLE_WRITE_SECONDS = production.IDLE_WRITE_SECONDS  # the test settings write every request

@@ -2,7 +2,6 @@
 software and disposals. Thin: fetch in scope, check the rule, call a service, render."""
 
 import django_filters
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from esafety.forms import add_errors
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import require
 from esafety.views_people import get_school
+from esafety.widgets import style_filter_form
 
 from . import services
 from .compliance import non_compliant_q, os_check_days_for, problems
@@ -56,10 +56,7 @@ class DeviceFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            f.widget.attrs["class"] = (
-                "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-            )
+        style_filter_form(self.form)
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -55,10 +55,10 @@ class IdleTimeoutMiddleware:
 
     @staticmethod
     def _due(last_seen, now) -> bool:
-        # Each write is an UPDATE of the session: write at most once a sixtieth of the idle
-        # time (10 s of 10 minutes), so a page and the requests it makes at once write once.
-        # The lock-out then comes up to that much before the full idle time, never after.
-        return last_seen is None or now - last_seen >= settings.IDLE_TIMEOUT_SECONDS / 60
+        # Each write is an UPDATE of the session: at most once in IDLE_WRITE_SECONDS, so a
+        # page and the requests it makes at once write once. The lock-out then comes up to
+        # that much before the full idle time, never after.
+        return last_seen is None or now - last_seen >= settings.IDLE_WRITE_SECONDS
 
     @staticmethod
     def _is_passive(request):

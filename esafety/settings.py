@@ -147,6 +147,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 # The seed policy: "enforce lock-out after 10 minutes idle time".
 IDLE_TIMEOUT_SECONDS = env.int("IDLE_TIMEOUT_SECONDS", default=600)
 IDLE_WARNING_SECONDS = 60  # warn this long before the lock-out
+IDLE_WRITE_SECONDS = IDLE_TIMEOUT_SECONDS / 60  # how often a request moves the idle timer on
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # Two-factor authentication (DfE cyber security standards: MFA for accounts with access

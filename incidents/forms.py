@@ -2,10 +2,7 @@ import datetime
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from esafety.models import STAFF_ROLES, Membership, Role, TrusteeMembership, User
 from esafety.validators import CheckedFormMixin, CheckedFormSet
@@ -357,35 +354,3 @@ class CloseForm(CheckedFormMixin, forms.Form):
 
 class ReopenForm(CheckedFormMixin, forms.Form):
     reason = forms.CharField(label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class QuickSelect(forms.Select):
-    """A drop-down rendered in Python: the same HTML as Django's select templates, without
-    a template include per option (the queue's filters have about fifty options)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _ in widget["optgroups"]:
-            html = mark_safe(  # each option built by format_html
-                "".join(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"],
-                        flatatt(option["attrs"]),
-                        option["label"],
-                    )
-                    for option in options
-                )
-            )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
-                if group_name
-                else html
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(groups)),  # built by format_html
-        )

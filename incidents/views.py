@@ -19,10 +19,11 @@ from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require, schools_with_roles
 from esafety.validators import CheckedFormMixin
 from esafety.views_people import get_school
+from esafety.widgets import style_filter_form
 
 from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
-from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, QuickSelect, people_initial
+from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, people_initial
 from .models import (
     Evidence,
     Incident,
@@ -195,19 +196,7 @@ class IncidentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["school"].queryset = schools if schools is not None else School.objects.none()
         self.form.fields["school"].queryset = self.filters["school"].queryset
-        for name in ("tag", "school"):
-            # Listed with one ordinary query: a model drop-down reads its rows through a
-            # server-side cursor (three round trips to PostgreSQL) on every page.
-            field = self.form.fields[name]
-            field.widget.choices = [
-                ("", field.empty_label),
-                *((row.pk, field.label_from_instance(row)) for row in field.queryset),
-            ]
-        for field in self.form.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget.__class__ = QuickSelect  # the same HTML, rendered in Python
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
+        style_filter_form(self.form)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(description__icontains=value))

@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from esafety.widgets import style_filter_form
+
 from .forms import staff_of
 from .models import Category, Matrix, Status
 
@@ -58,10 +60,7 @@ class RegisterFilter(django_filters.FilterSet):
         self.form.fields["owner"].queryset = staff_of(school)
         band_choices = [("", "Any band")] + [(b, b) for b in band_labels(school)]
         self.form.fields["band"].widget = forms.Select(choices=band_choices)
-        for field in self.form.fields.values():
-            if not isinstance(field.widget, forms.HiddenInput):
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs["class"] = css
+        style_filter_form(self.form)
 
     @property
     def qs(self):

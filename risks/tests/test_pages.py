@@ -1,11 +1,13 @@
 """The register page, CSV and trustees' view; the filtering pages; bad input."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from esafety.testing import sign_in
 from incidents.models import Incident
-from risks.models import FilteringCheck, FilteringReview
+from risks.models import FilteringCheck, FilteringReview, Risk
 from risks.tests.factories import failed_check, make_risk
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,28 @@ def test_the_register_filters_searches_and_sorts(personas, client, register):
     assert rows(client.get(url, {"sort": "number"})) == [high.title, low.title]
     assert rows(client.get(url, {"cell": "junk"})) == []
     assert client.get(url, {"owner": "nobody", "status": "nope"}).status_code == 200
+
+
+def test_each_register_row_shows_the_risk_escaped_with_its_owners_and_review(
+    personas, client, register
+):
+    risk = make_risk(
+        personas.school,
+        personas.esafety_officer,
+        owners=[personas.technician, personas.esafety_officer],
+        title="<b>Chat & games</b>",
+    )
+    Risk.objects.filter(pk=risk.pk).update(review_due=datetime.date(2020, 1, 5))
+    sign_in(client, personas.esafety_officer)
+    page = client.get(reverse("risk-register", args=[personas.school.slug])).content.decode()
+    row = next(r for r in page.split("<tr>") if "Chat" in r)
+    assert "&lt;b&gt;Chat &amp; games&lt;/b&gt;" in row and "<b>" not in row
+    assert f'href="{reverse("risk-detail", args=[risk.pk])}"' in row
+    assert personas.technician.full_name in row and personas.esafety_officer.full_name in row
+    assert "5 Jan 2020" in row and "overdue" in row
+    assert f"{risk.reference}</td>" in row and "Content" in row
+    high_row = next(r for r in page.split("<tr>") if "Home laptops" in r)
+    assert "HIGH (9)" in high_row and "overdue" not in high_row
 
 
 def test_the_heat_map_links_each_cell_to_its_risks(personas, client, register):

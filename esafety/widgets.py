@@ -1,0 +1,57 @@
+"""Filter forms' drop-downs, rendered fast: every list page has one above its rows."""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+class QuickSelect(forms.Select):
+    """A drop-down rendered in Python: the same HTML as Django's select templates, without
+    a template include per option (a filter of staff has sixty options)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _ in widget["optgroups"]:
+            html = mark_safe(  # each option built by format_html
+                "".join(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        option["value"],
+                        flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                    for option in options
+                )
+            )
+            groups.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
+                if group_name
+                else html
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(groups)),  # built by format_html
+        )
+
+
+def style_filter_form(form) -> None:
+    """Bootstrap classes on every field; drop-downs rendered by QuickSelect; a model
+    drop-down's rows read with one ordinary query (Django reads them through a server-side
+    cursor: three round trips to PostgreSQL on every page). Checking a chosen value still
+    asks the field's queryset."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and type(field.widget) is forms.Select:
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.widget.choices = [
+                *empty,
+                *((row.pk, field.label_from_instance(row)) for row in field.queryset),
+            ]
+        if type(field.widget) is forms.Select:
+            field.widget.__class__ = QuickSelect  # the same HTML, rendered in Python
+        if not isinstance(field.widget, forms.HiddenInput):
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css

@@ -1,0 +1,45 @@
+"""The risk register's rows, built in Python: fifty rows of eight cells through the
+template engine were most of the page's time (as the incident queue's rows were)."""
+
+from html import escape
+
+from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _e(value) -> str:
+    return escape(str(value))
+
+
+@register.simple_tag
+def register_rows(risks, *, opens_risks: bool, names_hidden: bool, today) -> str:
+    """One <tr> per risk; every value escaped (`_e`), the rest fixed text."""
+    return mark_safe("".join(_row(r, opens_risks, names_hidden, today) for r in risks))
+
+
+def _row(risk, opens_risks, names_hidden, today) -> str:
+    title = _e(risk.title)
+    if opens_risks:
+        title = f'<a href="{_e(reverse("risk-detail", args=[risk.pk]))}">{title}</a>'
+    if names_hidden:
+        owners = ", ".join(risk.owner_roles)
+    else:
+        owners = ", ".join(str(owner) for owner in risk.owners.all())
+    due = _e(format_date(risk.review_due, "j M Y")) if risk.review_due else ""
+    if risk.review_due and risk.review_due < today:
+        due += ' <span class="badge text-bg-danger">overdue</span>'
+    cells = [
+        f'<td class="text-nowrap">{_e(risk.reference)}</td>',
+        f'<th scope="row" class="fw-normal">{title}</th>',
+        f"<td>{_e(risk.get_category_display())}</td>",
+        f'<td class="text-nowrap">{_e(risk.inherent_label)}</td>',
+        f'<td class="text-nowrap"><strong>{_e(risk.assessment_label)}</strong></td>',
+        f"<td>{_e(owners)}</td>",
+        f"<td>{_e(risk.get_status_display())}</td>",
+        f'<td class="text-nowrap">{due}</td>',
+    ]
+    return f"<tr>{''.join(cells)}</tr>\n"
