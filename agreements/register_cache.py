@@ -4,9 +4,11 @@ from esafety.figures import DEFAULT_TIMEOUT, cached_while_fresh
 
 COVERAGE_FIGURE = "agreements.coverage"
 REGISTER_CACHE_TIMEOUT = DEFAULT_TIMEOUT  # a bound on staleness if an invalidation is missed
+# A page of names: a rename doesn't make the coverage figures stale, so kept briefly.
+ROWS_KEPT_SECONDS = 5 * 60
 
 
-def while_fresh(school_id: int, what: str, compute):
+def while_fresh(school_id: int, what: str, compute, *, timeout=REGISTER_CACHE_TIMEOUT):
     """`compute()` once, then from the cache until the school's coverage figures go
     stale: their generations are bumped by every change a register reads (documents,
     versions, signatures with their consent answers, memberships, parent links), so a
@@ -17,5 +19,5 @@ def while_fresh(school_id: int, what: str, compute):
         compute,
         follows=[COVERAGE_FIGURE],
         school_ids=[school_id],
-        timeout=REGISTER_CACHE_TIMEOUT,
+        timeout=timeout,
     )

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from esafety.models import Membership, Role
 
-from .counting import signed_this_academic_year_q
+from .counting import signed_this_academic_year_q, still_counts_q
 from .models import Channel, ConsentAnswer, Signature
-from .register_cache import while_fresh
+from .register_cache import ROWS_KEPT_SECONDS, while_fresh
 from .registers import published_documents
 
 
@@ -152,3 +152,44 @@ def channel_rows(pupils) -> list[ChannelRow]:
     return [
         ChannelRow(row["user__full_name"], row["class_name"], row["answered"]) for row in pupils
     ]
+
+
+def kept_channel_rows(document, channel: str, page, *, allows: bool, class_name="", on=None):
+    """`channel_rows` of one page of one list, kept while the school's coverage figures
+    are fresh (each list's page sorts every pupil of the school: most of its time)."""
+    on = on or timezone.localdate()
+    what = f"consent-rows:{document.pk}:{channel}:{class_name}:{allows}:{page.number}:{on}"
+    return while_fresh(
+        document.school_id,
+        what,
+        lambda: channel_rows(page.object_list),
+        timeout=ROWS_KEPT_SECONDS,
+    )
+
+
+# --- signed forms --------------------------------------------------------------------
+
+
+def class_signatures(document, class_name: str, on=None) -> list[Signature]:
+    """The signature that counts now for each pupil of a class, newest first per pupil."""
+    on = on or timezone.localdate()
+    version = document.current_version()
+    if version is None:
+        return []
+    pupils = Membership.objects.active(on).filter(
+        school=document.school, role=Role.PUPIL, class_name=class_name
+    )
+    signatures = (
+        Signature.objects.filter(
+            still_counts_q(document, version, on), subject__in=pupils.values("user_id")
+        )
+        .select_related("version__document", "signer", "subject", "recorded_by")
+        .prefetch_related("answers")
+        .order_by("subject__full_name", "subject_id", "-signed_at", "-pk")
+    )
+    latest, seen = [], set()
+    for signature in signatures:
+        if signature.subject_id not in seen:
+            seen.add(signature.subject_id)
+            latest.append(signature)
+    return latest

@@ -35,7 +35,7 @@ from esafety.models import STAFF_ROLES, Membership, ParentLink, Role, StaffType,
 from .audience import years_in
 from .counting import still_counts_q
 from .models import Document, Signature, Version, VersionStatus
-from .register_cache import COVERAGE_FIGURE, while_fresh
+from .register_cache import COVERAGE_FIGURE, ROWS_KEPT_SECONDS, while_fresh
 
 SIGNED, EXPIRED, OUTSTANDING = "signed", "expired", "outstanding"
 STATUS_LABELS = {
@@ -275,34 +275,6 @@ def internet_access_page(pairs) -> list[tuple[Document, Row]]:
     ]
 
 
-# --- signed forms --------------------------------------------------------------------
-
-
-def class_signatures(document, class_name: str, on=None) -> list[Signature]:
-    """The signature that counts now for each pupil of a class, newest first per pupil."""
-    on = on or timezone.localdate()
-    version = document.current_version()
-    if version is None:
-        return []
-    pupils = Membership.objects.active(on).filter(
-        school=document.school, role=Role.PUPIL, class_name=class_name
-    )
-    signatures = (
-        Signature.objects.filter(
-            still_counts_q(document, version, on), subject__in=pupils.values("user_id")
-        )
-        .select_related("version__document", "signer", "subject", "recorded_by")
-        .prefetch_related("answers")
-        .order_by("subject__full_name", "subject_id", "-signed_at", "-pk")
-    )
-    latest, seen = [], set()
-    for signature in signatures:
-        if signature.subject_id not in seen:
-            seen.add(signature.subject_id)
-            latest.append(signature)
-    return latest
-
-
 # --- who must sign, and their status, in SQL --------------------------------------------
 # Figures by class or role are one GROUP BY (`register_listing`); a page of rows is one
 # query with the filters in WHERE and LIMIT/OFFSET (`Listing.rows`); names of who was
@@ -422,9 +394,12 @@ class RegisterRows(Sequence):
     the school members' with LIMIT/OFFSET in SQL, then the trustees' (a handful). Its
     length comes from the figures already counted, so paging costs one query a page."""
 
-    def __init__(self, members, member_count: int, trustees: list[dict]):
+    def __init__(self, members, member_count: int, trustees: list[dict], *, kept_as=None):
         # `members`: a queryset of the school members' rows, or a function returning one.
         self.members, self.member_count, self.trustees = members, member_count, trustees
+        # (school id, name): each page of members is kept while the school's coverage
+        # figures are fresh (a signature, membership or parent link changes them).
+        self.kept_as = kept_as
 
     def __len__(self) -> int:
         return self.member_count + len(self.trustees)
@@ -438,12 +413,21 @@ class RegisterRows(Sequence):
         start, stop, _ = index.indices(len(self))
         rows = []
         if start < self.member_count:
-            members = self.members() if callable(self.members) else self.members
-            rows = list(members[start : min(stop, self.member_count)])
+            rows = self._members(start, min(stop, self.member_count))
             for row in rows:
                 row["group"] = _group_of(row)[1]
         first = max(start - self.member_count, 0)
         return rows + self.trustees[first : max(stop - self.member_count, 0)]
+
+    def _members(self, start: int, stop: int) -> list[dict]:
+        def fetch():
+            members = self.members() if callable(self.members) else self.members
+            return list(members[start:stop])
+
+        if self.kept_as is None:
+            return fetch()
+        school_id, name = self.kept_as
+        return while_fresh(school_id, f"{name}:{start}:{stop}", fetch, timeout=ROWS_KEPT_SECONDS)
 
 
 @dataclass
@@ -483,7 +467,11 @@ class Listing:
             if (not group or group == TRUSTEES)
             and (not status or row["status"] in _statuses(status))
         ]
-        return RegisterRows(members, _of_status(figures, status), trustees)
+        kept_as = (
+            self.document.school_id,
+            f"rows:{self.document.pk}:{self.version.pk}:{self.on.isoformat()}:{status}:{group}",
+        )
+        return RegisterRows(members, _of_status(figures, status), trustees, kept_as=kept_as)
 
     @property
     def member_groups(self) -> list[tuple[str, Figures]]:

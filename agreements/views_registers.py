@@ -155,7 +155,9 @@ def consent_register(request, slug):
             paginator = Paginator(pupils.filter(allows=allows), ROWS_PER_PAGE)
             paginator.count = count  # counted above, in SQL
             page = paginator.get_page(request.GET.get(f"{name}_page"))
-            page.object_list = register_consent.channel_rows(page.object_list)
+            page.object_list = register_consent.kept_channel_rows(
+                document, channel, page, allows=allows, class_name=class_name
+            )
             context[name] = page
     elif document:
         paginator = Paginator(
@@ -254,7 +256,7 @@ def class_bundle(request, slug, pk):
     if class_name not in register_consent.pupil_classes(school):
         messages.error(request, "Choose one of the school's classes for the signed forms.")
         return redirect("agreements-register", slug=school.slug, pk=document.pk)
-    signatures = registers.class_signatures(document, class_name)
+    signatures = register_consent.class_signatures(document, class_name)
     pdf = render_pdf(
         "agreements/registers/class_bundle_pdf.html",
         {
