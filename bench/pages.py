@@ -147,6 +147,7 @@ def people():
         "teacher": member(Role.STAFF),
         "technician": member(Role.TECHNICIAN),
         "parent": member(Role.PARENT),
+        "pupil": member(Role.PUPIL),
         "trustee": TrusteeMembership.objects.filter(is_chair=False).first().user,
         "chair": TrusteeMembership.objects.filter(is_chair=True).first().user,
     }
@@ -173,6 +174,15 @@ def pages(school):
         ("home: teacher", "teacher", "/"),
         ("home: technician", "technician", "/"),
         ("home: parent", "parent", "/"),
+        ("home: pupil", "pupil", "/"),
+        ("parent: what to sign", "parent", reverse("agreements-to-sign")),
+        ("teacher: report an incident", "teacher", reverse("incident-create")),
+        ("teacher: notifications", "teacher", reverse("notifications")),
+        (
+            "chair: governance dashboard",
+            "chair",
+            reverse("governance-trust", args=[school.trust_id]),
+        ),
         ("trust overview /trust/", "trustee", "/trust/"),
         ("agreements coverage (trustee)", "trustee", "/agreements/coverage/"),
         ("incident queue", "officer", "/incidents/queue/"),
