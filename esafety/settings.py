@@ -288,5 +288,7 @@ CACHES = {
         env("CACHE_URL", default="") or env("REDIS_URL", default="") or "locmemcache://esafety"
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "esafety.cache.ReusedClientRedisCache"  # see esafety/cache.py
 # How long a rendered PDF's bytes stay in the cache (keyed on what it shows; see pdf.py).
 PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=15 * 60)

@@ -217,3 +217,15 @@ def test_a_trustee_on_a_schools_page_can_pick_another_school(seeded, client):
     trust_page = reverse("governance-trust", args=[p.school.trust_id])
     assert f'action="{trust_page}"' in page
     assert '<option value="elmridge">Elmridge Primary</option>' in page
+
+
+def test_the_dashboard_lists_five_high_risks_a_school_and_counts_the_rest(personas, client):
+    from risks.tests.factories import make_risk
+
+    p = personas
+    for n in range(7):
+        make_risk(p.school, p.esafety_officer, likelihood=3, impact=3, title=f"High risk {n}")
+    sign_in(client, p.chair)
+    page = client.get(reverse("governance-trust", args=[p.school.trust_id])).content.decode()
+    assert sum(f"High risk {n}</" in page or f"High risk {n}:" in page for n in range(7)) == 5
+    assert "And 2 more open HIGH risks" in page
