@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from esafety.models import STAFF_ROLES, Membership, ParentLink, Role
-from esafety.notifications import notify
 from esafety.services import attributed
 
 from .loan_agreement import ask_to_sign, loan_document, signature_for
@@ -163,12 +162,6 @@ def leavers_loans(school):
         .select_related("device", "borrower")
         .order_by("due_back")
     )
-
-
-def remind_borrower(loan: Loan, *, title: str, parents: dict | None = None) -> None:
-    """The borrower, or for a pupil the parents who signed for them."""
-    for person in signers_for(loan, parents):
-        notify(person, title=title, link=loan.get_absolute_url())
 
 
 def parents_of_borrowers(loans) -> dict[int, list]:

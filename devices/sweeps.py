@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from esafety.models import Membership, Role, StaffType, SweepAction, TrusteeMembership
 from esafety.notifications import notify, notify_many
+from esafety.roles import allowed
 from esafety.services import attributed, holders
 from esafety.sweeps import pending, sweep_job, sweep_key
 
@@ -93,16 +94,16 @@ def _remind_borrowers(sweep, loans, step: str, title) -> None:
 
     def send(claimed):
         notify_many(
-            {"recipient": person, "title": title(by_key[key]), "link": url(by_key[key])}
+            {
+                "recipient": person,
+                "title": title(by_key[key]),
+                "link": by_key[key].get_absolute_url(),
+            }
             for key in claimed
             for person in signers_for(by_key[key], parents)
         )
 
     sweep.once_each(by_key, send)
-
-
-def url(loan) -> str:
-    return reverse("loan-detail", args=[loan.pk])
 
 
 @sweep_job("devices.overdue_loans")
@@ -254,10 +255,18 @@ def software_reviews(sweep):
             entries = entries.filter(review_due__gt=today)
         entries = list(pending(entries, "software", F("pk"), "review", F("review_due"), step))
         if entries:
-            _remind_reviewers(sweep, entries, step, what, officer)
+            _remind_reviewers(sweep, entries, step, what, officer, today)
 
 
-def _remind_reviewers(sweep, entries, step, what, officer_only) -> None:
+def _review_words(what: str, review_due, today) -> str:
+    # A date already past on its first sweep (a new entry, or the first run after an
+    # upgrade) is not "due today": say when it was due.
+    if review_due < today and what.endswith("today"):
+        return f"was due for review on {review_due:%-d %B %Y}"
+    return what
+
+
+def _remind_reviewers(sweep, entries, step, what, officer_only, today) -> None:
     by_key = {sweep_key("software", e.pk, "review", e.review_due, step): e for e in entries}
 
     def send(claimed):
@@ -266,13 +275,18 @@ def _remind_reviewers(sweep, entries, step, what, officer_only) -> None:
         messages = []
         for entry in chosen:
             owner = entry.approved_by
-            people = (
-                [owner]
-                if owner and owner.is_active and not officer_only
-                else officers[entry.school_id]
+            # The approver only while they may still edit the entry (devices.manage at
+            # its school): someone who has left would get a link that refuses them.
+            reminds_owner = (
+                owner is not None
+                and not officer_only
+                and owner.is_active
+                and allowed(owner, "devices.manage", entry.school_id)
             )
+            people = [owner] if reminds_owner else officers[entry.school_id]
             link = reverse("software-edit", args=[entry.pk])
-            title = f"{entry.name} in the software register {what}"
+            words = _review_words(what, entry.review_due, today)
+            title = f"{entry.name} in the software register {words}"
             messages += [{"recipient": p, "title": title, "link": link} for p in people]
         notify_many(messages)
 

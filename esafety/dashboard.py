@@ -123,18 +123,16 @@ def panels_for(request) -> list[Panel]:
 
 def _kept_panels(request) -> list[Panel]:
     """The person's kept panels: two cache reads when nothing they follow has changed."""
-    from .roles import access_for
+    from .roles import visible_school_ids
 
     kept = [func for func in _PANEL_FUNCTIONS if func in _FOLLOWS]
     if not kept:
         return []
-    access = access_for(request.user)
-    reach = {*access.roles_by_school, *access.trust_school_ids, *access.lead_school_ids}
     return cached_for_person(
         request,
         "home.kept_panels",
         lambda: [p for func in kept if (p := func(request)) is not None],
         follows=sorted({name for names in kept_panel_follows().values() for name in names}),
-        school_ids=reach,
+        school_ids=visible_school_ids(request.user),
         timeout=KEPT_PANELS_SECONDS,
     )

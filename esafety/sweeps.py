@@ -37,18 +37,27 @@ _JOBS: dict[str, Callable[["Sweep"], None]] = {}
 BATCH = 200  # actions per commit
 
 
-def sweep_job(name: str):
-    """Register a function `job(sweep)` to run on every sweep."""
+_HOUSEKEEPING: set[str] = set()  # jobs run after the rest, whose errors stop nothing
+
+
+def sweep_job(name: str, *, housekeeping: bool = False):
+    """Register a function `job(sweep)` to run on every sweep. A `housekeeping` job (one
+    that sends nothing, such as warming the figures) runs after every reminder of the run,
+    and an error in it is logged and recorded without stopping the run."""
 
     def register(func):
         _JOBS[name] = func
+        if housekeeping:
+            _HOUSEKEEPING.add(name)
         return func
 
     return register
 
 
 def registered_jobs() -> dict[str, Callable]:
-    return dict(_JOBS)
+    """Every job in the order a sweep runs them: reminders first, housekeeping last."""
+    ordered = sorted(_JOBS.items(), key=lambda item: item[0] in _HOUSEKEEPING)
+    return dict(ordered)
 
 
 @dataclass
@@ -171,14 +180,26 @@ def pending(queryset, *parts):
     )
 
 
+def _run_housekeeping(run, sweep, job) -> None:
+    try:
+        with _in_batches(sweep):
+            job(sweep)
+    except Exception:
+        run.error = traceback.format_exc()[-4000:]  # the health check shows it
+        logger.exception("Sweep housekeeping failed in job %s", sweep.job)
+
+
 def run_sweeps(now: datetime | None = None, jobs: dict | None = None) -> SweepRun:
     """Run every registered job. An error stops the run; what was done stays done."""
     now = now or timezone.now()
     run = SweepRun.objects.create(started_at=now)
     sweep = Sweep(now=now)
     try:
-        for name, job in (jobs if jobs is not None else _JOBS).items():
+        for name, job in (jobs if jobs is not None else registered_jobs()).items():
             sweep.job = name
+            if name in _HOUSEKEEPING:
+                _run_housekeeping(run, sweep, job)
+                continue
             with _in_batches(sweep):
                 job(sweep)
     except Exception:

@@ -4,7 +4,8 @@ A figure goes stale when its rows change, and every value expires after its time
 at midnight. This sweep job recomputes, every few minutes, whatever is stale or expired
 for every school (the rest is read from the cache and costs one round trip), so the
 first trustee or headteacher to open a page after a change or at the top of the hour
-does not pay for counting a whole trust. It sends nothing and records nothing.
+does not pay for counting a whole trust. It sends nothing and records nothing, runs
+after every reminder of the run (whose changes it then counts) and never stops one.
 """
 
 from django.utils import timezone
@@ -14,7 +15,7 @@ from .models import School
 from .sweeps import sweep_job
 
 
-@sweep_job("esafety.warm_figures")
+@sweep_job("esafety.warm_figures", housekeeping=True)
 def warm_figures(sweep):
     school_ids = list(School.objects.values_list("pk", flat=True))
     today = timezone.localdate(sweep.now)

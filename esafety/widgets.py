@@ -48,7 +48,10 @@ def style_filter_form(form) -> None:
             empty = [] if field.empty_label is None else [("", field.empty_label)]
             field.widget.choices = [
                 *empty,
-                *((row.pk, field.label_from_instance(row)) for row in field.queryset),
+                *(
+                    (field.prepare_value(row), field.label_from_instance(row))
+                    for row in field.queryset
+                ),
             ]
         if type(field.widget) is forms.Select:
             field.widget.__class__ = QuickSelect  # the same HTML, rendered in Python

@@ -93,6 +93,11 @@ def link_incident(request, incident_pk):
         .exclude(incident_links__incident=incident)
         .order_by(F("school").asc(nulls_last=True), "number")
     )
+    linked = list(Risk.objects.filter(incident_links__incident=incident))
+    already = {str(risk.pk): risk for risk in linked}.get(request.POST.get("risk", ""))
+    if request.method == "POST" and already:  # a second click: the first one linked it
+        messages.info(request, f"Incident {incident.number} is linked to {already.reference}.")
+        return redirect(already)
     form = LinkIncidentForm(request.POST or None, risks=risks)
     if request.method == "POST" and form.is_valid():
         risk = form.cleaned_data["risk"]
@@ -103,7 +108,6 @@ def link_incident(request, incident_pk):
         else:
             messages.success(request, f"Incident {incident.number} is linked to {risk.reference}.")
             return redirect(risk)
-    linked = Risk.objects.filter(incident_links__incident=incident)
     return render(
         request,
         "risks/link_incident.html",

@@ -56,18 +56,21 @@ def _record_schools(record):
     return schools_counting(record.school, [record.person_id])
 
 
-@figure(
-    "training.compliance",
-    stale_on={
-        Requirement: "school_id",
-        TrainingRecord: _record_schools,
-        Membership: "school_id",
-        TrusteeMembership: lambda t: _trust_schools(t.trust_id),
-        "agreements.Signature": "version__document__school_id",
-        "agreements.Version": "document__school_id",
-        "agreements.Document": "school_id",  # its title, on a person's training due
-    },
-)
+# What training.compliance and training.by_group are both counted from (training/
+# counting.py): one list, so a change that makes one stale makes both.
+COUNTED_FROM = {
+    Requirement: "school_id",
+    TrainingRecord: _record_schools,
+    Membership: "school_id",
+    TrusteeMembership: lambda t: _trust_schools(t.trust_id),
+    "agreements.Signature": "version__document__school_id",
+    "agreements.Version": "document__school_id",
+    # Whether a signature is renewed each year; its title, on a person's training due.
+    "agreements.Document": "school_id",
+}
+
+
+@figure("training.compliance", stale_on=COUNTED_FROM)
 def compliance(school_ids, today) -> dict[int, Compliance]:
     """Per requirement: how many must have it and how many are done, due, overdue or
     missing (counted in the database: training/counting.py); and records waiting to be
@@ -153,17 +156,7 @@ def curriculum(school_ids, today) -> dict[int, dict]:
 # --- governance: compliance per requirement, staff and trustees apart (appended) ---
 
 
-@figure(
-    "training.by_group",
-    stale_on={
-        Requirement: "school_id",
-        TrainingRecord: _record_schools,
-        Membership: "school_id",
-        TrusteeMembership: lambda t: _trust_schools(t.trust_id),
-        "agreements.Signature": "version__document__school_id",
-        "agreements.Version": "document__school_id",
-    },
-)
+@figure("training.by_group", stale_on=COUNTED_FROM)
 def by_group(school_ids, today) -> dict[int, list]:
     """Per requirement, how many staff and how many trustees must have it and how many are
     done (training/status.py decides who must have what; counted in the database by

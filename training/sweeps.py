@@ -45,9 +45,7 @@ def remind(sweep):
     schools = {s.pk: s for s in School.objects.all()}
     candidates = []  # (key, stage, late cell)
     for late in late_cells(list(schools), today):
-        cell = late.standing
-        if cell.due_on is None or cell.status == "done":
-            continue
+        cell = late.standing  # due or overdue, with its date (late_cells selects them)
         stage = stage_of(cell.due_on, today)
         if stage == "month" and not late.requirement.escalate:
             continue

@@ -59,3 +59,32 @@ def test_without_an_approver_the_officer_is_reminded_and_a_new_date_starts_again
     entry.save()
     twice(timezone.now() + timedelta(days=365))
     assert reminders(personas.esafety_officer, "Padlet in the software register is due") == 2
+
+
+def test_a_date_already_past_says_when_it_was_due_not_today(personas):
+    Software.objects.create(
+        school=personas.school,
+        name="Old Quiz App",
+        purpose="Quizzes",
+        used_by="pupils",
+        approved_by=personas.technician,
+        review_due=timezone.localdate() - timedelta(days=100),
+    )
+    twice(timezone.now())
+    assert reminders(personas.technician, "Old Quiz App in the software register was due") == 1
+    assert reminders(personas.technician, "due for review today") == 0
+
+
+def test_an_approver_who_may_no_longer_edit_the_register_is_not_reminded(personas):
+    personas.technician.memberships.update(ended_on=timezone.localdate() - timedelta(days=1))
+    Software.objects.create(
+        school=personas.school,
+        name="Scratch",
+        purpose="Coding",
+        used_by="pupils",
+        approved_by=personas.technician,
+        review_due=timezone.localdate(),
+    )
+    twice(timezone.now())
+    assert reminders(personas.technician, "Scratch") == 0
+    assert reminders(personas.esafety_officer, "Scratch in the software register is due") == 1

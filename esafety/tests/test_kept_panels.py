@@ -94,5 +94,6 @@ def test_a_kept_panel_is_read_from_the_cache_and_shows_a_change_on_the_next_visi
 
     newcomer = User.objects.create(email="newcomer@hillside.example", full_name="Nia Newcomer")
     school.memberships.create(user=newcomer, role=Role.STAFF, started_on=timezone.localdate())
-    # The membership made esafety.people stale: the technician's starters list shows her.
+    # A membership makes the figures that follow memberships stale (esafety.people among
+    # them): the technician's starters list shows her on the next visit.
     assert "Nia Newcomer" in client.get("/").content.decode()

@@ -144,3 +144,23 @@ def test_notification_list_shows_only_my_notifications(personas, client):
     page = client.get(reverse("notifications")).content.decode()
     assert "For Terry" in page
     assert "For Poppy" not in page
+
+
+def test_one_refused_email_in_a_batch_does_not_stop_the_others(personas, mailoutbox, monkeypatch):
+    from esafety import notifications, tasks
+
+    people = [personas.teacher, personas.headteacher, personas.esafety_officer]
+    sent = [notify(person, title="Please sign", email=False) for person in people]
+    real = notifications.send_email_for
+
+    def refuse_the_head(notification):
+        if notification.recipient == personas.headteacher:
+            raise OSError("550 mailbox unavailable")
+        return real(notification)
+
+    monkeypatch.setattr(notifications, "send_email_for", refuse_the_head)
+    with pytest.raises(tasks.SomeEmailsFailed):
+        tasks.send_notification_emails([n.pk for n in sent])
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [personas.teacher.email, personas.esafety_officer.email]
+    )

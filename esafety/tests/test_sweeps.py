@@ -150,3 +150,30 @@ def test_bulk_reminders_once_each_with_one_email_each_and_none_if_rolled_back():
     assert [reminders_for(u) for u in users] == [1] * N
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
     assert (first.actions_taken, second.actions_taken, third.actions_taken) == (2, N - 2, 0)
+
+
+def test_housekeeping_runs_after_the_reminders_and_its_error_stops_none(users, monkeypatch):
+    ran = []
+
+    def broken_housekeeping(sweep):
+        ran.append("housekeeping")
+        raise Boom("a figure failed to count")
+
+    def reminders(sweep):
+        ran.append("reminders")
+        reminder_job(users)(sweep)
+
+    monkeypatch.setattr(sweeps, "_JOBS", {})
+    monkeypatch.setattr(sweeps, "_HOUSEKEEPING", set())
+    # Registered first (as the core's warming job is), run last.
+    sweeps.sweep_job("test.housekeeping", housekeeping=True)(broken_housekeeping)
+    sweeps.sweep_job("test.reminders")(reminders)
+    run = run_sweeps()
+    assert ran == ["reminders", "housekeeping"]
+    assert [reminders_for(u) for u in users] == [1] * N
+    assert "a figure failed to count" in run.error and run.actions_taken == N
+
+
+def test_the_core_warming_job_is_housekeeping_and_runs_last():
+    jobs = list(sweeps.registered_jobs())
+    assert jobs[-1] == "esafety.warm_figures"

@@ -229,17 +229,3 @@ def test_figures_do_not_grow_with_the_incidents(personas, client):
             incident(p.school, p.teacher, 100 + n, at(2026, 9, 1 + n % 28), acked=at(2026, 10, 1))
         many = dashboard_queries(client, p.school.trust, p.chair, warm=False)
     assert few == many
-
-
-def test_the_sweep_recomputes_stale_figures_before_anyone_asks(personas):
-    from esafety import figures
-    from esafety.sweeps import registered_jobs
-
-    p = personas
-    job = {"esafety.warm_figures": registered_jobs()["esafety.warm_figures"]}
-    run_sweeps(jobs=job)
-    figures.invalidate(figure="incidents.by_month", schools=[p.school])
-    run_sweeps(jobs=job)
-    with CaptureQueriesContext(connection) as captured:
-        figures.figures_for("incidents.by_month", [p.school.pk, p.other_school.pk])
-    assert not captured.captured_queries  # both schools were ready in the cache

@@ -96,6 +96,20 @@ def test_the_incident_page_links_to_a_risk_and_raises_a_new_one(personas, client
     assert new.assessment_label == "LOW (2)"
 
 
+def test_linking_twice_with_a_double_click_links_once_and_lands_on_the_risk(personas, client):
+    risk = make_risk(personas.school, personas.esafety_officer)
+    incident = report(personas.school, personas.teacher)
+    sign_in(client, personas.esafety_officer)
+    link_url = reverse("risk-link-incident", args=[incident.pk])
+    first = client.post(link_url, {"risk": risk.pk})
+    second = client.post(link_url, {"risk": risk.pk}, follow=True)
+    assert first.url == second.redirect_chain[0][0] == risk.get_absolute_url()
+    assert f"is linked to {risk.reference}" in second.content.decode()
+    assert risk.incident_links.count() == 1
+    # Anything else not offered is still refused with a message, not a crash.
+    assert client.post(link_url, {"risk": "9" * 30}).status_code in (200, 400)
+
+
 # --- trust-wide risks (kept by the chair of trustees) ---------------------------------------
 
 
