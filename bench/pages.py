@@ -248,7 +248,7 @@ def pdfs(school):
     ]
 
 
-def measure(repeat: int) -> dict:
+def measure(repeat: int, only_pdfs: bool = False) -> None:
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection, reset_queries
@@ -269,7 +269,7 @@ def measure(repeat: int) -> dict:
         f"(medians of {repeat})"
     )
     print(f"{'page':36} {'ms':>8} {'x trivial':>10} {'queries':>8} {'CPU ms':>7} {'x CPU':>6}")
-    for label, persona, url in pages(school):
+    for label, persona, url in [] if only_pdfs else pages(school):
         client = clients[persona]
         client.get(url)  # warm: the figures and kept values it reads are computed once
         reset_queries()
@@ -479,6 +479,7 @@ def main():
     parser.add_argument("--load-seconds", type=int, default=120)
     parser.add_argument("--no-load", action="store_true")
     parser.add_argument("--no-pages", action="store_true", help="only the mixed load")
+    parser.add_argument("--only-pdfs", action="store_true", help="of the pages, the PDFs")
     parser.add_argument(
         "--server-repo",
         type=Path,
@@ -493,7 +494,7 @@ def main():
     seed(args.schools, args.pupils, args.incidents)
     if not args.no_pages:
         call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
-        measure(args.repeat)
+        measure(args.repeat, args.only_pdfs)
     if not args.no_load:
         mix_cpu(args.repeat)
         load(args.load_seconds, args.server_repo.resolve())
