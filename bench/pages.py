@@ -242,10 +242,63 @@ def pdfs(school):
         .order_by("pk")
         .first()
     )
+    closed = _closed_with_a_history(school)
     return [
         ("incident PDF", "officer", f"/incidents/{incident.pk}/report.pdf"),
+        ("incident PDF, closed", "officer", f"/incidents/{closed.pk}/report.pdf"),
         ("signed-form PDF", "officer", f"/agreements/signatures/{signature.pk}/pdf/"),
     ]
+
+
+def _closed_with_a_history(school):
+    """A closed incident as a year of use leaves one: reviewed, signed by the headteacher
+    and a trustee, with eight entries in its timeline (two pages). The seed's incidents
+    have none, so the first closed one is given them once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from esafety.models import Role, TrusteeMembership
+    from incidents.models import ActionKind, Incident, TimelineEntry
+
+    incident = Incident.objects.filter(school=school, status="closed").order_by("pk").first()
+    if incident.timeline.exists():
+        return incident
+    officer = school.memberships.filter(role=Role.ESAFETY_OFFICER).first().user
+    head = school.memberships.filter(role=Role.HEADTEACHER).first().user
+    at = incident.reported_at
+    steps = [
+        (ActionKind.ROUTING, "Sent to the e-safety officer."),
+        (ActionKind.ACKNOWLEDGED, "Acknowledged; spoke to the pupils involved."),
+        (ActionKind.NOTE, "Screenshots kept on the school's evidence drive, not copied."),
+        (ActionKind.ACTION, "Talk to the class about group chats in the next PSHE lesson."),
+        (ActionKind.NOTE, "Parents of both pupils told by phone; a letter follows."),
+        (ActionKind.CHANGE, "Category changed from pupil category C to pupil category D."),
+        (ActionKind.NOTE, "Follow-up with the pupil: no further messages reported."),
+        (ActionKind.SIGN_OFF, "Signed off by the headteacher."),
+    ]
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            incident=incident,
+            kind=kind,
+            text=text,
+            created_at=at + datetime.timedelta(hours=6 * n),
+            created_by=officer,
+            owner=officer if kind == ActionKind.ACTION else None,
+            due_on=(at + datetime.timedelta(days=7)).date() if kind == ActionKind.ACTION else None,
+            done_at=at + datetime.timedelta(days=5) if kind == ActionKind.ACTION else None,
+        )
+        for n, (kind, text) in enumerate(steps)
+    )
+    Incident.objects.filter(pk=incident.pk).update(
+        review_date=(at + datetime.timedelta(days=28)).date(),
+        review_result="No repeat; the class talk was given and the pupils' parents were told.",
+        headteacher_signed_by=head,
+        headteacher_signed_at=timezone.now(),
+        trustee_signed_by=TrusteeMembership.objects.filter(trust=school.trust).first().user,
+        trustee_signed_at=timezone.now(),
+    )
+    return incident
 
 
 def measure(repeat: int, only_pdfs: bool = False) -> None:

@@ -78,7 +78,9 @@ def access_for(user) -> Access:
         return cached
     roles_by_school: dict[int, set] = {}
     for school_id, role in (
-        Membership.objects.active().filter(user=user).values_list("school_id", "role")
+        # No ordering: the model's default sorts by school and person name, two joins
+        # this query, run on every request, doesn't need.
+        Membership.objects.active().filter(user=user).order_by().values_list("school_id", "role")
     ):
         roles_by_school.setdefault(school_id, set()).add(role)
     # Trustee and trust-lead roles in one query (a union): most people have neither.

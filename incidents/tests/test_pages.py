@@ -313,8 +313,23 @@ def test_pdf_has_the_seed_forms_fields(personas, client):
     assert incident.number in text
     assert "Pupil shown a violent video" in text
     assert "Terry Teacher" in text and "Eddie Officer" in text
-    assert "Signed electronically by Hana Head" in text
+    signed_on = incident.headteacher_signed_at
+    assert f"Signed electronically by Hana Head. Date: {signed_on:%-d %B %Y}" in text
+    assert "Signature (Trustee) Not signed yet" in text
     assert "Oakwood Primary" in text and "Page 1 of" in text
+
+
+def test_pdf_of_an_open_incident_says_what_is_still_to_come(personas, client):
+    # An electronic record leaves no blank boxes to sign by hand beside it.
+    incident = report(personas.school, personas.teacher)
+    sign_in(client, personas.esafety_officer)
+    response = client.get(reverse("incident-pdf", args=[incident.pk]))
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Review Date Not set yet" in text
+    assert "Result of Review Not reviewed yet" in text
+    assert "Signature (Headteacher) Not signed yet" in text
+    assert "Signature (Trustee) Not signed yet" in text
 
 
 def test_a_trustee_asked_to_sign_can_read_and_sign_only_that_incident(personas, client):
