@@ -13,7 +13,9 @@ Two ways in, neither touching this app's code:
 
 For anything richer, `@dashboard_section` registers `build(schools, school, reader,
 period, today) -> Section | None`: a heading, a template to include (and its context) and
-the charts it draws (printed in the PDF too).
+the charts it draws (printed in the PDF too). A builder reads figures only, never rows:
+the dashboard keeps the built board until one of its figures goes stale (kept.py), and
+test_kept_board checks that a board built from warm figures sends no query.
 
 Values are figures: counts, rates and levels per school, never names.
 """

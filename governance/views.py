@@ -16,8 +16,9 @@ from esafety.pdf import pdf_response
 from esafety.roles import access_for, allowed, is_school_manager, managed_school_ids, require
 
 from . import services
-from .board import Reader, build
+from .board import Reader
 from .forms import NarrativeForm, SettingsForm
+from .kept import kept_board
 from .models import TermlyReport
 from .pdf import draft_pdf, render_signed
 from .rules import report_scope_q, seen_trust_ids
@@ -63,7 +64,7 @@ def _dashboard(request, trust, school, schools, *, picker_url):
     today = timezone.localdate()
     period = period_from(request.GET, today)
     reader = _reader(request.user, trust, school)
-    board = build(
+    board = kept_board(
         schools=schools if school is None else [school],
         school=school,
         period=period,
@@ -125,7 +126,7 @@ def school_dashboard(request, slug):
 def _csv(request, trust, school, schools, filename):
     today = timezone.localdate()
     period = period_from(request.GET, today)
-    board = build(
+    board = kept_board(
         schools=schools if school is None else [school],
         school=school,
         period=period,
