@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from esafety.models import STAFF_ROLES, Membership, Role, TrusteeMembership, User
 from esafety.validators import CheckedFormMixin, CheckedFormSet
+from esafety.widgets import quick_selects
 
 from .categories import CATEGORIES, category
 from .models import (
@@ -105,6 +106,7 @@ class IncidentForm(CheckedFormMixin, forms.ModelForm):
         self.fields["occurred_at"].required = True
         if not self.is_bound and not self.instance.occurred_at:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+        quick_selects(self)
 
     def clean_occurred_at(self):
         return check_occurred_at(self.cleaned_data.get("occurred_at"))
@@ -147,6 +149,7 @@ class PersonInvolvedForm(CheckedFormMixin, forms.Form):
         field.queryset = school_people(school)
         field.search = lambda text: search_people(school, text)
         field.widget.search_url = picker_url(school=school, incident=incident)
+        quick_selects(self)
 
     def clean(self):
         data = super().clean()
