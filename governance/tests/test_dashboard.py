@@ -6,7 +6,6 @@ import io
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 
 from esafety.figures import figure_for
@@ -15,17 +14,9 @@ from esafety.testing import SchoolFactory, TrustFactory, person, sign_in, truste
 from governance.board import ack_figures
 from governance.models import GovernanceSettings
 
-from .data import TODAY, seed_incidents
+from .data import TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(personas):
-    with time_machine.travel(TODAY, tick=False):
-        seed_incidents(personas)
-        cache.clear()
-        yield personas
 
 
 def rows(client, url) -> list[dict]:

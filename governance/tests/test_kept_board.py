@@ -4,7 +4,6 @@ next visit."""
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,17 +13,9 @@ from governance.board import Reader, build
 from governance.models import GovernanceSettings
 from governance.terms import period_from
 
-from .data import TODAY, at, incident, seed_incidents
+from .data import TODAY, at, incident
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(personas):
-    with time_machine.travel(TODAY, tick=False):
-        seed_incidents(personas)
-        cache.clear()
-        yield personas
 
 
 @pytest.fixture
