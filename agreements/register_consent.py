@@ -158,7 +158,8 @@ def kept_channel_rows(document, channel: str, page, *, allows: bool, class_name=
     """`channel_rows` of one page of one list, kept while the school's coverage figures
     are fresh (each list's page sorts every pupil of the school: most of its time)."""
     on = on or timezone.localdate()
-    what = f"consent-rows:{document.pk}:{channel}:{class_name}:{allows}:{page.number}:{on}"
+    rows = f"{page.start_index()}-{page.end_index()}"  # not the page's number: its size may change
+    what = f"consent-rows:{document.pk}:{channel}:{class_name}:{allows}:{rows}:{on}"
     return while_fresh(
         document.school_id,
         what,

@@ -262,6 +262,7 @@ def _closed_with_a_history(school):
     from incidents.models import ActionKind, Incident, TimelineEntry
 
     incident = Incident.objects.filter(school=school, status="closed").order_by("pk").first()
+    assert incident is not None, "the bench's seed has no closed incident"
     if incident.timeline.exists():
         return incident
     officer = school.memberships.filter(role=Role.ESAFETY_OFFICER).first().user

@@ -42,10 +42,15 @@ class _OwnResourcesOnly(URLFetcher):
 
 
 @functools.cache
+def _house_css() -> str:
+    with open(settings.BASE_DIR / "templates" / "pdf" / "house.css", encoding="utf-8") as f:
+        return f.read()
+
+
+@functools.cache
 def house_stylesheet() -> CSS:
     """pdf/house.css, parsed once per process."""
-    with open(settings.BASE_DIR / "templates" / "pdf" / "house.css", encoding="utf-8") as f:
-        return CSS(string=f.read(), font_config=FONT_CONFIG)
+    return CSS(string=_house_css(), font_config=FONT_CONFIG)
 
 
 class _HouseHTML(HTML):
@@ -81,7 +86,9 @@ def render_pdf(template_name: str, context: dict, *, school=None, title: str = "
             "running_generated": css_string(GENERATED_AT),
         },
     )
-    key = "pdf:" + hashlib.sha256(f"{template_name}\n{html}".encode()).hexdigest()
+    # The bytes depend on the house sheet too: a new one after a deploy renders anew.
+    shown = f"{template_name}\n{_house_css()}\n{html}"
+    key = "pdf:" + hashlib.sha256(shown.encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
         generated = date_format(timezone.localtime(), "j F Y, H:i")

@@ -160,9 +160,6 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="E-safety manager")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
-# Read from the cache (Redis in production), written to both: one query fewer on every
-# page, and a session the cache has lost is read from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -288,7 +285,17 @@ CACHES = {
         env("CACHE_URL", default="") or env("REDIS_URL", default="") or "locmemcache://esafety"
     )
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+if SHARED_CACHE:
     CACHES["default"]["BACKEND"] = "esafety.cache.ReusedClientRedisCache"  # see esafety/cache.py
+# Sessions: with a cache every worker shares (Redis), read from it and written to both the
+# cache and the database (one query fewer on every page; a session the cache has lost is
+# read from the database). With each process's own memory, from the database only: a
+# logout or idle lock-out in one worker must end the session in all of them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 # How long a rendered PDF's bytes stay in the cache (keyed on what it shows; see pdf.py).
 PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=15 * 60)

@@ -27,3 +27,7 @@ WHITENOISE_USE_FINDERS = True
 # leave connections open that would stop the test database being dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions as production keeps them with its shared Redis cache: the tests run in one
+# process, so a memory cache is shared by every request (and pages' query counts are
+# those of production).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

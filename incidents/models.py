@@ -264,6 +264,12 @@ class Incident(models.Model):
         return self.subject == Subject.HEADTEACHER
 
     @property
+    def first_signer(self) -> str:
+        """Who signs the log off before a trustee: the headteacher, or the chair of
+        trustees when the concern is about the headteacher."""
+        return "chair of trustees" if self.about_headteacher else "headteacher"
+
+    @property
     def category_label(self) -> str:
         from .categories import category
 

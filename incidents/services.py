@@ -31,7 +31,6 @@ from .models import (
     Sanction,
     Series,
     Status,
-    Subject,
     TimelineEntry,
 )
 from .routing import decide_routing
@@ -395,11 +394,7 @@ def sign_off(*, incident, by, as_trustee: bool = False) -> Incident:
     setattr(incident, f"{field}_signed_by", by)
     setattr(incident, f"{field}_signed_at", timezone.now())
     _attributed(incident, by).save()
-    title = (
-        "trustee"
-        if as_trustee
-        else ("chair of trustees" if incident.subject == Subject.HEADTEACHER else "headteacher")
-    )
+    title = "trustee" if as_trustee else incident.first_signer
     _note(incident, ActionKind.SIGN_OFF, f"Signed off by {by} ({title}).", by=by)
     return incident
 

@@ -46,6 +46,8 @@ def remind(sweep):
     candidates = []  # (key, stage, late cell)
     for late in late_cells(list(schools), today):
         cell = late.standing  # due or overdue, with its date (late_cells selects them)
+        if cell.due_on is None or cell.status == "done":
+            continue  # the SQL and the matrix disagreeing skips one cell, not the sweep
         stage = stage_of(cell.due_on, today)
         if stage == "month" and not late.requirement.escalate:
             continue

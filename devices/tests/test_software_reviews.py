@@ -17,6 +17,18 @@ def reminders(user, text):
     return Notification.objects.filter(recipient=user, title__contains=text).count()
 
 
+def entry(personas, name, review_due, *, approved=True):
+    """A software register entry for pupils, approved by the technician unless not."""
+    return Software.objects.create(
+        school=personas.school,
+        name=name,
+        purpose="Used in lessons",
+        used_by="pupils",
+        approved_by=personas.technician if approved else None,
+        review_due=review_due,
+    )
+
+
 def twice(now):
     run_devices_sweep(now)
     run_devices_sweep(now + timedelta(hours=1))
@@ -24,14 +36,7 @@ def twice(now):
 
 def test_a_review_date_reminds_the_approver_before_and_on_it_then_the_officer(personas):
     review = timezone.localdate() + timedelta(days=40)
-    Software.objects.create(
-        school=personas.school,
-        name="Times Tables Rock Stars",
-        purpose="Maths practice",
-        used_by="pupils",
-        approved_by=personas.technician,
-        review_due=review,
-    )
+    entry(personas, "Times Tables Rock Stars", review)
     at = timezone.now()
     twice(at)
     assert reminders(personas.technician, "Times Tables Rock Stars") == 0
@@ -46,30 +51,17 @@ def test_a_review_date_reminds_the_approver_before_and_on_it_then_the_officer(pe
 
 
 def test_without_an_approver_the_officer_is_reminded_and_a_new_date_starts_again(personas):
-    entry = Software.objects.create(
-        school=personas.school,
-        name="Padlet",
-        purpose="Class walls",
-        used_by="both",
-        review_due=timezone.localdate(),
-    )
+    padlet = entry(personas, "Padlet", timezone.localdate(), approved=False)
     twice(timezone.now())
     assert reminders(personas.esafety_officer, "Padlet in the software register is due") == 1
-    entry.review_due = timezone.localdate() + timedelta(days=365)
-    entry.save()
+    padlet.review_due = timezone.localdate() + timedelta(days=365)
+    padlet.save()
     twice(timezone.now() + timedelta(days=365))
     assert reminders(personas.esafety_officer, "Padlet in the software register is due") == 2
 
 
 def test_a_date_already_past_says_when_it_was_due_not_today(personas):
-    Software.objects.create(
-        school=personas.school,
-        name="Old Quiz App",
-        purpose="Quizzes",
-        used_by="pupils",
-        approved_by=personas.technician,
-        review_due=timezone.localdate() - timedelta(days=100),
-    )
+    entry(personas, "Old Quiz App", timezone.localdate() - timedelta(days=100))
     twice(timezone.now())
     assert reminders(personas.technician, "Old Quiz App in the software register was due") == 1
     assert reminders(personas.technician, "due for review today") == 0
@@ -77,14 +69,7 @@ def test_a_date_already_past_says_when_it_was_due_not_today(personas):
 
 def test_an_approver_who_may_no_longer_edit_the_register_is_not_reminded(personas):
     personas.technician.memberships.update(ended_on=timezone.localdate() - timedelta(days=1))
-    Software.objects.create(
-        school=personas.school,
-        name="Scratch",
-        purpose="Coding",
-        used_by="pupils",
-        approved_by=personas.technician,
-        review_due=timezone.localdate(),
-    )
+    entry(personas, "Scratch", timezone.localdate())
     twice(timezone.now())
     assert reminders(personas.technician, "Scratch") == 0
     assert reminders(personas.esafety_officer, "Scratch in the software register is due") == 1

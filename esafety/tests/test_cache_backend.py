@@ -33,3 +33,30 @@ def test_the_cache_stores_reads_counts_and_deletes_with_one_client(redis_cache):
     assert cache.get("a") is None
     client = cache._cache
     assert client.get_client("a") is client.get_client("b", write=True)
+
+
+def _session_engine(**env) -> str:
+    """SESSION_ENGINE as production settings work it out under these variables."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL"}}
+    code = "import esafety.settings as s; print(s.SESSION_ENGINE)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "esafety.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_sessions_are_read_from_the_cache_only_when_every_worker_shares_it():
+    # Each worker's own memory would keep a session that a logout in another ended.
+    assert _session_engine() == "django.contrib.sessions.backends.db"
+    shared = _session_engine(CACHE_URL="redis://127.0.0.1:6379/3")
+    assert shared == "django.contrib.sessions.backends.cached_db"

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from esafety.dashboard import kept_panel_follows
-from esafety.figures import registered_figures
+from esafety.figures import figures_for, registered_figures
 from esafety.models import Role, User
 from esafety.testing import sign_in
 from esafety.tests.test_navigation import DEMO_LOGINS
@@ -85,6 +85,9 @@ def test_a_kept_panel_is_read_from_the_cache_and_shows_a_change_on_the_next_visi
     school.memberships.create(user=technician, role=Role.TECHNICIAN)
     client = sign_in(Client(), technician)
     assert "Nia Newcomer" not in client.get("/").content.decode()
+    # Every figure computed first, so what the repeat visit saves is the panels' own work.
+    for name in registered_figures():
+        figures_for(name, [school.pk])
     with CaptureQueriesContext(connection) as first:
         sign_in(Client(), head).get("/")
     with CaptureQueriesContext(connection) as again:

@@ -150,3 +150,20 @@ def test_the_warm_up_render_works():
     from esafety.pdf import warm_up
 
     warm_up()  # fonts and WeasyPrint load here, not in someone's first download
+
+
+def test_a_new_house_stylesheet_renders_anew(sample_template, monkeypatch):
+    # After a deploy that changes pdf/house.css, no PDF in the old look is served.
+    from esafety import pdf as pdf_module
+
+    rendered = []
+    real = pdf_module.write_pdf
+    monkeypatch.setattr(pdf_module, "write_pdf", lambda html: rendered.append(html) or real(html))
+    context = {"sections": ["Only part"], "image_url": ""}
+    render_pdf(sample_template, context, title="Report")
+    render_pdf(sample_template, context, title="Report")
+    assert len(rendered) == 1
+    css = pdf_module._house_css()
+    monkeypatch.setattr(pdf_module, "_house_css", lambda: css + "\nh1 { color: #222; }")
+    render_pdf(sample_template, context, title="Report")
+    assert len(rendered) == 2

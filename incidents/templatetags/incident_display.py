@@ -4,14 +4,14 @@ Python rather than included templates: the queue shows each of them twice per ro
 table on wide screens, cards on a phone) for up to 50 rows, and an include per row was
 most of the page's time."""
 
-from html import escape
-
 from django import template
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from esafety.html import escaped as _e
 
 from ..models import Status, Subject
 from ..selectors import URGENT_CATEGORIES
@@ -25,12 +25,6 @@ BADGES = {
     Status.REVIEW: ("primary", "Being reviewed"),
 }
 SUMMARY_WORDS = 12
-
-
-def _e(value) -> str:
-    """Escaped for HTML as the templates escape (& < > " '), without their lazy-string
-    checks: called about ten times for each of a queue's rows."""
-    return escape(str(value))
 
 
 def _first_words(text: str) -> str:

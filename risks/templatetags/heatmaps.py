@@ -2,17 +2,13 @@
 trust's page draws one per school (twenty-five cells each), and as a template each
 number was localised and each link reversed cell by cell, most of the page's time."""
 
-from html import escape
-
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
+from esafety.html import escaped as _e
+
 register = template.Library()
-
-
-def _e(value) -> str:
-    return escape(str(value))
 
 
 def _s(count: int) -> str:

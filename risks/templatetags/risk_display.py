@@ -1,18 +1,14 @@
 """The risk register's rows, built in Python: fifty rows of eight cells through the
 template engine were most of the page's time (as the incident queue's rows were)."""
 
-from html import escape
-
 from django import template
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 
+from esafety.html import escaped as _e
+
 register = template.Library()
-
-
-def _e(value) -> str:
-    return escape(str(value))
 
 
 @register.simple_tag

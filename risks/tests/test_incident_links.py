@@ -107,7 +107,9 @@ def test_linking_twice_with_a_double_click_links_once_and_lands_on_the_risk(pers
     assert f"is linked to {risk.reference}" in second.content.decode()
     assert risk.incident_links.count() == 1
     # Anything else not offered is still refused with a message, not a crash.
-    assert client.post(link_url, {"risk": "9" * 30}).status_code in (200, 400)
+    refused = client.post(link_url, {"risk": "9" * 30})
+    assert refused.status_code == 400
+    assert "valid choice" in refused.content.decode()
 
 
 # --- trust-wide risks (kept by the chair of trustees) ---------------------------------------
