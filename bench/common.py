@@ -70,6 +70,23 @@ def median_cpu_ms(func, repeat: int) -> float:
     return statistics.median(timings)
 
 
+def paired_ms(func, reference, repeat: int, clock=time.perf_counter) -> tuple[float, float]:
+    """Medians of `func` and `reference` timed in turn, one of each per round (by `clock`:
+    wall time, or `time.process_time` for this process's CPU): the machine's speed drifts
+    over a run (by a third between minutes on a shared host), and a page timed minutes
+    after its reference gives a ratio of the drift, not of the page."""
+    func(), reference()  # warm up
+    timings, references = [], []
+    for _ in range(repeat):
+        start = clock()
+        reference()
+        middle = clock()
+        func()
+        timings.append((clock() - middle) * 1000)
+        references.append((middle - start) * 1000)
+    return statistics.median(timings), statistics.median(references)
+
+
 def like_a_worker() -> None:
     """Run what follows as the Celery worker runs the sweep: the URL map loaded once (a
     worker loads it for its first task, not for each), the emails handed to the broker in

@@ -5,7 +5,8 @@
 
 Seeds once (the agreements bench's trust: 20 schools x 1,500 pupils, 2 parents each,
 60 staff, about 92,000 people; plus 100,000 incidents across the schools; a trustee and
-the chair), then reports in one run, each beside the trivial signed-in page `/accounts/`:
+the chair), then reports in one run, each beside the trivial signed-in page `/accounts/` (timed in
+turn with it, round by round, so a drift in the machine's speed moves both):
 
 - every home page (officer, head, trustee, chair, teacher, technician, parent),
   `/trust/`, `/agreements/coverage/`, the registers overview, every register, the print
@@ -40,7 +41,7 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings_pages")  # before common's default
 
-from common import median_cpu_ms, median_ms, set_up
+from common import median_cpu_ms, median_ms, paired_ms, set_up
 from pages_seed import seed_risks_training_devices
 
 BENCH = Path(__file__).resolve().parent
@@ -315,13 +316,15 @@ def measure(repeat: int, only_pdfs: bool = False) -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     school, who = people()
     clients = {name: sign_in(Client(), user) for name, user in who.items()}
-    trivial = median_ms(lambda: clients["officer"].get("/accounts/"), repeat)
-    trivial_cpu = median_cpu_ms(lambda: clients["officer"].get("/accounts/"), repeat)
+
+    def trivial():
+        clients["officer"].get("/accounts/")
+
+    # Each page is timed in turn with the trivial page, round by round, and its ratio is
+    # to the trivial page's median over the same rounds (`paired_ms`).
     print(f"\nLoad average at the start: {_load()}")
-    print(
-        f"Trivial signed-in page /accounts/: {trivial:.1f} ms, {trivial_cpu:.1f} ms CPU "
-        f"(medians of {repeat})"
-    )
+    ms, cpu = median_ms(trivial, repeat), median_cpu_ms(trivial, repeat)
+    print(f"Trivial signed-in page /accounts/: {ms:.1f} ms, {cpu:.1f} ms CPU (medians of {repeat})")
     print(f"{'page':36} {'ms':>8} {'x trivial':>10} {'queries':>8} {'CPU ms':>7} {'x CPU':>6}")
     for label, persona, url in [] if only_pdfs else pages(school):
         client = clients[persona]
@@ -331,17 +334,22 @@ def measure(repeat: int, only_pdfs: bool = False) -> None:
             response = client.get(url)
         count = len(queries)  # now: later requests empty the log it reads
         assert response.status_code == 200, (label, url, response.status_code)
-        ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
-        cpu = median_cpu_ms(lambda c=client, u=url: c.get(u), repeat)
-        flag = "" if ms <= 3 * trivial else "  OVER 3x"
+        ms, base = paired_ms(lambda c=client, u=url: c.get(u), trivial, repeat)
+        cpu, base_cpu = paired_ms(
+            lambda c=client, u=url: c.get(u), trivial, repeat, clock=time.process_time
+        )
+        flag = "" if ms <= 3 * base else "  OVER 3x"
         print(
-            f"{label:36} {ms:8.1f} {ms / trivial:9.1f}x {count:8} {cpu:7.1f} "
-            f"{cpu / trivial_cpu:5.1f}x{flag}"
+            f"{label:36} {ms:8.1f} {ms / base:9.1f}x {count:8} {cpu:7.1f} "
+            f"{cpu / base_cpu:5.1f}x{flag}"
         )
 
     two_pages = "<h1>Minimal</h1><p>One</p><p style='page-break-before: always'>Two</p>"
-    bare = median_ms(lambda: HTML(string=two_pages).write_pdf(), repeat)
-    print(f"\nBare two-page WeasyPrint document: {bare:.1f} ms")
+
+    def bare():
+        HTML(string=two_pages).write_pdf()
+
+    print(f"\nBare two-page WeasyPrint document: {median_ms(bare, repeat):.1f} ms")
     for label, persona, url in pdfs(school):
         client = clients[persona]
 
@@ -355,13 +363,13 @@ def measure(repeat: int, only_pdfs: bool = False) -> None:
             cache.clear()  # nothing at all cached, as after a restart of Redis
             assert c.get(u).status_code == 200
 
-        first_ms = median_ms(first, repeat)
-        cold_ms = median_ms(cold, repeat)
-        repeat_ms = median_ms(lambda c=client, u=url: c.get(u), repeat)
+        first_ms, bare_ms = paired_ms(first, bare, repeat)
+        cold_ms, bare_cold = paired_ms(cold, bare, repeat)
+        repeat_ms, base = paired_ms(lambda c=client, u=url: c.get(u), trivial, repeat)
         print(
-            f"{label:20} first {first_ms:7.1f} ms = {first_ms / bare:4.1f}x bare (target 4x; "
-            f"whole cache flushed {cold_ms:.1f} ms = {cold_ms / bare:.1f}x); "
-            f"repeat {repeat_ms:7.1f} ms = {repeat_ms / trivial:4.1f}x trivial (target 1.5x)"
+            f"{label:20} first {first_ms:7.1f} ms = {first_ms / bare_ms:4.1f}x bare (target 4x; "
+            f"whole cache flushed {cold_ms:.1f} ms = {cold_ms / bare_cold:.1f}x); "
+            f"repeat {repeat_ms:7.1f} ms = {repeat_ms / base:4.1f}x trivial (target 1.5x)"
         )
     print(f"Load average at the end: {_load()}")
 

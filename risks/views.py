@@ -23,7 +23,7 @@ from .forms import DoneForm, RiskForm
 from .heatmap import grids, matrices_for
 from .incident_links import incident_counts
 from .models import Action, Matrix, Risk
-from .owners import owner_labels, role_names
+from .owners import OWNERS_LISTED, owner_labels, role_names
 from .pdf import register_pdf, risk_pdf, trust_wide_risks
 from .starter import STARTER_RISKS
 from .steps import STEPS
@@ -55,7 +55,7 @@ def risk_register(request, slug):
         Risk.objects.visible_to(request.user)
         .filter(school=school)
         .select_related("matrix")
-        .prefetch_related("owners")
+        .prefetch_related(OWNERS_LISTED)
     )
     trust_risks = (
         trust_wide_risks(school)

@@ -6,11 +6,11 @@ most of the page's time."""
 
 from django import template
 from django.template.defaultfilters import truncatewords
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from esafety.html import MONTHS, url_for_each
 from esafety.html import escaped as _e
 
 from ..models import Status, Subject
@@ -94,12 +94,6 @@ def who_and_what(incident):
 # twice were most of the page's time.
 
 
-_ANY_PK = 987654321
-
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _when(value, year=True) -> str:
     """As the date filter shows "j M Y, H:i" (or "j M, H:i"), in the local time zone;
     worked out directly, as the filter's general formatter was a third of a row's time."""
@@ -110,12 +104,12 @@ def _when(value, year=True) -> str:
     return f"{local.day} {MONTHS[local.month - 1]}{year_part}, {local:%H:%M}"
 
 
-def _row(incident, several, now, detail_url):
+def _row(incident, several, now, detail_url_of):
     context = {"now": now}
     kinds = [tag.name for tag in getattr(incident, "kinds", ())]
     risk = incident.get_risk_area_display()
     return {
-        "url": detail_url.replace(str(_ANY_PK), str(incident.pk)),
+        "url": detail_url_of(incident.pk),
         "number": incident.full_number if several else incident.number,
         "urgent": getattr(incident, "urgent", None) == 0,
         "urgency": urgency(incident),
@@ -172,8 +166,8 @@ def queue_table(context, incidents, caption):
     """The queue's incidents: a table on wide screens, the same as cards on a phone. Each
     says who (the pupils, for those who may see them) and what (the first words)."""
     several = context.get("several_schools")
-    detail_url = reverse("incident-detail", args=[_ANY_PK])  # reversed once, not per row
-    rows = [_row(i, several, context.get("now"), detail_url) for i in incidents]
+    detail_url_of = url_for_each("incident-detail")
+    rows = [_row(i, several, context.get("now"), detail_url_of) for i in incidents]
     head = format_html(
         '<div class="d-none d-md-block">\n<table class="table align-middle">\n'
         "  <caption>{}</caption>\n"

@@ -2,11 +2,12 @@
 template engine were most of the page's time (as the incident queue's rows were)."""
 
 from django import template
-from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 
 from esafety.html import escaped as _e
+from esafety.html import short_date, url_for_each
+
+from ..owners import owners_of
 
 register = template.Library()
 
@@ -14,18 +15,19 @@ register = template.Library()
 @register.simple_tag
 def register_rows(risks, *, opens_risks: bool, names_hidden: bool, today) -> str:
     """One <tr> per risk; every value escaped (`_e`), the rest fixed text."""
-    return mark_safe("".join(_row(r, opens_risks, names_hidden, today) for r in risks))
+    detail_url_of = url_for_each("risk-detail") if opens_risks else None
+    return mark_safe("".join(_row(r, detail_url_of, names_hidden, today) for r in risks))
 
 
-def _row(risk, opens_risks, names_hidden, today) -> str:
+def _row(risk, detail_url_of, names_hidden, today) -> str:
     title = _e(risk.title)
-    if opens_risks:
-        title = f'<a href="{_e(reverse("risk-detail", args=[risk.pk]))}">{title}</a>'
+    if detail_url_of:
+        title = f'<a href="{_e(detail_url_of(risk.pk))}">{title}</a>'
     if names_hidden:
         owners = ", ".join(risk.owner_roles)
     else:
-        owners = ", ".join(str(owner) for owner in risk.owners.all())
-    due = _e(format_date(risk.review_due, "j M Y")) if risk.review_due else ""
+        owners = ", ".join(str(owner) for owner in owners_of(risk))
+    due = short_date(risk.review_due) if risk.review_due else ""
     if risk.review_due and risk.review_due < today:
         due += ' <span class="badge text-bg-danger">overdue</span>'
     cells = [
