@@ -14,6 +14,12 @@ work that follows a valid submit in `first_time(request, do, ...)`:
   the corrected form can be sent.
 
 A request without a token (an old page still open) is handled as before.
+
+On an existing record, a service that finds its step done already (after taking the
+row's lock, or when a unique constraint refuses the second row) raises
+`already_done(message)`; the view asks `was_already_done(error)` and, if so, answers
+`redirect_as_done(...)`: where the first click went, with the message as a note. Never an
+error page, never a second record.
 """
 
 import re
@@ -23,6 +29,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
@@ -71,3 +78,20 @@ def _where_the_first_went(key: str) -> str:
             return value or ""
         time.sleep(0.05)
     return ""
+
+
+ALREADY_DONE = "already_done"
+
+
+def already_done(message: str) -> ValidationError:
+    return ValidationError(message, code=ALREADY_DONE)
+
+
+def was_already_done(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == ALREADY_DONE
+
+
+def redirect_as_done(request, message: str, to, *args, **kwargs) -> HttpResponse:
+    """A do-once step's second click: a note, and where the first click went."""
+    messages.info(request, message)
+    return redirect(to, *args, **kwargs)

@@ -148,6 +148,28 @@ class HttpServer:
         return replies
 
 
+def session_of(user) -> str:
+    """A signed-in session cookie for `user`: made before the server starts (on SQLite the
+    server reads a copy of the data taken then)."""
+    from django.test import Client
+
+    from .testing import sign_in
+
+    return sign_in(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def clicked_at_once(http_server, path: str, user, data=None, times: int = 5) -> set[str]:
+    """`user` sends the same form to `path` `times` times at the same moment (a double click,
+    or a second tab): every reply must be the redirect a single click gets, never an error.
+    Returns where they redirect to; the test data are synced back for reading."""
+    session = session_of(user)
+    server = http_server()
+    replies = server.at_once([(path, data or {}, session)] * times)
+    assert [reply.status for reply in replies] == [302] * times, [r.body[-400:] for r in replies]
+    server.sync()
+    return {reply.location for reply in replies}
+
+
 def _copy_sqlite(source_connection, path: Path):
     source_connection.ensure_connection()
     with sqlite3.connect(path) as target:

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from esafety.models import School, Trust
+from esafety.once import already_done
 from esafety.services import attributed
 
 from .models import (
@@ -356,7 +357,7 @@ def complete_action(*, action: Action, by, on: datetime.date | None = None) -> A
         raise ValidationError({"done_on": "The date it was done can't be in the future."})
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.done_on is not None:
-        raise ValidationError("This action is already marked as done.")
+        raise already_done("This action is already marked as done.")
     action.done_on, action.done_by = on, by
     attributed(action, by, "Marked as done").save()
     return action
@@ -391,7 +392,7 @@ def link_incident(*, risk: Risk, incident, by) -> RiskIncident:
         with transaction.atomic():
             attributed(link, by, f"Incident {incident.number} linked").save()
     except IntegrityError as error:
-        raise ValidationError(f"This incident is already linked to {risk.reference}.") from error
+        raise already_done(f"This incident is already linked to {risk.reference}.") from error
     return link
 
 
@@ -412,7 +413,7 @@ def sign_register(*, school: School, by, comment: str = ""):
 
     year = school.academic_year_start(timezone.localdate()).year
     if RegisterSignOff.objects.filter(school=school, year=year).exists():
-        raise ValidationError("The register is already signed off for this school year.")
+        raise already_done("The register is already signed off for this school year.")
     risks = Risk.objects.filter(school=school)
     pdf = register_pdf(school, signed_by=by)
     sign_off = RegisterSignOff(
@@ -428,8 +429,11 @@ def sign_register(*, school: School, by, comment: str = ""):
         with transaction.atomic():
             attributed(sign_off, by, "Register signed off by the headteacher").save()
     except IntegrityError as error:
-        raise ValidationError("The register is already signed off for this school year.") from error
+        raise already_done("The register is already signed off for this school year.") from error
     return sign_off
+
+
+APPROVED_ALREADY = "This register has already been approved."
 
 
 @transaction.atomic
@@ -439,7 +443,7 @@ def approve_register(*, sign_off, by):
 
     claimed = RegisterSignOff.objects.select_for_update().get(pk=sign_off.pk)
     if claimed.approved_at is not None:
-        raise ValidationError("This register has already been approved.")
+        raise already_done(APPROVED_ALREADY)
     claimed.approved_by, claimed.approved_at = by, timezone.now()
     attributed(claimed, by, "Register approved by a trustee").save()
     return claimed

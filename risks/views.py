@@ -13,6 +13,7 @@ from esafety.exports import csv_response
 from esafety.figures import figure_for
 from esafety.forms import add_errors
 from esafety.models import Trust
+from esafety.once import redirect_as_done, was_already_done
 from esafety.pdf import pdf_response
 from esafety.roles import access_for, allowed, require
 from esafety.views_people import get_school
@@ -323,6 +324,8 @@ def action_done(request, pk):
         get_risk(request, action.risk_id, "risks.view")
     else:
         get_school(request, parent.school.slug, "risks.view_filtering_review")
+    if request.method == "POST" and action.done_on is not None:  # a second click
+        return redirect_as_done(request, "This action is already marked as done.", parent)
     require(request.user, "risks.complete_action", action)
     form = DoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -331,14 +334,21 @@ def action_done(request, pk):
                 action=action, by=request.user, on=form.cleaned_data["done_on"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            if not was_already_done(error):
+                add_errors(form, error)
+                return _action_form(request, action, form)
+            return redirect_as_done(request, error.message, parent)
         else:
             messages.success(request, "The action is marked as done.")
-            return redirect(parent)
+        return redirect(parent)
+    return _action_form(request, action, form)
+
+
+def _action_form(request, action, form):
     return render(
         request,
         "risks/action_done.html",
-        {"action": action, "parent": parent, "form": form},
+        {"action": action, "parent": action.parent, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

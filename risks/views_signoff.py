@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from esafety.forms import add_errors
+from esafety.once import redirect_as_done, was_already_done
 from esafety.pdf import pdf_response
 from esafety.roles import allowed, require
 from esafety.views_people import get_school
@@ -30,6 +32,8 @@ def signoffs(request, slug):
                 with transaction.atomic():
                     services.sign_register(school=school, by=request.user, **form.cleaned_data)
             except ValidationError as error:
+                if was_already_done(error):
+                    return redirect_as_done(request, error.message, "risk-signoffs", slug=slug)
                 add_errors(form, error)
             else:
                 messages.success(
@@ -55,15 +59,21 @@ def _get_signoff(request, pk, rule):
 
 
 def signoff_approve(request, pk):
-    record = _get_signoff(request, pk, "risks.approve_register")
+    record = _get_signoff(request, pk, "risks.view_sign_offs")
+    signoffs = reverse("risk-signoffs", args=[record.school.slug])
+    if request.method == "POST" and record.approved_by_id == request.user.pk:  # a second click
+        return redirect_as_done(request, services.APPROVED_ALREADY, signoffs)
+    require(request.user, "risks.approve_register", record)
     if request.method == "POST":
         try:
             services.approve_register(sign_off=record, by=request.user)
         except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.message, signoffs)
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "You approved the risk register.")
-    return redirect("risk-signoffs", slug=record.school.slug)
+    return redirect(signoffs)
 
 
 def signoff_pdf(request, pk):
@@ -104,6 +114,8 @@ def link_incident(request, incident_pk):
         try:
             services.link_incident(risk=risk, incident=incident, by=request.user)
         except ValidationError as error:
+            if was_already_done(error):  # a click at the same moment linked it
+                return redirect_as_done(request, error.message, risk)
             add_errors(form, error)
         else:
             messages.success(request, f"Incident {incident.number} is linked to {risk.reference}.")

@@ -10,25 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from esafety.browser import checked, signed_in_page
-from incidents.models import Incident, IncidentTag
+from incidents.models import Incident
 from risks import services
-from risks.models import SEED_BANDS, Matrix, RegisterSignOff, Risk
+from risks.models import RegisterSignOff, Risk
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 pytest_plugins = ["esafety.browser"]
-
-
-@pytest.fixture
-def data_migrations():
-    # Transactional tests empty every table between tests, data migrations included.
-    Matrix.objects.get_or_create(
-        trust=None, is_current=True, defaults={"name": "3 x 3", "size": 3, "bands": SEED_BANDS}
-    )
-    IncidentTag.objects.get_or_create(
-        school=None, slug="filtering-breach", defaults={"name": "Filtering breach"}
-    )
 
 
 def signed_in(browser_page, live_server, user, viewport="desktop"):
