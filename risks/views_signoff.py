@@ -89,6 +89,12 @@ def signoff_pdf(request, pk):
     return pdf_response(pdf, f"risk-register-{record.school.slug}-{record.year}.pdf")
 
 
+def _linked_to(incident, posted) -> Risk | None:
+    if not str(posted).isdigit():
+        return None
+    return Risk.objects.filter(incident_links__incident=incident, pk=int(posted)).first()
+
+
 def link_incident(request, incident_pk):
     """From an incident's page: link it to a risk, or raise a new risk from it."""
     incident = get_object_or_404(
@@ -104,10 +110,6 @@ def link_incident(request, incident_pk):
         .order_by(F("school").asc(nulls_last=True), "number")
     )
     linked = list(Risk.objects.filter(incident_links__incident=incident))
-    already = {str(risk.pk): risk for risk in linked}.get(request.POST.get("risk", ""))
-    if request.method == "POST" and already:  # a second click: the first one linked it
-        messages.info(request, f"Incident {incident.number} is linked to {already.reference}.")
-        return redirect(already)
     form = LinkIncidentForm(request.POST or None, risks=risks)
     if request.method == "POST" and form.is_valid():
         risk = form.cleaned_data["risk"]
@@ -120,6 +122,11 @@ def link_incident(request, incident_pk):
         else:
             messages.success(request, f"Incident {incident.number} is linked to {risk.reference}.")
             return redirect(risk)
+    elif request.method == "POST" and (risk := _linked_to(incident, request.POST.get("risk"))):
+        # Not offered because a click before this one linked it: land where that one did.
+        return redirect_as_done(
+            request, f"Incident {incident.number} is linked to {risk.reference}.", risk
+        )
     return render(
         request,
         "risks/link_incident.html",

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from esafety.models import Membership, ParentLink, Role, User
 from esafety.notifications import notify
+from esafety.once import already_done
 from esafety.services import attributed
 
 from .models import ParentSession
@@ -42,7 +43,7 @@ def invite_parents(*, session: ParentSession, by) -> int:
     """Tell the parents of the year groups, once: a second click invites nobody again."""
     session = ParentSession.objects.select_for_update().get(pk=session.pk)
     if session.invited_at is not None:
-        raise ValidationError("The parents were already invited.")
+        raise already_done("The parents were already invited.")
     if session.starts_at < timezone.now():
         raise ValidationError("This session has already happened.")
     parents = list(parents_of_year_groups(session.school, session.year_groups))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from esafety import figures
 from esafety.models import Role, School
 from esafety.notifications import notify
+from esafety.once import already_done
 from esafety.services import attributed, holders
 
 from .certificates import check_certificate
@@ -130,7 +131,7 @@ def complete_planned(
     """The person did the training their approved CPD request planned."""
     record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
     if record.completed_on is not None:
-        raise ValidationError("This training is already recorded as done.")
+        raise already_done("This training is already recorded as done.")
     check_date(completed_on, "completed_on")
     record.completed_on = completed_on
     record.provider = provider or record.provider
@@ -148,7 +149,7 @@ def verify(*, record: TrainingRecord, by) -> TrainingRecord:
     if record.completed_on is None:
         raise ValidationError("Planned training can be verified once it is done.")
     if record.verified_at is not None:
-        raise ValidationError(f"{record.verified_by} already verified this record.")
+        raise already_done(f"{record.verified_by} already verified this record.")
     record.verified_by, record.verified_at = by, timezone.now()
     attributed(record, by, "Verified").save()
     return record
@@ -259,6 +260,9 @@ def ask_for_cpd(*, school: School, by, topic: str, reason: str = "") -> CPDReque
     return request
 
 
+DECIDED_ALREADY = "This request has already been decided."
+
+
 @transaction.atomic
 def decide_cpd(
     *, request: CPDRequest, by, approve: bool, due_on=None, reason: str = ""
@@ -267,7 +271,7 @@ def decide_cpd(
     person who asked is told. Once only."""
     request = CPDRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != CPDStatus.OPEN:
-        raise ValidationError("This request has already been decided.")
+        raise already_done(DECIDED_ALREADY)
     if approve:
         if due_on is None:
             raise ValidationError({"due_on": "Give the date it should be done by."})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from esafety.figures import figures_for
 from esafety.forms import add_errors
 from esafety.models import STAFF_ROLES, School
+from esafety.once import redirect_as_done, was_already_done
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require, schools_with_roles
 
@@ -142,24 +143,34 @@ def record_certificate(request, pk):
 @require_POST
 def record_verify(request, pk):
     record = _record(request, pk)
+    back = request.POST.get("next") or record.get_absolute_url()
+    if record.verified_by_id == request.user.pk:  # their second click
+        return redirect_as_done(request, "You verified this record already.", back)
     require(request.user, "training.verify", record)
     try:
         services.verify(record=record, by=request.user)
         messages.success(request, f"Verified: {record.person}, {record.title}.")
     except ValidationError as error:
+        if was_already_done(error):
+            return redirect_as_done(request, error.message, back)
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or record.get_absolute_url())
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])
 def record_complete(request, pk):
     record = _record(request, pk)
+    done = "This training is already recorded as done."
+    if request.method == "POST" and record.person_id == request.user.pk and record.completed_on:
+        return redirect_as_done(request, done, "training-mine")  # a second click
     require(request.user, "training.complete_planned", record)
     form = CompleteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_planned(record=record, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.message, "training-mine")
             add_errors(form, error)
         else:
             messages.success(request, f"Recorded as done: {record.title}.")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from esafety.exports import csv_response
 from esafety.forms import add_errors
+from esafety.once import redirect_as_done, was_already_done
 from esafety.pdf import pdf_response, render_pdf
 from esafety.views_people import get_school
 
@@ -288,6 +289,10 @@ def cpd_decide(request, slug, pk):
     cpd = get_object_or_404(
         CPDRequest.objects.filter(school=school).select_related("requested_by"), pk=pk
     )
+    if request.method == "POST" and cpd.status != CPDStatus.OPEN:  # a second click
+        return redirect_as_done(
+            request, services.DECIDED_ALREADY, "training-inbox", slug=school.slug
+        )
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -300,6 +305,8 @@ def cpd_decide(request, slug, pk):
                 reason=data["reason"],
             )
         except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.message, "training-inbox", slug=slug)
             add_errors(form, error)
         else:
             messages.success(request, f"Decided. {cpd.requested_by} has been told.")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from esafety.forms import add_errors
 from esafety.models import STAFF_ROLES, School
+from esafety.once import redirect_as_done, was_already_done
 from esafety.roles import require, schools_with_roles
 from esafety.views_people import get_school
 
@@ -95,6 +96,8 @@ def session_invite(request, slug, pk):
         count = parent_sessions.invite_parents(session=found, by=request.user)
         messages.success(request, f"Invited {count} parents (a notification each).")
     except ValidationError as error:
+        if was_already_done(error):
+            return redirect_as_done(request, error.message, found.get_absolute_url())
         messages.error(request, " ".join(error.messages))
     return redirect(found.get_absolute_url())
 

@@ -1,0 +1,80 @@
+"""Each of training's do-once steps clicked several times at the same moment, through a
+real server on the project's database (SQLite, or PostgreSQL in CI): done once, and every
+click lands where a single click lands, none on an error page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.models import Notification
+from esafety.testing_http import clicked_at_once
+from training import parent_sessions, services
+from training.models import CPDStatus, ParentSession, TrainingRecord
+from training.tests.factories import days_ago, record, requirement
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _reasons(found) -> list[str]:
+    return [entry.history_change_reason for entry in found.history.all()]
+
+
+def test_verifying_at_once_verifies_once(personas, http_server):
+    p = personas
+    found = record(p.teacher, requirement(p.school), days_ago(2))
+    path = reverse("training-record-verify", args=[found.pk])
+    landed = clicked_at_once(http_server, path, p.esafety_officer)
+    assert landed == {found.get_absolute_url()}
+    found.refresh_from_db()
+    assert found.verified_by == p.esafety_officer
+    assert _reasons(found).count("Verified") == 1
+
+
+def _approved_cpd(p):
+    cpd = services.ask_for_cpd(school=p.school, by=p.teacher, topic="Responding to sextortion")
+    due = timezone.localdate() + datetime.timedelta(days=20)
+    return services.decide_cpd(request=cpd, by=p.esafety_officer, approve=True, due_on=due)
+
+
+def test_deciding_a_cpd_request_at_once_plans_it_once(personas, http_server):
+    p = personas
+    cpd = services.ask_for_cpd(school=p.school, by=p.teacher, topic="Responding to sextortion")
+    due = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    path = reverse("training-cpd-decide", args=[p.school.slug, cpd.pk])
+    data = {"decision": "approve", "due_on": due, "reason": ""}
+    landed = clicked_at_once(http_server, path, p.esafety_officer, data)
+    assert landed == {reverse("training-inbox", args=[p.school.slug])}
+    cpd.refresh_from_db()
+    assert cpd.status == CPDStatus.APPROVED
+    assert TrainingRecord.objects.filter(person=p.teacher, title=cpd.topic).count() == 1
+
+
+def test_recording_planned_training_done_at_once_records_it_once(personas, http_server):
+    p = personas
+    planned = _approved_cpd(p).planned_record
+    path = reverse("training-record-complete", args=[planned.pk])
+    data = {"completed_on": timezone.localdate().isoformat()}
+    landed = clicked_at_once(http_server, path, p.teacher, data)
+    assert landed == {reverse("training-mine")}
+    planned.refresh_from_db()
+    assert planned.completed_on == timezone.localdate()
+    assert _reasons(planned).count("Done") == 1
+
+
+def test_inviting_parents_at_once_invites_each_once(personas, http_server):
+    p = personas
+    session = parent_sessions.save_session(
+        session=ParentSession(
+            school=p.school,
+            topic="Gaming",
+            year_groups=[5],
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+        ),
+        by=p.esafety_officer,
+    )
+    path = reverse("training-parent-session-invite", args=[p.school.slug, session.pk])
+    landed = clicked_at_once(http_server, path, p.esafety_officer)
+    assert landed == {session.get_absolute_url()}
+    assert Notification.objects.filter(recipient=p.parent).count() == 1
