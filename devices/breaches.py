@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from esafety.models import Role
 from esafety.notifications import notify
+from esafety.once import already_done
 from esafety.services import attributed, holders
 
 from .models import Breach, DeviceLoss, Encryption, IcoDecision, LossKind, PeopleTold, Risk, Status
@@ -102,7 +103,7 @@ def decide_ico(
     record asks why it was late."""
     breach = Breach.objects.select_for_update().get(pk=breach.pk)
     if breach.is_decided:
-        raise ValidationError("The ICO decision has already been recorded.")
+        raise already_done("The ICO decision has already been recorded.")
     now = timezone.now()
     errors = {}
     if decision == IcoDecision.REPORT:

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from esafety.models import STAFF_ROLES, Membership, ParentLink, Role
+from esafety.once import already_done
 from esafety.services import attributed
 
 from .loan_agreement import ask_to_sign, loan_document, signature_for
@@ -77,8 +78,10 @@ def hand_over(*, loan: Loan, by) -> Loan:
     """Give the device to the borrower. Refused until the agreement is signed (online, or a
     paper form recorded through the agreements pages)."""
     loan = _locked(loan)
-    if loan.handed_over_at or loan.cancelled_at or loan.returned_at or loan.lost_at:
-        raise ValidationError("This loan has already been handed over or closed.")
+    if loan.handed_over_at:
+        raise already_done(f"{loan.device.asset_tag} was already handed over.")
+    if loan.cancelled_at or loan.returned_at or loan.lost_at:
+        raise ValidationError("This loan has already been closed.")
     signature = signature_for(loan)
     if signature is None:
         who = "a parent or carer" if loan.for_pupil else "the borrower"
@@ -121,6 +124,8 @@ def record_return(
     """The return checklist (the seed's exit process): condition, accessories, PIN and IDs
     left or accounts signed out, factory reset. Who checked it and when are recorded."""
     loan = _locked(loan)
+    if loan.returned_at:
+        raise already_done(f"The return of {loan.device.asset_tag} is already recorded.")
     if not loan.is_out:
         raise ValidationError("Only a device that is out on loan can be returned.")
     if condition not in Condition.values:

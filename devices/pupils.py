@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.models import Membership, Role
+from esafety.once import already_done
 from esafety.services import attributed
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentTag, Location, Part, PersonKind, Subject
@@ -94,7 +95,7 @@ def release(*, confiscation: Confiscation, by, released_to: str, when=None) -> C
     """Give the device back (to a parent, usually). Once only."""
     confiscation = _locked(confiscation)
     if confiscation.released_at:
-        raise ValidationError("This device has already been released.")
+        raise already_done("This device has already been released.")
     if not released_to.strip():
         raise ValidationError({"released_to": "Say who the device was given to."})
     when = when or timezone.now()

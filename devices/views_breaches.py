@@ -11,6 +11,7 @@ from esafety.exports import csv_response
 from esafety.figures import figures_for
 from esafety.forms import add_errors
 from esafety.models import School
+from esafety.once import redirect_as_done, was_already_done
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import access_for, allowed, require
 from esafety.views_people import get_school
@@ -168,6 +169,8 @@ def breach_decide(request, pk):
         try:
             breaches.decide_ico(breach=breach, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.message, "breach-detail", pk=breach.pk)
             add_errors(form, error)
         else:
             messages.success(request, "The ICO decision is recorded.")

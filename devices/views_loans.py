@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from esafety.forms import add_errors
+from esafety.once import redirect_as_done, was_already_done
 from esafety.roles import allowed, children_of, require
 from esafety.views_people import get_school
 
@@ -144,6 +145,8 @@ def loan_hand_over(request, pk):
     try:
         loans.hand_over(loan=loan, by=request.user)
     except ValidationError as error:
+        if was_already_done(error):
+            return redirect_as_done(request, error.message, "loan-detail", pk=loan.pk)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{loan.device.asset_tag} was handed over to {loan.borrower}.")
@@ -169,6 +172,8 @@ def loan_return(request, pk):
         try:
             loans.record_return(loan=loan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.message, "loan-detail", pk=loan.pk)
             add_errors(form, error)
         else:
             messages.success(request, f"{loan.device.asset_tag} is back and in store.")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from esafety.forms import add_errors
 from esafety.models import Role, School, User
+from esafety.once import redirect_as_done, was_already_done
 from esafety.roles import allowed, require
 from esafety.views_people import get_school
 
@@ -109,6 +110,10 @@ def confiscation_release(request, pk):
         try:
             pupils.release(confiscation=confiscation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(
+                    request, error.message, "confiscation-detail", pk=confiscation.pk
+                )
             add_errors(form, error)
         else:
             messages.success(request, "The device was released.")

@@ -1,0 +1,67 @@
+"""Each of the devices app's do-once steps clicked several times at the same moment,
+through a real server on the project's database (SQLite, or PostgreSQL in CI): done once,
+and every click lands where a single click lands, none on an error page."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from devices.models import Status
+from devices.tests.factories import breach, confiscation, lend
+from esafety.testing_http import clicked_at_once
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _saves(record) -> int:
+    return record.history.count()
+
+
+def test_handing_over_at_once_hands_over_once(personas, http_server):
+    loan = lend(personas, sign=True)
+    path = reverse("loan-hand-over", args=[loan.pk])
+    landed = clicked_at_once(http_server, path, personas.technician)
+    assert landed == {reverse("loan-detail", args=[loan.pk])}
+    loan.refresh_from_db()
+    assert loan.handed_over_by == personas.technician
+    assert [h.handed_over_at is not None for h in loan.history.all()].count(True) == 1
+    assert loan.device.status == Status.ON_LOAN
+
+
+def test_recording_a_return_at_once_records_it_once(personas, http_server):
+    loan = lend(personas, hand_over=True)
+    path = reverse("loan-return", args=[loan.pk])
+    checklist = {
+        "condition": "good",
+        "accessories_returned": "on",
+        "accounts_cleared": "on",
+        "factory_reset": "on",
+    }
+    landed = clicked_at_once(http_server, path, personas.technician, checklist)
+    assert landed == {reverse("loan-detail", args=[loan.pk])}
+    loan.refresh_from_db()
+    assert loan.return_checked_by == personas.technician
+    assert [h.returned_at is not None for h in loan.history.all()].count(True) == 1
+
+
+def test_releasing_a_confiscated_device_at_once_releases_it_once(personas, http_server):
+    held = confiscation(personas)
+    path = reverse("confiscation-release", args=[held.pk])
+    when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = {"released_to": "Their mother", "when": when}
+    landed = clicked_at_once(http_server, path, personas.esafety_officer, data)
+    assert landed == {reverse("confiscation-detail", args=[held.pk])}
+    held.refresh_from_db()
+    assert held.released_to == "Their mother"
+    assert [h.released_at is not None for h in held.history.all()].count(True) == 1
+
+
+def test_deciding_on_the_ico_at_once_decides_once(personas, http_server):
+    found = breach(personas)
+    path = reverse("breach-decide", args=[found.pk])
+    data = {"decision": "no", "reason": "Unlikely to risk anyone's rights: recalled unread."}
+    landed = clicked_at_once(http_server, path, personas.headteacher, data)
+    assert landed == {reverse("breach-detail", args=[found.pk])}
+    found.refresh_from_db()
+    assert found.ico_decision == "no"
+    assert [h.ico_decision == "no" for h in found.history.all()].count(True) == 1
