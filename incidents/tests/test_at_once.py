@@ -2,19 +2,15 @@
 `make run` has it, or PostgreSQL): a staff room submitting together, and a do-once step
 clicked twice or by two people at the same moment."""
 
-from django.test import Client
 from django.urls import reverse
 
 from esafety.models import Role
-from esafety.testing import person, sign_in
+from esafety.testing import person
+from esafety.testing_http import session_of
 from incidents import services
 from incidents.models import ActionKind, Incident, IncidentTag, Status, TimelineEntry
 from incidents.tests.factories import report
 from incidents.tests.test_pages import log_form_data
-
-
-def session_of(user) -> str:
-    return sign_in(Client(), user).cookies["sessionid"].value
 
 
 def test_a_staff_room_submitting_at_once_gets_twenty_numbers_and_no_error(personas, http_server):

@@ -2,16 +2,11 @@
 or PostgreSQL with DATABASE_URL): starting the year's review, and each signature, clicked
 by several requests at the same moment, happen once."""
 
-from django.test import Client
 from django.urls import reverse
 
-from esafety.testing import sign_in
+from esafety.testing_http import session_of
 from selfreview.models import SelfReview
 from selfreview.tests.factories import rated_review
-
-
-def session_of(user) -> str:
-    return sign_in(Client(), user).cookies["sessionid"].value
 
 
 def at_once(http_server, path, user, times=6):
