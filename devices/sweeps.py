@@ -243,11 +243,11 @@ def software_reviews(sweep):
     date starts again."""
     today = timezone.localdate(sweep.now)
     steps = (
-        ("before", today + REVIEW_BEFORE, "is due for review within 30 days", False),
-        ("due", today, "is due for review today", False),
-        ("overdue", today - REVIEW_OFFICER_AFTER, "is a week overdue for review", True),
+        ("before", today + REVIEW_BEFORE, False),
+        ("due", today, False),
+        ("overdue", today - REVIEW_OFFICER_AFTER, True),
     )
-    for step, when, what, officer in steps:
+    for step, when, officer in steps:
         entries = Software.objects.filter(review_due__lte=when).select_related(
             "approved_by", "school"
         )
@@ -255,37 +255,46 @@ def software_reviews(sweep):
             entries = entries.filter(review_due__gt=today)
         entries = list(pending(entries, "software", F("pk"), "review", F("review_due"), step))
         if entries:
-            _remind_reviewers(sweep, entries, step, what, officer, today)
+            _remind_reviewers(sweep, entries, step, officer, today)
 
 
-def _review_words(what: str, review_due, today) -> str:
-    # A date already past on its first sweep (a new entry, or the first run after an
-    # upgrade) is not "due today": say when it was due.
-    if review_due < today and what.endswith("today"):
-        return f"was due for review on {review_due:%-d %B %Y}"
-    return what
+def _review_words(step: str, review_due, today) -> str:
+    """What the reminder says, from the dates: a date already long past when first swept
+    (a new entry, or the first run after an upgrade) is neither "today" nor "a week"."""
+    if step == "before":
+        return "is due for review within 30 days"
+    if review_due == today:
+        return "is due for review today"
+    if step == "overdue" and review_due == today - REVIEW_OFFICER_AFTER:
+        return "is a week overdue for review"
+    if step == "overdue":
+        return f"is overdue for review (due on {review_due:%-d %B %Y})"
+    return f"was due for review on {review_due:%-d %B %Y}"
 
 
-def _remind_reviewers(sweep, entries, step, what, officer_only, today) -> None:
+def _remind_reviewers(sweep, entries, step, officer_only, today) -> None:
     by_key = {sweep_key("software", e.pk, "review", e.review_due, step): e for e in entries}
 
     def send(claimed):
         chosen = [by_key[key] for key in claimed]
         officers = officers_by_school({e.school_id for e in chosen})
+        may_edit = {}  # (approver, school): asked once however many entries they approved
         messages = []
         for entry in chosen:
             owner = entry.approved_by
             # The approver only while they may still edit the entry (devices.manage at
             # its school): someone who has left would get a link that refuses them.
-            reminds_owner = (
-                owner is not None
-                and not officer_only
-                and owner.is_active
-                and allowed(owner, "devices.manage", entry.school_id)
-            )
+            reminds_owner = False
+            if owner is not None and not officer_only:
+                key = (owner.pk, entry.school_id)
+                if key not in may_edit:
+                    may_edit[key] = owner.is_active and allowed(
+                        owner, "devices.manage", entry.school_id
+                    )
+                reminds_owner = may_edit[key]
             people = [owner] if reminds_owner else officers[entry.school_id]
             link = reverse("software-edit", args=[entry.pk])
-            words = _review_words(what, entry.review_due, today)
+            words = _review_words(step, entry.review_due, today)
             title = f"{entry.name} in the software register {words}"
             messages += [{"recipient": p, "title": title, "link": link} for p in people]
         notify_many(messages)

@@ -60,11 +60,17 @@ def test_without_an_approver_the_officer_is_reminded_and_a_new_date_starts_again
     assert reminders(personas.esafety_officer, "Padlet in the software register is due") == 2
 
 
-def test_a_date_already_past_says_when_it_was_due_not_today(personas):
-    entry(personas, "Old Quiz App", timezone.localdate() - timedelta(days=100))
+def test_a_date_already_past_says_when_it_was_due_not_today_or_a_week(personas):
+    due = timezone.localdate() - timedelta(days=100)
+    entry(personas, "Old Quiz App", due)
     twice(timezone.now())
-    assert reminders(personas.technician, "Old Quiz App in the software register was due") == 1
+    on = f"{due:%-d %B %Y}"
+    said = f"Old Quiz App in the software register was due for review on {on}"
+    assert reminders(personas.technician, said) == 1
     assert reminders(personas.technician, "due for review today") == 0
+    # The e-safety officer is told it is overdue, and since when; not "a week".
+    assert reminders(personas.esafety_officer, f"is overdue for review (due on {on})") == 1
+    assert reminders(personas.esafety_officer, "a week") == 0
 
 
 def test_an_approver_who_may_no_longer_edit_the_register_is_not_reminded(personas):
