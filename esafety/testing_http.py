@@ -170,6 +170,14 @@ def clicked_at_once(http_server, path: str, user, data=None, times: int = 5) -> 
     return {reply.location for reply in replies}
 
 
+def notes_after(response) -> list[tuple[str, str]]:
+    """The messages a response left for the next page: (level, text), level being
+    "info", "success", "error" and so on."""
+    from django.contrib.messages import get_messages
+
+    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
 def _copy_sqlite(source_connection, path: Path):
     source_connection.ensure_connection()
     with sqlite3.connect(path) as target:

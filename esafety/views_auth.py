@@ -35,7 +35,8 @@ class SignInView(LoginView):
         return super().get(request, *args, **kwargs)
 
 
-def _safe_next(request, default="home"):
+def safe_next(request, default="home"):
+    """The `next` page asked for, if it is on this site; else `default`."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
@@ -86,7 +87,7 @@ def two_factor_setup(request):
             return render(
                 request,
                 "registration/recovery_codes.html",
-                {"codes": codes, "next": _safe_next(request)},
+                {"codes": codes, "next": safe_next(request)},
             )
         form.add_error(
             "token",
@@ -115,7 +116,7 @@ def two_factor_verify(request):
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(request, f"You used a recovery code. {left} are left.")
-            return redirect(_safe_next(request))
+            return redirect(safe_next(request))
         form.add_error("token", "That code didn't match. Try the newest code from your app.")
     return render(
         request,

@@ -324,7 +324,8 @@ def action_done(request, pk):
         get_risk(request, action.risk_id, "risks.view")
     else:
         get_school(request, parent.school.slug, "risks.view_filtering_review")
-    if request.method == "POST" and action.done_on is not None:  # a second click
+    if request.method == "POST" and action.done_on and action.done_by_id == request.user.pk:
+        # Their second click; anyone else still meets the rule below.
         return redirect_as_done(request, "This action is already marked as done.", parent)
     require(request.user, "risks.complete_action", action)
     form = DoneForm(request.POST or None)

@@ -16,6 +16,7 @@ from esafety.models import STAFF_ROLES, School
 from esafety.once import redirect_as_done, was_already_done
 from esafety.pdf import pdf_response, render_pdf
 from esafety.roles import allowed, require, schools_with_roles
+from esafety.views_auth import safe_next
 
 from . import services
 from .forms import CompleteForm, CPDForm, RecordForm
@@ -143,7 +144,7 @@ def record_certificate(request, pk):
 @require_POST
 def record_verify(request, pk):
     record = _record(request, pk)
-    back = request.POST.get("next") or record.get_absolute_url()
+    back = safe_next(request, default=record.get_absolute_url())  # only this site's pages
     if record.verified_by_id == request.user.pk:  # their second click
         return redirect_as_done(request, "You verified this record already.", back)
     require(request.user, "training.verify", record)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from devices.models import Status
 from devices.tests.factories import breach, confiscation, lend
-from esafety.testing_http import clicked_at_once
+from esafety.testing import sign_in
+from esafety.testing_http import clicked_at_once, notes_after
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,3 +66,13 @@ def test_deciding_on_the_ico_at_once_decides_once(personas, http_server):
     found.refresh_from_db()
     assert found.ico_decision == "no"
     assert [h.ico_decision == "no" for h in found.history.all()].count(True) == 1
+
+
+def test_a_second_click_on_hand_over_is_a_note_not_an_error(personas, client):
+    loan = lend(personas, sign=True)
+    sign_in(client, personas.technician)
+    path = reverse("loan-hand-over", args=[loan.pk])
+    client.post(path, follow=True)  # the first click, its note read on the page it opens
+    second = client.post(path)
+    assert second.url == reverse("loan-detail", args=[loan.pk])
+    assert notes_after(second) == [("info", f"{loan.device.asset_tag} was already handed over.")]

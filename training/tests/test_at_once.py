@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.models import Notification
-from esafety.testing_http import clicked_at_once
+from esafety.testing import sign_in
+from esafety.testing_http import clicked_at_once, notes_after
 from training import parent_sessions, services
 from training.models import CPDStatus, ParentSession, TrainingRecord
 from training.tests.factories import days_ago, record, requirement
@@ -63,9 +64,8 @@ def test_recording_planned_training_done_at_once_records_it_once(personas, http_
     assert _reasons(planned).count("Done") == 1
 
 
-def test_inviting_parents_at_once_invites_each_once(personas, http_server):
-    p = personas
-    session = parent_sessions.save_session(
+def _session(p):
+    return parent_sessions.save_session(
         session=ParentSession(
             school=p.school,
             topic="Gaming",
@@ -74,7 +74,38 @@ def test_inviting_parents_at_once_invites_each_once(personas, http_server):
         ),
         by=p.esafety_officer,
     )
+
+
+def test_inviting_parents_at_once_invites_each_once(personas, http_server):
+    p = personas
+    session = _session(p)
     path = reverse("training-parent-session-invite", args=[p.school.slug, session.pk])
     landed = clicked_at_once(http_server, path, p.esafety_officer)
     assert landed == {session.get_absolute_url()}
     assert Notification.objects.filter(recipient=p.parent).count() == 1
+
+
+def test_second_clicks_on_verify_and_invite_are_notes_not_errors(personas, client):
+    p = personas
+    found = record(p.teacher, requirement(p.school), days_ago(2))
+    session = _session(p)
+    sign_in(client, p.esafety_officer)
+    for path, note in (
+        (reverse("training-record-verify", args=[found.pk]), "You verified this record already."),
+        (
+            reverse("training-parent-session-invite", args=[p.school.slug, session.pk]),
+            "The parents were already invited.",
+        ),
+    ):
+        client.post(path, follow=True)  # the first click, its note read on the page it opens
+        assert notes_after(client.post(path)) == [("info", note)]
+
+
+def test_verify_goes_back_only_to_a_page_of_this_site(personas, client):
+    p = personas
+    found = record(p.teacher, requirement(p.school), days_ago(2))
+    sign_in(client, p.esafety_officer)
+    path = reverse("training-record-verify", args=[found.pk])
+    away = client.post(path, {"next": "https://elsewhere.example/phish"})
+    assert away.url == found.get_absolute_url()
+    assert client.post(path, {"next": "/training/"}).url == "/training/"
