@@ -3,9 +3,10 @@
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from training import services
-from training.models import Evidence, Requirement
+from training import parent_sessions, services
+from training.models import Evidence, ParentSession, Requirement
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -42,3 +43,16 @@ def record(person, req, on, *, by=None, **fields):
 
 def days_ago(n, today=None):
     return (today or datetime.date.today()) - datetime.timedelta(days=n)
+
+
+def parent_session(p, *, starts_in=datetime.timedelta(days=3), topic="Gaming", year_groups=(5,)):
+    """A parents' session at the personas' school, `starts_in` from now (negative: held)."""
+    return parent_sessions.save_session(
+        session=ParentSession(
+            school=p.school,
+            topic=topic,
+            year_groups=list(year_groups),
+            starts_at=timezone.now() + starts_in,
+        ),
+        by=p.esafety_officer,
+    )

@@ -7,8 +7,9 @@ import datetime
 from django.utils import timezone
 
 from esafety.testing import Route, expect, school_managers_only
-from training import parent_sessions, services
-from training.models import CPDRequest, ParentSession
+from training import services
+from training.models import CPDRequest
+from training.tests import factories
 from training.tests.factories import certificate, requirement
 
 MANAGERS = school_managers_only()
@@ -60,14 +61,8 @@ def cpd_request(p):
 
 
 def parent_session(p):
-    found = parent_sessions.save_session(
-        session=ParentSession(
-            school=p.school,
-            topic="Gaming and chat",
-            starts_at=timezone.now() + datetime.timedelta(days=7),
-            year_groups=[5],
-        ),
-        by=p.esafety_officer,
+    found = factories.parent_session(
+        p, starts_in=datetime.timedelta(days=7), topic="Gaming and chat"
     )
     return {"slug": p.school.slug, "pk": found.pk}
 

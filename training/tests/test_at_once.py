@@ -11,9 +11,9 @@ from django.utils import timezone
 from esafety.models import Notification
 from esafety.testing import sign_in
 from esafety.testing_http import clicked_at_once, notes_after
-from training import parent_sessions, services
-from training.models import CPDStatus, ParentSession, TrainingRecord
-from training.tests.factories import days_ago, record, requirement
+from training import services
+from training.models import CPDStatus, TrainingRecord
+from training.tests.factories import days_ago, parent_session, record, requirement
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,21 +64,9 @@ def test_recording_planned_training_done_at_once_records_it_once(personas, http_
     assert _reasons(planned).count("Done") == 1
 
 
-def _session(p):
-    return parent_sessions.save_session(
-        session=ParentSession(
-            school=p.school,
-            topic="Gaming",
-            year_groups=[5],
-            starts_at=timezone.now() + datetime.timedelta(days=3),
-        ),
-        by=p.esafety_officer,
-    )
-
-
 def test_inviting_parents_at_once_invites_each_once(personas, http_server):
     p = personas
-    session = _session(p)
+    session = parent_session(p)
     path = reverse("training-parent-session-invite", args=[p.school.slug, session.pk])
     landed = clicked_at_once(http_server, path, p.esafety_officer)
     assert landed == {session.get_absolute_url()}
@@ -88,7 +76,7 @@ def test_inviting_parents_at_once_invites_each_once(personas, http_server):
 def test_second_clicks_on_verify_and_invite_are_notes_not_errors(personas, client):
     p = personas
     found = record(p.teacher, requirement(p.school), days_ago(2))
-    session = _session(p)
+    session = parent_session(p)
     sign_in(client, p.esafety_officer)
     for path, note in (
         (reverse("training-record-verify", args=[found.pk]), "You verified this record already."),

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from esafety.testing import sign_in
 from training import parent_sessions
-from training.models import Lesson, ParentSession, Strand, TrainingRecord
-from training.tests.factories import certificate, days_ago, record, requirement
+from training.models import Lesson, Strand, TrainingRecord
+from training.tests.factories import certificate, days_ago, parent_session, record, requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -162,15 +162,7 @@ def test_trustees_see_each_school_at_a_glance(client, personas):
     technicians = requirement(p.school, title="Technician course", audience_roles=["technician"])
     record(p.teacher, everyone, days_ago(3))
     record(p.technician, technicians, days_ago(3))
-    session = parent_sessions.save_session(
-        session=ParentSession(
-            school=p.school,
-            topic="Gaming",
-            year_groups=[5],
-            starts_at=timezone.now() - datetime.timedelta(hours=2),
-        ),
-        by=p.esafety_officer,
-    )
+    session = parent_session(p, starts_in=-datetime.timedelta(hours=2))
     parent_sessions.record_attendance(session=session, by=p.esafety_officer, count=12)
     sign_in(client, p.chair)
     page = client.get(reverse("training-figures")).content.decode()

@@ -12,7 +12,14 @@ from esafety.models import Notification, ParentLink, Role
 from esafety.testing import person, sign_in
 from training import parent_sessions, services
 from training.models import CPDStatus, Evidence, ParentSession, TrainingRecord
-from training.tests.factories import PDF_BYTES, certificate, days_ago, record, requirement
+from training.tests.factories import (
+    PDF_BYTES,
+    certificate,
+    days_ago,
+    parent_session,
+    record,
+    requirement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,15 +174,7 @@ def test_parents_of_the_year_groups_are_invited_once(personas):
     other_child = person(p.school, Role.PUPIL, year_group=9)
     other_parent = person(p.school, Role.PARENT)
     ParentLink.objects.create(parent=other_parent, child=other_child)
-    session = parent_sessions.save_session(
-        session=ParentSession(
-            school=p.school,
-            topic="Gaming",
-            year_groups=[5],
-            starts_at=timezone.now() + datetime.timedelta(days=3),
-        ),
-        by=p.esafety_officer,
-    )
+    session = parent_session(p)
     assert parent_sessions.invite_parents(session=session, by=p.esafety_officer) == 1
     with pytest.raises(ValidationError, match="already invited"):
         parent_sessions.invite_parents(session=session, by=p.esafety_officer)
@@ -186,15 +185,7 @@ def test_parents_of_the_year_groups_are_invited_once(personas):
 
 def test_attendance_by_name_counts_the_parents(personas):
     p = personas
-    session = parent_sessions.save_session(
-        session=ParentSession(
-            school=p.school,
-            topic="Gaming",
-            year_groups=[5],
-            starts_at=timezone.now() - datetime.timedelta(days=1),
-        ),
-        by=p.esafety_officer,
-    )
+    session = parent_session(p, starts_in=-datetime.timedelta(days=1))
     with pytest.raises(ValidationError, match="head count or tick"):
         parent_sessions.record_attendance(session=session, by=p.esafety_officer)
     parent_sessions.record_attendance(session=session, by=p.esafety_officer, attendees=[p.parent])
@@ -223,15 +214,7 @@ def test_a_session_with_many_parents_invited_is_listed_once_and_opens(personas, 
     p = personas
     child = person(p.school, Role.PUPIL, year_group=5)
     ParentLink.objects.create(parent=person(p.school, Role.PARENT), child=child)
-    session = parent_sessions.save_session(
-        session=ParentSession(
-            school=p.school,
-            topic="Screen time",
-            year_groups=[5],
-            starts_at=timezone.now() + datetime.timedelta(days=3),
-        ),
-        by=p.esafety_officer,
-    )
+    session = parent_session(p, topic="Screen time")
     assert parent_sessions.invite_parents(session=session, by=p.esafety_officer) == 2
     assert list(ParentSession.objects.visible_to(p.esafety_officer)) == [session]
     assert list(ParentSession.objects.visible_to(p.parent)) == [session]
