@@ -36,9 +36,10 @@ class SignInView(LoginView):
 
 
 def safe_next(request, default="home"):
-    """The `next` page asked for, if it is on this site; else `default`."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    """The `next` page asked for, if it is a path on this site; else `default`. Only a path
+    (a leading "/"): `redirect()` would take anything else for a view's name."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return default
 

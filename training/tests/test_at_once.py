@@ -96,4 +96,5 @@ def test_verify_goes_back_only_to_a_page_of_this_site(personas, client):
     path = reverse("training-record-verify", args=[found.pk])
     away = client.post(path, {"next": "https://elsewhere.example/phish"})
     assert away.url == found.get_absolute_url()
+    assert client.post(path, {"next": "-1"}).url == found.get_absolute_url()  # not a path
     assert client.post(path, {"next": "/training/"}).url == "/training/"
