@@ -16,6 +16,7 @@ disk or in media.
 
 import functools
 import hashlib
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
@@ -98,9 +99,17 @@ def render_pdf(template_name: str, context: dict, *, school=None, title: str = "
     return pdf
 
 
+# Pango and GLib beneath WeasyPrint are not safe from two threads at once: five threads
+# rendering together made GLib report "corrupted double-linked list", and the threaded
+# server `make run` starts then died mid-request. So one render at a time per process;
+# gunicorn's sync workers and Celery's prefork workers never wait on it.
+_RENDERING = threading.Lock()
+
+
 def write_pdf(html: str) -> bytes:
-    document = _HouseHTML(string=html, url_fetcher=_OwnResourcesOnly())
-    return document.write_pdf(font_config=FONT_CONFIG)
+    with _RENDERING:
+        document = _HouseHTML(string=html, url_fetcher=_OwnResourcesOnly())
+        return document.write_pdf(font_config=FONT_CONFIG)
 
 
 def warm_up() -> None:
