@@ -349,6 +349,9 @@ def add_action(*, by, text: str, owner, due_on: datetime.date, risk=None, review
     return action
 
 
+ACTION_DONE_ALREADY = "This action is already marked as done."
+
+
 @transaction.atomic
 def complete_action(*, action: Action, by, on: datetime.date | None = None) -> Action:
     """Done, once: a second click (or a double submit) is refused, not recorded twice."""
@@ -357,7 +360,7 @@ def complete_action(*, action: Action, by, on: datetime.date | None = None) -> A
         raise ValidationError({"done_on": "The date it was done can't be in the future."})
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.done_on is not None:
-        raise already_done("This action is already marked as done.")
+        raise already_done(ACTION_DONE_ALREADY)
     action.done_on, action.done_by = on, by
     attributed(action, by, "Marked as done").save()
     return action

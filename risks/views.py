@@ -326,7 +326,7 @@ def action_done(request, pk):
         get_school(request, parent.school.slug, "risks.view_filtering_review")
     if request.method == "POST" and action.done_on and action.done_by_id == request.user.pk:
         # Their second click; anyone else still meets the rule below.
-        return redirect_as_done(request, "This action is already marked as done.", parent)
+        return redirect_as_done(request, services.ACTION_DONE_ALREADY, parent)
     require(request.user, "risks.complete_action", action)
     form = DoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -124,6 +124,9 @@ def record_training(
     return record
 
 
+TRAINING_DONE_ALREADY = "This training is already recorded as done."
+
+
 @transaction.atomic
 def complete_planned(
     *, record: TrainingRecord, by, completed_on, provider="", hours=None, certificate=None
@@ -131,7 +134,7 @@ def complete_planned(
     """The person did the training their approved CPD request planned."""
     record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
     if record.completed_on is not None:
-        raise already_done("This training is already recorded as done.")
+        raise already_done(TRAINING_DONE_ALREADY)
     check_date(completed_on, "completed_on")
     record.completed_on = completed_on
     record.provider = provider or record.provider

@@ -161,9 +161,9 @@ def record_verify(request, pk):
 @require_http_methods(["GET", "POST"])
 def record_complete(request, pk):
     record = _record(request, pk)
-    done = "This training is already recorded as done."
     if request.method == "POST" and record.person_id == request.user.pk and record.completed_on:
-        return redirect_as_done(request, done, "training-mine")  # a second click
+        # Their second click: the rule below lets only planned training be recorded done.
+        return redirect_as_done(request, services.TRAINING_DONE_ALREADY, "training-mine")
     require(request.user, "training.complete_planned", record)
     form = CompleteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
