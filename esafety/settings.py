@@ -5,6 +5,7 @@ DEBUG on, so `make run` works on a fresh machine. Production sets DEBUG=false,
 SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL, ALLOWED_HOSTS and the email settings.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -285,6 +286,26 @@ CACHES = {
         env("CACHE_URL", default="") or env("REDIS_URL", default="") or "locmemcache://esafety"
     )
 }
+
+
+def installation_cache_prefix(database: dict) -> str:
+    """A cache key prefix of this installation's own, from the database it keeps its records
+    in: the site and its worker (same database) share their cache; two installations
+    sharing one Redis database (different databases) never read each other's figures,
+    pages or sessions."""
+    where = "|".join(str(database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "esafety-" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+# Every key starts with the installation's prefix: CACHE_KEY_PREFIX, else `?key_prefix=` in
+# CACHE_URL (django-environ hands it over in lower case, which Django would ignore), else
+# one worked out from the database.
+_url_key_prefix = CACHES["default"].pop("key_prefix", "")
+CACHES["default"]["KEY_PREFIX"] = (
+    env("CACHE_KEY_PREFIX", default="")
+    or _url_key_prefix
+    or installation_cache_prefix(DATABASES["default"])
+)
 SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 if SHARED_CACHE:
     CACHES["default"]["BACKEND"] = "esafety.cache.ReusedClientRedisCache"  # see esafety/cache.py
