@@ -14,9 +14,10 @@ Matching, so that importing the same file again updates rather than duplicates:
 
 1. a membership of this school with the row's role and the same MIS reference
    (`Membership.external_id`, compared case-insensitively);
-2. otherwise a person with the row's email address (case-insensitive), who then gets a
-   new role here (a staff member who is also a parent) - or, if they already hold that
-   role here with no MIS reference, that role is adopted;
+2. otherwise a person of this trust with the row's email address (case-insensitive), who
+   then gets a new role here (a staff member who is also a parent) - or, if they already
+   hold that role here with no MIS reference, that role is adopted. An account held only
+   in another trust is never matched: its row is refused, and no message names it;
 3. otherwise, for a pupil with a date of birth, the one pupil at this school with the
    same name and date of birth and no MIS reference (someone added by hand earlier);
 4. otherwise a new person.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models.functions import Lower
 
-from esafety.models import Membership, ParentLink, Role, School, User
+from esafety.models import Membership, ParentLink, Role, School, TrusteeMembership, User
 
 from .columns import PARENT, PUPIL
 from .result import ImportResult
@@ -50,10 +50,13 @@ class Existing:
             u.email.lower(): u for u in users_here.values() if u.email
         }
         emails = sorted({r.email for r in rows if r.email} - set(self.users_by_email))
+        found_elsewhere = []
         for chunk in chunks(emails):
             found = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
             for user in found:
                 self.users_by_email.setdefault(user.email_lower, user)
+                found_elsewhere.append(user.pk)
+        self.outside_trust = accounts_of_other_trusts(found_elsewhere, school)
         # Every link a pair in the file could already have: the child is at this school
         # (a new child has none yet).
         people_here = Membership.objects.filter(school=school).values("user_id")
@@ -62,9 +65,33 @@ class Existing:
             for link in ParentLink.objects.filter(child_id__in=people_here)
         }
 
+    def outside(self, user: User) -> bool:
+        """An account this school's import may not touch or name: held only in other
+        trusts."""
+        return user.pk in self.outside_trust
+
     def pupil(self, key: str) -> Membership | None:
         m = self.by_ref.get((Role.PUPIL, key))
         return m if m is not None and m.is_active(self.today) else None
+
+
+def accounts_of_other_trusts(user_ids: list[int], school: School) -> set[int]:
+    """Of these accounts (none with a role at `school`), those with a role, past or
+    present, in another trust and none in this one. An import may only match people of
+    its own trust: attaching another trust's headteacher to this school as staff would
+    hand this school a say over someone else's account."""
+    elsewhere: set[int] = set()
+    here: set[int] = set()
+    for chunk in chunks(user_ids):
+        for user_id, trust_id in Membership.objects.filter(user_id__in=chunk).values_list(
+            "user_id", "school__trust_id"
+        ):
+            (here if trust_id == school.trust_id else elsewhere).add(user_id)
+        for user_id, trust_id in TrusteeMembership.objects.filter(user_id__in=chunk).values_list(
+            "user_id", "trust_id"
+        ):
+            (here if trust_id == school.trust_id else elsewhere).add(user_id)
+    return elsewhere - here
 
 
 @dataclass
@@ -152,6 +179,16 @@ class Planner:
         if user is None:
             key = ("new", row.email) if row.email else ("row", row.number)
             return key, None, None
+        if ex.outside(user):
+            # Refused without a name: the message must not tell the importer whose
+            # account it is, nor where.
+            self.result.error(
+                row.number,
+                "email",
+                f"'{row.email}' can't be used for a person at {self.school.name}. Ask "
+                "the person for another email address (a school or personal one).",
+            )
+            return None
         active = ex.active_by_user_role.get((user.pk, row.role))
         if active is not None:
             if active.external_id and active.external_id.casefold() != row.key:

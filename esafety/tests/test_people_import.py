@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from esafety.models import Membership, ParentLink, Role, StaffType, User
 from esafety.people_import import COLUMN_NAMES, import_people
-from esafety.testing import person, sign_in
+from esafety.testing import SchoolFactory, person, sign_in
 
 HEADER = ",".join(COLUMN_NAMES)
 # record_type,mis_id,first_name,last_name,email,date_of_birth,year_group,class_name,
@@ -442,6 +442,33 @@ def test_an_existing_email_in_another_school_is_reused_not_duplicated(personas, 
     elsewhere.refresh_from_db()
     assert elsewhere.full_name == "Ola Other"  # another school's record: name left alone
     assert elsewhere.memberships.filter(school=personas.school, role=Role.PARENT).exists()
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "check only"])
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.PARENT])
+def test_an_account_of_another_trust_is_refused_and_never_named(role, dry_run, personas, run):
+    other_trust_school = SchoolFactory(name="Far Trust Primary")
+    assert other_trust_school.trust_id != personas.school.trust_id
+    outsider = person(other_trust_school, role, name="Hester Elsewhere")
+    before = snapshot()
+    result = run(csv_text(f"staff,S1,Hes,Ter,{outsider.email},,,,Teacher,,,,"), dry_run=dry_run)
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(2, "email")]
+    said = " ".join(messages(result) + [str(w) for w in result.warnings])
+    assert "another email address" in said
+    assert "Hester" not in said and "Elsewhere" not in said and "Far Trust" not in said
+    assert snapshot() == before
+    assert not outsider.memberships.filter(school=personas.school).exists()
+
+
+def test_a_trustee_of_this_trust_can_be_given_a_role_at_a_school(personas, run):
+    result = run(
+        csv_text(
+            "pupil,UPN1,Ada,L,,,4,,,,,,", f"parent,C1,T,T,{personas.trustee.email},,,,,,UPN1,,"
+        )
+    )
+    assert result.ok, messages(result)
+    assert personas.trustee.memberships.filter(school=personas.school, role=Role.PARENT).exists()
 
 
 # --- Excel's CSV quirks ---------------------------------------------------------------------
