@@ -15,6 +15,12 @@ from django.core.exceptions import ValidationError
 
 MB = 1024 * 1024
 _HEAD_BYTES = 8192
+# An Office file unpacks to a few times its size; a "zip bomb" to thousands of times (a
+# 204 KB .docx of 200 MB). Refused before anything opens it: the whole unpacked size, the
+# worst ratio of one part, and the number of parts.
+UNPACKED_MAX_BYTES = 50 * MB
+UNPACKED_MAX_RATIO = 200
+ZIP_MAX_PARTS = 5000
 _TEXT = "text"  # a kind checked by `_is_text`, not by a magic number
 
 # Extension -> (content type, what a person calls it, how to recognise it)
@@ -64,6 +70,16 @@ def check_upload(upload, *, allowed, max_bytes: int = 10 * MB) -> str:
     if upload.size > max_bytes:
         raise ValidationError(f"The file is larger than {max_bytes // MB} MB.")
     content_type, label, signature = TYPES[extension]
+    if signature is _ZIP_MAGIC and _unpacks_too_big(upload):
+        raise ValidationError(
+            f"The {label} unpacks to far more than its size, as a damaged or harmful file "
+            f"does, so it was refused. Save it again as a {label} or as a PDF and attach that."
+        )
+    if signature is _TEXT and _is_web_page(upload):
+        raise ValidationError(
+            f"The file is a web page (HTML), not a {label}, so it was refused. Save the page "
+            "as a PDF (Print, then Save as PDF) and attach that."
+        )
     if not _contents_match(upload, extension, signature):
         raise ValidationError(
             f"The file's contents don't match its name: it is called {extension} but it is "
@@ -131,6 +147,45 @@ def _looks_like_email(head: bytes) -> bool:
     first = head.lstrip(b"\xef\xbb\xbf\r\n ").split(b"\n", 1)[0]
     field, colon, _ = first.partition(b":")
     return bool(colon) and field.replace(b"-", b"").isalnum()
+
+
+# The start of a web page, however the text file's bytes begin.
+_WEB_PAGE_STARTS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<iframe",
+)
+
+
+def _is_web_page(upload) -> bool:
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    upload.seek(0)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", errors="replace").encode()
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith(_WEB_PAGE_STARTS) or b"<script" in head.lower()
+
+
+def _unpacks_too_big(upload) -> bool:
+    """From the archive's own list of parts (nothing is unpacked to find out)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a readable zip: the contents check refuses it
+    finally:
+        upload.seek(0)
+    total = sum(part.file_size for part in parts)
+    worst = max(
+        (part.file_size / max(part.compress_size, 1) for part in parts if part.file_size > MB),
+        default=0,
+    )
+    return len(parts) > ZIP_MAX_PARTS or total > UNPACKED_MAX_BYTES or worst > UNPACKED_MAX_RATIO
 
 
 def _has_parts(upload, parts) -> bool:

@@ -2,6 +2,7 @@
 with a reason a person can act on."""
 
 import io
+import random
 import zipfile
 
 import pytest
@@ -95,3 +96,47 @@ def test_the_file_can_be_read_from_the_start_after_the_check():
     upload = SimpleUploadedFile("letter.docx", DOCX)
     check_upload(upload, allowed=(".docx",))
     assert upload.read() == DOCX
+
+
+def zip_bomb(unpacked_mb: int) -> bytes:
+    """A Word document whose main part is `unpacked_mb` MB of one repeated byte."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<x/>")
+        archive.writestr("word/document.xml", b"0" * unpacked_mb * 1024 * 1024)
+    return buffer.getvalue()
+
+
+def test_a_document_that_unpacks_to_hundreds_of_megabytes_is_refused():
+    bomb = zip_bomb(200)
+    assert len(bomb) < 1024 * 1024  # small to upload
+    with pytest.raises(ValidationError, match="unpacks to far more than its size"):
+        check("statement.docx", bomb)
+
+
+def test_a_large_ordinary_document_is_accepted():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<x/>")
+        words = random.Random(7).choices(["chat", "phone", "said", "the", "pupil", "at"], k=300_000)
+        archive.writestr("word/document.xml", " ".join(words))
+        archive.writestr("word/media/image1.jpg", random.Random(1).randbytes(2_000_000))
+    assert check("statement.docx", buffer.getvalue()) == TYPES[".docx"][0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<!DOCTYPE html><html><body>Hello</body></html>",
+        b"\xef\xbb\xbf  <html><script>alert(1)</script>",
+        b"Notes\n<script>document.location='//x'</script>",
+        "<svg onload=alert(1)>".encode("utf-16"),
+    ],
+)
+def test_a_web_page_named_as_text_is_refused(content):
+    with pytest.raises(ValidationError, match="is a web page"):
+        check("notes.txt", content)
+
+
+def test_text_that_mentions_tags_in_passing_is_still_text():
+    assert check("log.txt", b"Pupil typed <b> into the chat at 10:31\n") == "text/plain"
