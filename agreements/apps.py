@@ -6,4 +6,6 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
 
     def ready(self):
-        from . import figures, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import figures, joining, menu, panels, rules, sweeps  # noqa: F401  (registries)
+
+        joining.connect()

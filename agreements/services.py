@@ -165,15 +165,24 @@ def latest_signature(document, subject):
 
 
 @transaction.atomic
-def sync_requests(*, document: Document, on: datetime.date | None = None) -> int:
+def sync_requests(
+    *, document: Document, on: datetime.date | None = None, people: set[int] | None = None
+) -> int:
     """Make sure everyone who must sign has a "to sign" item: new people (induction), a new
     version, a new academic year. Idempotent: run it as often as you like. Returns how many
-    new items were created; each person gets one notification."""
+    new items were created; each person gets one notification.
+
+    `people` (ids) limits it to those people's own items: what a new link or role asks of
+    them at once (see joining.py); the same rules as the sweep's run for everyone."""
     on = on or timezone.localdate()
     version = document.current_version()
     if version is None:
         return 0
     pairs = audience_pairs(document, on)
+    if people is not None:
+        pairs = {(person, subject) for person, subject in pairs if person in people}
+        if not pairs:
+            return 0
     signed = set(
         Signature.objects.filter(
             still_counts_q(document, document.current_version(), on)

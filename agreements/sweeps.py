@@ -5,12 +5,13 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.models import Role
+from esafety.models import Role, SweepAction
 from esafety.notifications import notify
 from esafety.services import holders
 from esafety.sweeps import sweep_job, sweep_key
 
 from . import reminders
+from .audience import audience_pairs
 from .models import REMINDER_EVERY, REVIEW_WARNING, Document, SignRequest, VersionStatus
 from .reviews import open_scheduled_review
 from .services import publish, publish_due, sync_requests
@@ -29,8 +30,9 @@ def ask_everyone_who_must_sign(sweep):
 
 @sweep_job("agreements.reminders")
 def remind_weekly(sweep):
-    """A reminder a week after the request and weekly after that, up to the school's limit;
-    then the e-safety officer gets one message a day listing how many are still outstanding.
+    """A reminder a week after the request and weekly after that, up to the document's
+    limit. A week after the last one the item has run out of reminders: the e-safety
+    officer's weekly digest (below) lists it until it is signed.
 
     A parent asked for three children gets one reminder a week for the document, not
     three: each child's item still counts its own reminders."""
@@ -39,12 +41,12 @@ def remind_weekly(sweep):
         .select_related("document__school", "person")
         .order_by("document_id", "person_id", "pk")
     )
-    past_limit, to_remind = {}, {}
+    ran_out, to_remind = [], {}
     for request in due:
         if request.reminders_sent < request.document.reminder_limit:
             to_remind.setdefault((request.document_id, request.person_id), []).append(request)
         else:
-            past_limit.setdefault(request.document, []).append(request.pk)
+            ran_out.append(request.pk)
     for requests in to_remind.values():
         sent = False
         for request in requests:
@@ -53,12 +55,8 @@ def remind_weekly(sweep):
                 sweep_key("signrequest", request.pk, "reminder", n),
                 lambda r=request, n=n, first=not sent: _remind(r, n, sweep.now, send=first),
             )
-    today = timezone.localdate(sweep.now)
-    for document, ids in past_limit.items():
-        sweep.once(
-            sweep_key("document", document.pk, "past-limit", today),
-            lambda d=document, ids=ids: _tell_officers(d, ids),
-        )
+    if ran_out:
+        SignRequest.objects.filter(pk__in=ran_out).update(next_reminder_at=None)
 
 
 def _remind(request, n, now, *, send=True):
@@ -69,16 +67,84 @@ def _remind(request, n, now, *, send=True):
         reminders.remind(request)
 
 
-def _tell_officers(document, request_ids):
-    SignRequest.objects.filter(pk__in=request_ids).update(next_reminder_at=None)
-    count = len(request_ids)
-    for officer in holders(document.school, Role.ESAFETY_OFFICER):
+def digest_week(today) -> str:
+    """The week a digest belongs to (ISO weeks start on Monday), e.g. "2026-W05"."""
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def unsigned_after_reminders(school_ids, on) -> dict[int, dict[Document, int]]:
+    """Per school, per document: how many people (or children, for an agreement signed
+    for each child) are still not signed after every reminder, counting only those the
+    document still asks today (a leaver is not chased)."""
+    ran_out = (
+        SignRequest.objects.filter(
+            document__school__in=school_ids,
+            completed_at__isnull=True,
+            next_reminder_at__isnull=True,
+            reminders_sent__gte=F("document__reminder_limit"),
+            version__status=VersionStatus.PUBLISHED,
+        )
+        .values_list("document_id", "person_id", "subject_id")
+        .distinct()
+    )
+    by_document: dict[int, set] = {}
+    for document_id, person, subject in ran_out:
+        by_document.setdefault(document_id, set()).add((person, subject))
+    result: dict[int, dict[Document, int]] = {}
+    documents = Document.objects.filter(pk__in=by_document).select_related("school")
+    for document in documents.order_by("title", "pk"):
+        owed = by_document[document.pk] & audience_pairs(document, on)
+        # Either parent's signature counts for the child: count children, not parents.
+        count = len({s for _, s in owed}) if document.parents_sign_for_each_child else len(owed)
+        if count:
+            result.setdefault(document.school_id, {})[document] = count
+    return result
+
+
+@sweep_job("agreements.unsigned_digest")
+def weekly_digest_of_unsigned(sweep):
+    """Once a week (the first sweep from Monday), each school's e-safety officer gets one
+    message listing, per document, how many are still not signed after every reminder;
+    week after week until none are left. One record per school per week: a sweep that
+    runs twice never sends a second."""
+    today = timezone.localdate(sweep.now)
+    week = digest_week(today)
+    schools = set(
+        SignRequest.objects.filter(
+            completed_at__isnull=True,
+            next_reminder_at__isnull=True,
+            reminders_sent__gte=F("document__reminder_limit"),
+        ).values_list("document__school_id", flat=True)
+    )
+    keys = {school: sweep_key("school", school, "unsigned-digest", week) for school in schools}
+    done = set(SweepAction.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    waiting = [school for school, key in keys.items() if key not in done]
+    for school_id, counts in unsigned_after_reminders(waiting, today).items():
+        sweep.once(keys[school_id], lambda c=counts: _send_digest(c))
+
+
+def _send_digest(counts: dict[Document, int]) -> None:
+    school = next(iter(counts)).school
+    total = sum(counts.values())
+    lines = [
+        f"{document.title}: {count} after {document.reminder_limit} "
+        f"reminder{pluralize(document.reminder_limit)}"
+        for document, count in counts.items()
+    ]
+    if len(counts) == 1:
+        [document] = counts
+        link = (
+            reverse("agreements-register", args=[school.slug, document.pk]) + "?status=outstanding"
+        )
+    else:
+        link = reverse("agreements-registers", args=[school.slug])
+    for officer in holders(school, Role.ESAFETY_OFFICER):
         notify(
             officer,
-            title=f"{count} still not signed after {document.reminder_limit} "
-            f"reminder{pluralize(document.reminder_limit)}: {reminders.named(document)}",
-            link=reverse("agreements-register", args=[document.school.slug, document.pk])
-            + "?status=outstanding",
+            title=f"This week: {total} still not signed after every reminder ({school.name})",
+            body="\n".join(lines),
+            link=link,
         )
 
 
