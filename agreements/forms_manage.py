@@ -102,6 +102,7 @@ class VersionForm(CheckedFormMixin, forms.ModelForm):
         }
 
     submit_label = "Save the draft"
+    long_documents = ("text",)
 
     def clean_text(self):
         text = self.cleaned_data["text"]
@@ -111,6 +112,7 @@ class VersionForm(CheckedFormMixin, forms.ModelForm):
 
 
 class ReviewForm(CheckedFormMixin, forms.Form):
+    long_documents = ("text",)
     what_changed = forms.CharField(
         label="What changed and why",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -23,6 +23,20 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 EMAIL_MAX_LENGTH = 254
 # Allowed in text typed into a box of several lines.
 LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
+# Bidirectional embeddings, overrides and isolates: they make a name or a title read
+# backwards on every page and in every CSV after it ("Trojan Source"). Pages isolate
+# what people write (dir="auto"); names, tags and titles refuse them outright.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What a browser sends in place of bytes that were not UTF-8.
+REPLACEMENT_CHARACTER = "\ufffd"
+# Sensible lengths for fields the model does not limit: a page of an incident's account
+# is ~3,000 characters; 20,000 is a long statement; more is a paste gone wrong, and it
+# would run off the edge of every PDF and swell every CSV.
+LONG_TEXT_MAX_LENGTH = 20_000
+LINE_MAX_LENGTH = 1_000
+# A whole policy or agreement (the 2018 policy is ~60,000 characters): a form names such
+# fields in its `long_documents`.
+DOCUMENT_MAX_LENGTH = 250_000
 
 
 def has_nul_byte(value: str) -> bool:
@@ -48,11 +62,26 @@ def _is_invisible(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
+def validate_readable(value: str) -> None:
+    if REPLACEMENT_CHARACTER in value:
+        raise ValidationError(
+            "Part of this could not be read (it was not sent as UTF-8 text). Retype it, or "
+            "paste it again from a document saved as text.",
+            code="unreadable",
+        )
+
+
 def validate_single_line(value: str) -> None:
     if any(_is_control(c) for c in value):
         raise ValidationError(
             "This contains a control character (perhaps pasted from another program). Retype it.",
             code="control_character",
+        )
+    if any(c in BIDI_CONTROLS for c in value):
+        raise ValidationError(
+            "This contains a hidden character that changes the direction of the text (perhaps "
+            "pasted from another program). Retype it.",
+            code="bidi_control",
         )
 
 
@@ -82,10 +111,19 @@ def validate_name(value: str) -> None:
     validate_visible(value)
 
 
-def _text_validators(field: forms.Field) -> list:
+def _text_validators(field: forms.Field, *, document: bool = False) -> list:
     if isinstance(field.widget, forms.Textarea):
-        return [validate_multi_line, validate_visible]
-    return [validate_single_line, validate_visible]
+        checks = [validate_multi_line, validate_visible, validate_readable]
+        limit = DOCUMENT_MAX_LENGTH if document else LONG_TEXT_MAX_LENGTH
+    else:
+        checks = [validate_single_line, validate_visible, validate_readable]
+        limit = LINE_MAX_LENGTH
+    # A hidden field carries what the page wrote (a list of ids can be long), not typing.
+    if field.max_length is None and not field.widget.is_hidden:
+        field.max_length = limit
+        field.widget.attrs.setdefault("maxlength", str(limit))
+        checks.append(MaxLengthValidator(limit))
+    return checks
 
 
 # The largest id a database column holds (64-bit signed): a bigger number in a choice of
@@ -116,19 +154,23 @@ def _guard_record_choice(field: forms.ModelChoiceField) -> None:
 
 def check_fields(form: forms.BaseForm) -> None:
     """Add the shared checks to a built form's fields (each form has its own copies)."""
-    for field in form.fields.values():
+    documents = set(getattr(form, "long_documents", ()))
+    for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
             _guard_record_choice(field)
         elif isinstance(field, (forms.DateField, forms.DateTimeField)):
             field.validators.append(validate_plausible_date)
         elif isinstance(field, forms.CharField):
-            field.validators.extend(_text_validators(field))
+            field.validators.extend(_text_validators(field, document=name in documents))
             if isinstance(field, forms.EmailField):
                 field.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
 
 
 class CheckedFormMixin:
-    """Put this first in every form's bases: the shared checks, on every field."""
+    """Put this first in every form's bases: the shared checks, on every field. Name the
+    fields that hold a whole document in `long_documents` for the longer limit."""
+
+    long_documents: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,6 +42,9 @@ def person_form(personas, **overrides):
         ("started_on", "9999-12-31", "Check the year"),
         ("full_name", "\u200b", "only invisible characters"),
         ("full_name", "Nina\x07 New", "control character"),
+        ("full_name", "Nina \u202eweN", "changes the direction of the text"),
+        ("full_name", "\u2066Nina New", "changes the direction of the text"),
+        ("full_name", "Nina \ufffd New", "could not be read"),
         ("email", "n" * 250 + "@school.example", "at most 254 characters"),
     ],
 )
@@ -103,6 +106,40 @@ def test_every_form_in_the_project_has_the_shared_checks():
     assert not missing, f"Add esafety.validators.CheckedFormMixin to: {missing}"
 
 
+class NoteForm(CheckedFormMixin, forms.Form):
+    title = forms.CharField()
+    note = forms.CharField(widget=forms.Textarea)
+    tag = forms.CharField(max_length=40)
+
+
+def test_text_the_model_does_not_limit_gets_a_sensible_length():
+    form = NoteForm({"title": "T" * 1001, "note": "n" * 20_001, "tag": "t" * 41})
+    assert not form.is_valid()
+    assert "at most 1000 characters" in form.errors["title"][0]
+    assert "at most 20000 characters" in form.errors["note"][0]
+    assert "at most 40 characters" in form.errors["tag"][0]  # its own limit kept
+    assert form.fields["note"].widget.attrs["maxlength"] == "20000"
+    assert NoteForm({"title": "T" * 1000, "note": "n" * 20_000, "tag": "t"}).is_valid()
+
+
+class PolicyForm(CheckedFormMixin, forms.Form):
+    long_documents = ("text",)
+    text = forms.CharField(widget=forms.Textarea)
+
+
+def test_a_whole_policy_fits_in_a_document_field():
+    assert PolicyForm({"text": "A policy line.\n" * 4_000}).is_valid()  # 60,000 characters
+    assert "at most 250000" in PolicyForm({"text": "x" * 250_001}).errors["text"][0]
+
+
+def test_direction_changes_are_refused_in_a_line_but_kept_in_a_long_text():
+    form = NoteForm(
+        {"title": "Report \u202e", "note": "\u05e9\u05dc\u05d5\u05dd \u2067x\u2069", "tag": "t"}
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["title"]
+
+
 # --- the people import --------------------------------------------------------------------
 
 
@@ -138,6 +175,7 @@ def test_an_email_longer_than_the_column_is_refused_by_the_check(personas):
         ("staff,T1,Sam,T,sam@school.example,,,,Teacher,,,,31/12/9999", "Check the year"),
         ("pupil,U1,\u200b,L,,,4,,,,,,", "only invisible characters"),
         ("pupil,U1,Ada\x07,L,,,4,,,,,,", "control character"),
+        ("pupil,U1,Ada\u202e,L,,,4,,,,,,", "changes the direction of the text"),
     ],
 )
 def test_the_import_refuses_values_no_one_means(personas, row, message):
