@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from .dashboard import panels_for
 from .figures import figures_for
 from .forms import ReminderPreferenceForm
+from .health import last_sweep_status
 from .middleware import LAST_SEEN_KEY
-from .models import Membership, Notification, Role, School, SweepRun
+from .models import Membership, Notification, Role, School
 from .notifications import mark_read
 from .roles import access_for, home_roles, require
 from .services import attributed
@@ -88,11 +89,7 @@ def accessibility_statement(request):
 def health(request):
     """Database, broker and the last sweep, for monitoring. No personal data."""
     checks = {"database": _check_database(), "broker": _check_broker()}
-    last_run = SweepRun.objects.filter(finished_at__isnull=False).first()
-    checks["last_sweep"] = {
-        "finished_at": last_run.finished_at.isoformat() if last_run else None,
-        "ok": bool(last_run and not last_run.error),
-    }
+    checks["last_sweep"] = last_sweep_status() if checks["database"] == "ok" else None
     healthy = checks["database"] == "ok" and checks["broker"] in {"ok", "eager"}
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks},

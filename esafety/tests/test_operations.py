@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from esafety import health
 from esafety.celery import app as celery_app
 from esafety.models import SweepRun
 from esafety.testing import sign_in
@@ -161,17 +163,64 @@ def get_health(client):
     return response, json.loads(response.content)
 
 
+def minutes_after_start(minutes: float):
+    """The clock this many minutes after the site's process started."""
+    return time_machine.travel(health.STARTED_AT + timedelta(minutes=minutes), tick=False)
+
+
 @pytest.mark.django_db
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
-def test_health_in_eager_mode_with_no_sweep_yet(client):
-    response, body = get_health(client)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, SWEEP_INTERVAL_SECONDS=300)
+def test_health_says_starting_not_failed_before_the_first_sweep_of_a_fresh_start(client):
+    # Beat sends its first sweep one interval (5 minutes) after it starts.
+    with minutes_after_start(4):
+        response, body = get_health(client)
     assert response.status_code == 200
     assert body == {
         "status": "ok",
         "database": "ok",
         "broker": "eager",
-        "last_sweep": {"finished_at": None, "ok": False},
+        "last_sweep": {"finished_at": None, "ok": True, "state": "starting"},
     }
+    with minutes_after_start(6):
+        SweepRun.objects.create(started_at=timezone.now(), finished_at=timezone.now())
+        response, body = get_health(client)
+    assert body["last_sweep"]["state"] == "ok"
+    assert body["last_sweep"]["ok"] is True
+
+
+@pytest.mark.django_db
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, SWEEP_INTERVAL_SECONDS=300)
+def test_health_says_a_sweep_never_ran_once_the_grace_period_is_over(client):
+    with minutes_after_start(9):
+        assert get_health(client)[1]["last_sweep"]["state"] == "starting"
+    with minutes_after_start(11):  # two intervals: beat or the worker is not running
+        response, body = get_health(client)
+    assert response.status_code == 200  # the site is up; the sweep is reported, not fatal
+    assert body["last_sweep"] == {"finished_at": None, "ok": False, "state": "never"}
+
+
+@pytest.mark.django_db
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, SWEEP_INTERVAL_SECONDS=300)
+def test_health_after_a_restart_waits_for_a_sweep_then_says_it_is_late(client):
+    # Last night's sweep, then the site starts again this morning.
+    with time_machine.travel(health.STARTED_AT - timedelta(hours=12), tick=False):
+        SweepRun.objects.create(started_at=timezone.now(), finished_at=timezone.now())
+    with minutes_after_start(3):
+        assert get_health(client)[1]["last_sweep"]["state"] == "starting"
+        assert get_health(client)[1]["last_sweep"]["ok"] is True
+    with minutes_after_start(11):
+        last_sweep = get_health(client)[1]["last_sweep"]
+    assert last_sweep["state"] == "late"
+    assert last_sweep["ok"] is False
+    # Sweeps running every five minutes: ok, long after the start.
+    with minutes_after_start(60):
+        SweepRun.objects.create(
+            started_at=timezone.now() - timedelta(minutes=8),
+            finished_at=timezone.now() - timedelta(minutes=8),
+        )
+        assert get_health(client)[1]["last_sweep"]["state"] == "ok"
+    with minutes_after_start(64):
+        assert get_health(client)[1]["last_sweep"]["state"] == "late"
 
 
 @pytest.mark.django_db
@@ -189,6 +238,7 @@ def test_health_reports_the_latest_finished_sweep(client):
     response, body = get_health(client)
     assert response.status_code == 200
     assert body["last_sweep"]["ok"] is True
+    assert body["last_sweep"]["state"] == "ok"
     finished_at = body["last_sweep"]["finished_at"]
     assert finished_at is not None
     assert datetime.fromisoformat(finished_at) == latest.finished_at
@@ -197,15 +247,17 @@ def test_health_reports_the_latest_finished_sweep(client):
 @pytest.mark.django_db
 @override_settings(CELERY_TASK_ALWAYS_EAGER=True)
 def test_health_says_when_the_last_sweep_failed_without_showing_the_error(client):
-    now = timezone.now()
-    SweepRun.objects.create(
-        started_at=now,
-        finished_at=now,
-        error="Traceback: ValueError for incident about Poppy Pupil",
-    )
-    response, body = get_health(client)
+    with minutes_after_start(1):  # a failure is a failure even in the first minutes
+        now = timezone.now()
+        SweepRun.objects.create(
+            started_at=now,
+            finished_at=now,
+            error="Traceback: ValueError for incident about Poppy Pupil",
+        )
+        response, body = get_health(client)
     assert response.status_code == 200  # the site is up; the sweep is reported, not fatal
     assert body["last_sweep"]["ok"] is False
+    assert body["last_sweep"]["state"] == "failed"
     assert b"Poppy" not in response.content
     assert b"Traceback" not in response.content
 
@@ -222,7 +274,7 @@ def test_health_reveals_no_personal_data(client, personas):
             sign_in(client, user)
         response, body = get_health(client)
         assert set(body) == {"status", "database", "broker", "last_sweep"}
-        assert set(body["last_sweep"]) == {"finished_at", "ok"}
+        assert set(body["last_sweep"]) == {"finished_at", "ok", "state"}
         content = response.content.decode()
         for person in (personas.headteacher, personas.pupil, personas.teacher):
             assert person.full_name not in content
