@@ -39,6 +39,19 @@ class CrispyMixin(CheckedFormMixin):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class SentOnceMixin(forms.Form):
+    """A form that makes a record carries its one-time token (esafety/once.py) as a hidden
+    field: the view passes `once=once_token(request)` and wraps the save in `first_time`."""
+
+    def __init__(self, *args, once: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from .once import FIELD
+
+        self.fields[FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=once, max_length=64
+        )
+
+
 class DateInput(forms.DateInput):
     """A date picker. Its value must be ISO (2026-11-30): a British 30/11/2026, Django's
     default here, leaves the browser's box empty, losing today's date or the one typed."""
@@ -110,7 +123,7 @@ class RoleFieldsMixin(CheckedFormMixin, forms.Form):
         return data
 
 
-class PersonForm(CrispyMixin, RoleFieldsMixin):
+class PersonForm(CrispyMixin, SentOnceMixin, RoleFieldsMixin):
     submit_label = "Add person"
     field_order = [
         "full_name",
@@ -174,6 +187,44 @@ class ParentLinkForm(CrispyMixin, forms.Form):
             max_length=40, required=False, help_text="e.g. mother, father, carer"
         )
         self.order_fields(["child", "relationship"])
+
+
+class EndParentLinkForm(CrispyMixin, forms.Form):
+    submit_label = "End the link"
+    reason = forms.CharField(
+        label="Why the link ends",
+        max_length=200,
+        help_text="For example: a court order; no longer caring for the child; linked by "
+        "mistake. Kept with the record.",
+    )
+
+
+class TrustLeadForm(CrispyMixin, SentOnceMixin, forms.Form):
+    submit_label = "Appoint"
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="Someone known at the trust's schools, or a new person.",
+    )
+    full_name = forms.CharField(
+        label="Full name (for a new person only)", max_length=150, required=False
+    )
+
+    def __init__(self, *args, trusts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trust"] = forms.ModelChoiceField(
+            queryset=trusts, empty_label=None, label="Trust"
+        )
+        if len(trusts) == 1:
+            self.fields["trust"].widget = forms.HiddenInput()
+            self.fields["trust"].initial = trusts[0].pk
+        self.order_fields(["trust", "email", "full_name"])
+
+
+class EndTrustLeadForm(CrispyMixin, forms.Form):
+    submit_label = "End the appointment"
+    reason = forms.CharField(
+        label="Why (optional)", max_length=200, required=False, help_text="Kept in the history."
+    )
 
 
 class ParentFromTrustForm(CrispyMixin, forms.Form):
@@ -277,7 +328,7 @@ class PeopleImportForm(CrispyMixin, forms.Form):
         return upload
 
 
-class ClosureDayForm(CrispyMixin, forms.Form):
+class ClosureDayForm(CrispyMixin, SentOnceMixin, forms.Form):
     """A day the school is closed besides weekends and bank holidays."""
 
     submit_label = "Add closure day"

@@ -4,6 +4,10 @@ An app registers its entries from its `menu.py` (imported in `AppConfig.ready`);
 shows each person only the entries whose rule allows them. A new app touches no core file
 to appear in the menu.
 
+An entry ordered PRIMARY_ORDER or lower is a person's first thing to do (for staff, "Log
+an incident"): the home page repeats it at its top, above the panels, so it is on the
+first screen of a phone.
+
 Every page shows the menu, so `navigation_for` keeps each person's menu (and its HTML) in
 the cache, keyed on everything it is built from: the roles they hold today (`access_for`,
 read afresh on every request), their schools' names and slugs, and whatever else an app's
@@ -23,6 +27,7 @@ from .roles import access_for, allowed
 _ENTRIES: list["MenuEntry"] = []
 _DEPENDS_ON: list[Callable] = []
 MENU_CACHE_SECONDS = 15 * 60
+PRIMARY_ORDER = 10
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class MenuLink:
     url: str
     school: str = ""  # named when the same entry appears for several schools
     section: str = ""
+    primary: bool = False  # also shown at the top of the home page
 
 
 @dataclass
@@ -110,7 +116,7 @@ def navigation_for(user, schools) -> tuple[list[Menu], str]:
         )
     )
     digest = hashlib.sha256(built_from.encode()).hexdigest()[:32]
-    key = f"menu:v1:{user.pk}:{digest}"
+    key = f"menu:v2:{user.pk}:{digest}"  # v2: links know whether they are primary
     cached = cache.get(key)
     if cached is None:
         menus = menus_for(user, schools)
@@ -153,7 +159,14 @@ def _links(entry: MenuEntry, user, schools) -> list[MenuLink]:
     if not entry.per_school:
         if not allowed(user, entry.rule):
             return []
-        return [MenuLink(entry.text(user), reverse(entry.url_name), section=entry.section)]
+        return [
+            MenuLink(
+                entry.text(user),
+                reverse(entry.url_name),
+                section=entry.section,
+                primary=entry.order <= PRIMARY_ORDER,
+            )
+        ]
     allowed_schools = [s for s in schools if allowed(user, entry.rule, s)]
     several = len(allowed_schools) > 1
     return [
@@ -162,6 +175,7 @@ def _links(entry: MenuEntry, user, schools) -> list[MenuLink]:
             reverse(entry.url_name, args=[school.slug]),
             school.name if several else "",
             entry.section,
+            entry.order <= PRIMARY_ORDER,
         )
         for school in allowed_schools
     ]
@@ -203,4 +217,11 @@ menu_entry(
     "trust-overview",
     rule="esafety.view_trust_overview",
     order=90,
+)
+menu_entry(
+    "Trust overview",
+    "Trust safeguarding lead",
+    "trust-leads",
+    rule="esafety.appoint_trust_lead",
+    order=94,
 )

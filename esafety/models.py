@@ -290,6 +290,16 @@ class TrustLead(models.Model):
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 
+    class Meta:
+        constraints = [
+            # Appointed once: a second click (or a second chair at once) makes no second row.
+            models.UniqueConstraint(
+                fields=["trust", "user"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_lead_role_per_person_and_trust",
+            )
+        ]
+
     def __str__(self):
         return f"{self.user} – trust safeguarding lead, {self.trust}"
 
@@ -320,7 +330,13 @@ class ParentLink(models.Model):
     parent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="child_links")
     child = models.ForeignKey(User, on_delete=models.PROTECT, related_name="parent_links")
     relationship = models.CharField(max_length=40, blank=True, help_text="e.g. mother, carer")
+    # Ended (a court order, a carer no longer caring, a mistake): the link gives nothing
+    # from then on; the record stays, with why and by whom (and its history).
     ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.CharField("why the link ended", max_length=200, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 

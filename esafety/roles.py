@@ -226,6 +226,13 @@ def is_trust_lead_over(user, school):
 
 
 @rules.predicate
+def chairs_a_trust(user, trust=None):
+    """Chair of trustees (of `trust`, when one is given)."""
+    chaired = access_for(user).chair_trust_ids
+    return bool(chaired) if trust is None else trust.pk in chaired
+
+
+@rules.predicate
 def has_any_role(user):
     access = access_for(user)
     return bool(access.roles_by_school) or bool(access.trust_ids)
@@ -281,6 +288,8 @@ rules.add_rule("esafety.manage_people", is_school_manager)
 rules.add_rule("esafety.manage_school_settings", is_headteacher_of)
 rules.add_rule("esafety.manage_closure_days", is_school_manager)
 rules.add_rule("esafety.view_trust_overview", is_trustee)
+# KCSIE: the trust board answers for safeguarding; its chair appoints the trust's lead.
+rules.add_rule("esafety.appoint_trust_lead", chairs_a_trust)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

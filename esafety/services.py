@@ -8,11 +8,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, Membership, ParentLink, Role, School, User, hash_token
+from .models import (
+    Invitation,
+    Membership,
+    ParentLink,
+    Role,
+    School,
+    Trust,
+    TrusteeMembership,
+    TrustLead,
+    User,
+    hash_token,
+)
+from .once import already_done
 from .roles import forget_access
 
 
@@ -122,6 +135,39 @@ def link_parent(*, parent: User, child: User, relationship: str = "") -> ParentL
         link.relationship = relationship or link.relationship
         link.save()
     return link
+
+
+@transaction.atomic
+def end_parent_link(*, link: ParentLink, by: User, reason: str) -> ParentLink:
+    """A parent or carer no longer linked to a child (a court order, a carer who no longer
+    cares for them, a link made by mistake): from today the link gives nothing — the
+    parent's home page, "to sign" list and family signing drop the child on their next
+    page. Nothing is deleted: why, when and by whom are kept, with the history.
+
+    Saved with `save()`, so the save signals tell whoever follows links (the figures
+    kept per school, and any app's own hooks) at once. A second click is a note."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the link ends."})
+    link = ParentLink.objects.select_for_update().get(pk=link.pk)
+    if link.ended_on is not None:
+        raise already_done(f"The link between {link.parent} and {link.child} had already ended.")
+    link.ended_on = timezone.localdate()
+    link.ended_reason = reason
+    link.ended_by = by
+    attributed(link, by, f"Link ended: {reason}").save()
+    _refresh_kept_pages_of(link.parent)
+    return link
+
+
+def _refresh_kept_pages_of(user: User) -> None:
+    """Whatever is kept for this person's schools (their kept home panels, the figures they
+    follow) is worked out again on their next page, whichever app's figures follow links."""
+    from .figures import invalidate
+
+    schools = set(Membership.objects.filter(user=user).values_list("school_id", flat=True))
+    if schools:
+        invalidate(figure="esafety.people", schools=schools)
 
 
 @transaction.atomic
@@ -242,3 +288,75 @@ def remove_closure_day(*, school: School, by: User, pk: int) -> None:
     closure = ClosureDay.objects.select_for_update().filter(school=school, pk=pk).first()
     if closure is not None:
         attributed(closure, by).delete()
+
+
+# --- the trust safeguarding lead --------------------------------------------------------
+
+
+def people_known_at(trust: Trust):
+    """Everyone the trust knows: anyone who has (or had) a role at one of its schools, its
+    trustees, and its trust leads past and present. Nobody else is found by their email
+    (that would reveal an account elsewhere)."""
+    person = OuterRef("pk")
+    return User.objects.filter(
+        Exists(Membership.objects.filter(user=person, school__trust=trust))
+        | Exists(TrusteeMembership.objects.filter(user=person, trust=trust))
+        | Exists(TrustLead.objects.filter(user=person, trust=trust))
+    )
+
+
+@transaction.atomic
+def appoint_trust_lead(
+    *, trust: Trust, by: User, email: str, full_name: str = "", invite: bool = True
+) -> TrustLead:
+    """The chair appoints a trust safeguarding lead: someone the trust already knows (by
+    email), or a new person (with their name) who is invited to set a password. The lead
+    oversees every school's designated lead; what they may see is each app's rule. Their
+    account must use two-factor sign-in (roles.requires_two_factor)."""
+    email = email.strip().lower()
+    full_name = full_name.strip()
+    person = people_known_at(trust).filter(email__iexact=email).first()
+    created = False
+    if person is None:
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                {
+                    "email": "This email address can't be used for the trust. Give the "
+                    "person's address at the trust, or ask the technical administrator."
+                }
+            )
+        if not full_name:
+            raise ValidationError(
+                {
+                    "full_name": "Nobody with this email address is known at the trust: "
+                    "give their full name to add them."
+                }
+            )
+        person = attributed(User(email=email, full_name=full_name), by)
+        person.set_unusable_password()
+        person.save()
+        created = True
+    if not person.is_active:
+        raise ValidationError({"email": "This person's account is closed."})
+    # The person's row first: two chairs appointing them at once wait for each other here.
+    User.objects.select_for_update().filter(pk=person.pk).first()
+    if TrustLead.objects.active().filter(trust=trust, user=person).exists():
+        raise already_done(f"{person} is already a trust safeguarding lead.")
+    lead = attributed(TrustLead(trust=trust, user=person, started_on=timezone.localdate()), by)
+    lead.save()
+    forget_access(person)
+    if created and invite:
+        send_invitation(user=person, invited_by=by)
+    return lead
+
+
+@transaction.atomic
+def end_trust_lead(*, lead: TrustLead, by: User, reason: str = "") -> TrustLead:
+    """The lead stops being one from today; the record and its history stay."""
+    lead = TrustLead.objects.select_for_update().select_related("user").get(pk=lead.pk)
+    if lead.ended_on is not None and lead.ended_on <= timezone.localdate():
+        raise already_done(f"{lead.user} is no longer a trust safeguarding lead.")
+    lead.ended_on = timezone.localdate()
+    attributed(lead, by, reason.strip()).save()
+    forget_access(lead.user)
+    return lead

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .forms import ClosureDayForm, add_errors
 from .models import ClosureDay
+from .once import FIELD, first_time, once_token
 from .services import add_closure_day, remove_closure_day
 from .views_people import get_school
 
@@ -21,15 +22,32 @@ def closure_days(request, slug):
         remove_closure_day(school=school, by=request.user, pk=int(request.POST["remove"]))
         messages.success(request, "The closure day was removed.")
         return redirect("closure-days", slug=school.slug)
-    form = ClosureDayForm(request.POST or None, school=school)
-    if request.method == "POST" and form.is_valid():
+    form = ClosureDayForm(request.POST or None, school=school, once=once_token(request))
+
+    def add():
+        """The service may refuse a valid form (the day was added meanwhile): the form is
+        shown again with its error, and `first_time` frees its token for the corrected one."""
+        data = {k: v for k, v in form.cleaned_data.items() if k != FIELD}
         try:
-            day = add_closure_day(school=school, by=request.user, **form.cleaned_data)
+            day = add_closure_day(school=school, by=request.user, **data)
         except ValidationError as error:
             add_errors(form, error)
-        else:
-            messages.success(request, f"{day.date:%a %-d %b %Y} was added as a closure day.")
-            return redirect("closure-days", slug=school.slug)
+            return _page(request, school, form)
+        messages.success(request, f"{day.date:%a %-d %b %Y} was added as a closure day.")
+        return redirect("closure-days", slug=school.slug)
+
+    if request.method == "POST" and form.is_valid():
+        return first_time(
+            request,
+            add,
+            while_saving=request.path,
+            repeated="You sent this day twice; it was added once.",
+        )
+    return _page(request, school, form)
+
+
+def _page(request, school, form):
+    """The list (this term onwards), the form to add one, and the changes."""
     today = timezone.localdate()
     return render(
         request,

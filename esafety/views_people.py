@@ -5,25 +5,34 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .forms import (
     EndMembershipForm,
+    EndParentLinkForm,
+    EndTrustLeadForm,
     MembershipForm,
     ParentFromTrustForm,
     ParentLinkForm,
     PersonForm,
     SchoolSettingsForm,
+    TrustLeadForm,
     add_errors,
 )
-from .models import Membership, ParentLink, Role, School, User
-from .roles import require
+from .models import Membership, ParentLink, Role, School, Trust, TrustLead, User
+from .once import first_time, once_token, redirect_as_done, was_already_done
+from .roles import access_for, require
 from .services import (
     add_membership,
+    appoint_trust_lead,
     create_person,
     end_membership,
+    end_parent_link,
+    end_trust_lead,
     link_parent,
     link_parent_from_trust,
     send_invitation,
@@ -86,9 +95,11 @@ def people_list(request, slug):
 
 
 def person_add(request, slug):
+    """A double click adds the person once (a pupil with no email could be added twice)."""
     school = get_school(request, slug, "esafety.manage_people")
-    form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PersonForm(request.POST or None, once=once_token(request))
+
+    def add():
         data = form.cleaned_data
         try:
             membership = create_person(
@@ -105,20 +116,41 @@ def person_add(request, slug):
             )
         except ValidationError as error:
             add_errors(form, error)
+            return show()
+        if data["send_invitation"]:
+            send_invitation(user=membership.user, invited_by=request.user)
+            messages.success(request, f"{membership.user} was added and invited by email.")
         else:
-            if data["send_invitation"]:
-                send_invitation(user=membership.user, invited_by=request.user)
-                messages.success(request, f"{membership.user} was added and invited by email.")
-            else:
-                messages.success(request, f"{membership.user} was added.")
-            return redirect("person-detail", slug=school.slug, user_pk=membership.user_id)
-    return render(request, "esafety/person_form.html", {"school": school, "form": form})
+            messages.success(request, f"{membership.user} was added.")
+        return redirect("person-detail", slug=school.slug, user_pk=membership.user_id)
+
+    def show():
+        return render(request, "esafety/person_form.html", {"school": school, "form": form})
+
+    if request.method == "POST" and form.is_valid():
+        return first_time(
+            request,
+            add,
+            while_saving=reverse("people", args=[school.slug]),
+            repeated="You sent this person twice; they were added once.",
+        )
+    return show()
+
+
+def links_ended_here(school: School):
+    """The parent links a school's leads may end: those of a child who is (or was) a pupil
+    at the school. A link to a child at another school is that school's to end."""
+    return ParentLink.objects.filter(
+        Exists(Membership.objects.filter(user=OuterRef("child_id"), school=school, role=Role.PUPIL))
+    )
 
 
 def person_detail(request, slug, user_pk):
     school = get_school(request, slug, "esafety.manage_people")
     person = get_person(school, user_pk)
     memberships = person.memberships.filter(school=school).order_by("-started_on")
+    here = Exists(links_ended_here(school).filter(pk=OuterRef("pk")))
+    links = ParentLink.objects.annotate(here=here).select_related("parent", "child", "ended_by")
     return render(
         request,
         "esafety/person_detail.html",
@@ -126,8 +158,8 @@ def person_detail(request, slug, user_pk):
             "school": school,
             "person": person,
             "memberships": memberships,
-            "children": ParentLink.objects.filter(parent=person).select_related("child"),
-            "parents": ParentLink.objects.filter(child=person).select_related("parent"),
+            "children": links.filter(parent=person),
+            "parents": links.filter(child=person),
             "can_link_children": memberships.filter(role=Role.PARENT).exists(),
             "is_pupil": memberships.filter(role=Role.PUPIL, ended_on__isnull=True).exists(),
             "invitation": person.invitations.first(),
@@ -226,6 +258,48 @@ def parent_link_add(request, slug, user_pk):
     )
 
 
+def parent_link_end(request, slug, pk):
+    """End a parent's link to a child of this school, with the reason; back to the page it
+    was opened from (the child's or the parent's)."""
+    school = get_school(request, slug, "esafety.manage_people")
+    link = get_object_or_404(
+        links_ended_here(school).select_related("parent", "child", "ended_by"), pk=pk
+    )
+    back = link.parent if request.GET.get("from") == "parent" else link.child
+    back_url = reverse("person-detail", args=[school.slug, back.pk])
+    if link.ended_on is not None and request.method != "POST":
+        messages.info(
+            request, f"The link between {link.parent} and {link.child} has already ended."
+        )
+        return redirect(back_url)
+    form = EndParentLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_parent_link(link=link, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.messages[0], back_url)
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{link.parent} is no longer linked to {link.child} from today."
+            )
+            return redirect(back_url)
+    return render(
+        request,
+        "esafety/simple_form.html",
+        {
+            "school": school,
+            "form": form,
+            "title": f"End {link.parent}'s link to {link.child}",
+            "intro": f"From today {link.parent} no longer sees {link.child} on their pages or "
+            f"signs for them. The link stays on record with the reason, and can be made "
+            f"again later.",
+            "back": back,
+        },
+    )
+
+
 def parent_from_trust_add(request, slug, user_pk):
     """Link a child here to a parent already known at another school of the trust."""
     school = get_school(request, slug, "esafety.manage_people")
@@ -274,3 +348,96 @@ def school_settings(request, slug):
         messages.success(request, "The school's settings were saved.")
         return redirect("school-settings", slug=school.slug)
     return render(request, "esafety/school_settings.html", {"school": school, "form": form})
+
+
+# --- the trust safeguarding lead: the chair's page ------------------------------------
+
+LEAD_HISTORY_SHOWN = 30
+
+
+def chaired_trusts(request):
+    """The trusts this person chairs (403 for anyone else)."""
+    require(request.user, "esafety.appoint_trust_lead")
+    return Trust.objects.filter(pk__in=access_for(request.user).chair_trust_ids).order_by("name")
+
+
+def trust_leads(request):
+    """The chair of trustees: who is the trust's safeguarding lead, appoint one, end one,
+    and every appointment and ending with who made it."""
+    trusts = chaired_trusts(request)
+    form = TrustLeadForm(request.POST or None, trusts=trusts, once=once_token(request))
+
+    def appoint():
+        data = form.cleaned_data
+        try:
+            lead = appoint_trust_lead(
+                trust=data["trust"],
+                by=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+            )
+        except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.messages[0], "trust-leads")
+            add_errors(form, error)
+            return show()
+        messages.success(
+            request,
+            f"{lead.user} is now the trust safeguarding lead. They must set up two-factor "
+            "sign-in the first time they sign in.",
+        )
+        return redirect("trust-leads")
+
+    def show():
+        today = timezone.localdate()
+        leads = TrustLead.objects.filter(trust__in=trusts).select_related("user", "trust")
+        return render(
+            request,
+            "esafety/trust_leads.html",
+            {
+                "form": form,
+                "current": [
+                    lead for lead in leads if lead.ended_on is None or lead.ended_on > today
+                ],
+                "several_trusts": len(trusts) > 1,
+                "history": TrustLead.history.filter(trust__in=trusts)
+                .select_related("history_user", "user", "trust")
+                .order_by("-history_date")[:LEAD_HISTORY_SHOWN],
+            },
+            status=400 if form.errors else 200,
+        )
+
+    if request.method == "POST" and form.is_valid():
+        return first_time(
+            request,
+            appoint,
+            while_saving="trust-leads",
+            repeated="You sent this twice; the lead was appointed once.",
+        )
+    return show()
+
+
+def trust_lead_end(request, pk):
+    trusts = chaired_trusts(request)
+    lead = get_object_or_404(
+        TrustLead.objects.filter(trust__in=trusts).select_related("user", "trust"), pk=pk
+    )
+    if lead.ended_on is not None and request.method != "POST":
+        messages.info(request, f"{lead.user} is no longer a trust safeguarding lead.")
+        return redirect("trust-leads")
+    form = EndTrustLeadForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_trust_lead(lead=lead, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if was_already_done(error):
+                return redirect_as_done(request, error.messages[0], "trust-leads")
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{lead.user} is no longer the trust safeguarding lead.")
+            return redirect("trust-leads")
+    return render(
+        request,
+        "esafety/trust_lead_end.html",
+        {"form": form, "lead": lead},
+    )

@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from esafety.models import ClosureDay, Invitation, Notification, Role, hash_token
+from esafety.models import (
+    ClosureDay,
+    Invitation,
+    Notification,
+    ParentLink,
+    Role,
+    TrustLead,
+    hash_token,
+)
 from esafety.testing import Route, expect, person, school_managers_only
 
 INVITATION_TOKEN = "a-fresh-invitation-token-for-the-matrix"
@@ -60,6 +68,20 @@ def closure_day(p):
     return ClosureDay.objects.get_or_create(school=p.school, date=datetime.date(2026, 12, 14))[0].pk
 
 
+def parents_link(p):
+    return {"slug": p.school.slug, "pk": ParentLink.objects.get(parent=p.parent, child=p.pupil).pk}
+
+
+def trust_lead(p):
+    """The trust's safeguarding lead (someone with no school role)."""
+    lead = person(p.other_school, Role.STAFF, name="Lena Lead")
+    return {"pk": TrustLead.objects.get_or_create(user=lead, trust=p.school.trust)[0].pk}
+
+
+def chair_only(ok: int = 200) -> dict:
+    return expect(403, chair=ok)
+
+
 ROUTES = [
     Route("home", expect(200)),
     Route("login", expect(302, anonymous=200)),
@@ -105,6 +127,15 @@ ROUTES = [
     ),
     Route("notifications-mark-all-read", expect(302), method="post"),
     Route("trust-overview", expect(403, trustee=200, chair=200)),
+    Route("trust-leads", chair_only()),
+    Route(
+        "trust-leads",
+        chair_only(302),
+        method="post",
+        data=lambda p: {"email": p.teacher.email, "trust": p.school.trust_id},
+    ),
+    Route("trust-lead-end", chair_only(), kwargs=trust_lead),
+    Route("trust-lead-end", chair_only(302), kwargs=trust_lead, method="post"),
     Route("people", school_managers_only(), kwargs=school),
     Route("person-add", school_managers_only(), kwargs=school),
     Route("people-import", school_managers_only(), kwargs=school),
@@ -120,6 +151,14 @@ ROUTES = [
         method="post",
     ),
     Route("membership-end", school_managers_only(), kwargs=pupil_role),
+    Route("parent-link-end", school_managers_only(), kwargs=parents_link),
+    Route(
+        "parent-link-end",
+        school_managers_only(302),
+        kwargs=parents_link,
+        method="post",
+        data=lambda p: {"reason": "Linked by mistake"},
+    ),
     Route(
         "school-settings",
         expect(403, headteacher=200, other_school_teacher=404, other_school_headteacher=404),

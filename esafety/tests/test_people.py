@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def text(response) -> str:
-    return html.unescape(response.content.decode())
+    """The page's words: tags removed (names are wrapped in <bdi> for their direction)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
 
 
 def person_data(**overrides):
