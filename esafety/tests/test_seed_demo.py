@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from agreements.models import Document, Signature, SignRequest
-from esafety.models import Membership, ParentLink, Role, TrusteeMembership, User
+from esafety.models import Membership, ParentLink, Role, TrusteeMembership, TrustLead, User
+from esafety.roles import home_roles, requires_two_factor
 from esafety.tests.test_operations import NOT_FROM_THE_TEST_ENVIRONMENT
 from incidents.models import Incident
 
@@ -42,6 +43,16 @@ def test_demo_has_every_role_and_is_idempotent(settings):
         Role.ESAFETY_OFFICER,
     }
     assert "demo-password-2026" in output.getvalue()
+    assert TrustLead.objects.count() == 1  # once, however often it runs
+
+
+def test_the_demo_has_a_trust_safeguarding_lead_with_a_login():
+    call_command("seed_demo", stdout=StringIO())
+    lead = TrustLead.objects.active().select_related("user").get().user
+    assert lead.email == "safeguarding@riverside.example"
+    assert lead.check_password("demo-password-2026")
+    assert home_roles(lead) == ["trust_lead"]
+    assert requires_two_factor(lead)
 
 
 def test_demo_agreements_leave_something_to_do_on_both_sides():

@@ -16,6 +16,7 @@ from esafety.models import (
     StaffType,
     Trust,
     TrusteeMembership,
+    TrustLead,
     User,
 )
 
@@ -40,6 +41,8 @@ LAST_NAMES = [
 DEMO_ADULTS = [
     ("chair@riverside.example", "Helen Ward", None, ["chair"], ""),
     ("trustee@riverside.example", "Marcus Bell", None, ["trustee"], ""),
+    # Appointed by the chair (Trust overview > Trust safeguarding lead); no school role.
+    ("safeguarding@riverside.example", "Nadia Karim", None, ["trust_lead"], ""),
     ("head@brookfield.example", "Alex Morgan", "brookfield", [Role.HEADTEACHER, Role.ESAFETY_OFFICER], ""),
     ("teacher@brookfield.example", "Jordan Reid", "brookfield", [Role.STAFF], StaffType.TEACHER),
     ("ta@brookfield.example", "Sam Taylor", "brookfield", [Role.STAFF], StaffType.TEACHING_ASSISTANT),
@@ -78,6 +81,11 @@ class Command(BaseCommand):
                     TrusteeMembership.objects.get_or_create(
                         user=user, trust=trust, defaults={"is_chair": role == "chair"}
                     )
+                elif role == "trust_lead":
+                    if not TrustLead.objects.active().filter(user=user, trust=trust).exists():
+                        TrustLead.objects.create(
+                            user=user, trust=trust, started_on=datetime.date(2025, 9, 1)
+                        )
                 else:
                     self._membership(user, schools[slug], role, staff_type=staff_type)
         for slug, years, count, parent_email in PUPIL_PLAN:
@@ -167,15 +175,46 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo data ready. Every demo login uses the password:")
         )
         self.stdout.write(f"    {DEMO_PASSWORD}\n")
-        rows = [(email, name, slug, roles) for email, name, slug, roles, _ in DEMO_ADULTS]
-        rows += [(PUPIL_LOGINS["brookfield"], "a Year 6 pupil", "brookfield", [Role.PUPIL])]
-        rows += [(PUPIL_LOGINS["hillside"], "a Year 11 pupil", "hillside", [Role.PUPIL])]
-        rows += [("parent@brookfield.example", "parent of two", "brookfield", [Role.PARENT])]
-        rows += [("parent@hillside.example", "parent of two", "hillside", [Role.PARENT])]
-        seen = set()
-        for email, name, slug, roles in rows:
-            if email in seen:
-                continue
-            seen.add(email)
-            label = ", ".join(str(r).replace("_", " ") for r in roles)
-            self.stdout.write(f"    {email:32} {label:34} {name} ({slug or 'trust'})")
+        logins = demo_logins()
+        width = max(len(email) for email, *_ in logins)
+        for email, name, place, purpose in logins:
+            self.stdout.write(f"    {email:{width}}  {name:12}  {place:10}  {purpose}")
+
+
+# What each demo login is for (README.md lists the same). A login added to DEMO_ADULTS
+# without a line here is shown with its roles.
+LOGIN_PURPOSES = {
+    "chair@riverside.example": "chair of trustees: concerns about a head, signs reports",
+    "trustee@riverside.example": "trustee: each school's figures, no names",
+    "safeguarding@riverside.example": "trust safeguarding lead: every school's incidents",
+    "head@brookfield.example": "head and e-safety officer: the incident queue, sign-offs",
+    "teacher@brookfield.example": "teacher: logs incidents, signs the staff agreement",
+    "ta@brookfield.example": "teaching assistant: logs incidents, training",
+    "office@brookfield.example": "office staff: logs incidents, signs agreements",
+    "technician@riverside.example": "technician in both schools: devices, filtering",
+    "head@hillside.example": "headteacher; another person is e-safety officer",
+    "esafety@hillside.example": "e-safety officer and teacher: the incident queue",
+    "teacher@hillside.example": "teacher: logs incidents, signs the staff agreement",
+    "volunteer@hillside.example": "volunteer: signs the volunteers' agreement",
+    PUPIL_LOGINS["brookfield"]: "Year 6 pupil: their own agreements",
+    PUPIL_LOGINS["hillside"]: "Year 11 pupil: their own agreements",
+    "parent@brookfield.example": "parent of two: signs and consents for them",
+    "parent@hillside.example": "parent of two: signs and consents for them",
+}
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(email, name, school or 'trust', what the login is for), each login once."""
+    rows = [(email, name, slug, roles) for email, name, slug, roles, _ in DEMO_ADULTS]
+    rows += [(PUPIL_LOGINS["brookfield"], "a pupil", "brookfield", [Role.PUPIL])]
+    rows += [(PUPIL_LOGINS["hillside"], "a pupil", "hillside", [Role.PUPIL])]
+    rows += [("parent@brookfield.example", "a parent", "brookfield", [Role.PARENT])]
+    rows += [("parent@hillside.example", "a parent", "hillside", [Role.PARENT])]
+    logins, seen = [], set()
+    for email, name, slug, roles in rows:
+        if email in seen:
+            continue
+        seen.add(email)
+        roles_text = ", ".join(str(role).replace("_", " ") for role in roles)
+        logins.append((email, name, slug or "trust", LOGIN_PURPOSES.get(email, roles_text)))
+    return logins
