@@ -266,13 +266,35 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# SERVER_LOG_LEVEL (runserver's line per request) and AXES_LOG_LEVEL (a line per sign-in):
+# `make run` sets both to WARNING, so a click adds no lines and the demo logins stay on the
+# screen, while a 404, a 500 or a lock-out is still shown.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": env("SERVER_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
+        "axes": {
+            "handlers": ["console"],
+            "level": env("AXES_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -40,6 +41,12 @@ NOT_FROM_THE_TEST_ENVIRONMENT = {
     "EMAIL_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "SERVER_LOG_LEVEL",
+    "AXES_LOG_LEVEL",
+    "LOG_LEVEL",
+    "CACHE_URL",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
     "REQUIRE_2FA",
     "VAR_DIR",
     "PORT",
@@ -350,10 +357,12 @@ def make_run_commands(port: int) -> dict[str, str]:
         text=True,
         timeout=60,
     ).stdout
-    lines = plan.replace("\\\n", " ").splitlines()
+    # Each simple command: the plan's lines split at ; & && || ( ) and line ends.
+    commands = [c.strip() for c in re.split(r"[;&|()\n]+", plan.replace("\\\n", " "))]
     return {
-        "worker": next(line for line in lines if "celery -A esafety worker" in line),
-        "site": next(line for line in lines if "manage.py runserver" in line).rsplit(";", 1)[1],
+        "worker": next(c for c in commands if "celery -A esafety worker" in c),
+        "site": next(c for c in commands if "manage.py runserver" in c),
+        "seed": next(c for c in commands if "manage.py seed_demo" in c),
     }
 
 
@@ -382,3 +391,34 @@ def test_make_run_port_is_the_port_in_links_in_emails():
             [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
         )
         assert result.stdout.strip() == "http://localhost:8080", (process, result.stderr)
+
+
+def test_make_run_logs_no_line_per_request_or_sign_in_but_shows_errors():
+    """The demo logins printed when the site is ready must not scroll away as someone
+    clicks around: runserver's request log and the sign-in log show warnings and errors
+    only under `make run` (a 404, a 500, a lock-out), and every request elsewhere."""
+    code = (
+        "import django, logging; django.setup(); "
+        "server = logging.getLogger('django.server'); axes = logging.getLogger('axes'); "
+        "server.info('\"GET /static/app.css HTTP/1.1\" 200 10', extra={'status_code': 200}); "
+        "axes.info('AXES: Successful login by teacher'); "
+        "server.warning('\"GET /gone/ HTTP/1.1\" 404 10', extra={'status_code': 404}); "
+        "server.error('\"GET /broken/ HTTP/1.1\" 500 10', extra={'status_code': 500}); "
+        "axes.warning('AXES: Locking out teacher')"
+    )
+
+    def logged(variables: dict) -> str:
+        env = production_env(DEBUG=None, SECRET_KEY=None, **variables)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stderr
+
+    demo = logged(leading_assignments(make_run_commands(8000)["site"]))
+    assert "app.css" not in demo
+    assert "Successful login" not in demo
+    assert "/gone/" in demo and "/broken/" in demo and "Locking out" in demo
+    # Outside the demo (production, tests of the settings): a line per request, as before.
+    everywhere_else = logged({})
+    assert "app.css" in everywhere_else and "Successful login" in everywhere_else
