@@ -68,3 +68,28 @@ def test_headings_become_the_pdfs_bookmarks(reader):
     assert titles == ["Main heading"]
     nested = [entry for entry in reader.outline if isinstance(entry, list)]
     assert [entry.title for entry in nested[0]] == ["Second heading"]
+
+
+LONG = """{% extends "pdf/base.html" %}
+{% block body %}
+<p>Start</p>
+<p>{{ unbroken }}</p>
+<table><tr><th>Pasted</th><td>{{ unbroken }}</td></tr></table>
+<pre>{{ unbroken }}</pre>
+{% endblock %}
+"""
+
+
+def test_long_unbroken_text_wraps_inside_the_page(tmp_path):
+    (tmp_path / "house_long.html").write_text(LONG)
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    unbroken = "".join(f"{i:04d}" for i in range(800))  # 3,200 characters, no space
+    with override_settings(TEMPLATES=templates):
+        pdf = PdfReader(io.BytesIO(render_pdf("house_long.html", {"unbroken": unbroken})))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    # A line of the page holds about 90 digits at the house size: unwrapped, the string
+    # would be one line of 3,200 running off the edge.
+    assert max(len(line) for line in text.splitlines()) < 120
+    # Printed to its end in all three places, however the lines broke.
+    joined = "".join(text.split())
+    assert all(joined.count(part) >= 3 for part in ("00000001", "03990400", "07980799"))
