@@ -13,7 +13,7 @@ PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-compile
 .PHONY: run test install lint format clean
 
 $(SITE_STAMP): requirements.txt
-	@echo "==> [1/4] Python packages for the site (requirements.txt) into $(VENV)/"
+	@echo "==> Python packages for the site (requirements.txt) into $(VENV)/"
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements.txt
 	touch $(SITE_STAMP)
@@ -42,16 +42,16 @@ SITE_ANSWERS = $(BIN)/python -c "import socket; socket.create_connection(('127.0
 # starts (two processes: both cores at work); the logins are printed when both are done.
 run: $(SITE_STAMP)
 	@mkdir -p var
-	@echo "==> [2/4] Database: migrations for db.sqlite3 (each listed; a minute on a fresh checkout)"
+	@echo "==> Database: migrations for db.sqlite3 (each listed; a minute on a fresh checkout)"
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --skip-checks
-	@echo "==> [3/4] Demo data (log in var/seed.log) and the site start together"
+	@echo "==> Demo data (log in var/seed.log) and the site start together"
 	@trap 'kill $$waiter `cat var/celery.pid 2>/dev/null` 2>/dev/null; rm -f var/celery.pid' EXIT INT TERM; \
 	( $(DEMO_ENV) $(BIN)/python manage.py seed_demo --skip-checks > var/seed.log 2>&1 \
 		|| { cat var/seed.log; echo "Seeding the demo data failed (above)."; exit 1; }; \
 	  $(WORKER) > var/celery.log 2>&1 & echo $$! > var/celery.pid; \
 	  until $(SITE_ANSWERS) 2>/dev/null; do sleep 0.5; done; \
 	  echo "" \
-	  && echo "==> [4/4] The site is ready: http://127.0.0.1:$(PORT)/" \
+	  && echo "==> The site is ready: http://127.0.0.1:$(PORT)/" \
 	  && sed -n '/^Demo data ready/,$$p' var/seed.log \
 	  && echo "Background jobs: a Celery worker and beat (log in var/celery.log). Ctrl-C stops all." \
 	  && echo "" ) & waiter=$$!; \

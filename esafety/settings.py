@@ -285,6 +285,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Through the root handler only: Django's own console handler (DEBUG) printed
+        # each of its messages twice.
+        "django": {"handlers": [], "level": "INFO"},
         "django.server": {
             "handlers": ["django.server"],
             "level": env("SERVER_LOG_LEVEL", default="INFO"),

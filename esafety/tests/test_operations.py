@@ -404,7 +404,8 @@ def test_make_run_logs_no_line_per_request_or_sign_in_but_shows_errors():
         "axes.info('AXES: Successful login by teacher'); "
         "server.warning('\"GET /gone/ HTTP/1.1\" 404 10', extra={'status_code': 404}); "
         "server.error('\"GET /broken/ HTTP/1.1\" 500 10', extra={'status_code': 500}); "
-        "axes.warning('AXES: Locking out teacher')"
+        "axes.warning('AXES: Locking out teacher'); "
+        "logging.getLogger('django.request').error('Internal Server Error: /broken/')"
     )
 
     def logged(variables: dict) -> str:
@@ -419,6 +420,7 @@ def test_make_run_logs_no_line_per_request_or_sign_in_but_shows_errors():
     assert "app.css" not in demo
     assert "Successful login" not in demo
     assert "/gone/" in demo and "/broken/" in demo and "Locking out" in demo
+    assert demo.count("Internal Server Error: /broken/") == 1  # once, not twice
     # Outside the demo (production, tests of the settings): a line per request, as before.
     everywhere_else = logged({})
     assert "app.css" in everywhere_else and "Successful login" in everywhere_else
