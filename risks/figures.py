@@ -147,7 +147,7 @@ def sign_offs(school_ids, today) -> dict[int, dict]:
     a trustee's signature. Three small queries for all schools."""
     from esafety.models import School
 
-    from .models import RegisterSignOff
+    from .models import RegisterSignOff, sign_off_year
 
     result = {
         school_id: {
@@ -161,7 +161,7 @@ def sign_offs(school_ids, today) -> dict[int, dict]:
     for school in School.objects.filter(pk__in=school_ids).only(
         "pk", "academic_year_start_month", "academic_year_start_day"
     ):
-        result[school.pk]["year"] = school.academic_year_start(today).year
+        result[school.pk]["year"] = sign_off_year(school, today)
     signed = RegisterSignOff.objects.filter(school_id__in=school_ids).values_list(
         "school_id", "year", "approved_at"
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from .models import Matrix
+from .models import Matrix, score_label
 
 # Bootstrap classes with AA contrast for the lowest, middle and highest bands.
 BAND_CLASSES = ("text-bg-success", "text-bg-warning", "text-bg-danger")
@@ -26,6 +26,11 @@ class Cell:
     band: str
     css: str
     count: int
+
+    @property
+    def label(self) -> str:
+        """The cell's score in words: HIGH (9)."""
+        return score_label(self.band, self.score)
 
 
 @dataclass

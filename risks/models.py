@@ -49,6 +49,18 @@ class Status(models.TextChoices):
 
 # --- the scoring matrix, held as data -----------------------------------------------------
 
+
+def score_label(band: str, score: int) -> str:
+    """A score in words and number, as the seed writes it: HIGH (9). Every page, PDF and
+    CSV shows a score through this (never the bare number)."""
+    return f"{band} ({score})"
+
+
+def score_working(likelihood: int, impact: int, band: str) -> str:
+    """The sum as the seed writes it: 3 × 3 = HIGH (9)."""
+    return f"{likelihood} × {impact} = {score_label(band, likelihood * impact)}"
+
+
 # The policy's matrix (made by migration 0002): likelihood 1-3 x impact 1-3; LOW 1-2,
 # MEDIUM 3-4, HIGH 6-9; only the headteacher accepts HIGH; HIGH is reviewed every term.
 SEED_BANDS = [
@@ -114,7 +126,11 @@ class Matrix(models.Model):
     def label(self, likelihood: int, impact: int) -> str:
         """As the seed writes it: HIGH (9)."""
         score = likelihood * impact
-        return f"{self.band(score)['label']} ({score})"
+        return score_label(self.band(score)["label"], score)
+
+    def working(self, likelihood: int, impact: int) -> str:
+        """3 × 3 = HIGH (9)."""
+        return score_working(likelihood, impact, self.band(likelihood * impact)["label"])
 
 
 # --- the register -------------------------------------------------------------------------
@@ -233,11 +249,21 @@ class Risk(models.Model):
 
     @property
     def assessment_label(self) -> str:
-        return f"{self.band} ({self.score})"
+        """MEDIUM (4): from the copied band, so a list needs no matrix for it."""
+        return score_label(self.band, self.score)
+
+    @property
+    def assessment_working(self) -> str:
+        """2 × 2 = MEDIUM (4)."""
+        return score_working(self.likelihood, self.impact, self.band)
 
     @property
     def inherent_label(self) -> str:
         return self.matrix.label(self.inherent_likelihood, self.inherent_impact)
+
+    @property
+    def inherent_working(self) -> str:
+        return self.matrix.working(self.inherent_likelihood, self.inherent_impact)
 
     def setting_labels(self) -> list[str]:
         labels = dict(Setting.choices)
@@ -288,6 +314,14 @@ class Assessment(models.Model):
     @property
     def inherent_label(self) -> str:
         return self.matrix.label(self.inherent_likelihood, self.inherent_impact)
+
+    @property
+    def working(self) -> str:
+        return self.matrix.working(self.likelihood, self.impact)
+
+    @property
+    def inherent_working(self) -> str:
+        return self.matrix.working(self.inherent_likelihood, self.inherent_impact)
 
 
 class Action(models.Model):
@@ -363,6 +397,18 @@ class RiskIncident(models.Model):
         return f"{self.risk.reference} – incident {self.incident_id}"
 
 
+def sign_off_year(school, on: datetime.date | None = None) -> int:
+    """The school year a register signature made on `on` (today) is for: the year the
+    school's academic year started in (2025 for 2025/26)."""
+    return school.academic_year_start(on or timezone.localdate()).year
+
+
+class RegisterSignOffQuerySet(models.QuerySet):
+    def this_year(self, school) -> "RegisterSignOff | None":
+        """The school's signature for the school year now, if the head has signed."""
+        return self.filter(school=school, year=sign_off_year(school)).first()
+
+
 class RegisterSignOff(models.Model):
     """The yearly "register reviewed": the headteacher signs, freezing the register PDF
     (its SHA-256 recorded, like a signed agreement); a trustee approves."""
@@ -382,6 +428,7 @@ class RegisterSignOff(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["pdf"])
+    objects = RegisterSignOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]

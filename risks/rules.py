@@ -182,6 +182,14 @@ def head_signed(user, record):
 
 
 @rules.predicate
+def register_unsigned_this_year(user, school):
+    """The head signs the register once a school year (`sign_off_year`)."""
+    from .models import RegisterSignOff
+
+    return school is not None and RegisterSignOff.objects.this_year(school) is None
+
+
+@rules.predicate
 def not_yet_approved(user, sign_off):
     return sign_off is not None and sign_off.approved_at is None
 
@@ -201,7 +209,7 @@ rules.add_rule("risks.view_register", manages | oversees | is_technician_in)
 rules.add_rule("risks.manage", manages)
 rules.add_rule("risks.export", manages)
 rules.add_rule("risks.register_pdf", manages | oversees)
-rules.add_rule("risks.sign_register", heads)
+rules.add_rule("risks.sign_register", heads & register_unsigned_this_year)
 rules.add_rule("risks.approve_register", oversees & not_yet_approved)
 rules.add_rule("risks.view_sign_offs", manages | oversees)
 rules.add_rule("risks.choose_matrix", chairs_trust)

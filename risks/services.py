@@ -251,22 +251,55 @@ def rescore(
     return assessment
 
 
+def _locked(risk: Risk) -> Risk:
+    """The risk's row, locked until the transaction ends: a second click of the same step
+    waits here for the first, then sees what it did."""
+    return Risk.objects.select_for_update(of=("self",)).select_related("matrix").get(pk=risk.pk)
+
+
+REVIEW_RECORDED_ALREADY = "This review is already recorded."
+
+
+def _review_reason(note: str) -> str:
+    return f"Reviewed: {note.strip()[:90]}"
+
+
 @transaction.atomic
 def record_review(*, risk: Risk, by, note: str) -> Risk:
-    """Reviewed with no change to the score: the next review is set from today."""
+    """Reviewed with no change to the score: the next review is set from today. Once: the
+    same review (same note, same day) sent twice is recorded once."""
     if not note.strip():
         raise ValidationError({"note": "Say what the review found."})
+    risk = _locked(risk)
     if risk.status == Status.CLOSED:
         raise ValidationError("This risk is closed.")
     today = timezone.localdate()
+    reason = _review_reason(note)
+    if (
+        risk.last_reviewed_on == today
+        and risk.history.filter(history_change_reason=reason, history_date__date=today).exists()
+    ):
+        raise already_done(REVIEW_RECORDED_ALREADY)
     risk.last_reviewed_on = today
     if risk.status != Status.ACCEPTED:
         risk.review_due = review_due_after(risk.matrix, risk.score, today)
-    attributed(risk, by, f"Reviewed: {note.strip()[:90]}").save()
+    attributed(risk, by, reason).save()
     return risk
 
 
+ALREADY_IN_STATUS = {
+    Status.OPEN: "This risk is already open.",
+    Status.TREATED: "This risk is already marked as treated.",
+    Status.ACCEPTED: "This risk is already accepted.",
+    Status.CLOSED: "This risk is already closed.",
+}
+
+
 def _set_status(risk, by, status, reason, **fields) -> Risk:
+    """Called with the risk locked (`_locked`). A step to the status the risk has already
+    is a second click: refused as done, with no second record and nothing re-stamped."""
+    if risk.status == status:
+        raise already_done(ALREADY_IN_STATUS[status])
     risk.status = status
     risk.status_reason = reason.strip()
     for name, value in fields.items():
@@ -278,7 +311,8 @@ def _set_status(risk, by, status, reason, **fields) -> Risk:
 @transaction.atomic
 def accept_risk(*, risk: Risk, by, reason: str, review_on: datetime.date) -> Risk:
     """Accepted as it is, with a reason and a date to look again. The rule
-    `risks.accept` says who (the headteacher only, above MEDIUM)."""
+    `risks.accept` says who (the headteacher only, above MEDIUM). Once: accepting an
+    accepted risk changes nothing (the acceptance keeps its time)."""
     errors = {}
     if not reason.strip():
         errors["reason"] = "Give the reason for accepting this risk."
@@ -286,6 +320,7 @@ def accept_risk(*, risk: Risk, by, reason: str, review_on: datetime.date) -> Ris
         errors["review_on"] = "Choose a review date after today."
     if errors:
         raise ValidationError(errors)
+    risk = _locked(risk)
     if risk.status == Status.CLOSED:
         raise ValidationError("This risk is closed.")
     return _set_status(
@@ -301,6 +336,7 @@ def accept_risk(*, risk: Risk, by, reason: str, review_on: datetime.date) -> Ris
 
 @transaction.atomic
 def mark_treated(*, risk: Risk, by, reason: str = "") -> Risk:
+    risk = _locked(risk)
     if risk.status == Status.CLOSED:
         raise ValidationError("This risk is closed.")
     return _set_status(risk, by, Status.TREATED, reason or "Mitigations in place.")
@@ -310,15 +346,14 @@ def mark_treated(*, risk: Risk, by, reason: str = "") -> Risk:
 def close_risk(*, risk: Risk, by, reason: str) -> Risk:
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for closing this risk."})
-    if risk.status == Status.CLOSED:
-        raise ValidationError("This risk is already closed.")
-    return _set_status(risk, by, Status.CLOSED, reason)
+    return _set_status(_locked(risk), by, Status.CLOSED, reason)
 
 
 @transaction.atomic
 def reopen_risk(*, risk: Risk, by, reason: str) -> Risk:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the risk is open again."})
+    risk = _locked(risk)
     today = timezone.localdate()
     return _set_status(
         risk,
@@ -406,17 +441,20 @@ def pdf_hash(pdf: bytes) -> str:
     return hashlib.sha256(pdf).hexdigest()
 
 
+SIGNED_ALREADY = "The register is already signed off for this school year."
+
+
 @transaction.atomic
 def sign_register(*, school: School, by, comment: str = ""):
     """The headteacher's yearly "register reviewed": the register PDF is rendered now and
     kept, with its SHA-256, so what was signed can be shown later exactly as it was.
     Once a year: a second signature (or a double submit) is refused."""
-    from .models import RegisterSignOff
+    from .models import RegisterSignOff, sign_off_year
     from .pdf import register_pdf
 
-    year = school.academic_year_start(timezone.localdate()).year
+    year = sign_off_year(school)
     if RegisterSignOff.objects.filter(school=school, year=year).exists():
-        raise already_done("The register is already signed off for this school year.")
+        raise already_done(SIGNED_ALREADY)
     risks = Risk.objects.filter(school=school)
     pdf = register_pdf(school, signed_by=by)
     sign_off = RegisterSignOff(
@@ -432,7 +470,7 @@ def sign_register(*, school: School, by, comment: str = ""):
         with transaction.atomic():
             attributed(sign_off, by, "Register signed off by the headteacher").save()
     except IntegrityError as error:
-        raise already_done("The register is already signed off for this school year.") from error
+        raise already_done(SIGNED_ALREADY) from error
     return sign_off
 
 

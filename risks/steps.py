@@ -77,7 +77,7 @@ def _review(request, risk, form):
 
 
 def _accept(request, risk, form):
-    services.accept_risk(
+    risk = services.accept_risk(
         risk=risk,
         by=request.user,
         reason=form.cleaned_data["reason"],

@@ -303,6 +303,8 @@ def risk_step(request, pk, step):
             with transaction.atomic():
                 message = found.perform(request, risk, form)
         except ValidationError as error:
+            if was_already_done(error):  # a second click: where the first one went
+                return redirect_as_done(request, error.message, risk)
             add_errors(form, error)
         else:
             messages.success(request, message)
@@ -349,7 +351,8 @@ def _action_form(request, action, form):
     return render(
         request,
         "risks/action_done.html",
-        {"action": action, "parent": action.parent, "form": form},
+        # Not "action": partials/form.html reads that name as the form's URL.
+        {"risk_action": action, "parent": action.parent, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -23,6 +23,11 @@ from .models import RegisterSignOff, Risk
 
 def signoffs(request, slug):
     school = get_school(request, slug, "risks.view_sign_offs")
+    this_year = RegisterSignOff.objects.defer("pdf").this_year(school)
+    if request.method == "POST" and this_year and this_year.signed_by_id == request.user.pk:
+        # Their second click; anyone else still meets the rule below.
+        return redirect_as_done(request, services.SIGNED_ALREADY, "risk-signoffs", slug=slug)
+    # The form only while the rule lets this person sign (the head, once a school year).
     can_sign = allowed(request.user, "risks.sign_register", school)
     form = SignOffForm(request.POST or None) if can_sign else None
     if request.method == "POST":
@@ -40,13 +45,20 @@ def signoffs(request, slug):
                     request, "The register is signed off. A trustee can now approve it."
                 )
                 return redirect("risk-signoffs", slug=school.slug)
-    records = list(school.risk_sign_offs.defer("pdf"))
+    records = list(school.risk_sign_offs.defer("pdf").select_related("signed_by"))
     for record in records:
         record.can_approve = allowed(request.user, "risks.approve_register", record)
     return render(
         request,
         "risks/signoffs.html",
-        {"school": school, "records": records, "form": form},
+        {
+            "school": school,
+            "records": records,
+            "form": form,
+            "this_year": next((r for r in records if this_year and r.pk == this_year.pk), None),
+            # The head's name for the school's leads; trustees read "the headteacher".
+            "names_shown": allowed(request.user, "risks.manage", school),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

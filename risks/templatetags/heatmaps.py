@@ -16,15 +16,22 @@ def _s(count: int) -> str:
 
 
 def _cell(cell, link: bool, url: str, which: str, matrix_pk) -> str:
-    where = f"at likelihood {cell.likelihood}, impact {cell.impact}"
+    # The count, and under it the cell's score in words (HIGH (9)): neither is a bare
+    # number, and the colour is never the only sign of the band.
+    label = _e(cell.label)
+    where = f"at likelihood {cell.likelihood}, impact {cell.impact}: {label}"
+    said = f"{cell.count} risk{_s(cell.count)} {where}"
+    band = f'<span class="d-block small fw-normal">{label}</span>'
     if link and cell.count:
-        label = f"{cell.count} risk{_s(cell.count)} {where}: {_e(cell.band)} ({cell.score})"
         inner = (
             f'<a class="link-inherit fw-bold" href="{_e(url)}?cell={_e(which)}-{cell.likelihood}'
-            f'-{cell.impact}&amp;matrix={_e(matrix_pk)}" aria-label="{label}">{cell.count}</a>'
+            f'-{cell.impact}&amp;matrix={_e(matrix_pk)}" aria-label="{said}">{cell.count}{band}</a>'
         )
     else:
-        inner = f'<span aria-label="{cell.count} risks {where}">{cell.count or "·"}</span>'
+        inner = (
+            f'<span class="visually-hidden">{said}</span>'
+            f'<span aria-hidden="true">{cell.count or "·"}{band}</span>'
+        )
     return f'<td class="{_e(cell.css)}">{inner}</td>'
 
 

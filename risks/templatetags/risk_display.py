@@ -20,7 +20,7 @@ def register_rows(risks, *, opens_risks: bool, names_hidden: bool, today) -> str
 
 
 def _row(risk, detail_url_of, names_hidden, today) -> str:
-    title = _e(risk.title)
+    title = f"<bdi>{_e(risk.title)}</bdi>"  # user-written: its own direction
     if detail_url_of:
         title = f'<a href="{_e(detail_url_of(risk.pk))}">{title}</a>'
     if names_hidden:

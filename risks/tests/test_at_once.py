@@ -2,13 +2,16 @@
 through a real server on the project's database (SQLite, or PostgreSQL in CI): one
 record, and every click lands where a single click lands, none on an error."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.testing_http import clicked_at_once
 from incidents.tests.factories import report
 from risks import services
-from risks.models import RegisterSignOff, RiskIncident
+from risks.models import RegisterSignOff, RiskIncident, Status
 from risks.tests.factories import make_action, make_risk
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("data_migrations")]
@@ -52,3 +55,29 @@ def test_approving_the_register_at_once_approves_it_once(personas, http_server):
     assert sign_off.approved_by == personas.trustee
     approvals = [h for h in sign_off.history.all() if h.approved_at is not None]
     assert len({h.approved_at for h in approvals}) == 1
+
+
+def test_accepting_a_risk_at_once_accepts_it_once(personas, http_server):
+    risk = make_risk(personas.school, personas.esafety_officer, likelihood=3, impact=3)
+    path = reverse("risk-step", args=[risk.pk, "accept"])
+    review_on = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    form = {"reason": "Cost outweighs benefit", "review_on": review_on}
+    landed = clicked_at_once(http_server, path, personas.headteacher, form)
+    assert landed == {risk.get_absolute_url()}
+    risk.refresh_from_db()
+    assert risk.status == Status.ACCEPTED and risk.accepted_by == personas.headteacher
+    stamps = {h.accepted_at for h in risk.history.all() if h.accepted_at is not None}
+    assert len(stamps) == 1 and risk.accepted_at in stamps
+    reasons = [h.history_change_reason or "" for h in risk.history.all()]
+    assert len([r for r in reasons if r.startswith("Accepted:")]) == 1
+
+
+def test_recording_a_review_at_once_records_it_once(personas, http_server):
+    risk = make_risk(personas.school, personas.esafety_officer)
+    path = reverse("risk-step", args=[risk.pk, "review"])
+    landed = clicked_at_once(
+        http_server, path, personas.esafety_officer, {"note": "Still right this term"}
+    )
+    assert landed == {risk.get_absolute_url()}
+    reasons = [h.history_change_reason for h in risk.history.all()]
+    assert reasons.count("Reviewed: Still right this term") == 1

@@ -39,7 +39,7 @@ def test_register_from_starter_risk_to_trustee_approval(
     card = officer.locator("li", has_text="School laptop used for home study")
     card.get_by_role("button", name="Adopt").click()
     expect(officer.get_by_text("Adopted as R-001")).to_be_visible()
-    expect(officer.get_by_text("Risk assessment HIGH (9)")).to_be_visible()
+    expect(officer.get_by_text("Risk assessment 3 × 3 = HIGH (9)")).to_be_visible()
     checked(officer, "risk-detail-adopted")
 
     # 2. ... and re-scores it after mitigation to MEDIUM (4).

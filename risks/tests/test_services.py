@@ -125,6 +125,6 @@ def test_the_register_is_signed_once_a_year_with_its_pdf_frozen(personas):
 def test_assessments_are_never_changed_only_added(personas):
     risk = make_risk(personas.school, personas.esafety_officer)
     first = Assessment.objects.get(risk=risk)
-    services.record_review(risk=risk, by=personas.esafety_officer, note="Still right")
+    risk = services.record_review(risk=risk, by=personas.esafety_officer, note="Still right")
     assert Assessment.objects.get(risk=risk) == first
     assert risk.last_reviewed_on == timezone.localdate()
