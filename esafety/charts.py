@@ -99,6 +99,15 @@ class Chart:
         ]
 
     @property
+    def hides(self) -> bool:
+        """A value is not drawn because it may not be shown (its text says why)."""
+        return any(
+            v is None and s.display is not None and s.display[i] is not None
+            for s in self.series
+            for i, v in enumerate(s.values)
+        )
+
+    @property
     def drawable(self) -> bool:
         """Something to draw: a value above zero that may be shown."""
         return any(v for s in self.series for v in s.values if v is not None)

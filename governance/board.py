@@ -1,14 +1,18 @@
 """The dashboard's content, built from the cached figures (esafety/figures.py) for a set of
-schools, a period and a reader. The pages and the termly report PDF both call `build`, so
-a figure is computed once, in its app, and drawn the same way everywhere.
+schools, a period and a reader. The pages, the CSV and the termly report PDF all call
+`build`, so a figure is computed once, in its app, and drawn the same way everywhere.
 
 Rules applied here, once:
 - Incidents: every breakdown counts incidents that are not concerns about staff; those
   (and concerns about the headteacher) are one count, for the chair of trustees only.
-- Small numbers: on trustees' pages and in the reports, a count of 1 or 2 in a breakdown
-  below school level (a month, a category, a kind, an agency; of a school or the trust) is
-  shown as "fewer than 3" and not drawn, unless the chair switched that off for the trust.
-  Totals of a school or the trust are shown as they are.
+- Small numbers: on trustees' pages and in the reports, every breakdown (months, the 4 Cs,
+  categories, kinds, agencies, the year-earlier series) goes through
+  `governance.suppression` with the trust's threshold (counts under 5 by default): small
+  counts read "fewer than 5" and more are hidden where one could be worked out from the
+  total and the rest; the trust's breakdown shows a cell only where every school shows its
+  own. Months too small to show fall back to terms, then to the whole period; a school
+  whose breakdown has nothing left to draw gets the trust's, said so. The totals of a
+  school and of the trust (the headline figures, the schools side by side) are shown.
 """
 
 import statistics
@@ -17,13 +21,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from esafety.charts import Series, chart
-from esafety.figures import figures_for, registered_figures
+from esafety.figures import figures_for, first_of, registered_figures
 
 from .sections import sections_for
-from .terms import month_label
-
-SMALL = 3
-FEWER = "fewer than 3"
+from .suppression import Protected, combine, protect
+from .terms import month_label, term_on
 
 RISK_AREAS = [
     ("content", "Content"),
@@ -52,13 +54,18 @@ class Reader:
     """How the figures are shown to this person."""
 
     trustee_view: bool  # a trustee's page or a report: small numbers may be hidden
-    suppress: bool  # the trust's setting (applies on trustee views only)
+    under: int  # the trust's setting: counts under it are small (0: off; trustee views only)
     sees_staff_concerns: bool  # the chair of trustees
     manages: bool  # the school's headteacher or officer: links to the records
 
     @property
     def hides_small(self) -> bool:
-        return self.trustee_view and self.suppress
+        return self.trustee_view and self.under > 0
+
+    @property
+    def small_under(self) -> int:
+        """The threshold these figures are shown with (0: every number exact)."""
+        return self.under if self.hides_small else 0
 
 
 @dataclass
@@ -91,21 +98,19 @@ class Board:
         return [c for _, group in self.charts for c in group]
 
 
-def shown(value: int, reader: Reader) -> tuple[int | None, str | None]:
-    """A breakdown cell as this reader sees it: (value to draw, text instead)."""
-    if reader.hides_small and 0 < value < SMALL:
-        return None, FEWER
-    return value, None
+def _protected(per_school: list[dict], keys: list, reader: Reader, *, total_known=True):
+    """One breakdown of the schools shown (each school's counts by key), as this reader may
+    see it: each school's protected on its own, the sum shown only where all are."""
+    under = reader.small_under
+    rows = [
+        protect([counts.get(k, 0) for k in keys], under=under, total_known=total_known)
+        for counts in per_school
+    ]
+    return combine(rows, under=under, total_known=total_known)
 
 
-def counted(value: int, reader: Reader) -> str:
-    drawn, text = shown(value, reader)
-    return text if text else f"{drawn:,}"
-
-
-def _series(name, values, reader, *, suppress=True) -> Series:
-    cells = [shown(v, reader) if suppress else (v, None) for v in values]
-    return Series(name, [v for v, _ in cells], [t for _, t in cells])
+def _series(name: str, protected: Protected) -> Series:
+    return Series(name, protected.shown, list(protected.texts))
 
 
 def _sum_months(values: dict, months: list[str]) -> dict:
@@ -176,10 +181,17 @@ def read_figures(school_ids) -> dict:
     return {name: figures_for(name, school_ids) for name in FIGURES}
 
 
-def build(*, schools, school, period, reader, today, figures=None) -> Board:
-    """The dashboard for `schools` (all of a trust, or one), summed over `period`."""
+def build(*, schools, school, period, reader, today, figures=None, trust_schools=()) -> Board:
+    """The dashboard for `schools` (all of a trust, or one), summed over `period`.
+    `trust_schools`: every school of the trust, for a school whose breakdowns are too small
+    to draw on a trustee's page (the trust's are drawn instead)."""
     ids = [s.pk for s in schools]
     figures = figures or read_figures(ids)
+    trust_wide = None
+    if reader.hides_small and school is not None and len(trust_schools) > 1:
+        trust_ids = [s.pk for s in trust_schools]
+        trust_figures = figures_for("incidents.by_month", trust_ids)
+        trust_wide = [trust_figures[i] for i in trust_ids]
     board = Board(schools=schools, school=school, period=period, reader=reader)
     incidents = [figures["incidents.by_month"][s] for s in ids]
     now = _sum_months(incidents, period.months)
@@ -243,55 +255,7 @@ def build(*, schools, school, period, reader, today, figures=None) -> Board:
 
     months = period.months
     board.charts.append(
-        (
-            "Incidents",
-            [
-                chart(
-                    "Incidents by month, against the same months a year earlier",
-                    [month_label(m) for m in months],
-                    [
-                        _series("This period", _per_month(incidents, months, "total"), reader),
-                        _series(
-                            "A year earlier",
-                            _per_month(incidents, period.year_before, "total"),
-                            reader,
-                        ),
-                    ],
-                    kind="bar",
-                    label_heading="Month",
-                    summary=f"{total} incidents in the period, {last_year} a year earlier.",
-                    notes=_small_note(reader),
-                ),
-                _breakdown(
-                    "Incidents by risk area (the 4 Cs)",
-                    [*RISK_AREAS, ("not recorded", "Not recorded")],
-                    now.get("by_area", {}),
-                    reader,
-                    "Risk area",
-                ),
-                _breakdown(
-                    "Incidents by category",
-                    _categories(),
-                    now.get("by_category", {}),
-                    reader,
-                    "Category",
-                ),
-                _breakdown(
-                    "Incidents by kind (the ten most common)",
-                    [(k, k) for k, _ in sorted(now.get("by_tag", {}).items(), key=_most)[:10]],
-                    now.get("by_tag", {}),
-                    reader,
-                    "Kind",
-                ),
-                _breakdown(
-                    "Referrals by agency",
-                    _agencies(),
-                    now.get("referrals", {}),
-                    reader,
-                    "Agency",
-                ),
-            ],
-        )
+        ("Incidents", _incident_charts(incidents, period, reader, total, last_year, trust_wide))
     )
 
     # --- training and agreements ------------------------------------------------------
@@ -460,27 +424,160 @@ def _of(pair) -> str | None:
     return None if pair[0] else "nobody must"
 
 
-def _small_note(reader) -> list[str]:
-    if reader.hides_small:
-        return ["Counts of 1 or 2 are shown as \u201cfewer than 3\u201d and not drawn."]
-    return []
-
-
-def _breakdown(title, labels, counts, reader, heading):
-    series_name = "Referrals" if heading == "Agency" else "Incidents"
-    values = [counts.get(key, 0) for key, _ in labels]
-    keep = [
-        (label, v)
-        for (key, label), v in zip(labels, values, strict=True)
-        if v or key != "not recorded"
+def _small_note(reader, protected: list[Protected]) -> list[str]:
+    if not any(p.any_hidden for p in protected):
+        return []
+    n = reader.small_under
+    return [
+        f"Counts under {n} show as \u201cfewer than {n}\u201d (which can also mean none) "
+        f"and are not drawn; \u201chidden\u201d marks a number hidden so that a small one "
+        "cannot be worked out from the total."
     ]
+
+
+def _period_counts(values: list, months: list[str], name: str) -> list[dict]:
+    """Each school's counts by key (`name`: by_area, by_category, ...) over `months`."""
+    return [_sum_months([v], months).get(name, {}) for v in values]
+
+
+def _groups(months: list[str], level: str) -> list[tuple[str, list[str]]]:
+    """The months of a period as bars: each month, each term, or the whole period."""
+    if level == "month":
+        return [(month_label(m), [m]) for m in months]
+    if level == "term":
+        found: dict[str, list[str]] = {}
+        for m in months:
+            found.setdefault(term_on(first_of(m)).label, []).append(m)
+        return list(found.items())
+    return [("The whole period", list(months))]
+
+
+def _year_earlier(months: list[str]) -> list[str]:
+    return [f"{int(m[:4]) - 1:04d}{m[4:]}" for m in months]
+
+
+LEVEL_NOTES = {
+    "month": "",
+    "term": "Some months are too few to show without pointing to a child, so the bars are terms.",
+    "period": "Some months are too few to show without pointing to a child, so the bars are "
+    "the whole period.",
+}
+
+
+def _by_month_chart(incidents, period, reader, total, last_year):
+    """Incidents by month against a year earlier; where a month would have to be hidden on
+    a trustee's page, by term, else the whole period (its totals, always shown)."""
+    months = period.months
+    levels = ["month"]
+    if len({term_on(first_of(m)) for m in months}) > 1:
+        levels.append("term")
+    levels.append("period")
+    for level in levels:
+        groups = _groups(months, level)
+        this = _protected(
+            [{i: sum(v["months"].get(m, {}).get("total", 0) for m in ms) for i, (_, ms) in
+              enumerate(groups)} for v in incidents],
+            list(range(len(groups))),
+            reader,
+        )  # fmt: skip
+        before = _protected(
+            [{i: sum(v["months"].get(m, {}).get("total", 0) for m in _year_earlier(ms)) for
+              i, (_, ms) in enumerate(groups)} for v in incidents],
+            list(range(len(groups))),
+            reader,
+        )  # fmt: skip
+        if not (this.any_hidden or before.any_hidden):
+            break
+    title = {
+        "month": "Incidents by month, against the same months a year earlier",
+        "term": "Incidents by term, against the same months a year earlier",
+        "period": "Incidents in the period, against the same months a year earlier",
+    }[level]
+    notes = [LEVEL_NOTES[level]] if LEVEL_NOTES[level] else []
     return chart(
         title,
-        [label for label, _ in keep],
-        [_series(series_name, [v for _, v in keep], reader)],
+        [label for label, _ in groups],
+        [_series("This period", this), _series("A year earlier", before)],
+        kind="bar",
+        label_heading={"month": "Month", "term": "Term", "period": "Period"}[level],
+        summary=f"{total} incidents in the period, {last_year} a year earlier.",
+        notes=notes + _small_note(reader, [this, before]),
+    )
+
+
+def _incident_charts(incidents, period, reader, total, last_year, trust_wide):
+    months = period.months
+    charts = [_by_month_chart(incidents, period, reader, total, last_year)]
+    specs = [
+        ("Incidents by risk area (the 4 Cs)", "by_area", "Risk area",
+         lambda counts: [*RISK_AREAS, ("not recorded", "Not recorded")], True),
+        ("Incidents by category", "by_category", "Category", lambda counts: _categories(), True),
+        ("Incidents by kind (the ten most common)", "by_tag", "Kind", _top_kinds, False),
+        ("Referrals by agency", "referrals", "Agency", lambda counts: _agencies(), True),
+    ]  # fmt: skip
+    for title, name, heading, labels_of, total_known in specs:
+        per_school = _period_counts(incidents, months, name)
+        drawing = _breakdown(title, labels_of, per_school, reader, heading, total_known)
+        charts.append(drawing)
+        if not drawing.drawable and trust_wide and _any_counted(per_school):
+            # Too few to draw here: the trust's picture (its page's own numbers) beside it.
+            wide = _breakdown(
+                f"{title}: all {len(trust_wide)} of the trust's schools together",
+                labels_of,
+                _period_counts(trust_wide, months, name),
+                reader,
+                heading,
+                total_known,
+                extra=[
+                    "This school's numbers are too few to draw without pointing to a child, "
+                    "so this chart shows the trust's schools together."
+                ],
+            )
+            if wide.drawable:
+                charts.append(wide)
+    return charts
+
+
+def _any_counted(per_school) -> bool:
+    return any(n for counts in per_school for n in counts.values())
+
+
+def _top_kinds(counts: dict) -> list[tuple[str, str]]:
+    return [(k, k) for k, _ in sorted(counts.items(), key=_most)[:10]]
+
+
+def _breakdown(title, labels_of, per_school, reader, heading, total_known, *, extra=()):
+    """One breakdown's chart: the schools' counts by key, protected for this reader.
+    `total_known`: the cells add up to a total the reader sees (every incident has one
+    risk area, one category); the kinds do not (an incident may have several, or none)."""
+    series_name = "Referrals" if heading == "Agency" else "Incidents"
+    summed: dict = {}
+    for counts in per_school:
+        for k, n in counts.items():
+            summed[k] = summed.get(k, 0) + n
+    labels = labels_of(summed)
+    protected = _protected(per_school, [k for k, _ in labels], reader, total_known=total_known)
+    rows = [
+        (label, value, text)
+        for (key, label), value, text in zip(labels, protected.values, protected.texts, strict=True)
+        if value or text or key != "not recorded"
+    ]
+    if not total_known and protected.any_hidden:
+        # The order must not rank hidden counts: shown ones by size, then hidden by name.
+        rows.sort(key=lambda r: (r[2] is not None, -r[1] if r[2] is None else 0, r[0]))
+    series = Series(series_name, [None if t else v for _, v, t in rows], [t for _, _, t in rows])
+    summary = (
+        f"{sum(protected.values)} in all."
+        if total_known
+        else "An incident may be of several kinds, or none."
+    )
+    return chart(
+        title,
+        [label for label, _, _ in rows],
+        [series],
         label_heading=heading,
-        summary=f"{sum(values)} in all.",
-        notes=_small_note(reader),
+        summary=summary,
+        notes=[*extra, *_small_note(reader, [protected])],
     )
 
 

@@ -10,7 +10,8 @@ class SettingsForm(CheckedFormMixin, forms.ModelForm):
 
     class Meta:
         model = GovernanceSettings
-        fields = ["suppress_small_numbers"]
+        fields = ["small_counts_under"]
+        widgets = {"small_counts_under": forms.RadioSelect}
 
 
 class NarrativeForm(CheckedFormMixin, forms.ModelForm):
@@ -19,7 +20,7 @@ class NarrativeForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = TermlyReport
         fields = ["narrative"]
-        widgets = {"narrative": forms.Textarea(attrs={"rows": 10})}
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 10, "dir": "auto"})}
 
     def clean_narrative(self):
         text = self.cleaned_data["narrative"].strip()

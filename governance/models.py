@@ -11,17 +11,29 @@ from simple_history.models import HistoricalRecords
 
 from esafety.models import School, Trust
 
+# Counts under this number are small (0: off). At least 3, so a hidden count is always one
+# of two or more numbers (1 or 2 at the least).
+DEFAULT_SMALL_UNDER = 5
+SMALL_COUNT_CHOICES = [
+    (0, "Off: trustees see every number exactly"),
+    (3, "Counts under 3 (1 and 2)"),
+    (5, "Counts under 5 (1 to 4): recommended"),
+    (10, "Counts under 10 (1 to 9): for very small schools"),
+]
+
 
 class GovernanceSettings(models.Model):
     """A trust's choices for its governance pages, changed by the chair with history."""
 
     trust = models.OneToOneField(Trust, on_delete=models.CASCADE, related_name="governance")
-    suppress_small_numbers = models.BooleanField(
-        "show 1 or 2 as \u201cfewer than 3\u201d in breakdowns below school level",
-        default=True,
-        help_text="A count of 1 or 2 in a breakdown (by month, category, kind or agency) can "
-        "point to one child. On: trustees' pages and the termly reports show it as "
-        "\u201cfewer than 3\u201d.",
+    small_counts_under = models.PositiveSmallIntegerField(
+        "which counts are small",
+        choices=SMALL_COUNT_CHOICES,
+        default=DEFAULT_SMALL_UNDER,
+        help_text="A small count in a breakdown (a month, a risk area, a category, a kind, "
+        "an agency) can point to one child. Trustees' pages, their downloads and the termly "
+        "reports show it as \u201cfewer than\u201d the number chosen here, and hide as many "
+        "other numbers as it takes so that it cannot be worked out by subtraction.",
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -34,6 +46,10 @@ class GovernanceSettings(models.Model):
 
     def __str__(self):
         return f"Governance settings for {self.trust}"
+
+    @property
+    def small_label(self) -> str:
+        return dict(SMALL_COUNT_CHOICES).get(self.small_counts_under, "")
 
 
 class ReportStatus(models.TextChoices):

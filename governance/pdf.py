@@ -20,14 +20,11 @@ def _period(report) -> Period:
 
 
 def _board(report):
-    schools = (
-        [report.school]
-        if report.school_id
-        else list(School.objects.filter(trust_id=report.trust_id).order_by("name"))
-    )
+    trust_schools = list(School.objects.filter(trust_id=report.trust_id).order_by("name"))
+    schools = [report.school] if report.school_id else trust_schools
     reader = Reader(
         trustee_view=True,
-        suppress=settings_for(report.trust).suppress_small_numbers,
+        under=settings_for(report.trust).small_counts_under,
         sees_staff_concerns=False,  # one PDF for every trustee: the chair hears apart
         manages=False,
     )
@@ -37,6 +34,7 @@ def _board(report):
         period=_period(report),
         reader=reader,
         today=timezone.localdate(),
+        trust_schools=trust_schools,
     )
 
 

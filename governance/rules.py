@@ -5,6 +5,9 @@
   trust's setting for small numbers.
 - The headteacher and the e-safety officer: their own school's dashboard. The headteacher
   writes and signs the school's termly report; the chair the trust's.
+- A termly report reaches trustees when it is signed: until then it is the headteacher's
+  (and the officer's) draft, or the chair's for the trust's report, and for every other
+  trustee it does not exist (not listed, 404).
 - Everyone else: nothing here.
 
 Built from the core's role predicates; loaded by `GovernanceConfig.ready`.
@@ -21,10 +24,13 @@ from esafety.roles import (
     is_school_manager,
     is_trustee,
     is_trustee_over,
+    managed_school_ids,
     manages_any_school,
     roles_in,
     visible_school_ids,
 )
+
+from .models import ReportStatus
 
 
 def _trust_id(trust):
@@ -46,14 +52,20 @@ def seen_trust_ids(user) -> set[int]:
 
 
 def report_scope_q(user) -> Q:
-    """Reports whose existence this person may know of (the rest are 404)."""
+    """Reports whose existence this person may know of (the rest are 404): a draft only to
+    the school's leads, and a trust's draft only to its chair (who writes it)."""
     if not getattr(user, "is_authenticated", False):
         return NOTHING
-    schools = visible_school_ids(user)
-    trusts = access_for(user).trust_ids
-    scope = Q(school_id__in=schools) if schools else NOTHING
-    if trusts:
-        scope |= Q(school__isnull=True, trust_id__in=trusts)
+    access = access_for(user)
+    signed = Q(status=ReportStatus.SIGNED)
+    managed = managed_school_ids(user)
+    scope = Q(school_id__in=managed) if managed else NOTHING
+    if schools := visible_school_ids(user) - managed:
+        scope |= Q(school_id__in=schools) & signed
+    if access.trust_ids:
+        scope |= Q(school__isnull=True, trust_id__in=access.trust_ids) & signed
+    if access.chair_trust_ids:
+        scope |= Q(school__isnull=True, trust_id__in=access.chair_trust_ids)
     return scope
 
 
@@ -106,7 +118,9 @@ rules.add_rule("governance.see_staff_concerns", is_chair_of)
 rules.add_rule("governance.change_settings", is_chair_of)
 rules.add_rule("governance.start_school_report", is_headteacher_of)
 rules.add_rule("governance.start_trust_report", is_chair_of)
-rules.add_rule("governance.view_report", is_report_trustee | leads_reports_school)
+rules.add_rule(
+    "governance.view_report", (is_report_trustee & is_signed) | leads_reports_school | writes_report
+)
 rules.add_rule("governance.write_report", writes_report)
 rules.add_rule("governance.mark_read", is_report_trustee & is_signed)
 rules.add_rule("governance.view_overdue_actions", is_school_manager)

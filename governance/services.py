@@ -22,15 +22,16 @@ def settings_for(trust) -> GovernanceSettings:
 
 
 @transaction.atomic
-def change_settings(*, trust, by, suppress_small_numbers: bool) -> GovernanceSettings:
+def change_settings(*, trust, by, small_counts_under: int) -> GovernanceSettings:
+    """The chair chooses which counts are small for the trust (0: off); kept with history.
+    Saving the same choice again changes nothing."""
     current = GovernanceSettings.objects.select_for_update().filter(trust=trust).first()
     current = current or GovernanceSettings(trust=trust)
-    if current.pk and current.suppress_small_numbers == suppress_small_numbers:
+    if current.pk and current.small_counts_under == small_counts_under:
         return current
-    current.suppress_small_numbers = suppress_small_numbers
+    current.small_counts_under = small_counts_under
     current.changed_by, current.changed_at = by, timezone.now()
-    said = "on" if suppress_small_numbers else "off"
-    attributed(current, by, f"Small numbers shown as \u201cfewer than 3\u201d: {said}").save()
+    attributed(current, by, f"Small numbers: {current.small_label}"[:100]).save()
     return current
 
 
@@ -83,13 +84,17 @@ def pdf_hash(pdf: bytes) -> str:
 
 
 @transaction.atomic
-def sign_report(*, report, by, render) -> TermlyReport:
-    """Sign once: render the PDF now (`render(report) -> (bytes, snapshot)`), keep it with
-    its SHA-256 and the headline figures, and tell the trust's trustees. A second click
-    finds it signed and changes nothing."""
+def sign_report(*, report, by, render, narrative: str | None = None) -> TermlyReport:
+    """Sign once: the text shown in the form (`narrative`, when given) is saved first, so
+    pressing "Sign" before "Save the draft" signs what the writer sees; then render the PDF
+    now (`render(report) -> (bytes, snapshot)`), keep it with its SHA-256 and the headline
+    figures, and tell the trust's trustees. A second click finds it signed and changes
+    nothing."""
     locked = TermlyReport.objects.select_for_update().get(pk=report.pk)
     if locked.is_signed:
         return locked
+    if narrative is not None:
+        locked.narrative = narrative
     if not locked.narrative.strip():
         raise ValidationError("Write a few lines for the governors before you sign.")
     locked.signed_by, locked.signed_at = by, timezone.now()

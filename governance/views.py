@@ -42,10 +42,20 @@ def _reader(user, trust, school) -> Reader:
     manages = school is not None and is_school_manager(user, school)
     return Reader(
         trustee_view=not manages,
-        suppress=services.settings_for(trust).suppress_small_numbers,
+        under=services.settings_for(trust).small_counts_under,
         sees_staff_concerns=allowed(user, "governance.see_staff_concerns", trust),
         manages=manages,
     )
+
+
+def _trust_schools(trust, schools, school, reader) -> list:
+    """For one school on a trustee's page: the trust's schools (a breakdown too small to
+    draw is drawn for them all)."""
+    if school is None or not reader.hides_small:
+        return []
+    if len(schools) > 1:
+        return schools
+    return list(School.objects.filter(trust=trust).order_by("name"))
 
 
 def home(request):
@@ -70,6 +80,7 @@ def _dashboard(request, trust, school, schools, *, picker_url):
         period=period,
         reader=reader,
         today=today,
+        trust_schools=_trust_schools(trust, schools, school, reader),
     )
     term = term_on(today)
     reports = TermlyReport.objects.filter(report_scope_q(request.user), trust=trust, term=term.key)
@@ -126,12 +137,14 @@ def school_dashboard(request, slug):
 def _csv(request, trust, school, schools, filename):
     today = timezone.localdate()
     period = period_from(request.GET, today)
+    reader = _reader(request.user, trust, school)
     board = kept_board(
         schools=schools if school is None else [school],
         school=school,
         period=period,
-        reader=_reader(request.user, trust, school),
+        reader=reader,
         today=today,
+        trust_schools=_trust_schools(trust, schools, school, reader),
     )
     rows = [("Headline", tile.label, "", tile.value, tile.detail) for tile in board.tiles]
     for drawing in board.all_charts + [c for s in board.sections for c in s.charts]:
@@ -179,7 +192,7 @@ def trust_settings(request, pk):
         services.change_settings(
             trust=trust,
             by=request.user,
-            suppress_small_numbers=form.cleaned_data["suppress_small_numbers"],
+            small_counts_under=form.cleaned_data["small_counts_under"],
         )
         messages.success(request, "Setting saved.")
         return redirect("governance-settings", pk=trust.pk)
@@ -187,7 +200,12 @@ def trust_settings(request, pk):
     return render(
         request,
         "governance/settings.html",
-        {"trust": trust, "form": form, "history": history if current.pk else []},
+        {
+            "trust": trust,
+            "form": form,
+            "current": current,
+            "history": history if current.pk else [],
+        },
     )
 
 
@@ -271,23 +289,8 @@ def _report(request, pk, rule="governance.view_report") -> TermlyReport:
     return report
 
 
-def report_detail(request, pk):
-    report = _report(request, pk)
+def _report_page(request, report, form, *, status=200):
     can_write = allowed(request.user, "governance.write_report", report)
-    form = NarrativeForm(request.POST or None, instance=report)
-    if request.method == "POST":
-        require(request.user, "governance.write_report", report)
-        if form.is_valid():
-            try:
-                services.save_narrative(
-                    report=report, by=request.user, narrative=form.cleaned_data["narrative"]
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, "Draft saved.")
-            return redirect(report)
-    previous = services.previous_report(report)
     return render(
         request,
         "governance/report.html",
@@ -298,20 +301,50 @@ def report_detail(request, pk):
             "can_mark_read": allowed(request.user, "governance.mark_read", report),
             "has_read": report.reads.filter(reader=request.user).exists(),
             "read_count": report.reads.count(),
-            "previous": previous,
+            "previous": services.previous_report(report),
         },
+        status=status,
     )
+
+
+def report_detail(request, pk):
+    report = _report(request, pk)
+    form = NarrativeForm(request.POST or None, instance=report)
+    if request.method == "POST":
+        require(request.user, "governance.write_report", report)
+        if not form.is_valid():
+            return _report_page(request, report, form, status=400)
+        try:
+            services.save_narrative(
+                report=report, by=request.user, narrative=form.cleaned_data["narrative"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Draft saved.")
+        return redirect(report)
+    return _report_page(request, report, form)
 
 
 @require_POST
 def report_sign(request, pk):
+    """Sign with the text in the form as it stands (saved first), so nothing typed is lost
+    when "Sign" is pressed before "Save the draft"."""
     report = _report(request, pk)
     if report.is_signed and report.signed_by_id == request.user.pk:  # a second click
         messages.info(request, "You have already signed this report.")
         return redirect(report)
     require(request.user, "governance.write_report", report)
+    narrative = None
+    if "narrative" in request.POST:
+        form = NarrativeForm(request.POST, instance=report)
+        if not form.is_valid():
+            return _report_page(request, report, form, status=400)
+        narrative = form.cleaned_data["narrative"]
     try:
-        services.sign_report(report=report, by=request.user, render=render_signed)
+        services.sign_report(
+            report=report, by=request.user, render=render_signed, narrative=narrative
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

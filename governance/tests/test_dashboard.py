@@ -76,27 +76,28 @@ def test_the_dashboard_shows_the_hand_counted_figures(seeded, client):
     assert value(found, "Referrals by agency", "LADO") == "0"
 
 
-def test_small_numbers_are_fewer_than_3_for_trustees_until_the_chair_switches_it_off(
-    seeded, client
-):
+def test_small_numbers_are_hidden_for_trustees_until_the_chair_switches_it_off(seeded, client):
     p = seeded
     url = reverse("governance-trust-csv", args=[p.school.trust_id])
+    school_url = reverse("governance-school-csv", args=[p.school.slug])
     sign_in(client, p.trustee)
     with time_machine.travel(TODAY, tick=False):
+        found = rows(client, school_url)
+        assert value(found, "Incidents by risk area (the 4 Cs)", "Contact") == "fewer than 5"
         found = rows(client, url)
-        assert value(found, "Incidents by risk area (the 4 Cs)", "Contact") == "fewer than 3"
+        # The trust's count shows only where each school's does.
+        assert value(found, "Incidents by risk area (the 4 Cs)", "Contact") == "hidden"
         assert value(found, "Headline", "Incidents") == "4"  # the trust's total: shown
         page = client.get(reverse("governance-trust", args=[p.school.trust_id])).content.decode()
-        assert "fewer than 3" in page
+        assert "fewer than 5" in page and "hidden" in page
 
         sign_in(client, p.chair)
         response = client.post(
-            reverse("governance-settings", args=[p.school.trust_id]),
-            {"suppress_small_numbers": ""},
+            reverse("governance-settings", args=[p.school.trust_id]), {"small_counts_under": "0"}
         )
         assert response.status_code == 302
         settings = GovernanceSettings.objects.get(trust=p.school.trust)
-        assert settings.changed_by == p.chair
+        assert settings.small_counts_under == 0 and settings.changed_by == p.chair
         assert settings.history.first().history_user == p.chair
 
         sign_in(client, p.trustee)

@@ -36,7 +36,7 @@ def test_the_board_reads_nothing_but_figures(seeded, django_assert_num_queries):
     # section reads rows that no figure follows (they would be stale in a kept board).
     p = seeded
     schools = [p.school]
-    reader = Reader(trustee_view=True, suppress=True, sees_staff_concerns=True, manages=False)
+    reader = Reader(trustee_view=True, under=5, sees_staff_concerns=True, manages=False)
     with time_machine.travel(TODAY, tick=False):
         today = timezone.localdate()
         period = period_from({}, today)
@@ -72,7 +72,7 @@ def test_each_reader_and_period_gets_its_own_board(seeded, client, builds):
         assert len(builds) == 3
         # The chair's switch for small numbers changes how a trustee's board reads.
         GovernanceSettings.objects.update_or_create(
-            trust=p.school.trust, defaults={"suppress_small_numbers": False}
+            trust=p.school.trust, defaults={"small_counts_under": 0}
         )
         client.get(url)
         assert len(builds) == 4
