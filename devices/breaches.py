@@ -9,14 +9,23 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from esafety.models import Role
+from esafety.models import Role, School
 from esafety.notifications import notify
 from esafety.once import already_done
 from esafety.services import attributed, holders
 
 from .models import Breach, DeviceLoss, Encryption, IcoDecision, LossKind, PeopleTold, Risk, Status
+from .models_breaches import ico_deadline_for
+
+# UK GDPR article 33: a breach likely to result in a risk to people is reported to the ICO.
+MUST_REPORT = (Risk.RISK, Risk.HIGH)
+MUST_REPORT_MESSAGE = (
+    "The likely risk is recorded as a risk to people: a breach like this must be reported to "
+    "the ICO (UK GDPR article 33). Change the risk assessment first if it was wrong."
+)
 
 
 def _not_future(value, field):
@@ -31,13 +40,20 @@ def _not_future(value, field):
 
 
 def tell_headteachers(breach: Breach) -> None:
-    deadline = timezone.localtime(breach.ico_deadline).strftime("%-d %b %Y %H:%M")
     for head in holders(breach.school, Role.HEADTEACHER):
         notify(
             head,
-            title=f"A personal-data breach needs your ICO decision by {deadline}",
+            title=f"A personal-data breach needs your ICO decision by {breach.ico_deadline_text}",
             link=breach.get_absolute_url(),
         )
+
+
+def next_number(school) -> int:
+    """The school's next breach number. The school's row is locked while it is taken, so two
+    breaches recorded at once get 1 and 2 (the unique constraint is the backstop)."""
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    last = Breach.objects.filter(school=school).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
 
 
 @transaction.atomic
@@ -59,7 +75,9 @@ def record_breach(
         raise ValidationError("That incident belongs to another school.")
     breach = Breach(
         school=school,
+        number=next_number(school),
         became_aware_at=became_aware_at,
+        ico_deadline=ico_deadline_for(became_aware_at),
         what_happened=what_happened,
         data_affected=data_affected,
         people_affected=people_affected,
@@ -79,10 +97,21 @@ UPDATABLE = ("what_happened", "data_affected", "people_affected", "likely_risk",
 
 @transaction.atomic
 def update_breach(*, breach: Breach, by, **changes) -> Breach:
+    """A breach recorded as not reported can't be re-assessed as a risk to people and left
+    that way: the record would say a reportable breach was never reported."""
+    breach = Breach.objects.select_for_update().get(pk=breach.pk)
     for name, value in changes.items():
         if name not in UPDATABLE and name != "lessons":
             raise ValidationError(f"{name} can't be changed here.")
         setattr(breach, name, value)
+    if breach.ico_decision == IcoDecision.NOT_REPORTED and breach.likely_risk in MUST_REPORT:
+        raise ValidationError(
+            {
+                "likely_risk": "This breach is recorded as not reported to the ICO, which the law "
+                "allows only when it is unlikely to be a risk to people (UK GDPR article 33). "
+                "Keep the risk as it was, or tell the headteacher that it must be reported."
+            }
+        )
     attributed(breach, by).save()
     return breach
 
@@ -118,11 +147,8 @@ def decide_ico(
     elif decision == IcoDecision.NOT_REPORTED:
         if not reason.strip():
             errors["reason"] = "Record why the breach is not being reported."
-        if breach.likely_risk in (Risk.RISK, Risk.HIGH):
-            errors["decision"] = (
-                "The likely risk is recorded as a risk to people: a breach like this must be "
-                "reported. Change the risk assessment first if it was wrong."
-            )
+        if breach.likely_risk in MUST_REPORT:
+            errors["decision"] = MUST_REPORT_MESSAGE
     else:
         errors["decision"] = "Choose whether the breach was reported to the ICO."
     if now > breach.ico_deadline and not late_reason.strip():

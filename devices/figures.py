@@ -32,7 +32,8 @@ class DeviceFigures:
     reported_year: int = 0
     reported_on_time_year: int = 0
     decided_late_year: int = 0
-    # Undecided breaches as (id, ICO deadline): the 72-hour clock on the head's home page.
+    # Undecided breaches as (id, ICO deadline, number): the 72-hour clock on the head's home
+    # page.
     undecided: list = field(default_factory=list)
 
 
@@ -105,7 +106,7 @@ def _count_breaches(result, school_ids, since):
     for breach in breaches.order_by("became_aware_at"):
         figures = result[breach.school_id]
         if not breach.is_decided:
-            figures.undecided.append((breach.pk, breach.ico_deadline))
+            figures.undecided.append((breach.pk, breach.ico_deadline, breach.number))
         if breach.became_aware_at < since:
             continue
         figures.breaches_year += 1

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.forms import CrispyMixin
@@ -10,6 +11,7 @@ from esafety.forms import DateInput as BaseDateInput
 from esafety.models import STAFF_ROLES, Membership, Role, User
 from esafety.uploads import check_upload
 from esafety.validators import LARGEST_ID, CheckedFormMixin
+from incidents.people import PersonField, search_people
 
 from .models import (
     Breach,
@@ -49,6 +51,30 @@ def now_local():
 def people_of(school, roles):
     memberships = Membership.objects.active().filter(school=school, role__in=roles)
     return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name")
+
+
+# Who each people picker on the devices pages finds: its roles and the rule that lets a
+# person search them (the same rule as the page the picker is on).
+PICKERS = {
+    "borrower": (STAFF_ROLES | {Role.PUPIL}, "devices.manage"),
+    "pupil": (frozenset({Role.PUPIL}), "devices.confiscate"),
+    "witness": (STAFF_ROLES, "devices.search"),
+}
+
+
+def person_picker(form, name, school, who):
+    """The product's people picker (search as you type; without JavaScript, the typed name
+    is looked up when the form is sent) on `name`, among this school's people with the
+    picker's roles. Someone else, or a pupil of another school, is a form error."""
+    roles, _ = PICKERS[who]
+    field = form.fields[name]
+    field.queryset = people_of(school, roles)
+    field.search = lambda text: search_people(school, text, roles=roles)
+    field.widget.search_url = f"{reverse('devices-people-search', args=[school.slug])}?who={who}"
+
+
+class PickerMixin:
+    uses_picker = True  # the page loads the picker's script
 
 
 def yes_no_field(label, **kwargs):
@@ -207,11 +233,12 @@ class SoftwareForm(CrispyMixin, forms.ModelForm):
         )
 
 
-class LendForm(CrispyMixin, forms.Form):
+class LendForm(PickerMixin, CrispyMixin, forms.Form):
     submit_label = "Lend and ask for the agreement to be signed"
     device = forms.ModelChoiceField(queryset=Device.objects.none())
-    borrower = forms.ModelChoiceField(
-        queryset=User.objects.none(), help_text="A member of staff, or a pupil (home learning)."
+    borrower = PersonField(
+        help_text="A member of staff, or a pupil (home learning). Type their name, class "
+        "(5B) or year group."
     )
     due_back = forms.DateField(widget=DateInput)
     purpose = forms.CharField(max_length=200, required=False, help_text="e.g. home learning.")
@@ -222,7 +249,7 @@ class LendForm(CrispyMixin, forms.Form):
         self.fields["device"].queryset = Device.objects.filter(
             school=school, status__in=[Status.IN_USE, Status.IN_STORE]
         ).exclude(Exists(on_loan))
-        self.fields["borrower"].queryset = people_of(school, STAFF_ROLES | {Role.PUPIL})
+        person_picker(self, "borrower", school, "borrower")
 
 
 class ReturnForm(CrispyMixin, forms.Form):
@@ -242,9 +269,9 @@ class ReturnForm(CrispyMixin, forms.Form):
     )
 
 
-class ConfiscationForm(CrispyMixin, forms.Form):
+class ConfiscationForm(PickerMixin, CrispyMixin, forms.Form):
     submit_label = "Record the confiscation"
-    pupil = forms.ModelChoiceField(queryset=User.objects.none())
+    pupil = PersonField(help_text="Type their name, class (5B) or year group.")
     description = forms.CharField(
         label="The device",
         max_length=200,
@@ -262,7 +289,7 @@ class ConfiscationForm(CrispyMixin, forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = people_of(school, {Role.PUPIL})
+        person_picker(self, "pupil", school, "pupil")
 
 
 class WhenForm(CrispyMixin, forms.Form):
@@ -278,11 +305,10 @@ class ReleaseForm(CrispyMixin, forms.Form):
     when = forms.DateTimeField(widget=DateTimeInput, initial=now_local)
 
 
-class SearchForm(CheckedFormMixin, forms.Form):
-    pupil = forms.ModelChoiceField(queryset=User.objects.none())
+class SearchForm(PickerMixin, CheckedFormMixin, forms.Form):
+    pupil = PersonField(help_text="Type their name, class (5B) or year group.")
     searched_at = forms.DateTimeField(label="When", widget=DateTimeInput, initial=now_local)
-    witness = forms.ModelChoiceField(
-        queryset=User.objects.none(),
+    witness = PersonField(
         required=False,
         help_text="Another member of staff present (DfE: where possible).",
     )
@@ -322,8 +348,8 @@ class SearchForm(CheckedFormMixin, forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = people_of(school, {Role.PUPIL})
-        self.fields["witness"].queryset = people_of(school, STAFF_ROLES)
+        person_picker(self, "pupil", school, "pupil")
+        person_picker(self, "witness", school, "witness")
 
 
 class DisposalForm(CrispyMixin, forms.Form):

@@ -10,6 +10,8 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from agreements import services as agreement_services
@@ -17,7 +19,8 @@ from agreements.audience import audience_source
 from agreements.counting import still_counts_q
 from agreements.models import Document, Kind, Signature
 from esafety.models import Membership, ParentLink, Role
-from esafety.services import attributed
+from esafety.notifications import notify
+from esafety.services import attributed, holders
 
 from .models import DeviceSettings, Loan
 
@@ -145,3 +148,48 @@ def signature_for(loan, on=None) -> Signature | None:
         .order_by("-signed_at", "-pk")
         .first()
     )
+
+
+@receiver(post_save, sender=Signature, dispatch_uid="devices.loan_agreement_signed")
+def _signature_saved(sender, instance, created, raw=False, **kwargs):
+    """Every signature the agreements app records (online, or a paper form) is saved once;
+    one of a loan agreement tells the technician the device can be handed over."""
+    if created and not raw and not instance.is_withdrawal:
+        tell_technicians_signed(instance)
+
+
+def tell_technicians_signed(signature: Signature) -> list[Loan]:
+    """The loans waiting for this signature are marked signed and the school's technicians
+    (or, with none, whoever lent it) told, once per loan: the row is locked and a loan
+    already marked is left alone. The notification names the device, nothing more."""
+    document_id = signature.version.document_id
+    settings = DeviceSettings.objects.filter(
+        Q(staff_loan_document_id=document_id) | Q(pupil_loan_document_id=document_id)
+    ).first()
+    if settings is None:
+        return []
+    waiting = (
+        Loan.objects.open()
+        .filter(
+            school=settings.school_id,
+            borrower=signature.subject_id,
+            for_pupil=settings.pupil_loan_document_id == document_id,
+            handed_over_at__isnull=True,
+            signed_at__isnull=True,
+        )
+        .select_for_update()
+        .select_related("device", "school", "created_by")
+    )
+    told = []
+    for loan in waiting:
+        loan.signed_at = signature.signed_at or timezone.now()
+        attributed(loan, signature.signer, "Loan agreement signed").save()
+        for person in holders(loan.school, Role.TECHNICIAN) or [loan.created_by]:
+            notify(
+                person,
+                title=f"The loan agreement for {loan.device.asset_tag} is signed: it can be "
+                "handed over",
+                link=loan.get_absolute_url(),
+            )
+        told.append(loan)
+    return told

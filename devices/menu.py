@@ -39,6 +39,16 @@ menu_entry(
     order=66,
     per_school=True,
 )
+# Any member of staff may confiscate a pupil's phone (DfE 2022); a search is recorded from
+# the confiscation's page or the home panel.
+menu_entry(
+    "Devices",
+    "Confiscate a pupil's device",
+    "confiscation-add",
+    rule="devices.confiscate",
+    order=68,
+    per_school=True,
+)
 menu_entry(
     "Devices", "Data breaches", "breaches", rule="devices.view_breaches", order=67, per_school=True
 )

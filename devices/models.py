@@ -259,6 +259,8 @@ class Loan(models.Model):
     signature = models.ForeignKey(
         "agreements.Signature", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When the agreement was signed and the technician told (once; see loan_agreement).
+    signed_at = models.DateTimeField("agreement signed", null=True, blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
     handed_over_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -301,6 +303,11 @@ class Loan(models.Model):
 
     @property
     def stage(self) -> str:
+        return self.stage_with(signed=self.signed_at is not None)
+
+    def stage_with(self, *, signed: bool) -> str:
+        """Where the loan is; before the hand-over, whether the agreement is signed (the
+        loan page passes the signature it shows, so the two always agree)."""
         if self.cancelled_at:
             return "Cancelled"
         if self.lost_at:
@@ -309,6 +316,8 @@ class Loan(models.Model):
             return "Returned"
         if self.handed_over_at:
             return "On loan"
+        if signed:
+            return "Agreement signed: ready to hand over"
         return "Waiting for the agreement to be signed"
 
     @property

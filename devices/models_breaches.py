@@ -5,10 +5,12 @@ are `devices.models.<Name>` to the rest of the project.
 """
 
 import datetime
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -47,6 +49,27 @@ class DeviceLoss(models.Model):
 
 # UK GDPR article 33: tell the ICO within 72 hours of becoming aware.
 ICO_DEADLINE = timedelta(hours=72)
+DEADLINE_FORMAT = "%-d %b %Y at %H:%M"
+
+
+def ico_deadline_for(became_aware_at: datetime.datetime) -> datetime.datetime:
+    """The ICO deadline, worked out once when the breach is recorded and stored on it.
+
+    72 hours, but never later than the same clock time three days on: across the spring
+    clock change a school aware at 11:00 on Friday has until 11:00 BST on Monday (71 hours,
+    the time a head would count on the clock), and across the autumn change 72 hours
+    still holds (the same clock time would be 73 hours, later than the law allows)."""
+    london = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    aware = became_aware_at.astimezone(datetime.UTC)  # in UTC, + 72 hours is 72 real hours
+    local = aware.astimezone(london)
+    same_clock = (local.replace(tzinfo=None) + timedelta(days=3)).replace(tzinfo=london)
+    return min(aware + ICO_DEADLINE, same_clock.astimezone(datetime.UTC))
+
+
+def deadline_text(moment: datetime.datetime) -> str:
+    """The one way a deadline is written (the page, the notification, the PDF, the CSV):
+    in the school's time zone, "30 Mar 2026 at 11:00"."""
+    return moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).strftime(DEADLINE_FORMAT)
 
 
 class Risk(models.TextChoices):
@@ -82,7 +105,11 @@ class Breach(models.Model):
     is one). The ICO decision is the headteacher's, within 72 hours of becoming aware."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="breaches")
+    # Numbered per school (1, 2, 3...), like incidents: a school never sees another's count.
+    number = models.PositiveIntegerField(editable=False)
     became_aware_at = models.DateTimeField("when the school became aware")
+    # Worked out once from became_aware_at (ico_deadline_for) and read by every text.
+    ico_deadline = models.DateTimeField("ICO deadline", editable=False)
     what_happened = models.TextField()
     data_affected = models.TextField("what personal data")
     people_affected = models.TextField("whose data, and how many")
@@ -121,16 +148,31 @@ class Breach(models.Model):
         ordering = ["-became_aware_at"]
         verbose_name_plural = "breaches"
         indexes = [models.Index(fields=["school", "ico_decision", "became_aware_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "number"], name="one_breach_number_per_school"
+            )
+        ]
 
     def __str__(self):
-        return f"Breach {self.pk} ({self.became_aware_at:%-d %b %Y})"
+        return f"Breach {self.number} ({self.became_aware_at:%-d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        """A record made outside `breaches.record_breach` (the admin, a test) still gets its
+        deadline and the school's next number (record_breach takes it under a lock)."""
+        if self.ico_deadline is None and self.became_aware_at is not None:
+            self.ico_deadline = ico_deadline_for(self.became_aware_at)
+        if self.number is None:
+            last = Breach.objects.filter(school_id=self.school_id).aggregate(last=Max("number"))
+            self.number = (last["last"] or 0) + 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("breach-detail", args=[self.pk])
 
     @property
-    def ico_deadline(self) -> datetime.datetime:
-        return self.became_aware_at + ICO_DEADLINE
+    def ico_deadline_text(self) -> str:
+        return deadline_text(self.ico_deadline)
 
     @property
     def is_decided(self) -> bool:

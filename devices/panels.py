@@ -8,6 +8,7 @@ from esafety.models import STAFF_ROLES, User
 from esafety.roles import access_for, children_of, managed_school_ids, schools_with_roles
 
 from .models import Loan
+from .models_breaches import deadline_text
 from .rules import device_manager_school_ids, office_school_ids
 
 
@@ -40,17 +41,23 @@ def breach_clock(request):
     if not ids:
         return None
     figures = figures_for("devices.summary", ids)
-    undecided = sorted((deadline, pk) for f in figures.values() for pk, deadline in f.undecided)
+    # (A figure cached before breaches were numbered holds (id, deadline): its id stands in.)
+    undecided = sorted(
+        (entry[1], entry[0], entry[2] if len(entry) > 2 else entry[0])
+        for f in figures.values()
+        for entry in f.undecided
+    )
     if not undecided:
         return None
     now = timezone.now()
     items = [
         {
             "pk": pk,
-            "deadline": deadline,
+            "number": number,
+            "deadline": deadline_text(deadline),
             "hours_left": int((deadline - now).total_seconds() // 3600),
         }
-        for deadline, pk in undecided
+        for deadline, pk, number in undecided
     ]
     return Panel(
         title="Data breaches: the 72-hour ICO clock",

@@ -24,7 +24,7 @@ from .loans import leavers_q, parents_of_borrowers, signers_for
 from .models import Breach, ComplianceReminder, Confiscation, Loan, Software
 from .summary import non_compliant_ids, send_summaries
 
-BREACH_REMINDERS = (24, 48)  # hours after the school became aware
+BREACH_REMINDERS = (24, 48)  # hours into the 72 (counted back from the stored deadline)
 BREACH_ESCALATION = 60
 BREACH_DEADLINE = 72
 STILL_LOOK_BACK = timedelta(days=21)
@@ -197,7 +197,9 @@ def breach_clock(sweep):
     the chair of trustees at 60 hours, and at 72 hours the deadline has passed."""
     undecided = Breach.objects.undecided().select_related("school__trust")
     for hours in (*BREACH_REMINDERS, BREACH_ESCALATION, BREACH_DEADLINE):
-        due = undecided.filter(became_aware_at__lte=sweep.now - timedelta(hours=hours))
+        # Counted back from the stored deadline, so "24 hours left" is 24 hours before it.
+        left = timedelta(hours=BREACH_DEADLINE - hours)
+        due = undecided.filter(ico_deadline__lte=sweep.now + left)
         for breach in pending(due, "breach", F("pk"), f"{hours}h"):
             sweep.once(
                 sweep_key("breach", breach.pk, f"{hours}h"),

@@ -59,6 +59,7 @@ urlpatterns = [
         name="confiscation-release",
     ),
     path(school + "searches/add/", views_pupils.search_add, name="search-add"),
+    path(school + "devices/people/", views_pupils.people_search, name="devices-people-search"),
     path("searches/<int:pk>/", views_pupils.search_detail, name="search-detail"),
     path("pupils-devices/mine/", views_pupils.recorded_by_me, name="devices-recorded-by-me"),
     path(

@@ -60,12 +60,15 @@ def breach_export(request, slug):
     items = (
         Breach.objects.visible_to(request.user).filter(school=school).order_by("became_aware_at")
     )
-    header = ["became_aware", "what_happened", "data_affected", "people_affected", "likely_risk"]
+    header = ["number", "became_aware", "ico_deadline", "what_happened", "data_affected"]
+    header += ["people_affected", "likely_risk"]
     header += ["containment", "ico_decision", "ico_reported_at", "ico_reference"]
     header += ["not_reported_reason", "late", "late_reason", "people_told", "lessons"]
     rows = (
         [
+            b.number,
             _local(b.became_aware_at),
+            b.ico_deadline_text,
             b.what_happened,
             b.data_affected,
             b.people_affected,
@@ -156,9 +159,13 @@ def breach_edit(request, pk):
     form = BreachUpdateForm(posted(request), instance=breach)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        breaches.update_breach(breach=breach, by=request.user, **changes)
-        messages.success(request, "Saved.")
-        return redirect("breach-detail", pk=breach.pk)
+        try:
+            breaches.update_breach(breach=breach, by=request.user, **changes)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("breach-detail", pk=breach.pk)
     return _breach_step(request, breach, form, "Update the breach record")
 
 
@@ -193,7 +200,6 @@ def breach_people_told(request, pk):
 
 
 def _breach_step(request, breach, form, title):
-    deadline = timezone.localtime(breach.ico_deadline)
     return render(
         request,
         "devices/form.html",
@@ -201,7 +207,7 @@ def _breach_step(request, breach, form, title):
             "school": breach.school,
             "form": form,
             "title": title,
-            "intro": f"The 72 hours to tell the ICO end {deadline:%-d %B %Y at %H:%M}.",
+            "intro": f"The 72 hours to tell the ICO end {breach.ico_deadline_text}.",
             "back_breach": breach,
         },
         status=400 if form.errors else 200,
@@ -214,9 +220,9 @@ def breach_pdf(request, pk):
         "devices/breach_pdf.html",
         {"breach": breach, "late": breach.is_late()},
         school=breach.school,
-        title=f"Personal-data breach record {breach.pk}",
+        title=f"Personal-data breach record {breach.number}",
     )
-    return pdf_response(pdf, f"breach-{breach.pk}.pdf")
+    return pdf_response(pdf, f"breach-{breach.school.slug}-{breach.number}.pdf")
 
 
 def report_loss(request, pk):

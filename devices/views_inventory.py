@@ -31,7 +31,7 @@ from .forms import (
     posted_files,
 )
 from .inventory_import import COLUMNS, import_inventory, template_csv
-from .models import Device, Disposal, Kind, Software, Status
+from .models import Breach, Device, Disposal, Kind, Software, Status
 
 PAGE_SIZE = 50
 
@@ -249,7 +249,13 @@ def device_detail(request, pk):
             "school": device.school,
             "problems": problems(device, today, days),
             "loans": device.loans.select_related("borrower")[:20],
-            "losses": device.losses.select_related("reported_by"),
+            "losses": device.losses.select_related("reported_by", "breach"),
+            # A link to a breach record only for whoever may open it (the view's own rule).
+            "breach_ids": set(
+                Breach.objects.visible_to(request.user)
+                .filter(loss__device=device)
+                .values_list("pk", flat=True)
+            ),
             "disposals": device.disposals.all(),
         },
     )

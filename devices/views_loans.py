@@ -124,13 +124,16 @@ LEND_INTRO = (
 def loan_detail(request, pk):
     loan = get_loan(request, pk)
     can_manage = allowed(request.user, "devices.manage", loan.school)
+    signature = signature_for(loan) if loan.handed_over_at is None else loan.signature
     return render(
         request,
         "devices/loan_detail.html",
         {
             "loan": loan,
             "can_manage": can_manage,
-            "signature": signature_for(loan) if loan.handed_over_at is None else loan.signature,
+            "signature": signature,
+            # The status follows the signature shown beside it, never a stale marker.
+            "stage": loan.stage_with(signed=signature is not None),
             "document": loan_document(loan.school, for_pupil=loan.for_pupil),
             "overdue": loan.is_overdue(),
             "can_report_lost": loan.is_out

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -11,9 +12,18 @@ from esafety.models import Role, School, User
 from esafety.once import redirect_as_done, was_already_done
 from esafety.roles import allowed, require
 from esafety.views_people import get_school
+from incidents.people import describe, search_people
 
 from . import pupils
-from .forms import ConfiscationForm, ReleaseForm, SearchForm, WhenForm, id_param, posted
+from .forms import (
+    PICKERS,
+    ConfiscationForm,
+    ReleaseForm,
+    SearchForm,
+    WhenForm,
+    id_param,
+    posted,
+)
 from .models import Confiscation, Search
 
 
@@ -234,3 +244,28 @@ def pupil_devices(request, slug, user_pk):
             .select_related("searched_by", "incident"),
         },
     )
+
+
+def people_search(request, slug):
+    """The people picker's matches on the devices pages (borrowers, pupils, witnesses):
+    the school's people with the picker's roles, for whoever may use the page it is on."""
+    who = request.GET.get("who", "")
+    if who not in PICKERS:
+        raise Http404
+    roles, rule = PICKERS[who]
+    school = get_school(request, slug, rule)
+    query = picker_query(request.GET)
+    found = search_people(school, query, roles=roles)
+    return render(
+        request,
+        "incidents/widgets/person_results.html",
+        {"results": [(m, describe(m)) for m in found], "query": query.strip()},
+    )
+
+
+def picker_query(params) -> str:
+    """The text typed: `q`, or the picker's own box (`<field>_search`, sent by htmx)."""
+    for key, value in params.items():
+        if key == "q" or key.endswith("_search"):
+            return value
+    return ""

@@ -7,6 +7,7 @@ from django import template
 
 from devices.models import Breach, Confiscation, Search
 from esafety.roles import allowed
+from esafety.templatetags.history import history_entries
 
 register = template.Library()
 
@@ -53,3 +54,23 @@ def pupil_device_records(context, school, pupil):
     rows += [("Search", s.searched_at, s) for s in searches]
     rows.sort(key=lambda row: row[1])
     return {"rows": rows, "pupil": pupil}
+
+
+def plain(value):
+    """A recorded yes/no as words ("Factory reset done: yes"), never "True"."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+@register.inclusion_tag("partials/history_panel.html")
+def device_history_panel(obj, title="History"):
+    """The core's history panel, with yes/no fields in words (the loan's return checklist,
+    a device's encryption and PIN, a loss's "held personal data")."""
+    entries = history_entries(obj)
+    for entry in entries:
+        for change in entry["changes"]:
+            change["old"], change["new"] = plain(change["old"]), plain(change["new"])
+    return {"entries": entries, "title": title}

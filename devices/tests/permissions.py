@@ -166,6 +166,13 @@ ROUTES = [
         kwargs=confiscation,
     ),
     Route("search-add", STAFF_HERE, kwargs=school),
+    # The people picker's matches: pupils for whoever may confiscate or search here...
+    Route(
+        "devices-people-search",
+        STAFF_HERE,
+        kwargs=school,
+        data=lambda personas: {"who": "pupil", "q": "Po"},
+    ),
     Route(
         "search-detail",
         expect(404, headteacher=200, esafety_officer=200, teacher=200),

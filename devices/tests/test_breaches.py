@@ -182,7 +182,7 @@ def test_the_heads_home_page_shows_the_clock(personas, client):
     breach = factories.breach(personas, became_aware_at=timezone.now() - timedelta(hours=10))
     sign_in(client, personas.headteacher)
     page = client.get(reverse("home")).content.decode()
-    assert f"Breach {breach.pk}" in page and "61 hours left" in page
+    assert f"Breach {breach.number}" in page and "61 hours left" in page
 
 
 def test_the_breach_pdf_holds_the_record(personas, client):
