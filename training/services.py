@@ -158,6 +158,16 @@ def verify(*, record: TrainingRecord, by) -> TrainingRecord:
     return record
 
 
+def session_people(school: School, *, today=None) -> list:
+    """Who a session can be recorded for: the school's staff in post today and its trust's
+    trustees. The one list the "Record a session" form offers and `record_session` accepts.
+
+    Not "in post on the session's date": a role's start date is often the day the school
+    added the person, and a two-yearly course (the DSL's) done 18 months ago is still in
+    date; their own "Record training" takes any past date, so the session does too."""
+    return people_in([school.pk], today or timezone.localdate())[school.pk]
+
+
 @transaction.atomic
 def record_session(
     *,
@@ -180,7 +190,7 @@ def record_session(
     if not people:
         raise ValidationError({"people": "Tick the people who were there."})
     ids = {getattr(p, "pk", p) for p in people}
-    if ids - {p.user_id for p in people_in([school.pk], completed_on)[school.pk]}:
+    if ids - {p.user_id for p in session_people(school, today=today)}:
         raise ValidationError({"people": "Tick only people who work at the school."})
     # Two submits of the same session wait for each other here, so the second adds nobody.
     Requirement.objects.select_for_update().filter(pk=requirement.pk).first()

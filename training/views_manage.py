@@ -21,7 +21,7 @@ from .forms import DecideForm, MatrixFilter, RequirementForm, SessionForm
 from .models import CPDRequest, CPDStatus, Requirement, TrainingRecord
 from .selectors import matrix_rows
 from .standard import install_standard_requirements
-from .status import STATUS_LABELS, people_in, school_standings
+from .status import STATUS_LABELS, school_standings
 
 MANAGE = "training.manage"
 
@@ -237,11 +237,10 @@ def session(request, slug):
     """A whole session at once: choose the training, tick who was there."""
     school = get_school(request, slug, MANAGE)
     today = timezone.localdate()
-    people = people_in([school.pk], today)[school.pk]
     form = SessionForm(
         request.POST or None,
         requirements=Requirement.objects.filter(school=school, is_active=True),
-        people=people,
+        people=services.session_people(school, today=today),
         initial={"completed_on": today},
     )
     if request.method == "POST" and form.is_valid():
