@@ -1,4 +1,5 @@
 import calendar
+import datetime
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
@@ -263,6 +264,26 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["urn"].validators.append(validate_urn)
+        self.fields["academic_year_start_day"].widget.attrs.update(min=1, max=31)
+
+    def clean(self):
+        data = super().clean()
+        month = data.get("academic_year_start_month")
+        day = data.get("academic_year_start_day")
+        if month is not None and not 1 <= month <= 12:
+            self.add_error("academic_year_start_month", "Choose a month from the list.")
+        elif month is not None and day is not None:
+            try:
+                # A year that is not a leap year: the start must exist every year.
+                datetime.date(2025, month, day)
+            except ValueError:
+                self.add_error(
+                    "academic_year_start_day",
+                    f"{calendar.month_name[month]} has no day {day} every year. Choose a "
+                    "day from 1 to "
+                    f"{calendar.monthrange(2025, month)[1]}.",
+                )
+        return data
 
 
 class ReminderPreferenceForm(CrispyMixin, forms.ModelForm):

@@ -226,3 +226,61 @@ def test_the_write_phase_is_all_or_nothing_when_a_write_fails_half_way(
             import_csv(personas, GOOD)
     assert snapshot() == before
     assert not Membership.objects.filter(external_id="UPN001").exists()
+
+
+# --- the school's settings ----------------------------------------------------------------
+
+
+def settings_form(school, **overrides):
+    return {
+        "name": school.name,
+        "urn": "123456",
+        "school_day_ends": "15:30",
+        "academic_year_start_month": "9",
+        "academic_year_start_day": "1",
+        "contact_line": "",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "message"),
+    [
+        ("9", "0", "September has no day 0"),
+        ("9", "31", "September has no day 31"),
+        ("2", "30", "February has no day 30"),
+        ("2", "29", "February has no day 29"),
+        ("0", "1", "Choose a month from the list"),
+        ("13", "1", "Choose a month from the list"),
+    ],
+)
+def test_the_academic_year_must_start_on_a_day_every_year_has(
+    personas, client, month, day, message
+):
+    sign_in(client, personas.headteacher)
+    url = reverse("school-settings", args=[personas.school.slug])
+    response = client.post(
+        url,
+        settings_form(
+            personas.school, academic_year_start_month=month, academic_year_start_day=day
+        ),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    personas.school.refresh_from_db()
+    assert (personas.school.academic_year_start_month, personas.school.academic_year_start_day) == (
+        9,
+        1,
+    )
+
+
+def test_a_real_start_day_is_saved(personas, client):
+    sign_in(client, personas.headteacher)
+    url = reverse("school-settings", args=[personas.school.slug])
+    response = client.post(
+        url,
+        settings_form(personas.school, academic_year_start_month="8", academic_year_start_day="31"),
+    )
+    assert response.status_code == 302
+    personas.school.refresh_from_db()
+    assert personas.school.academic_year_start_day == 31
