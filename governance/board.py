@@ -137,6 +137,17 @@ def _per_month(values: list, months: list[str], name: str) -> list[int]:
     return [sum(v["months"].get(m, {}).get(name, 0) for v in values) for m in months]
 
 
+def _staff_concerns(summed: dict) -> int:
+    return summed.get("staff_concerns", 0) + summed.get("head_concerns", 0)
+
+
+def staff_concerns_in(schools, months: list[str]) -> int:
+    """Concerns about staff and about the headteacher reported in `months`: the chair of
+    trustees' count (never in a breakdown, a trustee's page or a report's PDF)."""
+    values = figures_for("incidents.by_month", [s.pk for s in schools])
+    return _staff_concerns(_sum_months(list(values.values()), months))
+
+
 def _hours(minutes: float | None) -> str:
     if minutes is None:
         return "none acknowledged"
@@ -251,7 +262,7 @@ def build(*, schools, school, period, reader, today, figures=None, trust_schools
         )
     )
     if reader.sees_staff_concerns:
-        board.staff_concerns = now.get("staff_concerns", 0) + now.get("head_concerns", 0)
+        board.staff_concerns = _staff_concerns(now)
 
     months = period.months
     board.charts.append(
@@ -464,9 +475,16 @@ LEVEL_NOTES = {
 }
 
 
+def _mostly_hidden(protected: Protected) -> bool:
+    """Half the bars or more would be hidden: too little of a picture at this level."""
+    return 2 * sum(1 for t in protected.texts if t) >= max(len(protected.texts), 1) and (
+        protected.any_hidden
+    )
+
+
 def _by_month_chart(incidents, period, reader, total, last_year):
-    """Incidents by month against a year earlier; where a month would have to be hidden on
-    a trustee's page, by term, else the whole period (its totals, always shown)."""
+    """Incidents by month against a year earlier; where half the months or more would be
+    hidden on a trustee's page, by term, else the whole period (its totals, always shown)."""
     months = period.months
     levels = ["month"]
     if len({term_on(first_of(m)) for m in months}) > 1:
@@ -486,7 +504,7 @@ def _by_month_chart(incidents, period, reader, total, last_year):
             list(range(len(groups))),
             reader,
         )  # fmt: skip
-        if not (this.any_hidden or before.any_hidden):
+        if not (_mostly_hidden(this) or _mostly_hidden(before)):
             break
     title = {
         "month": "Incidents by month, against the same months a year earlier",

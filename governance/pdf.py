@@ -12,11 +12,17 @@ from .services import previous_report, settings_for
 from .terms import Period, term_from_key
 
 
-def _period(report) -> Period:
+def report_period(report) -> Period:
     term = term_from_key(report.term)
     now = timezone.localdate()
     months = [m for m in term.months if m <= f"{now.year:04d}-{now.month:02d}"] or term.months
     return Period("term", term.label, months)
+
+
+def report_schools(report) -> list:
+    if report.school_id:
+        return [report.school]
+    return list(School.objects.filter(trust_id=report.trust_id).order_by("name"))
 
 
 def _board(report):
@@ -31,7 +37,7 @@ def _board(report):
     return build(
         schools=schools,
         school=report.school,
-        period=_period(report),
+        period=report_period(report),
         reader=reader,
         today=timezone.localdate(),
         trust_schools=trust_schools,

@@ -16,11 +16,11 @@ from esafety.pdf import pdf_response
 from esafety.roles import access_for, allowed, is_school_manager, managed_school_ids, require
 
 from . import services
-from .board import Reader
+from .board import Reader, staff_concerns_in
 from .forms import NarrativeForm, SettingsForm
 from .kept import kept_board
 from .models import TermlyReport
-from .pdf import draft_pdf, render_signed
+from .pdf import draft_pdf, render_signed, report_period, report_schools
 from .rules import report_scope_q, seen_trust_ids
 from .sections import definitions as plugged_definitions
 from .terms import PERIOD_CHOICES, month_choices, period_from, term_on
@@ -291,6 +291,9 @@ def _report(request, pk, rule="governance.view_report") -> TermlyReport:
 
 def _report_page(request, report, form, *, status=200):
     can_write = allowed(request.user, "governance.write_report", report)
+    staff_concerns = None
+    if allowed(request.user, "governance.see_staff_concerns", report.trust):
+        staff_concerns = staff_concerns_in(report_schools(report), report_period(report).months)
     return render(
         request,
         "governance/report.html",
@@ -302,6 +305,7 @@ def _report_page(request, report, form, *, status=200):
             "has_read": report.reads.filter(reader=request.user).exists(),
             "read_count": report.reads.count(),
             "previous": services.previous_report(report),
+            "staff_concerns": staff_concerns,
         },
         status=status,
     )

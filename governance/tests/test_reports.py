@@ -229,3 +229,74 @@ def test_figures_do_not_grow_with_the_incidents(personas, client):
             incident(p.school, p.teacher, 100 + n, at(2026, 9, 1 + n % 28), acked=at(2026, 10, 1))
         many = dashboard_queries(client, p.school.trust, p.chair, warm=False)
     assert few == many
+
+
+def test_trustees_see_a_report_only_once_the_head_has_signed_it(personas, client):
+    p = personas
+    draft = services.start_report(
+        trust=p.school.trust, school=p.school, term=AUTUMN, by=p.headteacher
+    )
+    services.save_narrative(report=draft, by=p.headteacher, narrative="Half written.")
+    urls = [
+        reverse("governance-report", args=[draft.pk]),
+        reverse("governance-report-pdf", args=[draft.pk]),
+    ]
+    for who in (p.trustee, p.chair):
+        sign_in(client, who)
+        for url in urls:
+            assert client.get(url).status_code == 404, (who, url)
+        listed = client.get(reverse("governance-reports")).content.decode()
+        assert reverse("governance-report", args=[draft.pk]) not in listed
+    sign_in(client, p.headteacher)  # the writer still opens the draft
+    assert all(client.get(url).status_code == 200 for url in urls)
+
+    services.sign_report(report=draft, by=p.headteacher, render=render_signed)
+    for who in (p.trustee, p.chair):
+        sign_in(client, who)
+        for url in urls:
+            assert client.get(url).status_code == 200, (who, url)
+        listed = client.get(reverse("governance-reports")).content.decode()
+        assert reverse("governance-report", args=[draft.pk]) in listed
+
+
+def test_the_chair_alone_opens_the_trusts_draft(personas, client):
+    p = personas
+    draft = services.start_report(trust=p.school.trust, school=None, term=AUTUMN, by=p.chair)
+    url = reverse("governance-report", args=[draft.pk])
+    sign_in(client, p.chair)
+    assert client.get(url).status_code == 200
+    sign_in(client, p.trustee)
+    assert client.get(url).status_code == 404
+
+
+def test_signing_before_saving_the_draft_keeps_the_text_shown(personas, client):
+    p = personas
+    report = services.start_report(
+        trust=p.school.trust, school=p.school, term=AUTUMN, by=p.headteacher
+    )
+    sign_in(client, p.headteacher)
+    page = client.get(reverse("governance-report", args=[report.pk])).content.decode()
+    sign = reverse("governance-report-sign", args=[report.pk])
+    # The sign button submits the narrative's form (to the sign address).
+    assert f'formaction="{sign}"' in page and 'name="narrative"' in page
+    text = "Typed and signed straight away: two incidents, both resolved."
+    response = client.post(sign, {"narrative": text})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.is_signed and report.narrative == text
+    assert text in response_text(client.get(reverse("governance-report-pdf", args=[report.pk])))
+
+
+def test_signing_with_text_too_long_is_a_form_error_not_a_signature(personas, client):
+    p = personas
+    report = services.start_report(
+        trust=p.school.trust, school=p.school, term=AUTUMN, by=p.headteacher
+    )
+    sign_in(client, p.headteacher)
+    response = client.post(
+        reverse("governance-report-sign", args=[report.pk]), {"narrative": "x" * 8001}
+    )
+    assert response.status_code == 400
+    assert "Keep it under 8,000 characters" in response.content.decode()
+    report.refresh_from_db()
+    assert not report.is_signed
