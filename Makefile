@@ -44,10 +44,10 @@ run: $(SITE_STAMP)
 	@mkdir -p var
 	@echo "==> Database: migrations for db.sqlite3 (each listed; a minute on a fresh checkout)"
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --skip-checks
-	@echo "==> Demo data (log in var/seed.log) and the site start together"
+	@echo "==> Demo data (var/seed.log) and the site start together"
 	@trap 'kill $$waiter `cat var/celery.pid 2>/dev/null` 2>/dev/null; rm -f var/celery.pid' EXIT INT TERM; \
-	( $(DEMO_ENV) $(BIN)/python manage.py seed_demo --skip-checks > var/seed.log 2>&1 \
-		|| { cat var/seed.log; echo "Seeding the demo data failed (above)."; exit 1; }; \
+	( $(DEMO_ENV) $(BIN)/python manage.py seed_demo --skip-checks > var/seed.log 2> var/seed-warnings.log \
+		|| { cat var/seed.log var/seed-warnings.log; echo "Seeding the demo data failed (above)."; exit 1; }; \
 	  $(WORKER) > var/celery.log 2>&1 & echo $$! > var/celery.pid; \
 	  until $(SITE_ANSWERS) 2>/dev/null; do sleep 0.5; done; \
 	  echo "" \
