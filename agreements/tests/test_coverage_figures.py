@@ -84,4 +84,4 @@ def test_a_new_school_in_the_trust_appears_on_the_trustees_page(personas, client
     staff_policy(new, head)
     page = client.get(reverse("agreements-coverage")).content.decode()
     assert "Birchfield Primary" in page
-    assert "E-safety policy" in page.split("Birchfield Primary: coverage of each")[1]
+    assert "E-safety policy" in page.split("Birchfield Primary</bdi>: coverage of each")[1]

@@ -56,14 +56,20 @@ def test_the_to_sign_page_offers_one_page_for_all_children(personas, client, fam
 def test_the_home_page_offers_it_too(personas, client, family_version):
     sign_in(client, personas.parent)
     home = client.get(reverse("home")).content.decode()
-    assert f'href="{url(family_version)}">Sign for all your children: Parent agreement</a>' in home
+    assert (
+        f'href="{url(family_version)}">Sign for all your children: <bdi>Parent agreement</bdi></a>'
+        in home
+    )
 
 
 def test_one_childs_page_points_to_signing_for_all(personas, client, family_version):
     sign_in(client, personas.parent)
     row = SignRequest.objects.get(subject=personas.pupil)
     page = client.get(reverse("agreements-sign", args=[row.pk])).content.decode()
-    assert f'href="{url(family_version)}">Sign for Poppy Pupil and Sam Second at once</a>' in page
+    assert (
+        f'href="{url(family_version)}">Sign for <bdi>Poppy Pupil</bdi> and '
+        "<bdi>Sam Second</bdi> at once</a>" in page
+    )
 
 
 def test_one_submit_signs_for_each_child_with_their_own_answers(personas, client, family_version):

@@ -72,7 +72,10 @@ def test_a_version_goes_from_draft_to_published_through_the_pages(
     assert version.head_signed_off_by == personas.headteacher
 
     as_user(client, personas.trustee)
-    assert "E-safety policy, version 1" in client.get("/agreements/approvals/").content.decode()
+    assert (
+        "<bdi>E-safety policy</bdi>, version 1"
+        in client.get("/agreements/approvals/").content.decode()
+    )
     followed = client.post(f"/agreements/versions/{version.pk}/approve/", follow=True)
     assert "Everyone who must sign has been asked to." in followed.content.decode()
     version.refresh_from_db()
@@ -264,7 +267,7 @@ def test_home_shows_the_policies_waiting_for_each_person(personas, client, polic
     as_user(client, personas.headteacher)
     page = client.get("/").content.decode()
     assert "Policies waiting for you" in page
-    assert "E-safety policy, version 1</a> – waiting for your sign-off" in page
+    assert "E-safety policy, version 1</bdi></a> – waiting for your sign-off" in page
     as_user(client, personas.trustee)
     assert "Policies waiting for you" not in client.get("/").content.decode()
     services.head_sign_off(version=version, by=personas.headteacher)

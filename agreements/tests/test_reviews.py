@@ -168,7 +168,7 @@ def test_the_review_is_signed_off_and_approved_from_its_pages(personas, policy, 
     sign_in(client, personas.trustee)
     assert client.get(url).status_code == 403  # trustees see the version, not the review
     approvals = client.get("/agreements/approvals/").content.decode()
-    assert f"E-safety policy, version {review.version.number}" in approvals
+    assert f"<bdi>E-safety policy</bdi>, version {review.version.number}" in approvals
     response = client.post(url + "approve/", follow=True)
     assert response.redirect_chain[-1][0] == f"/agreements/versions/{review.version_id}/"
     assert "all staff have been asked to sign it" in response.content.decode()

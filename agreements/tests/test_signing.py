@@ -104,7 +104,7 @@ def test_parent_signs_for_two_children_with_different_choices(
     second = ask(parent_version, personas.parent, second_child)
     sign_in(client, personas.parent)
     page = client.get(reverse("agreements-to-sign")).content.decode()
-    assert "For Poppy Pupil" in page and "For Sam Second" in page
+    assert "For <bdi>Poppy Pupil</bdi>" in page and "For <bdi>Sam Second</bdi>" in page
     client.post(
         reverse("agreements-sign", args=[first.pk]),
         {"typed_name": "Pat Parent", **shown(parent_version), **answers()},

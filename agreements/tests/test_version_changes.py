@@ -57,10 +57,10 @@ def assert_shows_the_changes(page):
     assert "What changed from version 1" in page
     assert "Phones handed in; a section on AI." in page  # the author's summary beside it
     assert "3 paragraphs added and 1 removed" in page
-    removed = page.index("<strong>Removed</strong> under “Phones”")
-    assert "<del><p>Phones stay in bags.</p></del>" in page[removed:]
-    assert "<strong>Added</strong> under “Phones”" in page
-    assert "<ins><p>Phones are handed in at the office.</p></ins>" in page
+    removed = page.index("<strong>Removed</strong> under “<bdi>Phones</bdi>”")
+    assert '<del dir="auto"><p>Phones stay in bags.</p></del>' in page[removed:]
+    assert "<strong>Added</strong> under “<bdi>Phones</bdi>”" in page
+    assert '<ins dir="auto"><p>Phones are handed in at the office.</p></ins>' in page
 
 
 def test_the_headteacher_signing_off_sees_the_changes(personas, client, draft):
