@@ -265,11 +265,13 @@ def risk_detail(request, pk):
 
 
 def _chart(assessments):
-    """Points for a small SVG line chart of the current score (and inherent) over time."""
-    if not assessments:
+    """Points for a small SVG line chart of the current score (and inherent) over time:
+    from the second assessment (one point is not a line; the table lists it)."""
+    if len(assessments) < 2:
         return None
     width, height, pad = 320, 120, 20
-    top = max(a.matrix.size**2 for a in assessments)
+    biggest = max((a.matrix for a in assessments), key=lambda matrix: matrix.size)
+    top = biggest.size**2
     count = len(assessments)
 
     def x(index):
@@ -286,8 +288,10 @@ def _chart(assessments):
         "current": current,
         "current_line": " ".join(f"{px},{py}" for px, py, _ in current),
         "inherent_line": " ".join(f"{px},{py}" for px, py in inherent),
-        "top": top,
+        # The top of the scale in words (HIGH (9)), above the plot, not a bare number.
+        "top_label": biggest.label(biggest.size, biggest.size),
         "top_y": round(y(top), 1),
+        "top_label_y": round(y(top), 1) - 6,
         "base_y": height - pad,
     }
 

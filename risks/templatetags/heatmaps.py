@@ -24,7 +24,7 @@ def _cell(cell, link: bool, url: str, which: str, matrix_pk) -> str:
     band = f'<span class="d-block small fw-normal">{label}</span>'
     if link and cell.count:
         inner = (
-            f'<a class="link-inherit fw-bold" href="{_e(url)}?cell={_e(which)}-{cell.likelihood}'
+            f'<a class="text-reset fw-bold" href="{_e(url)}?cell={_e(which)}-{cell.likelihood}'
             f'-{cell.impact}&amp;matrix={_e(matrix_pk)}" aria-label="{said}">{cell.count}{band}</a>'
         )
     else:

@@ -33,9 +33,10 @@ def _row(risk, detail_url_of, names_hidden, today) -> str:
     cells = [
         f'<td class="text-nowrap">{_e(risk.reference)}</td>',
         f'<th scope="row" class="fw-normal">{title}</th>',
-        f"<td>{_e(risk.get_category_display())}</td>",
-        f'<td class="text-nowrap">{_e(risk.inherent_label)}</td>',
+        # The score beside the title: on a phone it is in view before any scrolling.
         f'<td class="text-nowrap"><strong>{_e(risk.assessment_label)}</strong></td>',
+        f'<td class="text-nowrap">{_e(risk.inherent_label)}</td>',
+        f"<td>{_e(risk.get_category_display())}</td>",
         f"<td>{_e(owners)}</td>",
         f"<td>{_e(risk.get_status_display())}</td>",
         f'<td class="text-nowrap">{due}</td>',
