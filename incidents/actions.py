@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from . import services
 from .forms import (
     AmendForm,
+    ClassifyForm,
     CloseForm,
     EmptyForm,
     EvidenceForm,
@@ -123,6 +124,11 @@ def _ask_trustee(request, incident, form):
     return "The trustee has been asked to sign."
 
 
+def _classify(request, incident, form):
+    services.classify(incident=incident, by=request.user, **form.cleaned_data)
+    return "Category, risk area and kind saved."
+
+
 def _close(request, incident, form):
     services.close_incident(incident=incident, by=request.user, **form.cleaned_data)
     return "The incident is closed."
@@ -193,6 +199,13 @@ ACTIONS = {
     ),
     "review-date": Step("Set the review date", "incidents.manage", ReviewDateForm, _review_date),
     "review": Step("Record the result of the review", "incidents.manage", ReviewForm, _review),
+    "classify": Step(
+        "Set the category, risk area and kind",
+        "incidents.classify",
+        ClassifyForm,
+        _classify,
+        needs_incident=True,
+    ),
     "close": Step("Close the incident", "incidents.manage", CloseForm, _close, button="Close"),
     "reopen": Step("Reopen the incident", "incidents.manage", ReopenForm, _reopen, button="Reopen"),
     "sign-off": Step(

@@ -7,7 +7,9 @@ from django.utils import timezone
 from esafety.models import Role, User
 
 from . import services
-from .models import Incident, IncidentTag, Location, Part, PersonKind, Subject
+from .models import Answer, Incident, IncidentTag, Location, Part, PersonKind, Subject
+
+NO = {"child_at_risk_now": Answer.NO, "contact_from_older": Answer.NO, "image_of_child": Answer.NO}
 
 
 def _pupil(school, index=0):
@@ -27,7 +29,7 @@ def _log(school, email, subject, description, *, category="", tag="", pupil_part
         category=category,
         risk_area=extra.pop("risk_area", "conduct"),
         occurred_at=timezone.now() - datetime.timedelta(hours=3),
-        **extra,
+        **{**NO, **extra},
     )
     people = []
     if pupil_part:
@@ -70,6 +72,20 @@ def seed(schools):
             tag="grooming",
             pupil_part=Part.TARGET,
             risk_area="contact",
+            contact_from_older=Answer.YES,
+        )
+        # Urgent on the teacher's answers alone: no category, risk area or kind chosen yet.
+        _log(
+            brookfield,
+            "teacher@brookfield.example",
+            Subject.PUPIL,
+            "A Year 4 pupil (9) said an older boy on a game's chat asked her to move to a "
+            "private messaging app and send him a photo of herself. She has not sent one.",
+            pupil_part=Part.TARGET,
+            risk_area="",
+            contact_from_older=Answer.YES,
+            image_of_child=Answer.YES,
+            child_at_risk_now=Answer.NOT_SURE,
         )
     if not hillside.incidents.exists():
         _log(
@@ -80,6 +96,17 @@ def seed(schools):
             category="pupil_c",
             tag="bullying",
             pupil_part=Part.TARGET,
+        )
+        _log(
+            hillside,
+            "teacher@hillside.example",
+            Subject.PUPIL,
+            "A pupil said someone they met online says he will wait for them by the gate "
+            "after school today. The pupil is in class and has been told to stay inside.",
+            pupil_part=Part.TARGET,
+            risk_area="contact",
+            child_at_risk_now=Answer.YES,
+            contact_from_older=Answer.YES,
         )
         _log(
             hillside,
@@ -98,4 +125,5 @@ def seed(schools):
             "account to contact a pupil.",
             category="staff_b",
             risk_area="contact",
+            contact_from_older=Answer.YES,
         )

@@ -11,6 +11,7 @@ from esafety.widgets import quick_selects
 from .categories import CATEGORIES, category
 from .models import (
     Agency,
+    Answer,
     Incident,
     IncidentTag,
     Location,
@@ -26,6 +27,17 @@ from .services import AMENDABLE_FIELDS, kind_of
 
 # "When it happened": not in the future, and not so long ago it must be a typo.
 OLDEST_OCCURRENCE = datetime.timedelta(days=365 * 10)
+
+
+class TypedTextMixin:
+    """Text boxes take their direction from what is typed (dir="auto"): a name or a note in
+    Arabic or Urdu reads right to left, an English one left to right."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) in (forms.TextInput, forms.Textarea):
+                field.widget.attrs.setdefault("dir", "auto")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -58,12 +70,47 @@ def school_people(school):
     return User.objects.filter(Q(memberships__in=members)).distinct().order_by("full_name")
 
 
-class IncidentForm(CheckedFormMixin, forms.ModelForm):
+# The log form's first questions, in plain words: each "yes" or "not sure" makes the report
+# urgent (routing.URGENCY). Asked of everyone, up front, never folded away.
+URGENT_QUESTIONS = {
+    "child_at_risk_now": (
+        "Is a child at risk of harm now?",
+        "For example they are being threatened, or have said they will meet someone. If "
+        "so, also tell the e-safety officer in person or by phone now.",
+    ),
+    "contact_from_older": (
+        "Has an adult or an older child contacted a child?",
+        "Online or in person: messages, friend requests, asking them to move to another "
+        "app, to keep a secret or to meet.",
+    ),
+    "image_of_child": (
+        "Is an image or video of a child involved?",
+        "Sent, shared, shown, or asked for, including a child being asked for a photo.",
+    ),
+}
+
+
+def answer_field(name) -> forms.ChoiceField:
+    label, help_text = URGENT_QUESTIONS[name]
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=Answer.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Answer yes, no or not sure."},
+    )
+
+
+class IncidentForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
     category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES, required=False)
+    child_at_risk_now = answer_field("child_at_risk_now")
+    contact_from_older = answer_field("contact_from_older")
+    image_of_child = answer_field("image_of_child")
 
     class Meta:
         model = Incident
         fields = [
+            *URGENT_QUESTIONS,
             "subject",
             "occurred_at",
             "location",
@@ -96,6 +143,13 @@ class IncidentForm(CheckedFormMixin, forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = Subject.choices
+        self.fields["subject"].widget.attrs["class"] = "form-check-input"
+        self.fields["subject"].label = "Who is the concern about?"
+        self.fields["subject"].help_text = (
+            "A concern about an adult who works or volunteers here is urgent: it goes "
+            "straight to the headteacher; about the headteacher, to the chair of trustees, "
+            "and the headteacher will not see it."
+        )
         self.fields["location"].choices = Location.choices
         self.fields["risk_area"].choices = [("", "Not sure"), *list(RiskArea.choices)]
         self.fields["tags"].queryset = IncidentTag.objects.filter(
@@ -124,7 +178,7 @@ def check_occurred_at(value):
     return value
 
 
-class PersonInvolvedForm(CheckedFormMixin, forms.Form):
+class PersonInvolvedForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     """One person involved, found with the people picker among the school's pupils and
     staff (`school=`, or the incident's)."""
 
@@ -188,7 +242,7 @@ def people_initial(incident):
     ]
 
 
-class NoteForm(CheckedFormMixin, forms.Form):
+class NoteForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     text = forms.CharField(
         label="What was done or decided", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -212,7 +266,7 @@ class NoteForm(CheckedFormMixin, forms.Form):
         field.widget.search_url = picker_url(incident=incident, staff_only=True)
 
 
-class ChronologyFindForm(CheckedFormMixin, forms.Form):
+class ChronologyFindForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     """Find a pupil's chronology with the picker (pupils only, nothing pre-loaded)."""
 
     submit_label = "Show their chronology"
@@ -228,14 +282,14 @@ class ChronologyFindForm(CheckedFormMixin, forms.Form):
         field.widget.search_url = picker_url(school=school, pupils_only=True)
 
 
-class ReferralForm(CheckedFormMixin, forms.Form):
+class ReferralForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     agency = forms.ChoiceField(choices=Agency.choices)
     referred_on = forms.DateField(widget=DateInput, initial=timezone.localdate)
     reference = forms.CharField(max_length=100, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class SanctionForm(CheckedFormMixin, forms.Form):
+class SanctionForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     description = forms.CharField(
         max_length=300,
         label="Sanction",
@@ -262,7 +316,7 @@ class SanctionForm(CheckedFormMixin, forms.Form):
         self.suggestions = (rule.sanctions + rule.escalation) if rule else ()
 
 
-class ParentContactForm(CheckedFormMixin, forms.Form):
+class ParentContactForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     informed = forms.ChoiceField(
         choices=[c for c in ParentsInformed.choices if c[0]],
         widget=forms.RadioSelect,
@@ -276,28 +330,39 @@ class ParentContactForm(CheckedFormMixin, forms.Form):
     )
 
 
-class ReviewDateForm(CheckedFormMixin, forms.Form):
+class ReviewDateForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     review_date = forms.DateField(widget=DateInput)
 
 
-class ReviewForm(CheckedFormMixin, forms.Form):
+class ReviewForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     result = forms.CharField(label="Result of review", widget=forms.Textarea(attrs={"rows": 3}))
     close = forms.BooleanField(required=False, label="Close the incident")
 
 
-class PolicyReviewForm(CheckedFormMixin, forms.Form):
+class PolicyReviewForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     reason = forms.CharField(
         label="What in the policy needs another look", widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class EvidenceForm(CheckedFormMixin, forms.Form):
+class EvidenceForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     file = forms.FileField(help_text="Documents, logs or (where allowed) screenshots. Up to 10 MB.")
     description = forms.CharField(max_length=200, required=False)
 
 
-class AmendForm(CheckedFormMixin, forms.ModelForm):
+def amended_answer_field(name) -> forms.ChoiceField:
+    """As on the log form; not required, as incidents logged before it asked have none."""
+    label, _ = URGENT_QUESTIONS[name]
+    return forms.ChoiceField(
+        label=label, choices=[("", "Not answered"), *Answer.choices], required=False
+    )
+
+
+class AmendForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
     category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES, required=False)
+    child_at_risk_now = amended_answer_field("child_at_risk_now")
+    contact_from_older = amended_answer_field("contact_from_older")
+    image_of_child = amended_answer_field("image_of_child")
     reason = forms.CharField(
         label="Why are you changing the report?",
         # It is the history record's change reason, a column of 100 characters.
@@ -323,7 +388,41 @@ class AmendForm(CheckedFormMixin, forms.ModelForm):
         return check_occurred_at(self.cleaned_data.get("occurred_at"))
 
 
-class TrusteeForm(CheckedFormMixin, forms.Form):
+class ClassifyForm(TypedTextMixin, CheckedFormMixin, forms.Form):
+    """The officer's classification: all three are needed before the incident can close."""
+
+    category = forms.ChoiceField(
+        choices=[("", "Choose a category"), *CATEGORY_FIELD_CHOICES[1:]],
+        help_text="The seed policy's categories, with their examples on the log form.",
+    )
+    risk_area = forms.ChoiceField(
+        label="Risk area",
+        choices=[("", "Choose a risk area"), *RiskArea.choices],
+        help_text="The 4 Cs of Keeping Children Safe in Education: the trustees' figures "
+        "are counted by them.",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=IncidentTag.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Kind of incident",
+        help_text="Tick every kind that applies.",
+    )
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = IncidentTag.objects.filter(
+            Q(school=incident.school_id) | Q(school__isnull=True)
+        )
+        if not self.is_bound:
+            self.initial = {
+                "category": incident.category,
+                "risk_area": incident.risk_area,
+                "tags": [tag.pk for tag in incident.tags.all()],
+            }
+        quick_selects(self)
+
+
+class TrusteeForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     trustee = forms.ModelChoiceField(queryset=User.objects.none())
 
     def __init__(self, *args, incident, **kwargs):
@@ -334,11 +433,11 @@ class TrusteeForm(CheckedFormMixin, forms.Form):
         ).distinct()
 
 
-class EmptyForm(CheckedFormMixin, forms.Form):
+class EmptyForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     """For actions that need only a confirming button (acknowledge, sign off)."""
 
 
-class ActionDoneForm(CheckedFormMixin, forms.Form):
+class ActionDoneForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     submit_label = "Mark as done"
     note = forms.CharField(
         label="What was done",
@@ -347,7 +446,7 @@ class ActionDoneForm(CheckedFormMixin, forms.Form):
     )
 
 
-class CloseForm(CheckedFormMixin, forms.Form):
+class CloseForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     close_actions_reason = forms.CharField(
         label="Reason to close any open actions with it (if there are any)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -355,5 +454,5 @@ class CloseForm(CheckedFormMixin, forms.Form):
     )
 
 
-class ReopenForm(CheckedFormMixin, forms.Form):
+class ReopenForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     reason = forms.CharField(label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2}))

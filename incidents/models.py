@@ -30,6 +30,15 @@ class Subject(models.TextChoices):
     OUTSIDE = "outside", "Someone outside the school"
 
 
+class Answer(models.TextChoices):
+    """An answer to one of the log form's first questions: "not sure" counts as yes for
+    urgency (if in doubt, the e-safety officer looks first)."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
+
+
 class Location(models.TextChoices):
     ON_SITE = "on_site", "On the school site"
     TRIP = "trip", "On a school trip or visit"
@@ -127,6 +136,20 @@ class Incident(models.Model):
     device_description = models.CharField(max_length=100, blank=True)
     suspected_illegal_material = models.BooleanField(
         "suspected illegal material (child abuse images)", default=False
+    )
+    # The log form's first questions: what makes a report urgent (routing.urgency_reasons).
+    # Blank on incidents logged before the form asked them.
+    child_at_risk_now = models.CharField(
+        "is a child at risk of harm now", max_length=8, choices=Answer.choices, blank=True
+    )
+    contact_from_older = models.CharField(
+        "contact from an adult or an older child",
+        max_length=8,
+        choices=Answer.choices,
+        blank=True,
+    )
+    image_of_child = models.CharField(
+        "an image of a child involved", max_length=8, choices=Answer.choices, blank=True
     )
 
     # Routing and the acknowledgement timer.
@@ -234,7 +257,7 @@ class Incident(models.Model):
         ]
 
     def __str__(self):
-        return f"Incident {self.number}" if self.number else "Draft incident"
+        return f"Incident {self.reference}" if self.number else "Draft incident"
 
     def get_absolute_url(self):
         return reverse("incident-detail", args=[self.pk])
@@ -244,15 +267,16 @@ class Incident(models.Model):
         return self.status == Status.DRAFT
 
     @property
-    def full_number(self) -> str:
-        """With the school's letters (HIL-2026-0042), for lists that span schools."""
+    def reference(self) -> str:
+        """The one way an incident's number is shown, on every page, email, PDF and CSV:
+        with the school's letters (HIL-2026-0042), so it reads the same in a school's
+        list and a trust's, and never as two numbers. Empty for a draft."""
         return f"{self.school.prefix}-{self.number}" if self.number else ""
 
     @property
     def named(self) -> str:
-        """The number with the school's name, for notifications: a lead at two schools
-        gets "2026-0001" from each."""
-        return f"{self.number} ({self.school.name})"
+        """The reference with the school's name, for notifications."""
+        return f"{self.reference} ({self.school.name})"
 
     @property
     def is_allegation(self) -> bool:

@@ -68,7 +68,7 @@ def overdue_actions(request):
     if not allowed(request.user, "incidents.use_queue"):
         return None  # their own actions are in "Your actions"
     items, count = first_with_count(
-        overdue.select_related("incident", "owner").order_by("due_on"), SHOWN
+        overdue.select_related("incident__school", "owner").order_by("due_on"), SHOWN
     )
     if not items:
         return None

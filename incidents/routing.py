@@ -8,19 +8,28 @@
   working day); nobody who is headteacher of that school is ever told.
 - Suspected illegal material: the headteacher and e-safety officer are told at once.
 - Pupil category D and staff category B: the headteacher is told.
-- Not acknowledged in time: escalated to the head (else the chair); still not
+- Not acknowledged in time: escalated to the head (else the chair), never back to the
+  person who has not acknowledged it (a head who is also the e-safety officer); still not
   acknowledged a working day later: to the trust's safeguarding lead (where the trust lets
   them see that kind of concern), else the chair of trustees.
+
+And how urgent it is (`URGENCY`): the one rule the queue's order, its "Urgent" marks and
+the incident page's reasons all read.
 """
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db.models import Q
 
 from esafety.models import Role, TrusteeMembership, TrustLead, User
 from esafety.services import holders
 
 from .categories import category
 from .deadlines import add_working_days
-from .models import ALLEGATION_SUBJECTS, Subject
+from .models import ALLEGATION_SUBJECTS, Answer, Status, Subject
 from .rules import who_may_be_told
 
 
@@ -110,3 +119,82 @@ def decide_routing(incident) -> Routing:
         if user != recipient and user.pk != incident.reported_by_id and user not in unique:
             unique.append(user)
     return Routing(recipient=recipient, also_notify=unique, lado_due=lado_due, reason=reason)
+
+
+# --- urgency ----------------------------------------------------------------------------
+# What makes an open incident urgent: the reporter's answers to the log form's first
+# questions ("not sure" counts), a concern about an adult (the same subjects that route
+# to the headteacher or the chair), the seed's most serious categories, suspected illegal
+# material, and an acknowledgement or action that is overdue. Each test is written twice,
+# for one incident in hand and as SQL for the queue's order; a test checks they agree.
+URGENT_CATEGORIES = ("pupil_d", "staff_b")
+URGENT_ANSWERS = (Answer.YES, Answer.NOT_SURE)
+
+
+@dataclass(frozen=True)
+class Urgent:
+    reason: str
+    holds: Callable  # (incident, now) -> bool
+    q: Callable  # now -> Q
+
+
+def _answered(name: str, reason: str) -> Urgent:
+    return Urgent(
+        reason,
+        lambda incident, now: getattr(incident, name) in URGENT_ANSWERS,
+        lambda now: Q(**{f"{name}__in": URGENT_ANSWERS}),
+    )
+
+
+URGENCY = (
+    _answered("child_at_risk_now", "a child may be at risk of harm now"),
+    _answered("contact_from_older", "contact from an adult or an older child"),
+    _answered("image_of_child", "an image of a child is involved"),
+    Urgent(
+        "suspected illegal material",
+        lambda incident, now: incident.suspected_illegal_material,
+        lambda now: Q(suspected_illegal_material=True),
+    ),
+    Urgent(
+        "concern about the headteacher",
+        lambda incident, now: incident.subject == Subject.HEADTEACHER,
+        lambda now: Q(subject=Subject.HEADTEACHER),
+    ),
+    Urgent(
+        "concern about a member of staff or volunteer",
+        lambda incident, now: incident.subject == Subject.STAFF,
+        lambda now: Q(subject=Subject.STAFF),
+    ),
+    Urgent(
+        "category D or staff B",
+        lambda incident, now: incident.category in URGENT_CATEGORIES,
+        lambda now: Q(category__in=URGENT_CATEGORIES),
+    ),
+    Urgent(
+        "not acknowledged in time",
+        lambda incident, now: (
+            incident.status == Status.REPORTED
+            and incident.acknowledge_by is not None
+            and incident.acknowledge_by < now
+        ),
+        lambda now: Q(status=Status.REPORTED, acknowledge_by__lt=now),
+    ),
+)
+# Read from other tables, so not in URGENCY: the queue adds it with one lookup.
+OVERDUE_ACTION = "an action is overdue"
+
+
+def urgent_q(now) -> Q:
+    """URGENCY as SQL, on an incident's own columns (the caller adds closed = not urgent
+    and the overdue actions)."""
+    return reduce(operator.or_, (rule.q(now) for rule in URGENCY))
+
+
+def urgency_reasons(incident, now, *, overdue_action: bool = False) -> list[str]:
+    """Why an open incident is urgent, in words (empty: it is not). Closed: never."""
+    if incident.status == Status.CLOSED:
+        return []
+    reasons = [rule.reason for rule in URGENCY if rule.holds(incident, now)]
+    if overdue_action:
+        reasons.append(OVERDUE_ACTION)
+    return reasons

@@ -182,6 +182,18 @@ def is_draft(user, incident):
 
 
 @rules.predicate
+def is_closed(user, incident):
+    return incident is not None and incident.status == Status.CLOSED
+
+
+@rules.predicate
+def is_signed_off(user, incident):
+    return incident is not None and bool(
+        incident.headteacher_signed_at or incident.trustee_signed_at
+    )
+
+
+@rules.predicate
 def signs_as_headteacher(user, incident):
     """The headteacher signs off; for a concern about the headteacher, the chair does."""
     if incident is None or incident.status == Status.DRAFT:
@@ -242,7 +254,14 @@ rules.add_rule("incidents.log", can_log_incidents_in)
 rules.add_rule("incidents.use_log", logs_incidents_anywhere)
 rules.add_rule("incidents.view", is_incident_reporter | is_incident_manager | is_requested_trustee)
 rules.add_rule("incidents.edit_draft", is_incident_reporter & is_draft)
-rules.add_rule("incidents.amend", is_incident_manager | (is_incident_reporter & ~is_draft))
+# The report can be changed while the incident is open: by the reporter until it is signed
+# off, by those dealing with it until it is closed (to change a closed one, reopen it).
+rules.add_rule(
+    "incidents.amend",
+    ~is_closed & (is_incident_manager | (is_incident_reporter & ~is_draft & ~is_signed_off)),
+)
+# Category, risk area and kind: set by those dealing with it, before it can be closed.
+rules.add_rule("incidents.classify", is_incident_manager & ~is_closed)
 rules.add_rule("incidents.manage", is_incident_manager)
 rules.add_rule("incidents.sign_off_headteacher", signs_as_headteacher)
 rules.add_rule("incidents.sign_off_trustee", signs_as_trustee)

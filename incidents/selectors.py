@@ -17,28 +17,14 @@ from esafety.roles import access_for, managed_school_ids
 
 from .figures import LAST_12_MONTHS
 from .models import (
-    ALLEGATION_SUBJECTS,
     ActionKind,
     IncidentPerson,
     PersonKind,
     Status,
     TimelineEntry,
 )
+from .routing import urgent_q
 from .rules import incident_visibility_q
-
-URGENT_CATEGORIES = ("pupil_d", "staff_b")
-
-
-def _urgent_by_columns(now) -> Q:
-    """Urgent, marked and sorted first: category D (and staff B), suspected illegal
-    material, concerns about staff, an overdue acknowledgement (and, below, an overdue
-    action)."""
-    return (
-        Q(category__in=URGENT_CATEGORIES)
-        | Q(suspected_illegal_material=True)
-        | Q(subject__in=ALLEGATION_SUBJECTS)
-        | Q(status=Status.REPORTED, acknowledge_by__lt=now)
-    )
 
 
 def _with_overdue_action(now):
@@ -69,11 +55,15 @@ LISTED = (
     "category",
     "risk_area",
     "suspected_illegal_material",
+    "child_at_risk_now",
+    "contact_from_older",
+    "image_of_child",
 )
 
 
 def with_who_and_what(incidents, now=None, *, prefetch=True):
-    """Each incident with `urgent` (0 first), `pupils` (the pupils involved) and `kinds`. With
+    """Each incident with `urgent` (0 first: routing.URGENCY, or an overdue action),
+    `pupils` (the pupils involved) and `kinds`. With
     `prefetch=False` the caller adds the pupils and kinds with `add_who` to the rows it
     shows, in one go for several lists."""
     now = now or timezone.now()
@@ -81,7 +71,7 @@ def with_who_and_what(incidents, now=None, *, prefetch=True):
     # own columns never run the overdue-action lookup.
     urgent = Case(
         When(status=Status.CLOSED, then=Value(1)),
-        When(_urgent_by_columns(now), then=Value(0)),
+        When(urgent_q(now), then=Value(0)),
         When(pk__in=_with_overdue_action(now), then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),

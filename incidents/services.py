@@ -429,7 +429,34 @@ def flag_policy_review(*, incident, by, reason: str) -> Incident:
     return incident
 
 
+@transaction.atomic
+def classify(*, incident, by, category: str, risk_area: str, tags) -> Incident:
+    """Set the category, risk area and kinds (what closing needs, and what the trustees'
+    4 Cs count). The same choices sent twice change nothing the second time."""
+    _lock(incident)
+    tags = list(tags)
+    before = (incident.category, incident.risk_area, {t.pk for t in incident.tags.all()})
+    if before == (category, risk_area, {t.pk for t in tags}):
+        return incident
+    _dealing_with(incident, by)
+    incident.category, incident.risk_area = category, risk_area
+    _attributed(incident, by, "Classified").save()
+    incident.tags.set(tags)
+    kinds = ", ".join(sorted(t.name for t in tags))
+    _note(
+        incident,
+        ActionKind.CHANGE,
+        f"Classified: {incident.category_label}; risk area "
+        f"{incident.get_risk_area_display().split(' (')[0].lower()}; kind: {kinds}.",
+        by=by,
+    )
+    return incident
+
+
 AMENDABLE_FIELDS = (
+    "child_at_risk_now",
+    "contact_from_older",
+    "image_of_child",
     "occurred_at",
     "location",
     "description",

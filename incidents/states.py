@@ -1,4 +1,6 @@
 """The incident's status flow: every move between statuses is here, with what it needs.
+Closing needs it acknowledged, classified (category, risk area and kind), its actions done,
+the parents' contact and the review recorded.
 
     draft -> reported -> acknowledged -> being dealt with -> being reviewed -> closed
                               |                                 ^             |
@@ -50,6 +52,23 @@ def _reviewed(incident, **_) -> str:
     return "" if incident.review_result.strip() else "The result of the review is not recorded."
 
 
+def _classified(incident, **_) -> str:
+    """Category, risk area and kind: what the trustees' figures (the 4 Cs) are counted by."""
+    missing = [
+        name
+        for name, is_set in (
+            ("category", incident.category),
+            ("risk area", incident.risk_area),
+            ("kind of incident", incident.pk and incident.tags.exists()),
+        )
+        if not is_set
+    ]
+    if not missing:
+        return ""
+    named = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+    return f"The {named} {'is' if len(missing) == 1 else 'are'} not set."
+
+
 def _reason_given(incident, *, reason="", **_) -> str:
     return "" if reason.strip() else "Give a reason for reopening it."
 
@@ -81,7 +100,7 @@ MOVES = {
             "Close the incident",
             frozenset({Status.REVIEW}),
             Status.CLOSED,
-            (_acknowledged, _no_open_actions, _parents_recorded, _reviewed),
+            (_acknowledged, _classified, _no_open_actions, _parents_recorded, _reviewed),
         ),
         Move("reopen", "Reopen", frozenset({Status.CLOSED}), Status.OPEN, (_reason_given,)),
     )
@@ -101,6 +120,33 @@ def refusals(incident, name: str, **context) -> list[str]:
 def still_needed(incident, name: str) -> list[str]:
     """What `name` still needs, whatever the status now (for the officer's checklist)."""
     return [reason for check in MOVES[name].checks if (reason := check(incident))]
+
+
+# Where each missing thing is put right: (the incident step, its link's words). An open
+# action is marked done (or closed with a reason) on the close form itself.
+FIXES = {
+    _acknowledged: ("acknowledge", "Acknowledge it"),
+    _classified: ("classify", "Set the category, risk area and kind"),
+    _parents_recorded: ("parents", "Record contact with parents or carers"),
+    _reviewed: ("review", "Record the review"),
+}
+
+
+@dataclass(frozen=True)
+class Need:
+    reason: str
+    step: str = ""  # the incident step that puts it right ("" for none)
+    link_text: str = ""
+
+
+def needs(incident, name: str, **context) -> list[Need]:
+    """`still_needed`, each with the step that puts it right."""
+    found = []
+    for check in MOVES[name].checks:
+        if reason := check(incident, **context):
+            step, link_text = FIXES.get(check, ("", ""))
+            found.append(Need(reason, step, link_text))
+    return found
 
 
 def can(incident, name: str, **context) -> bool:

@@ -23,8 +23,16 @@ from esafety.widgets import style_filter_form
 
 from . import services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
-from .forms import ChronologyFindForm, IncidentForm, PeopleFormSet, people_initial
+from .forms import (
+    URGENT_QUESTIONS,
+    ChronologyFindForm,
+    IncidentForm,
+    PeopleFormSet,
+    TypedTextMixin,
+    people_initial,
+)
 from .models import (
+    ActionKind,
     Evidence,
     Incident,
     IncidentPerson,
@@ -32,6 +40,7 @@ from .models import (
     RiskArea,
     Status,
 )
+from .routing import urgency_reasons
 from .rules import INCIDENT_STAFF_ROLES
 from .selectors import (
     UrgentFirst,
@@ -81,6 +90,7 @@ def _log_form_context(school, form, people, incident=None):
         form.fields["tags"].queryset.filter(forbids_images=True).values_list("pk", flat=True)
     )
     return {
+        "urgent_questions": [form[name] for name in URGENT_QUESTIONS],
         "forbidding_kinds": ",".join(str(pk) for pk in forbidding),
         "school": school,
         "form": form,
@@ -124,7 +134,7 @@ def incident_create(request):
 def _submitted(request, incident):
     messages.success(
         request,
-        f"Incident {incident.number} was sent to "
+        f"Incident {incident.reference} was sent to "
         f"{incident.routed_to or 'the school'}. Thank you for reporting it.",
     )
     return redirect("incident-detail", pk=incident.pk)
@@ -204,7 +214,15 @@ class IncidentFilter(django_filters.FilterSet):
         style_filter_form(self.form)
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(number__icontains=value) | Q(description__icontains=value))
+        """The number as shown (BRO-2026-0003) or any part of it, or words of the text."""
+        found = Q(number__icontains=value) | Q(description__icontains=value)
+        letters, dash, number = value.strip().partition("-")
+        if dash and letters.isalpha() and number:
+            schools = [
+                s.pk for s in School.objects.only("code", "slug") if s.prefix == letters.upper()
+            ]
+            found |= Q(school__in=schools, number__istartswith=number)
+        return queryset.filter(found)
 
     def involving(self, queryset, name, value):
         parts = IncidentPerson.objects.filter(person__full_name__icontains=value)
@@ -268,7 +286,13 @@ def incident_detail(request, pk):
     can_manage = allowed(request.user, "incidents.manage", incident)
     can_sign_head = allowed(request.user, "incidents.sign_off_headteacher", incident)
     can_sign_trustee = allowed(request.user, "incidents.sign_off_trustee", incident)
-    timeline = incident.timeline.select_related("created_by", "owner", "done_by")
+    sees_handling = can_manage or can_sign_head or can_sign_trustee
+    now = timezone.now()
+    timeline, urgency = [], []
+    if sees_handling:
+        timeline = list(incident.timeline.select_related("created_by", "owner", "done_by"))
+        overdue = any(e.kind == ActionKind.ACTION and e.is_overdue for e in timeline)
+        urgency = urgency_reasons(incident, now, overdue_action=overdue)
     return render(
         request,
         "incidents/detail.html",
@@ -284,12 +308,16 @@ def incident_detail(request, pk):
             "illegal_steps": ILLEGAL_MATERIAL_STEPS,
             "can_manage": can_manage,
             "can_amend": allowed(request.user, "incidents.amend", incident),
+            "can_classify": allowed(request.user, "incidents.classify", incident),
             "can_sign_head": can_sign_head,
             "can_sign_trustee": can_sign_trustee,
-            "closing_needs": states.still_needed(incident, "close") if can_manage else [],
+            # The risks app's own rule for the page the link opens: never a link to a 403.
+            "can_link_risk": can_manage and allowed(request.user, "risks.manage", incident.school),
+            "closing_needs": states.needs(incident, "close") if can_manage else [],
+            "urgency": urgency,
             # Reporters see their report and its progress, not the decisions (need to know).
-            "sees_handling": can_manage or can_sign_head or can_sign_trustee,
-            "now": timezone.now(),
+            "sees_handling": sees_handling,
+            "now": now,
         },
     )
 
@@ -314,7 +342,7 @@ def pupil_chronology(request, slug, user_pk):
     visible = Incident.objects.visible_to(request.user).filter(school=school).submitted()
     parts = (
         IncidentPerson.objects.filter(person=pupil, incident__in=visible)
-        .select_related("incident")
+        .select_related("incident__school")
         .order_by("incident__occurred_at", "incident__reported_at")
     )
     return render(
@@ -336,7 +364,7 @@ def pupil_chronology_find(request, slug):
     )
 
 
-class IncidentKindForm(CheckedFormMixin, forms.ModelForm):
+class IncidentKindForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = IncidentTag
         fields = ["name", "forbids_images"]
@@ -367,13 +395,16 @@ def incident_kinds(request, slug):
 
 
 EXPORT_COLUMNS = [
-    ("Number", "number"),
+    ("Number", "reference"),
     ("Status", "get_status_display"),
     ("Reported", "reported_at"),
     ("Happened", "occurred_at"),
     ("Reported by", "reported_by"),
     ("Reported to", "routed_to"),
     ("About", "get_subject_display"),
+    ("A child at risk of harm now", "get_child_at_risk_now_display"),
+    ("Contact from an adult or older child", "get_contact_from_older_display"),
+    ("An image of a child involved", "get_image_of_child_display"),
     ("Category", "category"),
     ("Risk area", "risk_area"),
     ("Where", "get_location_display"),
@@ -401,7 +432,7 @@ def incident_export(request, slug):
         Incident.objects.visible_to(request.user)
         .filter(school=school)
         .submitted()
-        .select_related("reported_by", "routed_to")
+        .select_related("school", "reported_by", "routed_to")
         .order_by("reported_at")
     )
     rows = (
@@ -426,9 +457,9 @@ def incident_pdf(request, pk):
             "tags": incident.tags.all(),
         },
         school=incident.school,
-        title=f"E-safety incident log {incident.number}",
+        title=f"E-safety incident log {incident.reference}",
     )
-    return pdf_response(pdf, f"incident-{incident.number}.pdf")
+    return pdf_response(pdf, f"incident-{incident.reference}.pdf")
 
 
 def _redirect_back(incident):
@@ -453,9 +484,24 @@ def incident_action(request, pk, action):
         else:
             messages.success(request, message)
             return _redirect_back(incident)
+    context = {
+        "incident": incident,
+        "form": form,
+        "step": step,
+        "rule": category(incident.category),
+    }
+    if action == "close":
+        # What is missing, each with a link to put it right; the form's other errors apart.
+        given = form.data.get("close_actions_reason", "") if form.is_bound else ""
+        context["closing_needs"] = needs = states.needs(
+            incident, "close", close_actions_reason=given
+        )
+        reasons = {need.reason for need in needs}
+        context["other_errors"] = [e for e in form.non_field_errors() if e not in reasons]
+        context["closing"] = True
     return render(
         request,
         "incidents/action_form.html",
-        {"incident": incident, "form": form, "step": step, "rule": category(incident.category)},
+        context,
         status=400 if request.method == "POST" else 200,
     )

@@ -14,7 +14,7 @@ from esafety.html import MONTHS, url_for_each
 from esafety.html import escaped as _e
 
 from ..models import Status, Subject
-from ..selectors import URGENT_CATEGORIES
+from ..routing import OVERDUE_ACTION, urgency_reasons
 
 register = template.Library()
 
@@ -51,36 +51,35 @@ def status_badge(context, incident):
     return mark_safe(f'<span class="badge text-bg-{colour}">{text}</span>')
 
 
-def _urgent_because(incident) -> str:
-    if incident.suspected_illegal_material:
-        return "suspected illegal material"
-    if incident.subject == Subject.HEADTEACHER:
-        return "concern about the headteacher"
-    if incident.subject == Subject.STAFF:
-        return "concern about staff"
-    if incident.category in URGENT_CATEGORIES:
-        return incident.category_label
-    return "overdue"
+def _urgent_because(incident, now) -> str:
+    """The reasons of routing.URGENCY that hold, from the row's own columns; a row the
+    queue marked urgent with none of them has an overdue action (another table)."""
+    reasons = urgency_reasons(incident, now or timezone.now())
+    return "; ".join(reasons) or OVERDUE_ACTION
 
 
-@register.simple_tag
-def urgency(incident):
+URGENT_BADGE = (
+    '<span class="badge text-bg-danger">Urgent<span class="visually-hidden">:</span></span>'
+)
+
+
+@register.simple_tag(takes_context=True)
+def urgency(context, incident):
     """Why an incident is marked urgent, in words (not colour alone)."""
     if getattr(incident, "urgent", None) != 0:
         return ""
-    return mark_safe(
-        '<span class="badge text-bg-danger">Urgent<span class="visually-hidden">:</span>'
-        f'</span> <span class="small">{_e(_urgent_because(incident))}</span>'
-    )
+    because = _e(_urgent_because(incident, context.get("now")))
+    return mark_safe(f'{URGENT_BADGE} <span class="small">{because}</span>')
 
 
 @register.simple_tag
 def who_and_what(incident):
     """The pupils involved (or who the concern is about), then the first words."""
-    summary = _e(_first_words(incident.description))
+    # Names and words as typed, each isolated (<bdi>): right-to-left text stays whole.
+    summary = f"<bdi>{_e(_first_words(incident.description))}</bdi>"
     pupils = getattr(incident, "pupils", None)
     if pupils:
-        names = ", ".join(_e(p.display_name) for p in pupils)
+        names = ", ".join(f"<bdi>{_e(p.display_name)}</bdi>" for p in pupils)
         return mark_safe(f'<span class="fw-semibold">{names}</span>: {summary}')
     if incident.subject != Subject.PUPIL:
         about = _e(incident.get_subject_display())
@@ -106,13 +105,16 @@ def _when(value, year=True) -> str:
 
 def _row(incident, several, now, detail_url_of):
     context = {"now": now}
+    urgent = getattr(incident, "urgent", None) == 0
+    because = _e(_urgent_because(incident, now)) if urgent else ""
     kinds = [tag.name for tag in getattr(incident, "kinds", ())]
     risk = incident.get_risk_area_display()
     return {
         "url": detail_url_of(incident.pk),
-        "number": incident.full_number if several else incident.number,
-        "urgent": getattr(incident, "urgent", None) == 0,
-        "urgency": urgency(incident),
+        "number": incident.reference,
+        "urgent": urgent,
+        "urgency": f'{URGENT_BADGE} <span class="small">{because}</span>' if urgent else "",
+        "because": because,
         "who": who_and_what(incident),
         "badge": status_badge(context, incident),
         "deadline": _when(incident.acknowledge_by, year=False)
@@ -122,25 +124,34 @@ def _row(incident, several, now, detail_url_of):
         "kinds": kinds,
         "risk": truncatewords(risk, 1) if risk else "",
         "school": str(incident.school) if several else "",
-        "reported": f"{_when(incident.reported_at)} by {incident.reported_by or ''}",
+        # Safe HTML: the reporter's name isolated (<bdi>), each part escaped.
+        "reported": f"{_e(_when(incident.reported_at))} by "
+        f"<bdi>{_e(incident.reported_by or '')}</bdi>",
     }
 
 
 def _table_row(row, several) -> str:
     # Strings joined with each value escaped here (`_e`): the badges, urgency and summary
     # are already safe HTML. format_html per row cost more than the rest of the row.
-    kinds = _e(", ".join(row["kinds"])) or "No kind"
-    urgency_html = f"<br>{row['urgency']}" if row["urgent"] else ""
+    kinds = ", ".join(f"<bdi>{_e(kind)}</bdi>" for kind in row["kinds"]) or "No kind"
+    # The badge beside the number, the reasons above who and what: they wrap there.
+    badge_html = f"<br>{URGENT_BADGE}" if row["urgent"] else ""
+    because = row["because"]
+    because_html = (
+        f'<div class="small"><span class="fw-semibold">Why urgent:</span> {because}</div>'
+        if because
+        else ""
+    )
     deadline = row["deadline"]
     deadline_html = f'<div class="small">by {_e(deadline)}</div>' if deadline is not None else ""
     school = f"    <td>{_e(row['school'])}</td>\n" if several else ""
     return (
         f'<tr>\n    <td class="text-nowrap"><a href="{_e(row["url"])}">{_e(row["number"])}</a>'
-        f"{urgency_html}</td>\n    <td>{row['who']}</td>\n"
+        f"{badge_html}</td>\n    <td>{because_html}{row['who']}</td>\n"
         f"    <td>{row['badge']}{deadline_html}</td>\n"
         f'    <td class="small">{_e(row["category"]) or "No category"}<br>{kinds}<br>'
         f"{_e(row['risk']) or 'No risk area'}</td>\n{school}"
-        f'    <td class="small">{_e(row["reported"])}</td>\n  </tr>'
+        f'    <td class="small">{row["reported"]}</td>\n  </tr>'
     )
 
 
@@ -157,7 +168,8 @@ def _card(row, several) -> str:
         f'<a class="fw-semibold" href="{_e(row["url"])}">{_e(row["number"])}</a> '
         f"{row['badge']}</div>\n"
         f"    {row['urgency']}\n    <div>{row['who']}</div>\n"
-        f'    <div class="small">{" · ".join(_e(d) for d in details)}</div>\n  </div></li>'
+        f'    <div class="small">{" · ".join(f"<bdi>{_e(d)}</bdi>" for d in details)}</div>\n'
+        "  </div></li>"
     )
 
 

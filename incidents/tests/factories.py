@@ -16,3 +16,13 @@ def report(school, by, *, subject=Subject.PUPIL, submit=True, people=(), tags=()
     if submit:
         return services.submit_incident(incident=incident, by=by, people=list(people), tags=tags)
     return services.save_draft(incident=incident, by=by, people=list(people), tags=tags)
+
+
+def classify(incident, by, *, category="pupil_c", risk_area="conduct", kind="bullying"):
+    """What closing needs besides the workflow: a category, a risk area and a kind."""
+    from incidents.models import IncidentTag
+
+    tags = IncidentTag.objects.filter(slug=kind)
+    return services.classify(
+        incident=incident, by=by, category=category, risk_area=risk_area, tags=tags
+    )

@@ -52,6 +52,26 @@ def evidence(p):
     return {"pk": incident.pk, "evidence_pk": item.pk}
 
 
+def closed(p):
+    from django.utils import timezone
+
+    from incidents import services
+    from incidents.tests.factories import classify
+
+    incident = report(p.school, p.teacher)
+    services.acknowledge(incident=incident, by=p.esafety_officer)
+    classify(incident, p.esafety_officer)
+    services.record_parent_contact(
+        incident=incident, by=p.esafety_officer, informed="yes", when=timezone.now()
+    )
+    services.record_review(incident=incident, by=p.esafety_officer, result="Done", close=True)
+    return incident
+
+
+def closed_step(name):
+    return lambda p: {"pk": closed(p).pk, "action": name}
+
+
 def asked_trustee(p):
     from incidents import services
 
@@ -136,6 +156,19 @@ ROUTES = [
     Route("incident-action", MANAGERS, kwargs=action("acknowledge")),
     Route("incident-action", MANAGERS, kwargs=action("evidence")),
     Route("incident-action", PUPIL_INCIDENT, kwargs=action("amend")),
+    Route("incident-action", MANAGERS, kwargs=action("classify")),
+    # Closed: nobody changes the report or its classification (reopen it first).
+    Route(
+        "incident-action",
+        expect(404, headteacher=403, esafety_officer=403, teacher=403),
+        kwargs=closed_step("amend"),
+    ),
+    Route(
+        "incident-action",
+        expect(404, headteacher=403, esafety_officer=403, teacher=403),
+        kwargs=closed_step("classify"),
+    ),
+    Route("incident-action", MANAGERS, kwargs=closed_step("reopen")),
     Route(
         "incident-action",
         expect(404, headteacher=200, esafety_officer=403, teacher=403),

@@ -1,7 +1,8 @@
 """At phone size (390 x 844) in Chromium: a teacher logs a pupil incident with the people
-picker in no more than 3 screens and 6 required inputs; the e-safety officer gives an
-action to a teaching assistant, who finds it on their home page and marks it done; the
-officer closes the incident. axe checks every page visited."""
+picker in no more than 4 screens and 9 required inputs (the three questions that make a
+report urgent among them); the e-safety officer gives an action to a teaching assistant,
+who finds it on their home page and marks it done; the officer classifies the incident and
+closes it. axe checks every page visited."""
 
 import os
 import re
@@ -65,16 +66,24 @@ def test_phone_flow_log_act_done_close(personas, live_server, browser_page):
     teacher.goto(f"{live_server.url}/incidents/new/")
     checked(teacher, "phone-log-form")
     measure = form_measure(teacher)
-    assert measure["bottom"] <= 3 * PHONE_HEIGHT, f"the form is {measure['bottom']} px tall"
-    assert len(measure["required"]) <= 6, measure["required"]
+    assert measure["bottom"] <= 4 * PHONE_HEIGHT, f"the form is {measure['bottom']} px tall"
+    assert len(measure["required"]) <= 9, measure["required"]
     expect(teacher.get_by_text("Do not open, view, copy")).not_to_be_visible()
+    for question in (
+        "Is a child at risk of harm now?",
+        "Has an adult or an older child contacted a child?",
+        "Is an image or video of a child involved?",
+    ):
+        teacher.get_by_role("group", name=question).get_by_label("No", exact=True).check()
     teacher.get_by_label("A pupil (their conduct or their safety)").check()
     pick(teacher, "Pupil or member of staff", "pop", "Poppy Pupil")
     teacher.get_by_label("Their part").first.select_option("target")
     teacher.get_by_label("What happened*").fill("Unkind messages in a class group chat.")
     teacher.get_by_label("Online only").check()
     teacher.get_by_role("button", name="Submit the incident").click()
-    expect(teacher.get_by_text(re.compile(r"Incident \d{4}-0001 was sent to"))).to_be_visible()
+    expect(
+        teacher.get_by_text(re.compile(r"Incident [A-Z]+-\d{4}-0001 was sent to"))
+    ).to_be_visible()
     checked(teacher, "phone-detail-teacher")
     incident = Incident.objects.get()
     assert incident.people.get().person == personas.pupil
@@ -83,7 +92,7 @@ def test_phone_flow_log_act_done_close(personas, live_server, browser_page):
     officer = on_phone(browser_page, live_server, personas.esafety_officer)
     officer.goto(f"{live_server.url}/incidents/queue/")
     checked(officer, "phone-queue")
-    officer.get_by_role("link", name=incident.number).click()
+    officer.get_by_role("link", name=incident.reference).click()
     officer.get_by_role("button", name="Acknowledge").click()
     expect(officer.get_by_text("Acknowledged. The person who reported it")).to_be_visible()
     officer.get_by_role("link", name="Add a note or an action").click()
@@ -108,12 +117,20 @@ def test_phone_flow_log_act_done_close(personas, live_server, browser_page):
     # 4. The officer records parents' contact and the review, and closes it.
     officer.goto(f"{live_server.url}/incidents/{incident.pk}/")
     expect(officer.get_by_text("History checked: nothing else found.")).to_be_visible()
-    officer.get_by_role("link", name="Record contact").click()
+    officer.get_by_role("link", name="Record contact", exact=True).click()
     officer.get_by_label("Yes").check()
     officer.get_by_label("When").fill("2026-11-20T15:30")
     officer.get_by_role("button", name="Save").click()
     officer.get_by_role("link", name="Record review").click()
     officer.get_by_label("Result of review").fill("Class talk done; no repeat.")
+    officer.get_by_role("button", name="Save").click()
+    officer.get_by_role("link", name="Close the incident").click()
+    checked(officer, "phone-close-refused")  # not classified yet: what is missing, linked
+    officer.get_by_role("link", name="Set the category, risk area and kind").click()
+    officer.get_by_label("Category").select_option("pupil_c")
+    officer.get_by_label("Risk area").select_option("conduct")
+    officer.get_by_label("Bullying").check()
+    checked(officer, "phone-classify")
     officer.get_by_role("button", name="Save").click()
     officer.get_by_role("link", name="Close the incident").click()
     checked(officer, "phone-close")

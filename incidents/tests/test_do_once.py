@@ -14,7 +14,7 @@ from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import sign_in
 from incidents import services, sweeps
 from incidents.models import ActionKind, Evidence, Incident, Status
-from incidents.tests.factories import report
+from incidents.tests.factories import classify, report
 from incidents.tests.test_pages import log_form_data
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,7 @@ def test_the_same_review_sent_twice_is_recorded_once(personas, client):
     services.record_parent_contact(
         incident=incident, by=personas.esafety_officer, informed="no", reason="Not needed"
     )
+    classify(incident, personas.esafety_officer)
     sign_in(client, personas.esafety_officer)
     first, second = click_twice(client, incident, "review", {"result": "Resolved", "close": "on"})
     assert first == second == ["Review recorded."]
@@ -160,6 +161,6 @@ def test_submitting_a_draft_twice_sends_it_once(personas, client):
     assert (
         messages[0]
         == messages[1]
-        == [f"Incident {draft.number} was sent to Eddie Officer. Thank you for reporting it."]
+        == [f"Incident {draft.reference} was sent to Eddie Officer. Thank you for reporting it."]
     )
     assert entries(draft, ActionKind.ROUTING) == 1

@@ -89,10 +89,10 @@ def test_the_queue_says_who_and_what_and_puts_urgent_first(personas, client):
     sign_in(client, personas.esafety_officer)
     page = client.get(reverse("incident-queue")).content.decode()
     table = page.split('<div class="d-md-none">')[0]
-    assert "Poppy Pupil</span>: Calm matter about a game" in table
+    assert "<bdi>Poppy Pupil</bdi></span>: <bdi>Calm matter about a game</bdi>" in table
     assert "Pupil category A" in table
-    order = [table.index(i.number + "<") for i in (urgent, staff, calm)]
+    order = [table.index(i.reference + "<") for i in (urgent, staff, calm)]
     assert order == sorted(order)  # urgent ones first, whatever their deadline
-    assert "Urgent" in table and "concern about staff" in table
+    assert "Urgent" in table and "concern about a member of staff or volunteer" in table
     cards = page.split('<div class="d-md-none">')[1]
     assert "Poppy Pupil" in cards and "Grooming worry" in cards  # the same on a phone

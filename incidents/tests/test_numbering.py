@@ -1,11 +1,19 @@
 """Concerns about staff and the headteacher are numbered in their own series, so a
-headteacher's visible numbers have no gaps where a hidden record sits; numbers carry the
-school's letters where more than one school can appear."""
+headteacher's visible numbers have no gaps where a hidden record sits; an incident's
+number is shown one way everywhere (Incident.reference, with the school's letters): on
+every page, notification, PDF and CSV, so it never reads as two numbers."""
+
+import datetime
+import io
+import re
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
+from esafety.models import Notification
 from esafety.testing import sign_in
+from incidents import services
 from incidents.models import Incident, Subject
 from incidents.tests.factories import report
 
@@ -35,15 +43,16 @@ def test_each_school_counts_on_its_own(personas):
     assert first.number == other.number
 
 
-def test_full_numbers_carry_the_schools_letters(personas):
+def test_references_carry_the_schools_letters(personas):
     personas.school.code = "OAK"
     personas.school.save()
     incident = report(personas.school, personas.teacher)
-    assert incident.full_number == f"OAK-{incident.number}"
+    assert incident.reference == f"OAK-{incident.number}"
+    assert str(incident) == f"Incident OAK-{incident.number}"
     personas.other_school.code = ""
-    assert report(personas.other_school, personas.other_school_teacher).full_number.startswith(
-        "ELM-"
-    )
+    other = report(personas.other_school, personas.other_school_teacher)
+    assert other.reference.startswith("ELM-")
+    assert report(personas.school, personas.teacher, submit=False).reference == ""
 
 
 def test_the_trust_queue_shows_school_letters(personas, client, trust_lead):
@@ -55,10 +64,68 @@ def test_the_trust_queue_shows_school_letters(personas, client, trust_lead):
     assert f"OAK-{incident.number}" in page
 
 
-def test_a_one_school_queue_shows_plain_numbers(personas, client):
+def shown_bare(text: str, incident) -> bool:
+    """The number without the school's letters in front of it."""
+    return re.search(rf"(?<![A-Z]-){re.escape(incident.number)}", text) is not None
+
+
+def test_one_way_on_every_page_notification_pdf_and_csv(personas, client):
     personas.school.code = "OAK"
     personas.school.save()
     incident = report(personas.school, personas.teacher)
+    services.add_timeline_entry(
+        incident=incident,
+        by=personas.esafety_officer,
+        text="Speak to the class",
+        owner=personas.teacher,
+        due_on=datetime.date.today() - datetime.timedelta(days=2),
+    )
+    reference = f"OAK-{incident.number}"
+    assert incident.reference == reference
     sign_in(client, personas.esafety_officer)
-    page = client.get(reverse("incident-queue")).content.decode()
-    assert incident.number in page and f"OAK-{incident.number}" not in page
+    action = incident.timeline.get(kind="action")
+    pages = {
+        "queue": reverse("incident-queue"),
+        "incident": incident.get_absolute_url(),
+        "step": reverse("incident-action", args=[incident.pk, "note"]),
+        "home": reverse("home"),
+        "action": action.get_absolute_url(),
+        "chronology": reverse("pupil-chronology", args=[personas.school.slug, personas.pupil.pk]),
+    }
+    services.add_person(
+        incident=incident,
+        by=personas.esafety_officer,
+        person=personas.pupil,
+        kind="pupil",
+        part="target",
+    )
+    for name, url in pages.items():
+        page = client.get(url).content.decode()
+        assert reference in page, name
+        assert not shown_bare(page, incident), name
+    pdf = client.get(reverse("incident-pdf", args=[incident.pk]))
+    assert f"incident-{reference}.pdf" in pdf["Content-Disposition"]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert reference in text and not shown_bare(text, incident)
+    csv_text = client.get(reverse("incident-export", args=[personas.school.slug])).content
+    assert f"\r\n{reference}," in csv_text.decode("utf-8-sig")
+    titles = Notification.objects.values_list("title", flat=True)
+    assert titles and all(reference in t and not shown_bare(t, incident) for t in titles)
+    client.logout()
+    sign_in(client, personas.teacher)
+    for url in (reverse("my-incidents"), incident.get_absolute_url(), reverse("my-actions")):
+        page = client.get(url).content.decode()
+        assert reference in page and not shown_bare(page, incident), url
+
+
+def test_the_queue_finds_an_incident_by_the_reference_as_shown(personas, client):
+    personas.school.code = "OAK"
+    personas.school.save()
+    wanted = report(personas.school, personas.teacher, description="The one we want")
+    report(personas.school, personas.teacher, description="Another")
+    sign_in(client, personas.esafety_officer)
+    for typed in (wanted.reference, wanted.reference.lower(), wanted.number):
+        page = client.get(reverse("incident-queue"), {"q": typed}).content.decode()
+        assert "1 incident matches" in page and "The one we want" in page, typed
+    page = client.get(reverse("incident-queue"), {"q": f"XYZ-{wanted.number}"}).content.decode()
+    assert "0 incidents match" in page

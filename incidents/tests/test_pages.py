@@ -29,6 +29,9 @@ pytestmark = pytest.mark.django_db
 def log_form_data(personas, **overrides):
     data = {
         "school": personas.school.slug,
+        "child_at_risk_now": "no",
+        "contact_from_older": "no",
+        "image_of_child": "no",
         "subject": Subject.PUPIL,
         "occurred_at": "2026-11-20T10:30",
         "location": "online",

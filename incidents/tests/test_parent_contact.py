@@ -2,6 +2,7 @@
 or why not, kept in the chronology and the record's history."""
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def page_text(response) -> str:
-    return html.unescape(response.content.decode())
+    """The page's text: entities read, and the isolating tags around typed text dropped."""
+    text = html.unescape(response.content.decode())
+    return re.sub(r'</?bdi>|<span dir="auto">', "", text)
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_an_action_falling_overdue_moves_its_incident_up_at_once(personas, clien
         services.acknowledge(incident=incident, by=officer)
     sign_in(client, officer)
     before = queue(client)
-    assert before.index(f">{newer.number}<") < before.index(f">{older.number}<")
+    assert before.index(f">{newer.reference}<") < before.index(f">{older.reference}<")
     services.add_timeline_entry(
         incident=older,
         by=officer,
@@ -55,7 +55,7 @@ def test_an_action_falling_overdue_moves_its_incident_up_at_once(personas, clien
         due_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     after = queue(client)
-    assert after.index(f">{older.number}<") < after.index(f">{newer.number}<")
+    assert after.index(f">{older.reference}<") < after.index(f">{newer.reference}<")
     assert "overdue" in after
 
 

@@ -67,5 +67,5 @@ def test_the_queue_page_lists_urgent_first_then_newest(personas, client):
     assert "12 incidents match, 3 waiting to be acknowledged" in page
     table = page.split("Other incidents")[1].split('<div class="d-md-none">')[0]
     others = Incident.objects.exclude(status=Status.REPORTED)
-    shown = sorted(others, key=lambda i: table.index(f">{i.number}<"))
+    shown = sorted(others, key=lambda i: table.index(f">{i.reference}<"))
     assert [i.category for i in shown[:1]] == ["pupil_d"] and "overdue" in table

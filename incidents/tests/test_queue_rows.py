@@ -34,4 +34,4 @@ def test_filtering_by_kind_keeps_it_chosen_and_lists_only_those(personas, client
     sign_in(client, personas.esafety_officer)
     page = client.get(reverse("incident-queue"), {"tag": hate.pk}).content.decode()
     assert f'<option value="{hate.pk}" selected>{hate.name}</option>' in page
-    assert f">{tagged.number}<" in page and f">{untagged.number}<" not in page
+    assert f">{tagged.reference}<" in page and f">{untagged.reference}<" not in page

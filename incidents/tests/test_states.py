@@ -1,6 +1,7 @@
-"""The status flow is one state machine: closing needs acknowledgement, no open actions
-(or a reason to close them), parent contact recorded and a review result; each refused
-step says why, and the reporter's page says only what is true now."""
+"""The status flow is one state machine: closing needs acknowledgement, a category, risk
+area and kind, no open actions (or a reason to close them), parent contact recorded and a
+review result; each refused step says why, with a link to put it right, and the reporter's
+page says only what is true now."""
 
 import datetime
 
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from esafety.testing import sign_in
 from incidents import services, states
-from incidents.models import ParentsInformed, Status
-from incidents.tests.factories import report
+from incidents.models import IncidentTag, ParentsInformed, Status
+from incidents.tests.factories import classify, report
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,12 @@ def refused(call) -> list[str]:
     return error.value.messages
 
 
-def acknowledged(personas):
+def acknowledged(personas, *, classified=True):
     incident = report(personas.school, personas.teacher)
-    return services.acknowledge(incident=incident, by=personas.esafety_officer)
+    services.acknowledge(incident=incident, by=personas.esafety_officer)
+    if classified:
+        classify(incident, personas.esafety_officer)
+    return incident
 
 
 def test_the_flow_goes_reported_acknowledged_dealt_with_review_closed(personas):
@@ -35,6 +39,7 @@ def test_the_flow_goes_reported_acknowledged_dealt_with_review_closed(personas):
     services.acknowledge(incident=incident, by=officer)
     assert incident.status == Status.ACKNOWLEDGED
     services.add_timeline_entry(incident=incident, by=officer, text="Spoke to the pupil")
+    classify(incident, officer)
     incident.refresh_from_db()
     assert incident.status == Status.OPEN
     services.record_parent_contact(
@@ -65,13 +70,14 @@ def test_an_unacknowledged_incident_cannot_be_reviewed_or_closed(personas):
 
 def test_closing_lists_every_missing_step(personas):
     officer = personas.esafety_officer
-    incident = acknowledged(personas)
+    incident = acknowledged(personas, classified=False)
     services.add_timeline_entry(
         incident=incident, by=officer, text="Call home", owner=personas.teacher
     )
     services.record_review(incident=incident, by=officer, result="Reviewed")
     incident.review_result = ""  # as if the review were blank: every check must speak
     assert states.refusals(incident, "close") == [
+        "The category, risk area and kind of incident are not set.",
         "1 action is still open: mark it done, or give a reason to close it with the incident.",
         "Contact with parents or carers is not recorded (or the reason they were not told).",
         "The result of the review is not recorded.",
@@ -150,3 +156,70 @@ def test_a_missed_deadline_is_not_promised_to_the_reporter(personas, client, tim
     page = client.get(reverse("incident-detail", args=[incident.pk])).content.decode()
     assert "will acknowledge it" not in page
     assert "has not acknowledged it yet" in page
+
+
+def test_an_unclassified_incident_is_not_closed_and_the_form_links_to_each_fix(personas, client):
+    """The trustees' 4 Cs count incidents by risk area: one closed unclassified is lost."""
+    officer = personas.esafety_officer
+    incident = acknowledged(personas, classified=False)
+    services.record_review(incident=incident, by=officer, result="Reviewed")
+    sign_in(client, officer)
+    url = reverse("incident-action", args=[incident.pk, "close"])
+    shown = client.get(url).content.decode()
+    assert "Before it can be closed" in shown
+    response = client.post(url, {})
+    page = response.content.decode()
+    assert response.status_code == 400 and "It can't be closed yet" in page
+    assert "The category, risk area and kind of incident are not set." in page
+    classify_url = reverse("incident-action", args=[incident.pk, "classify"])
+    parents_url = reverse("incident-action", args=[incident.pk, "parents"])
+    summary = page.split('id="error-summary-title"')[1].split("</div>")[0]
+    assert f'href="{classify_url}"' in summary and f'href="{parents_url}"' in summary
+    incident.refresh_from_db()
+    assert incident.status == Status.REVIEW and incident.closed_at is None
+    detail = client.get(incident.get_absolute_url()).content.decode()
+    assert f'href="{classify_url}"' in detail  # the page's checklist links there too
+
+
+def test_only_what_is_missing_is_named(personas):
+    officer = personas.esafety_officer
+    incident = acknowledged(personas, classified=False)
+    incident.category, incident.risk_area = "pupil_a", "content"
+    assert states.still_needed(incident, "close")[0] == "The kind of incident is not set."
+    incident.risk_area = ""
+    reasons = states.still_needed(incident, "close")
+    assert reasons[0] == "The risk area and kind of incident are not set."
+    classify(incident, officer)
+    assert not any("not set" in r for r in states.still_needed(incident, "close"))
+
+
+def test_the_officer_classifies_then_closes(personas, client):
+    officer = personas.esafety_officer
+    incident = acknowledged(personas, classified=False)
+    services.record_parent_contact(
+        incident=incident, by=officer, informed=ParentsInformed.YES, when=timezone.now()
+    )
+    services.record_review(incident=incident, by=officer, result="Reviewed")
+    sign_in(client, officer)
+    url = reverse("incident-action", args=[incident.pk, "classify"])
+    grooming = IncidentTag.objects.get(slug="grooming")
+    empty = client.post(url, {})
+    assert empty.status_code == 400 and "This field is required" in empty.content.decode()
+    choices = {"category": "pupil_d", "risk_area": "contact", "tags": [grooming.pk]}
+    assert client.post(url, choices).status_code == 302
+    assert client.post(url, choices).status_code == 302  # sent twice: recorded once
+    incident.refresh_from_db()
+    assert (incident.category, incident.risk_area) == ("pupil_d", "contact")
+    assert list(incident.tags.all()) == [grooming]
+    notes = incident.timeline.filter(text__startswith="Classified")
+    assert [n.text for n in notes] == [
+        "Classified: Pupil category D; risk area contact; kind: Grooming."
+    ]
+    assert incident.history.first().history_user == officer
+    response = client.post(reverse("incident-action", args=[incident.pk, "close"]), {})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == Status.CLOSED
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert f'href="{url}"' not in page  # closed: reopen it to change the classification
+    assert client.get(url).status_code == 403

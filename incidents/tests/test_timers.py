@@ -221,3 +221,43 @@ def test_every_reminder_and_escalation_shows_on_the_timeline(personas):
     kinds = list(incident.timeline.values_list("kind", flat=True))
     assert kinds.count(ActionKind.ESCALATION) == 1
     assert kinds.count(ActionKind.REMINDER) == 1
+
+
+def the_head_is_also_the_only_officer(personas):
+    """The seed's school: its acting headteacher is also its e-safety officer."""
+    from esafety.models import Membership, Role
+    from esafety.testing import MembershipFactory
+
+    Membership.objects.filter(user=personas.esafety_officer).update(ended_on=at(1, 9).date())
+    MembershipFactory(user=personas.headteacher, school=personas.school, role=Role.ESAFETY_OFFICER)
+
+
+def test_a_head_who_is_the_officer_is_escalated_past_never_back_to(personas, trust_lead):
+    """Not acknowledged by the head who is also the e-safety officer: the first level goes
+    to the chair, the second to the trust's safeguarding lead; the head is told neither."""
+    the_head_is_also_the_only_officer(personas)
+    with time_machine.travel(at(25, 10), tick=False):
+        incident = report(personas.school, personas.teacher)
+    assert incident.routed_to == personas.headteacher
+    sweep_at(at(25, 17, 5))
+    incident.refresh_from_db()
+    assert incident.escalated_to == personas.chair
+    assert titles(personas.chair) == [f"Incident {incident.named} was not acknowledged in time"]
+    sweep_at(at(26, 17, 10))
+    incident.refresh_from_db()
+    assert incident.trust_escalated_to == trust_lead
+    assert titles(personas.headteacher) == [
+        f"New e-safety incident {incident.named} to acknowledge"  # only the first notice
+    ]
+
+
+def test_with_no_lead_the_second_level_is_nobody_rather_than_the_head(personas):
+    the_head_is_also_the_only_officer(personas)
+    with time_machine.travel(at(25, 10), tick=False):
+        incident = report(personas.school, personas.teacher)
+    sweep_at(at(25, 17, 5))
+    sweep_at(at(26, 17, 10))
+    incident.refresh_from_db()
+    assert incident.escalated_to == personas.chair
+    assert incident.trust_escalated_at and incident.trust_escalated_to is None
+    assert not any("acknowledged" in t and "New" not in t for t in titles(personas.headteacher))
