@@ -50,7 +50,7 @@ STYLE = Style(
     value_font_size=12,
     tooltip_font_size=12,
     no_data_font_size=16,
-    value_colors=("white",) * 5 + ("black",) * 2,  # on the dark colours, and the light
+    value_colors=("#212529",) * len(PALETTE),  # printed beyond the bar's end, on white
 )
 
 
@@ -125,12 +125,12 @@ def _integer_ticks(values, percent=False) -> list[int]:
     top = max([v for v in values if v is not None] or [0])
     if top <= 5:
         return list(range(0, max(int(top), 1) + 1))
-    step = 10 ** math.floor(math.log10(top))
-    for nice in (1, 2, 5, 10):
-        if top / (step * nice) <= 6:
-            step *= nice
-            break
-    return list(range(0, int(top) + step, step))
+    # The smallest step of 1, 2 or 5 times a power of ten giving six intervals at most.
+    power = 10 ** max(math.floor(math.log10(top)) - 1, 0)
+    step = next(
+        n * p for p in (power, power * 10, power * 100) for n in (1, 2, 5) if top / (n * p) <= 6
+    )
+    return list(range(0, -(-int(top) // step) * step + 1, step))
 
 
 CACHE_SECONDS = 24 * 60 * 60
@@ -166,11 +166,13 @@ def chart(
         "legend_at_bottom": True,
         "legend_at_bottom_columns": min(len(series), 3) or 1,
         # Values on the bars when there is one series; with several, in the table.
-        "print_values": kind != "line" and len(series) == 1,
+        # Every bar carries its number, just beyond its end (readable however short it is).
+        "print_values": kind != "line",
+        "print_values_position": "top",
         "print_zeroes": False,
         "truncate_label": 40,
         "truncate_legend": 40,
-        "show_minor_y_labels": kind == "hbar",  # hbar: the labels are on that axis
+        "show_minor_y_labels": True,
         "x_label_rotation": 0 if kind == "hbar" or len(labels) <= 8 else 30,
         "margin": 12,
         "value_formatter": (lambda v: f"{v:.0f}%") if percent else _number,
@@ -179,7 +181,7 @@ def chart(
     }
     # The same numbers draw the same picture: kept in the cache (drawing costs ~30 ms).
     key = (
-        "chart:v1:"
+        "chart:v2:"
         + hashlib.sha256(
             repr(
                 (title, labels, [(s.name, list(s.values)) for s in series], kind, percent, width)
@@ -196,6 +198,8 @@ def chart(
         for one in series:
             drawing.add(one.name, turn(one.values))
         svg = _clean(drawing.render(is_unicode=True))
+        if kind == "hbar":  # the number starts just past the bar's end, not across it
+            svg = svg.replace('text-anchor="middle" x=', 'text-anchor="start" x=')
         cache.set(key, svg, CACHE_SECONDS)
     return Chart(
         title=title,

@@ -1,0 +1,39 @@
+"""Charts carry their numbers: on every bar (with one series or several), and in the table;
+a value that may not be shown is neither drawn nor printed, its text in the table."""
+
+import re
+
+from esafety.charts import Series, _integer_ticks, chart
+
+
+def printed(svg: str) -> list[str]:
+    return sorted(set(re.findall(r'class="value"[^>]*>([^<]*)<', svg)))  # (pygal writes each twice)
+
+
+def test_every_bar_of_several_series_carries_its_number(db):
+    drawing = chart(
+        "By month",
+        ["Sep", "Oct"],
+        [Series("This period", [12, 40]), Series("A year earlier", [9, 31])],
+        kind="bar",
+    )
+    assert printed(drawing.svg) == ["12", "31", "40", "9"]
+
+
+def test_a_hidden_value_is_not_drawn_and_its_text_is_in_the_table(db):
+    drawing = chart(
+        "By risk area",
+        ["Content", "Conduct"],
+        [Series("Incidents", [30, None], [None, "fewer than 5"])],
+    )
+    assert printed(drawing.svg) == ["30"]
+    assert drawing.table_rows == [("Content", ["30"]), ("Conduct", ["fewer than 5"])]
+    assert drawing.hides and drawing.drawable
+    # A horizontal bar's number starts past the bar's end, not across it.
+    assert 'text-anchor="start"' in drawing.svg
+
+
+def test_count_axes_have_a_few_whole_number_steps():
+    assert _integer_ticks([4]) == [0, 1, 2, 3, 4]
+    assert _integer_ticks([82]) == [0, 20, 40, 60, 80, 100]
+    assert _integer_ticks([100]) == [0, 20, 40, 60, 80, 100]
