@@ -11,8 +11,10 @@ CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 def _readable(field, value, names):
     """A value as a person reads it: a choice's label, a related record's name."""
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
+    if isinstance(value, bool):  # before `value in (...)`: False == 0 would read as blank
+        return "yes" if value else "no"
     if field.many_to_many:
         return f"{len(value)} linked"
     if isinstance(value, (list, tuple)):

@@ -108,3 +108,17 @@ def test_password_hashes_never_reach_user_history(
     assert "Accepted invitation and set a password" in detail
     assert "Password" not in detail
     assert "md5$" not in detail
+
+
+def test_yes_or_no_fields_read_as_words_in_the_history(personas):
+    from django.template import Context, Template
+
+    user = personas.teacher
+    user.reminders_by_email = True
+    user.save()
+    user.reminders_by_email = False
+    user.save()
+    page = Template("{% load history %}{% history_panel obj %}").render(Context({"obj": user}))
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "yes → no" in text
+    assert "True" not in text and "False" not in text
