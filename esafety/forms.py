@@ -40,9 +40,10 @@ class CrispyMixin(CheckedFormMixin):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class SentOnceMixin(forms.Form):
-    """A form that makes a record carries its one-time token (esafety/once.py) as a hidden
-    field: the view passes `once=once_token(request)` and wraps the save in `first_time`."""
+class SentOnceMixin:
+    """Put before the form's base. A form that makes a record carries its one-time token
+    (esafety/once.py) as a hidden field: the view passes `once=once_token(request)` and
+    wraps the save in `first_time`."""
 
     def __init__(self, *args, once: str = "", **kwargs):
         super().__init__(*args, **kwargs)
