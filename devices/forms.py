@@ -2,15 +2,15 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.forms import CrispyMixin
 from esafety.forms import DateInput as BaseDateInput
 from esafety.models import STAFF_ROLES, Membership, Role, User
+from esafety.params import id_or_404, parse_ids
 from esafety.uploads import check_upload
-from esafety.validators import LARGEST_ID, CheckedFormMixin
+from esafety.validators import CheckedFormMixin
 from incidents.people import PersonField, search_people
 
 from .models import (
@@ -150,12 +150,9 @@ class DeviceIdsField(forms.Field):
 
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else [value] if value else []
-        ids = []
-        for item in values:
-            text = str(item).strip()
-            if not (text.isdigit() and 0 < int(text) <= LARGEST_ID):
-                raise forms.ValidationError("Choose devices from the list.")
-            ids.append(int(text))
+        ids = parse_ids([str(item).strip() for item in values])
+        if ids is None:
+            raise forms.ValidationError("Choose devices from the list.")
         return ids
 
 
@@ -497,9 +494,7 @@ def id_param(request, name: str) -> int | None:
     value = request.GET.get(name) or request.POST.get(name)
     if not value:
         return None
-    if not (value.isdigit() and 0 < int(value) <= LARGEST_ID):
-        raise Http404
-    return int(value)
+    return id_or_404(value)
 
 
 def posted_files(request):

@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -21,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from esafety.figures import invalidate
 from esafety.people_import.parsing import FileProblem, decode, read_bytes
 from esafety.people_import.result import ImportIssue
+from esafety.validators import validate_name, validate_readable
 
 from .models import Device, Encryption, Kind, Ownership, Status
 
@@ -130,8 +132,9 @@ COLUMN_FIELDS = {
     "status": ("status",),
 }
 FIELD_LIMITS = {f.name: f.max_length for f in Device._meta.fields if f.max_length}
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+# ASCII digits only: \d would take Arabic-Indic digits, which the device form refuses.
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T].*)?$")
 
 
 @dataclass
@@ -192,6 +195,8 @@ def _parse_row(cells: dict, row: int, result) -> dict | None:
     tag = cells.get("asset_tag", "").strip()
     if not tag:
         result.error(row, "asset_tag", "The asset tag is empty.")
+    else:
+        _check_text(result, row, "asset_tag", tag, validate_name)
     values["asset_tag"] = tag
     values["kind"] = lookup("type", KINDS, "a device type this register knows")
     values["ownership"] = lookup("ownership", OWNERSHIP, "school or personal")
@@ -230,7 +235,11 @@ def _parse_row(cells: dict, row: int, result) -> dict | None:
         ("os", "os_name"),
         ("os_version", "os_version"),
     ):
-        values[name] = cells.get(column, "").strip()
+        # A line break typed inside a cell (Alt+Enter) becomes one space, as in the
+        # people import.
+        values[name] = " ".join(cells.get(column, "").split())
+        if values[name]:
+            _check_text(result, row, column, values[name], validate_name)
     for name, limit in FIELD_LIMITS.items():
         value = values.get(name)
         if isinstance(value, str) and len(value) > limit:
@@ -238,8 +247,28 @@ def _parse_row(cells: dict, row: int, result) -> dict | None:
     return values if len(result.errors) == before else None
 
 
+def _check_text(result, row, column, value, check) -> None:
+    """The same checks as the device form's fields: no control, direction or unreadable
+    characters, something visible."""
+    try:
+        check(value)
+        validate_readable(value)
+    except ValidationError as error:
+        result.error(row, column, error.messages[0])
+
+
 def _read(text: str, result) -> list[tuple[int, dict]]:
-    reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(text, result)
+    except csv.Error as error:
+        result.error(None, "", f"The file couldn't be read as CSV ({error}).")
+        return []
+
+
+def _rows(text: str, result) -> list[tuple[int, dict]]:
+    # newline="": line ends of any kind (Windows, old Mac CR-only) and breaks inside
+    # quoted cells are the csv module's to read.
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     names = [_column_name(h) for h in header]
     result.columns = [name for name in names if name in COLUMN_FIELDS]

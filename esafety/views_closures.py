@@ -8,6 +8,7 @@ from django.utils import timezone
 from .forms import ClosureDayForm, add_errors
 from .models import ClosureDay
 from .once import FIELD, first_time, once_token
+from .params import id_or_404
 from .services import add_closure_day, remove_closure_day
 from .views_people import get_school
 
@@ -18,8 +19,8 @@ def closure_days(request, slug):
     """The list (this term onwards), a form to add one, a button to remove each, and who
     added or removed which day."""
     school = get_school(request, slug, "esafety.manage_closure_days")
-    if request.method == "POST" and request.POST.get("remove", "").isdigit():
-        remove_closure_day(school=school, by=request.user, pk=int(request.POST["remove"]))
+    if request.method == "POST" and "remove" in request.POST:
+        remove_closure_day(school=school, by=request.user, pk=id_or_404(request.POST["remove"]))
         messages.success(request, "The closure day was removed.")
         return redirect("closure-days", slug=school.slug)
     form = ClosureDayForm(request.POST or None, school=school, once=once_token(request))

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from esafety.params import parse_id
+
 from . import services
 from .forms import (
     AmendForm,
@@ -68,7 +70,8 @@ def _note(request, incident, form):
 
 
 def _complete(request, incident, form):
-    entry = TimelineEntry.objects.filter(incident=incident, pk=request.GET.get("entry")).first()
+    chosen = parse_id(request.GET.get("entry"))
+    entry = TimelineEntry.objects.filter(incident=incident, pk=chosen).first() if chosen else None
     if entry is None:
         raise services.ValidationError("Choose an action to mark as done.")
     services.complete_action(entry=entry, by=request.user)

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from esafety.models import STAFF_ROLES, Membership, Role, User
-from esafety.validators import LARGEST_ID, validate_single_line
+from esafety.params import parse_id
+from esafety.validators import validate_single_line
 
 PUPILS_AND_STAFF = frozenset({Role.PUPIL, *STAFF_ROLES})
 MAX_RESULTS = 10
@@ -88,7 +89,9 @@ class PersonPicker(forms.Widget):
         context = super().get_context(name, value, attrs)
         pk, text = value if isinstance(value, tuple) else (value, "")
         if pk and not text:
-            user = User.objects.filter(pk=pk).first()
+            # Re-shown with whatever was sent (?pupil=abc): only a real id is looked up.
+            chosen = parse_id(str(pk))
+            user = User.objects.filter(pk=chosen).first() if chosen is not None else None
             text = str(user) if user else ""
         context["widget"].update(
             pk=pk or "", text=text, search_url=self.search_url, matches=self.matches
@@ -111,10 +114,18 @@ class PersonField(forms.Field):
         pk, text = value if isinstance(value, tuple) else (value or "", "")
         self.widget.matches = []
         validate_single_line(text)
-        if str(pk).isdigit() and 0 < int(pk) <= LARGEST_ID:
-            person = self.queryset.filter(pk=pk).first()
+        chosen = parse_id(str(pk))
+        if chosen is not None:
+            person = self.queryset.filter(pk=chosen).first()
             if person is not None and (not text or text == str(person)):
                 return person
+        if not text and str(pk).strip():
+            # Something was chosen that is not on this list (another school's person, a
+            # tampered id): say so rather than drop it.
+            raise forms.ValidationError(
+                "That person can't be chosen here. Search for them again and choose from the list.",
+                code="not_on_list",
+            )
         if not text:
             if self.required:
                 raise forms.ValidationError("Choose a person.", code="required")

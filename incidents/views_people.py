@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from esafety.models import STAFF_ROLES, Role, School
+from esafety.params import id_or_404
 from esafety.roles import require
 
 from .people import PUPILS_AND_STAFF, describe, search_people
@@ -25,8 +26,8 @@ def people_search(request):
     a pupil's chronology) needs the chronology rule."""
     staff_only = bool(request.GET.get("staff"))
     exclude = None
-    if request.GET.get("incident", "").isdigit():
-        incident = get_incident(request, int(request.GET["incident"]), "incidents.manage")
+    if "incident" in request.GET:
+        incident = get_incident(request, id_or_404(request.GET["incident"]), "incidents.manage")
         school = incident.school
         if staff_only:  # an action must never go to someone the incident is hidden from
             exclude = people_hidden_from(incident)

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from esafety.params import parse_id
 from esafety.widgets import style_filter_form
 
 from .forms import staff_of
@@ -74,8 +75,8 @@ class RegisterFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         number = value.upper().removeprefix("R-").lstrip("0")
         match = Q(title__icontains=value) | Q(description__icontains=value)
-        if number.isdigit():
-            match |= Q(number=int(number))
+        if (wanted := parse_id(number)) is not None:
+            match |= Q(number=wanted)
         return queryset.filter(match)
 
     def in_band(self, queryset, name, value):
@@ -93,8 +94,9 @@ class RegisterFilter(django_filters.FilterSet):
     def in_cell(self, queryset, name, value):
         which, _, rest = value.partition("-")
         likelihood, _, impact = rest.partition("-")
-        if not (likelihood.isdigit() and impact.isdigit()):
+        likelihood, impact = parse_id(likelihood), parse_id(impact)
+        if likelihood is None or impact is None:
             return queryset.none()
         if which == "inherent":
-            return queryset.filter(inherent_likelihood=int(likelihood), inherent_impact=int(impact))
-        return queryset.filter(likelihood=int(likelihood), impact=int(impact))
+            return queryset.filter(inherent_likelihood=likelihood, inherent_impact=impact)
+        return queryset.filter(likelihood=likelihood, impact=impact)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from esafety.models import School, Trust
 from esafety.once import already_done
+from esafety.params import parse_int
 from esafety.services import attributed
 
 from .models import (
@@ -557,16 +558,17 @@ def parse_bands(text: str, size: int) -> list[dict]:
     for part in [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]:
         label, _, span = part.rpartition(" ")
         low, _, high = span.partition("-")
-        if not label or not low.isdigit() or not high.isdigit():
+        low, high = parse_int(low), parse_int(high)
+        if not label or low is None or high is None:
             raise ValidationError(
                 {"bands": f"Write each band as NAME LOW-HIGH, e.g. HIGH 10-25 ({part!r})."}
             )
-        if int(low) != expected_low or int(high) < int(low):
+        if low != expected_low or high < low:
             raise ValidationError(
                 {"bands": f"Bands must follow on: {part!r} should start at {expected_low}."}
             )
-        bands.append({"label": label.strip().upper()[:20], "max": int(high)})
-        expected_low = int(high) + 1
+        bands.append({"label": label.strip().upper()[:20], "max": high})
+        expected_low = high + 1
     if not bands or bands[-1]["max"] != size * size:
         raise ValidationError({"bands": f"The last band must end at {size * size}."})
     for index, band in enumerate(bands):

@@ -14,6 +14,7 @@ from esafety.figures import figure_for
 from esafety.forms import add_errors
 from esafety.models import Trust
 from esafety.once import redirect_as_done, was_already_done
+from esafety.params import parse_id
 from esafety.pdf import pdf_response
 from esafety.roles import access_for, allowed, require
 from esafety.views_people import get_school
@@ -188,8 +189,8 @@ def _incident_to_link(request, school):
     person manages it, is linked to the new risk."""
     from incidents.models import Incident
 
-    pk = request.GET.get("incident") or request.POST.get("incident")
-    if not (pk or "").isdigit():
+    pk = parse_id(request.GET.get("incident") or request.POST.get("incident"))
+    if pk is None:
         return None
     incident = Incident.objects.visible_to(request.user).filter(pk=pk, school=school).first()
     if incident is None or not allowed(request.user, "incidents.manage", incident):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from esafety.forms import add_errors
 from esafety.once import redirect_as_done, was_already_done
+from esafety.params import parse_id
 from esafety.pdf import pdf_response
 from esafety.roles import allowed, require
 from esafety.views_people import get_school
@@ -102,9 +103,10 @@ def signoff_pdf(request, pk):
 
 
 def _linked_to(incident, posted) -> Risk | None:
-    if not str(posted).isdigit():
+    pk = parse_id(posted)
+    if pk is None:
         return None
-    return Risk.objects.filter(incident_links__incident=incident, pk=int(posted)).first()
+    return Risk.objects.filter(incident_links__incident=incident, pk=pk).first()
 
 
 def link_incident(request, incident_pk):

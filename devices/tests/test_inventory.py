@@ -156,6 +156,19 @@ def test_import_refuses_a_status_it_cannot_set(personas):
         ("X1,laptop,,,,,,,,01/01/2099,\n", "antivirus_updated", "in the future"),
         ("X1,laptop," + "M" * 130 + ",,,,,,,,\n", "make_model", "Longer than 120"),
         ("LAP-1,laptop,,,,,,,,,\n", "asset_tag", "also on row 2"),
+        # What the device form refuses, the import refuses (issue 25).
+        ("X1\x1b,laptop,,,,,,,,,\n", "asset_tag", "control character"),
+        ("X\x07,laptop,,,,,,,,,\n", "asset_tag", "control character"),
+        ("X1\x7f,laptop,,,,,,,,,\n", "asset_tag", "control character"),
+        ("\u200b\u200b,laptop,,,,,,,,,\n", "asset_tag", "only invisible characters"),
+        ("X1\u202e,laptop,,,,,,,,,\n", "asset_tag", "direction of the text"),
+        ("X1,laptop,Dell \u2066,,,,,,,,\n", "make_model", "direction of the text"),
+        ("X1,laptop,Dell \ufffd,,,,,,,,\n", "make_model", "could not be read"),
+        (
+            "X1,laptop,,,,,,,\u0660\u0661/\u0660\u0663/\u0662\u0660\u0662\u0666,,\n",
+            "os_checked",
+            "not a date",
+        ),
     ],
 )
 def test_import_is_all_or_nothing_with_row_and_column(personas, row, column, message):
@@ -182,6 +195,28 @@ def test_import_refuses_a_bad_file_with_a_message(personas, client, content, mes
     response = client.post(reverse("devices-import", args=[personas.school.slug]), {"file": upload})
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert not Device.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (HEADER + GOOD_ROW).replace("\n", "\r"),  # an old Mac's line ends
+        HEADER + GOOD_ROW.replace("Dell 3540", '"Dell\r3540"'),  # a CR inside a quoted cell
+    ],
+    ids=["CR-only line ends", "bare CR in a cell"],
+)
+def test_import_reads_any_line_ends(personas, text):
+    result = _import(personas, text)
+    assert result.ok, [str(e) for e in result.errors]
+    device = Device.objects.get()
+    assert (device.asset_tag, device.make_model) == ("LAP-1", "Dell 3540")
+
+
+def test_a_cell_too_large_to_read_is_a_message_not_an_error(personas):
+    result = _import(personas, HEADER + 'X1,laptop,"' + "M" * 140_000 + '",,,,,,,,\n')
+    assert not result.ok
+    assert "couldn't be read as CSV" in result.errors[0].message
     assert not Device.objects.exists()
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from esafety.models import Role
+from esafety.params import parse_int
 from esafety.validators import (
     EMAIL_MAX_LENGTH,
     validate_name,
@@ -68,8 +69,8 @@ def parse_year_group(value: str) -> int:
     key = _YEAR_PREFIX.sub("", value.strip().lower()).strip()
     if key in ("r", "rec", "reception"):
         return 0
-    if key.isascii() and key.isdigit() and 0 <= int(key) <= 13:
-        return int(key)
+    if (year := parse_int(key, high=13)) is not None:
+        return year
     raise ValueError(f"'{value}' isn't a year group. Use R for Reception or a number from 1 to 13.")
 
 
