@@ -47,9 +47,20 @@ def link_saved(sender, instance: ParentLink, **kwargs) -> None:
     """A parent linked (or linked again) to a child: the child's schools' parent
     agreements ask the parent now."""
     if instance.ended_on is not None:
+        _forget_child(instance)
         return
     schools = Membership.objects.active().filter(user_id=instance.child_id, role=Role.PUPIL)
     _after_commit({instance.parent_id}, schools.values_list("school_id", flat=True))
+
+
+def _forget_child(link: ParentLink) -> None:
+    """A link ended: the parent is no longer asked to sign for that child (what they
+    signed stays on record). Another parent still linked keeps their own items."""
+    from .models import SignRequest
+
+    SignRequest.objects.filter(
+        person_id=link.parent_id, subject_id=link.child_id, completed_at__isnull=True
+    ).delete()
 
 
 def membership_saved(sender, instance: Membership, **kwargs) -> None:

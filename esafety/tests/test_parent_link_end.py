@@ -136,11 +136,6 @@ def test_the_parents_home_page_drops_the_child_at_once(personas, client):
     assert "Poppy Pupil" not in after and "Sid Second" in after
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The agreements app keeps the parent's open 'to sign' items for the child: "
-    "agreements/joining.py link_saved must drop them when a link ends (see the report).",
-)
 def test_the_parents_to_sign_list_and_family_page_drop_the_child_at_once(personas, client):
     second = person(personas.school, Role.PUPIL, name="Sid Second")
     ParentLink.objects.create(parent=personas.parent, child=second)
