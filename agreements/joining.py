@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from esafety import signals
 from esafety.models import Membership, ParentLink, Role
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,22 @@ def membership_saved(sender, instance: Membership, **kwargs) -> None:
     _after_commit(people, {instance.school_id})
 
 
+def people_imported(sender, school, **kwargs) -> None:
+    """A people import wrote a school's people in bulk: everyone there (and the parents
+    of its pupils, wherever they are) is asked now, as the sweep would."""
+    pupils = Membership.objects.active().filter(school=school, role=Role.PUPIL)
+    people = set(
+        Membership.objects.active().filter(school=school).values_list("user_id", flat=True)
+    )
+    people |= set(
+        ParentLink.objects.filter(
+            child_id__in=pupils.values("user_id"), ended_on__isnull=True
+        ).values_list("parent_id", flat=True)
+    )
+    ask_now(people=people, school_ids={school.pk})
+
+
 def connect() -> None:
     post_save.connect(link_saved, sender=ParentLink, dispatch_uid="agreements-ask-linked-parent")
     post_save.connect(membership_saved, sender=Membership, dispatch_uid="agreements-ask-new-member")
+    signals.people_imported.connect(people_imported, dispatch_uid="agreements-ask-imported")

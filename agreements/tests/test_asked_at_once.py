@@ -97,3 +97,26 @@ def test_an_ended_link_asks_nothing(
             parent=elmridge_parent, child=personas.pupil, ended_on=datetime.date(2020, 1, 1)
         )
     assert not SignRequest.objects.filter(person=elmridge_parent).exists()
+
+
+def test_people_imported_from_a_file_are_asked_at_once(
+    personas, client, oakwood_agreement, django_capture_on_commit_callbacks
+):
+    from esafety.people_import import COLUMN_NAMES, import_people
+
+    header = ",".join(COLUMN_NAMES)
+    rows = [
+        "pupil,UPN9,Ivy,Import,,,4,,,,,,",
+        "parent,C9,Ian,Import,ian@home.example,,,,,,UPN9,father,",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_people(
+            school=personas.school,
+            uploaded_file_or_text="\n".join([header, *rows]) + "\n",
+            imported_by=personas.esafety_officer,
+        )
+    assert result.ok, [str(e) for e in result.errors]
+    ian = Membership.objects.get(school=personas.school, external_id="C9").user
+    [request] = SignRequest.objects.filter(person=ian)
+    assert request.subject.full_name == "Ivy Import"
+    assert "Ivy Import" in to_sign_page(client, ian)

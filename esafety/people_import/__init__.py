@@ -31,9 +31,11 @@ role at this school yet are left as they are.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from esafety.models import School, User
+from esafety.signals import people_imported
 
 from .columns import COLUMN_NAMES, COLUMNS, template_csv
 from .matching import Existing, Planner
@@ -91,5 +93,10 @@ def import_people(
     if not dry_run:
         write_changes(
             changes=changes, school=school, imported_by=imported_by, today=today, result=result
+        )
+        # Written in bulk: no save signals. Robust: the import stands whatever a receiver
+        # does (the sweep catches up).
+        transaction.on_commit(
+            lambda: people_imported.send_robust(sender=School, school=school), robust=True
         )
     return result
