@@ -393,7 +393,8 @@ class ClassifyForm(TypedTextMixin, CheckedFormMixin, forms.Form):
 
     category = forms.ChoiceField(
         choices=[("", "Choose a category"), *CATEGORY_FIELD_CHOICES[1:]],
-        help_text="The seed policy's categories, with their examples on the log form.",
+        help_text="The school policy's categories (A to D for pupils, A and B for staff), with "
+        "examples on the log form.",
     )
     risk_area = forms.ChoiceField(
         label="Risk area",

@@ -34,6 +34,12 @@ def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page)
     teacher = signed_in(browser_page, live_server, personas.teacher, "phone")
     teacher.goto(f"{live_server.url}/incidents/new/")
     checked(teacher, "incident-log-phone")
+    for question in (
+        "Is a child at risk of harm now?",
+        "Has an adult or an older child contacted a child?",
+        "Is an image or video of a child involved?",
+    ):
+        teacher.get_by_role("group", name=question).get_by_label("No", exact=True).check()
     teacher.get_by_label("A pupil (their conduct or their safety)").check()
     teacher.get_by_label("Online only").check()
     teacher.get_by_label("What happened*").fill(
@@ -45,7 +51,7 @@ def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page)
     teacher.get_by_label("Category").select_option("pupil_c")
     teacher.get_by_role("button", name="Submit the incident").click()
     expect(
-        teacher.get_by_text(re.compile(r"Incident \d{4}-0001 was sent to Eddie Officer"))
+        teacher.get_by_text(re.compile(r"Incident [A-Z]+-\d{4}-0001 was sent to Eddie Officer"))
     ).to_be_visible()
     checked(teacher, "incident-detail-teacher-phone")
     incident = Incident.objects.get()
@@ -56,7 +62,7 @@ def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page)
     expect(officer.get_by_text("New incidents to acknowledge")).to_be_visible()
     officer.goto(f"{live_server.url}/incidents/queue/")
     checked(officer, "incident-queue")
-    officer.get_by_role("link", name=incident.number).click()
+    officer.get_by_role("link", name=incident.reference).click()
     officer.get_by_role("button", name="Acknowledge").click()
     expect(officer.get_by_text("Acknowledged. The person who reported it")).to_be_visible()
 
@@ -76,7 +82,7 @@ def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page)
     # 4. The headteacher signs it off and downloads the PDF.
     head = signed_in(browser_page, live_server, personas.headteacher)
     expect(head.get_by_text("Awaiting your sign-off")).to_be_visible()
-    head.get_by_role("link", name=incident.number).first.click()
+    head.get_by_role("link", name=incident.reference).first.click()
     head.get_by_role("link", name="Sign off").click()
     checked(head, "incident-sign-off")
     head.get_by_role("button", name="Sign off").click()
@@ -87,7 +93,7 @@ def test_incident_from_report_to_signed_pdf(personas, live_server, browser_page)
     pdf = download_info.value
     pages = PdfReader(io.BytesIO(Path(pdf.path()).read_bytes())).pages
     text = " ".join(" ".join(p.extract_text() for p in pages).split())
-    assert incident.number in text
+    assert incident.reference in text
     assert "Signed electronically by Hana Head" in text
     assert "Talk to the class about group chats" in text
     incident.refresh_from_db()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from esafety.browser import VIEWPORTS, assert_no_console_errors, checked, signed_in_page
 from esafety.models import Role, StaffType
 from esafety.testing import person
-from incidents.models import Incident, Status
+from incidents.models import Incident, IncidentTag, Status
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -61,6 +61,7 @@ def test_phone_flow_log_act_done_close(personas, live_server, browser_page):
         name="Tia Assistant",
         staff_type=StaffType.TEACHING_ASSISTANT,
     )
+    IncidentTag.objects.get_or_create(school=None, slug="bullying", defaults={"name": "Bullying"})
     # 1. The teacher logs a pupil incident on a phone.
     teacher = on_phone(browser_page, live_server, personas.teacher)
     teacher.goto(f"{live_server.url}/incidents/new/")
