@@ -10,9 +10,11 @@ Rules applied here, once:
   `governance.suppression` with the trust's threshold (counts under 5 by default): small
   counts read "fewer than 5" and more are hidden where one could be worked out from the
   total and the rest; the trust's breakdown shows a cell only where every school shows its
-  own. Months too small to show fall back to terms, then to the whole period; a school
-  whose breakdown has nothing left to draw gets the trust's, said so. The totals of a
-  school and of the trust (the headline figures, the schools side by side) are shown.
+  own. Months too small to show fall back to terms, then to the whole period (said so on
+  the chart). The totals of a school and of the trust (the headline figures, the schools
+  side by side) are shown. (A school's breakdown left with nothing to draw is not drawn
+  from the trust's instead: the trust's count is hidden wherever that school's is, so the
+  trust's picture would show only what the school has none of.)
 """
 
 import statistics
@@ -192,17 +194,10 @@ def read_figures(school_ids) -> dict:
     return {name: figures_for(name, school_ids) for name in FIGURES}
 
 
-def build(*, schools, school, period, reader, today, figures=None, trust_schools=()) -> Board:
-    """The dashboard for `schools` (all of a trust, or one), summed over `period`.
-    `trust_schools`: every school of the trust, for a school whose breakdowns are too small
-    to draw on a trustee's page (the trust's are drawn instead)."""
+def build(*, schools, school, period, reader, today, figures=None) -> Board:
+    """The dashboard for `schools` (all of a trust, or one), summed over `period`."""
     ids = [s.pk for s in schools]
     figures = figures or read_figures(ids)
-    trust_wide = None
-    if reader.hides_small and school is not None and len(trust_schools) > 1:
-        trust_ids = [s.pk for s in trust_schools]
-        trust_figures = figures_for("incidents.by_month", trust_ids)
-        trust_wide = [trust_figures[i] for i in trust_ids]
     board = Board(schools=schools, school=school, period=period, reader=reader)
     incidents = [figures["incidents.by_month"][s] for s in ids]
     now = _sum_months(incidents, period.months)
@@ -266,7 +261,7 @@ def build(*, schools, school, period, reader, today, figures=None, trust_schools
 
     months = period.months
     board.charts.append(
-        ("Incidents", _incident_charts(incidents, period, reader, total, last_year, trust_wide))
+        ("Incidents", _incident_charts(incidents, period, reader, total, last_year))
     )
 
     # --- training and agreements ------------------------------------------------------
@@ -440,9 +435,8 @@ def _small_note(reader, protected: list[Protected]) -> list[str]:
         return []
     n = reader.small_under
     return [
-        f"Counts under {n} show as \u201cfewer than {n}\u201d (which can also mean none) "
-        f"and are not drawn; \u201chidden\u201d marks a number hidden so that a small one "
-        "cannot be worked out from the total."
+        f"\u201cFewer than {n}\u201d can also mean none; \u201chidden\u201d: hidden so that a "
+        "small count cannot be worked out from the total."
     ]
 
 
@@ -476,15 +470,15 @@ LEVEL_NOTES = {
 
 
 def _mostly_hidden(protected: Protected) -> bool:
-    """Half the bars or more would be hidden: too little of a picture at this level."""
-    return 2 * sum(1 for t in protected.texts if t) >= max(len(protected.texts), 1) and (
-        protected.any_hidden
-    )
+    """Fewer than half the incidents would be in the picture at this level."""
+    shown = sum(v for v in protected.shown if v)
+    return protected.any_hidden and 2 * shown < sum(protected.values)
 
 
 def _by_month_chart(incidents, period, reader, total, last_year):
-    """Incidents by month against a year earlier; where half the months or more would be
-    hidden on a trustee's page, by term, else the whole period (its totals, always shown)."""
+    """Incidents by month against a year earlier; where the months shown on a trustee's page
+    would hold fewer than half the incidents (the rest hidden as small), by term, else the
+    whole period (its totals, always shown)."""
     months = period.months
     levels = ["month"]
     if len({term_on(first_of(m)) for m in months}) > 1:
@@ -523,7 +517,7 @@ def _by_month_chart(incidents, period, reader, total, last_year):
     )
 
 
-def _incident_charts(incidents, period, reader, total, last_year, trust_wide):
+def _incident_charts(incidents, period, reader, total, last_year):
     months = period.months
     charts = [_by_month_chart(incidents, period, reader, total, last_year)]
     specs = [
@@ -535,36 +529,15 @@ def _incident_charts(incidents, period, reader, total, last_year, trust_wide):
     ]  # fmt: skip
     for title, name, heading, labels_of, total_known in specs:
         per_school = _period_counts(incidents, months, name)
-        drawing = _breakdown(title, labels_of, per_school, reader, heading, total_known)
-        charts.append(drawing)
-        if not drawing.drawable and trust_wide and _any_counted(per_school):
-            # Too few to draw here: the trust's picture (its page's own numbers) beside it.
-            wide = _breakdown(
-                f"{title}: all {len(trust_wide)} of the trust's schools together",
-                labels_of,
-                _period_counts(trust_wide, months, name),
-                reader,
-                heading,
-                total_known,
-                extra=[
-                    "This school's numbers are too few to draw without pointing to a child, "
-                    "so this chart shows the trust's schools together."
-                ],
-            )
-            if wide.drawable:
-                charts.append(wide)
+        charts.append(_breakdown(title, labels_of, per_school, reader, heading, total_known))
     return charts
-
-
-def _any_counted(per_school) -> bool:
-    return any(n for counts in per_school for n in counts.values())
 
 
 def _top_kinds(counts: dict) -> list[tuple[str, str]]:
     return [(k, k) for k, _ in sorted(counts.items(), key=_most)[:10]]
 
 
-def _breakdown(title, labels_of, per_school, reader, heading, total_known, *, extra=()):
+def _breakdown(title, labels_of, per_school, reader, heading, total_known):
     """One breakdown's chart: the schools' counts by key, protected for this reader.
     `total_known`: the cells add up to a total the reader sees (every incident has one
     risk area, one category); the kinds do not (an incident may have several, or none)."""
@@ -595,7 +568,7 @@ def _breakdown(title, labels_of, per_school, reader, heading, total_known, *, ex
         [series],
         label_heading=heading,
         summary=summary,
-        notes=[*extra, *_small_note(reader, [protected])],
+        notes=_small_note(reader, [protected]),
     )
 
 

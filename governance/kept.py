@@ -14,14 +14,10 @@ from .board import Board, Reader, build
 BOARD_KEPT_SECONDS = 5 * 60
 
 
-def kept_board(*, schools, school, period, reader: Reader, today, trust_schools=()) -> Board:
-    """`trust_schools`: the trust's, when a trustee looks at one school (its charts too small
-    to draw are drawn for the trust, so the copy follows their figures too)."""
-    wide = list(trust_schools) if reader.hides_small and school is not None else []
+def kept_board(*, schools, school, period, reader: Reader, today) -> Board:
     what = "governance.board|" + repr(
         (
             [(s.pk, s.name, s.slug) for s in schools],
-            [s.pk for s in wide],
             school.pk if school else None,
             (period.key, period.months, period.start, period.end),
             reader,
@@ -30,15 +26,8 @@ def kept_board(*, schools, school, period, reader: Reader, today, trust_schools=
     )
     return cached_while_fresh(
         what,
-        lambda: build(
-            schools=schools,
-            school=school,
-            period=period,
-            reader=reader,
-            today=today,
-            trust_schools=wide,
-        ),
+        lambda: build(schools=schools, school=school, period=period, reader=reader, today=today),
         follows=registered_figures(),
-        school_ids=sorted({s.pk for s in [*schools, *wide]}),
+        school_ids=[s.pk for s in schools],
         timeout=BOARD_KEPT_SECONDS,
     )

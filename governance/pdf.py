@@ -26,8 +26,7 @@ def report_schools(report) -> list:
 
 
 def _board(report):
-    trust_schools = list(School.objects.filter(trust_id=report.trust_id).order_by("name"))
-    schools = [report.school] if report.school_id else trust_schools
+    schools = report_schools(report)
     reader = Reader(
         trustee_view=True,
         under=settings_for(report.trust).small_counts_under,
@@ -40,7 +39,6 @@ def _board(report):
         period=report_period(report),
         reader=reader,
         today=timezone.localdate(),
-        trust_schools=trust_schools,
     )
 
 

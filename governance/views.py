@@ -48,16 +48,6 @@ def _reader(user, trust, school) -> Reader:
     )
 
 
-def _trust_schools(trust, schools, school, reader) -> list:
-    """For one school on a trustee's page: the trust's schools (a breakdown too small to
-    draw is drawn for them all)."""
-    if school is None or not reader.hides_small:
-        return []
-    if len(schools) > 1:
-        return schools
-    return list(School.objects.filter(trust=trust).order_by("name"))
-
-
 def home(request):
     """Straight to the one dashboard a person has; a choice when they have several."""
     require(request.user, "governance.use")
@@ -80,7 +70,6 @@ def _dashboard(request, trust, school, schools, *, picker_url):
         period=period,
         reader=reader,
         today=today,
-        trust_schools=_trust_schools(trust, schools, school, reader),
     )
     term = term_on(today)
     reports = TermlyReport.objects.filter(report_scope_q(request.user), trust=trust, term=term.key)
@@ -144,7 +133,6 @@ def _csv(request, trust, school, schools, filename):
         period=period,
         reader=reader,
         today=today,
-        trust_schools=_trust_schools(trust, schools, school, reader),
     )
     rows = [("Headline", tile.label, "", tile.value, tile.detail) for tile in board.tiles]
     for drawing in board.all_charts + [c for s in board.sections for c in s.charts]:

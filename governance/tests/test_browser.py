@@ -96,3 +96,52 @@ def test_the_officer_reads_the_school_dashboard_on_a_phone(personas, live_server
     page.locator("a", has_text="Incident actions overdue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Overdue incident actions")
     checked(page, "governance-overdue-phone")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_head_signs_without_saving_and_trustees_read_it(
+    viewport, personas, live_server, browser_page
+):
+    """The termly report page as its writer and as a trustee, axe-checked (target size
+    included) at 1280 and 390 px; "Sign" straight after typing keeps the text."""
+    p = personas
+    seed_incidents(p)
+    term = term_on(timezone.localdate())
+    report = services.start_report(
+        trust=p.school.trust, school=p.school, term=term, by=p.headteacher
+    )
+    page = signed_in_page(browser_page, live_server, p.headteacher, viewport)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    checked(page, f"governance-report-draft-{viewport}")
+    text = "Typed, then signed at once: no save first."
+    page.get_by_label("What the governors should know this term").fill(text)
+    page.get_by_role("button", name="Sign and send to trustees").click()
+    expect(page.get_by_text("Signed. The trustees have been told")).to_be_visible()
+    report.refresh_from_db()
+    assert report.is_signed and report.narrative == text
+
+    page = signed_in_page(browser_page, live_server, p.trustee, viewport)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    expect(page.locator(".report-narrative")).to_have_text(text)
+    expect(page.locator(".report-narrative")).to_have_attribute("dir", "auto")
+    checked(page, f"governance-report-signed-trustee-{viewport}")
+    page.goto(f"{live_server.url}/governance/schools/{p.school.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Online safety at Oakwood Primary")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    checked(page, f"governance-school-trustee-{viewport}")
+    page.goto(f"{live_server.url}/governance/trusts/{p.school.trust_id}/")
+    checked(page, f"governance-trust-trustee-{viewport}")
+    page.goto(f"{live_server.url}/governance/reports/")
+    checked(page, f"governance-reports-trustee-{viewport}")
+    page.goto(f"{live_server.url}/governance/figures/")
+    checked(page, f"governance-definitions-trustee-{viewport}")
+
+    page = signed_in_page(browser_page, live_server, p.chair, viewport)
+    page.goto(f"{live_server.url}/governance/trusts/{p.school.trust_id}/settings/")
+    checked(page, f"governance-settings-chair-{viewport}")
+    page.get_by_label("Counts under 10 (1 to 9): for very small schools").check()
+    page.get_by_role("button", name="Save the setting").click()
+    expect(page.locator("main")).to_contain_text("Now: Counts under 10")
