@@ -277,7 +277,7 @@ class SchoolSettingsForm(CrispyMixin, forms.ModelForm):
             try:
                 # A year that is not a leap year: the start must exist every year.
                 datetime.date(2025, month, day)
-            except ValueError:
+            except (ValueError, OverflowError):
                 self.add_error(
                     "academic_year_start_day",
                     f"{calendar.month_name[month]} has no day {day} every year. Choose a "

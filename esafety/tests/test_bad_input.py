@@ -247,6 +247,7 @@ def settings_form(school, **overrides):
     ("month", "day", "message"),
     [
         ("9", "0", "September has no day 0"),
+        ("9", "99999999999999999999", "September has no day"),
         ("9", "31", "September has no day 31"),
         ("2", "30", "February has no day 30"),
         ("2", "29", "February has no day 29"),
