@@ -18,6 +18,13 @@ the dashboard keeps the built board until one of its figures goes stale (kept.py
 test_kept_board checks that a board built from warm figures sends no query.
 
 Values are figures: counts, rates and levels per school, never names.
+
+Small numbers: a figure section is drawn as its app gives it, so register only figures no
+child can be picked out from: levels, shares, or counts of things rather than people
+(today "selfreview.levels", aspects' levels 1 to 5, and "selfreview.actions", the items of
+the school's action plan). A builder that draws counts of incidents or people must pass
+them through `governance.suppression.protect(values, under=reader.small_under, ...)` (and
+`combine` for several schools), as board.py does, so the rule stays in one place.
 """
 
 from collections.abc import Callable, Mapping
