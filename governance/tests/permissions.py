@@ -45,10 +45,22 @@ def draft_report(p):
     return {"pk": report.pk}
 
 
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def signed_report(p):
     from django.utils import timezone
 
-    pdf = b"%PDF-1.4 stand-in"
+    pdf = _blank_pdf()  # a real (empty) PDF: tests read what a trustee downloads
     report = TermlyReport.objects.create(
         trust=p.school.trust,
         school=p.school,
