@@ -48,7 +48,7 @@ def status_badge(context, incident):
             colour, text = "warning", "Waiting to be acknowledged"
     else:
         colour, text = BADGES.get(incident.status, ("success", "Closed"))
-    return mark_safe(f'<span class="badge text-bg-{colour}">{text}</span>')
+    return mark_safe(f'<span class="badge text-bg-{colour} text-wrap text-start">{text}</span>')
 
 
 def _urgent_because(incident, now) -> str:

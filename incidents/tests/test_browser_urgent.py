@@ -51,6 +51,9 @@ def test_the_photo_request_is_logged_and_queued_first_as_urgent(
     ).to_be_visible()
     incident = Incident.objects.get(number__endswith="0002")
     assert incident.category == ""
+    teacher.goto(f"{live_server.url}/incidents/mine/")
+    expect(teacher.get_by_role("link", name=incident.reference)).to_be_visible()
+    checked(teacher, f"{viewport}-my-incidents")
 
     officer = signed_in_page(browser_page, live_server, personas.esafety_officer, viewport)
     officer.goto(f"{live_server.url}/incidents/queue/")

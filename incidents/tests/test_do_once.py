@@ -116,7 +116,7 @@ def test_the_escalation_sweep_leaves_a_history_row_by_the_system(personas, clien
     assert escalated.escalated_to_id == personas.headteacher.pk
     sign_in(client, personas.esafety_officer)
     page = client.get(incident.get_absolute_url()).content.decode()
-    assert "by the system – “Deadline sweep: not acknowledged in time”" in page
+    assert "by the system – “<bdi>Deadline sweep: not acknowledged in time</bdi>”" in page
 
 
 def test_an_incident_acknowledged_while_the_sweep_ran_is_not_escalated(personas):
