@@ -74,6 +74,6 @@ def test_the_incident_queue_names_the_school_on_a_phone_too(personas, client):
     page = client.get(reverse("incident-queue")).content.decode()
     assert '<th scope="col">School</th>' in page
     assert "<td>Elmridge Primary</td>" in page
-    # Its notification names the school too: both schools number from 2026-0001.
+    # Its notification names the school too (both schools number from 0001, as ELM-2026-0001).
     [title] = Notification.objects.filter(recipient=lead).values_list("title", flat=True)
-    assert title == f"New e-safety incident {incident.number} (Elmridge Primary) to acknowledge"
+    assert title == f"New e-safety incident {incident.reference} (Elmridge Primary) to acknowledge"

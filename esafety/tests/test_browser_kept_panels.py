@@ -48,6 +48,12 @@ def test_every_home_page_an_incident_touches_follows_it(personas, live_server, b
 
     # 1. The teacher reports an incident about a pupil.
     teacher.goto(f"{live_server.url}/incidents/new/")
+    for question in (
+        "Is a child at risk of harm now?",
+        "Has an adult or an older child contacted a child?",
+        "Is an image or video of a child involved?",
+    ):
+        teacher.get_by_role("group", name=question).get_by_label("No", exact=True).check()
     teacher.get_by_label("A pupil (their conduct or their safety)").check()
     teacher.get_by_label("Online only").check()
     teacher.get_by_label("What happened*").fill(WHAT_HAPPENED)
@@ -55,7 +61,9 @@ def test_every_home_page_an_incident_touches_follows_it(personas, live_server, b
     teacher.get_by_text("Kind of incident, risk area and category (optional)").click()
     teacher.get_by_label("Category").select_option("pupil_c")
     teacher.get_by_role("button", name="Submit the incident").click()
-    expect(teacher.get_by_text(re.compile(r"Incident \d{4}-0001 was sent to"))).to_be_visible()
+    expect(
+        teacher.get_by_text(re.compile(r"Incident [A-Z]+-\d{4}-0001 was sent to"))
+    ).to_be_visible()
     incident = Incident.objects.get()
     expect(panel(home(teacher, live_server), "Report an e-safety incident")).to_contain_text(
         "1 waiting to be acknowledged"

@@ -16,7 +16,7 @@ PUPIL_ROW = "pupil,UPN901,Ada,Lovelace,,14/03/2016,Year 4,4B,,,,,"
 
 def oakwood_counts(client):
     page = client.get(reverse("trust-overview")).content.decode()
-    row = page.split('<th scope="row">Oakwood Primary</th>')[1].split("</tr>")[0]
+    row = page.split('<th scope="row" dir="auto">Oakwood Primary</th>')[1].split("</tr>")[0]
     return [int(cell.split("</td>")[0]) for cell in row.split('<td class="text-end">')[1:]]
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from esafety.testing_crawl import PageReader, report, walk_the_demo
+from esafety.tests.crawl import PageReader, report, walk_the_demo
 
 pytestmark = pytest.mark.django_db
 

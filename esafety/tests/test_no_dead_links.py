@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from esafety.testing_crawl import report, walk_the_demo
+from esafety.tests.crawl import report, walk_the_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -139,7 +139,12 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         assert f'<span class="dropdown-header">{heading}</span>' in page
     assert "Trust overview" not in officer
 
-    assert set(_menus(client, personas.teacher)) == {"Incidents", "Agreements", "Training"}
+    assert set(_menus(client, personas.teacher)) == {
+        "Incidents",
+        "Agreements",
+        "Training",
+        "Devices",
+    }
     assert set(_menus(client, personas.parent)) == {"Agreements", "Training"}
     assert set(_menus(client, personas.pupil)) == {"Agreements"}
     technician = _menus(client, personas.technician)
