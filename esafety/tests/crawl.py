@@ -34,8 +34,8 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from . import once, pdf
-from .testing import sign_in
+from esafety import once, pdf
+from esafety.testing import sign_in
 
 # The demo logins (`seed_demo`), each walked from their own home page; Brookfield's
 # teaching assistant and office staff hold the teacher's role there (one walk for the three).
