@@ -18,7 +18,7 @@ from .models import (
     User,
 )
 from .uploads import check_upload
-from .validators import CheckedFormMixin, validate_urn
+from .validators import CheckedFormMixin, check_fields, validate_urn
 from .workdays import closed_reason
 
 
@@ -189,6 +189,7 @@ class ParentLinkForm(CrispyMixin, forms.Form):
             max_length=40, required=False, help_text="e.g. mother, father, carer"
         )
         self.order_fields(["child", "relationship"])
+        check_fields(self)  # the fields are made here, after the mixin checked the class's
 
 
 class EndParentLinkForm(CrispyMixin, forms.Form):

@@ -99,6 +99,9 @@ class PersonPicker(forms.Widget):
         return context
 
 
+NAME_TYPED_MAX_LENGTH = 150  # a person's full name's column
+
+
 class PersonField(forms.Field):
     """A person from `queryset`, chosen with the picker. `search` (query -> memberships)
     resolves a typed name when no one was picked from the list."""
@@ -114,6 +117,11 @@ class PersonField(forms.Field):
         pk, text = value if isinstance(value, tuple) else (value or "", "")
         self.widget.matches = []
         validate_single_line(text)
+        if len(text) > NAME_TYPED_MAX_LENGTH:
+            # A name, not a document: a huge pattern is refused before any search.
+            raise forms.ValidationError(
+                f"Type at most {NAME_TYPED_MAX_LENGTH} characters of the name.", code="max_length"
+            )
         chosen = parse_id(str(pk))
         if chosen is not None:
             person = self.queryset.filter(pk=chosen).first()

@@ -5,10 +5,16 @@ app's forms are covered by adding its rows there. For each URL, a persona allowe
 it opens the page and its own form is read from the HTML (field names, kinds, choices and
 the values the page fills in). Then, on top of what a person would send:
 
-- the query parameters views read get NUL bytes, very long, negative and year-1 values;
-- each field in turn gets every troublesome value of its kind (empty, NUL and control
-  characters, a lone zero-width space, over-long text and emails, year 1 and 9999, huge
-  and non-ASCII numbers, wrong choices, other schools' ids, broken files);
+- the query parameters views read get NUL bytes, very long, negative and year-1 values,
+  and digits that are not ASCII (superscripts, fullwidth, Arabic-Indic: `str.isdigit()`
+  is true for "²", which `int()` refuses);
+- each field in turn, and each named submit button's value, gets every troublesome value
+  of its kind (empty, NUL, control, format and bidi characters, invalid UTF-8, a lone
+  zero-width space, over-long text and emails, year 1 and 9999, huge numbers and the
+  digits of every script, wrong choices, another school's and another trust's ids,
+  broken files);
+- a one-line text field given a value every form refuses (a bidi override, a control
+  character, text that was not UTF-8) must not be accepted (a redirect after the post);
 - hypothesis changes several fields at once with anything at all (any text, invalid
   UTF-8 bytes, repeated or missing fields).
 
@@ -56,15 +62,33 @@ PERSONA_ORDER = (
 # Query parameters views read as well as their forms' fields.
 LATER_FORMS_OF_A_FORMSET = re.compile(r"-[1-9][0-9]*-")
 
-# Values that broke forms before (issue 9), by the kind of input they go into.
-TEXT = ("", "a\x00b", "\x01\x1b[2J", "\u200b", "a" * 101, "x" * 10_000)
+# Digits `int()` or `str.isdigit()` read differently from a person: superscripts,
+# fullwidth, Arabic-Indic, Devanagari, circled, mathematical; signs, spaces, underscores.
+ODD_NUMBERS = (
+    "\u00b2",
+    "1\u00b2",
+    "\uff13",
+    "\u0663",
+    "\u0967",
+    "\u2460",
+    "\U0001d7d9",
+    " 7 ",
+    "+7",
+    "1_0",
+    "",
+)
+# Values a one-line field of every form refuses: a page that stores them has no checks.
+REFUSED_TEXT = ("Name \u202egnp.exe", "\u2066Name", "Na\x07me", "Name \ufffd")
+# Values that broke forms before (issues 9 and 25), by the kind of input they go into.
+TEXT = ("", "a\x00b", "\x01\x1b[2J", "\u200b", "a" * 101, "x" * 10_000, "\u202eabc", "y" * 100_001)
 NASTY_BY_KIND = {
     "text": (*TEXT, "b" * 255 + "@example.org"),
     "date": ("0001-01-01", "9999-12-31", "10000-01-01", "\u0662\u0660\u0662\u0666-01-01"),
     "datetime-local": ("0001-01-01T00:00", "9999-12-31T23:59"),
-    "number": ("-1", "99999999999999999999", "\u0665"),
-    "choice": ("not-a-choice", "99999999999999999999", "a\x00b"),
-    "hidden": ("-1", "999999", "\x00", "x" * 10_000),
+    "number": ("-1", "99999999999999999999", "\u0665", *ODD_NUMBERS),
+    "choice": ("not-a-choice", "99999999999999999999", "a\x00b", *ODD_NUMBERS),
+    "hidden": ("-1", "999999", "\x00", "x" * 10_000, *ODD_NUMBERS),
+    "button": ("abc", "-1", "99999999999999999999", *ODD_NUMBERS),
     "file": (b"", b"\xff\xfe\x00bad", b"record_type,mis_id\n\x81\x8d,\x00\n"),
 }
 KIND_GROUPS = {"select": "choice", "radio": "choice", "checkbox": "choice"}
@@ -77,8 +101,11 @@ PLAIN_BY_KIND = {
     "file": b"record_type,mis_id,first_name,last_name\n",
 }
 # Query parameters views read as well as their forms' fields.
-QUERY_NAMES = ("school", "class_name", "document", "page", "q", "next", "status", "sort")
-QUERY_NASTY = ("\x00", "x" * 10_000, "-1")
+QUERY_NAMES = (
+    *("school", "class_name", "document", "page", "q", "next", "status", "sort", "cell"),
+    *("incident", "confiscation", "risk", "pupil", "owner", "entry", "person", "device"),
+)
+QUERY_NASTY = ("\x00", "x" * 10_000, "-1", "abc", "inherent-\u00b2-1", *ODD_NUMBERS)
 
 
 def kind_group(kind: str) -> str:
@@ -105,6 +132,11 @@ class FormReader(HTMLParser):
                     "multipart": attrs.get("enctype") == "multipart/form-data",
                     "fields": {},
                 }
+            )
+        elif self.forms and tag == "button" and attrs.get("name"):
+            # A named submit button sends its value (e.g. which closure day to remove).
+            self.forms[-1]["fields"].setdefault(
+                attrs["name"], {"kind": "button", "choices": [], "value": []}
             )
         elif self.forms and tag in ("input", "select", "textarea") and attrs.get("name"):
             kind = attrs.get("type", "text") if tag == "input" else tag
@@ -159,7 +191,7 @@ def baseline(fields: dict) -> dict:
             continue
         elif field["choices"]:
             sent[name] = [field["choices"][0]]
-        elif field["kind"] != "hidden":
+        elif field["kind"] not in ("hidden", "button"):
             sent[name] = [PLAIN_BY_KIND.get(field["kind"], "Test value")]
     return sent
 
@@ -173,6 +205,17 @@ def sweep(fields: dict, other_ids: list):
         nasty = NASTY_BY_KIND[group] + (tuple(other_ids) if group == "choice" else ())
         for value in nasty:
             yield {name: [value]}
+
+
+def one_line_fields(fields: dict):
+    """Fields a person types one line into (not search boxes: those are read, not kept)."""
+    return [
+        name
+        for name, field in fields.items()
+        if field["kind"] == "text"
+        and not LATER_FORMS_OF_A_FORMSET.search(name)
+        and name not in ("q", "search", "typed_name_check")
+    ]
 
 
 def persona_for(route):
@@ -241,7 +284,18 @@ def send(client, url, form, body, query=None):
 
 
 def other_schools_ids(personas):
-    return [str(personas.other_school.pk), str(personas.other_school_teacher.pk)]
+    """Ids of another school of the trust and of a school of another trust, and people."""
+    from esafety.models import Role
+    from esafety.testing import SchoolFactory, person
+
+    far = SchoolFactory(name="Another Trust Academy")
+    far_head = person(far, Role.HEADTEACHER, name="Farah Faraway")
+    return [
+        str(personas.other_school.pk),
+        str(personas.other_school_teacher.pk),
+        str(far.pk),
+        str(far_head.pk),
+    ]
 
 
 ROUTES = [route for route in collect_routes() if persona_for(route)]
@@ -276,6 +330,14 @@ def test_generated_input_never_gets_a_server_error_or_hangs(route, db):
     plain = baseline(fields)
     other_ids = other_schools_ids(personas)
 
+    def check_refused(body, name):
+        with transaction.atomic():
+            response = send(client, url, form, body)
+            transaction.set_rollback(True)
+        sent = repr(body[name])[:80]
+        assert response.status_code < 500, f"{response.status_code} from {url}: {name}={sent}"
+        assert response.status_code != 302, f"{url} accepted {name}={sent} as {persona}"
+
     def check(body, query=None):
         with transaction.atomic():
             started, cpu_started = time.monotonic(), time.thread_time()
@@ -291,6 +353,10 @@ def test_generated_input_never_gets_a_server_error_or_hangs(route, db):
         check(plain, {name: [value] for name in QUERY_NAMES})
     for change in sweep(fields, other_ids):
         check({**plain, **change})
+    if form is not None and form["method"] == "post":
+        for name in one_line_fields(fields):
+            for value in REFUSED_TEXT:
+                check_refused({**plain, name: [value]}, name)
 
     @settings(
         max_examples=EXAMPLES,
