@@ -28,12 +28,18 @@ from .models import (
 from .once import already_done
 from .roles import forget_access
 
+# simple-history's column for the reason; the whole text a person typed stays on the record.
+CHANGE_REASON_MAX_LENGTH = 100
+
 
 @transaction.atomic
 def attributed(record, user, reason: str = ""):
-    """Mark who makes the next save of `record` (and why) for its simple-history entry."""
+    """Mark who makes the next save of `record` (and why) for its simple-history entry.
+    A long reason is shortened to fit the history's column (PostgreSQL refuses more)."""
     record._history_user = user
     if reason:
+        if len(reason) > CHANGE_REASON_MAX_LENGTH:
+            reason = reason[: CHANGE_REASON_MAX_LENGTH - 1] + "\u2026"
         record._change_reason = reason
     return record
 
