@@ -440,9 +440,18 @@ def _small_note(reader, protected: list[Protected]) -> list[str]:
     ]
 
 
+def _by_term(months: list[str]) -> list[list[str]]:
+    """The months of a period in runs of one term each."""
+    return [ms for _, ms in _groups(months, "term")]
+
+
 def _period_counts(values: list, months: list[str], name: str) -> list[dict]:
-    """Each school's counts by key (`name`: by_area, by_category, ...) over `months`."""
-    return [_sum_months([v], months).get(name, {}) for v in values]
+    """Each school's counts by key (`name`: by_area, by_category, ...), one row for each
+    term of `months`: each term is protected on its own and the period's figure is their
+    sum, shown only where every term shows its own (as a trust's is from its schools). A
+    trustee can show any one term, so a period's figure protected on its own could be
+    compared with its terms' to work out a count they hide."""
+    return [_sum_months([v], ms).get(name, {}) for v in values for ms in _by_term(months)]
 
 
 def _groups(months: list[str], level: str) -> list[tuple[str, list[str]]]:
@@ -486,18 +495,8 @@ def _by_month_chart(incidents, period, reader, total, last_year):
     levels.append("period")
     for level in levels:
         groups = _groups(months, level)
-        this = _protected(
-            [{i: sum(v["months"].get(m, {}).get("total", 0) for m in ms) for i, (_, ms) in
-              enumerate(groups)} for v in incidents],
-            list(range(len(groups))),
-            reader,
-        )  # fmt: skip
-        before = _protected(
-            [{i: sum(v["months"].get(m, {}).get("total", 0) for m in _year_earlier(ms)) for
-              i, (_, ms) in enumerate(groups)} for v in incidents],
-            list(range(len(groups))),
-            reader,
-        )  # fmt: skip
+        this = _groups_protected(incidents, groups, level, reader, lambda ms: ms)
+        before = _groups_protected(incidents, groups, level, reader, _year_earlier)
         if not (_mostly_hidden(this) or _mostly_hidden(before)):
             break
     title = {
@@ -515,6 +514,29 @@ def _by_month_chart(incidents, period, reader, total, last_year):
         summary=f"{total} incidents in the period, {last_year} a year earlier.",
         notes=notes + _small_note(reader, [this, before]),
     )
+
+
+def _groups_protected(incidents, groups, level, reader, shift) -> Protected:
+    """The incidents in each group of months (`shift`: which year's months), protected.
+    Months are a breakdown of their term's total (which a trustee sees by choosing that
+    term), so each term's months are protected on their own; terms, or the whole period,
+    are protected together."""
+
+    def total(value, ms):
+        return sum(value["months"].get(m, {}).get("total", 0) for m in shift(ms))
+
+    blocks: dict = {}
+    for i, (_, ms) in enumerate(groups):
+        blocks.setdefault(term_on(first_of(ms[0])) if level == "month" else level, []).append(i)
+    parts = [
+        _protected([{i: total(v, groups[i][1]) for i in block} for v in incidents], block, reader)
+        for block in blocks.values()
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    values = tuple(v for p in parts for v in p.values)
+    texts = tuple(t for p in parts for t in p.texts)
+    return Protected(values, texts, reader.small_under, any(p.zeros_hidden for p in parts))
 
 
 def _incident_charts(incidents, period, reader, total, last_year):

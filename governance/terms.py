@@ -99,6 +99,7 @@ class Period:
     start: str = ""
     end: str = ""
     errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     @property
     def year_before(self) -> list[str]:
@@ -115,8 +116,15 @@ def month_label(key: str) -> str:
     return first_of(key).strftime("%b %Y")
 
 
-def period_from(params, today: datetime.date) -> Period:
-    """The period asked for in the query string; this term when none (or nonsense) is."""
+def period_from(params, today: datetime.date, *, whole_terms: bool = False) -> Period:
+    """The period asked for in the query string; this term when none (or nonsense) is.
+
+    `whole_terms` (a reader whose small numbers are hidden): months of your choice widen to
+    the whole terms they fall in. Otherwise "Sep to Nov" beside "Sep to Dec" would give
+    December's figures by subtraction, hidden small counts included; every period a
+    trustee can see is then a run of whole terms, and each figure is added up from the
+    terms' own protected figures (governance/board.py), so no two periods tell more
+    than their terms do."""
     kept = months_back(today)
     now = month_key(today)
     key = params.get("period") or "term"
@@ -128,24 +136,54 @@ def period_from(params, today: datetime.date) -> Period:
         months = [m for m in kept if f"{year - 1:04d}-09" <= m <= f"{year:04d}-08"]
         return Period("last_year", f"Last academic year ({year - 1}–{str(year)[2:]})", months)
     if key == "custom":
-        start, end = params.get("from", ""), params.get("to", "")
-        errors = []
-        if start not in kept or end not in kept:
-            errors.append(
-                f"Choose months between {month_label(kept[0])} and {month_label(kept[-1])}."
-            )
-        elif start > end:
-            errors.append("The first month must not be after the last.")
-        if not errors:
-            months = [m for m in kept if start <= m <= end]
-            label = f"{month_label(start)} to {month_label(end)}"
-            return Period("custom", label, months, start, end)
+        return _custom_period(params, today, kept, whole_terms)
+    term = term_on(today)
+    return Period("term", f"This term ({term.label}, so far)", [m for m in term.months if m <= now])
+
+
+def _custom_period(params, today, kept, whole_terms) -> Period:
+    start, end = params.get("from", ""), params.get("to", "")
+    errors = []
+    if start not in kept or end not in kept:
+        errors.append(f"Choose months between {month_label(kept[0])} and {month_label(kept[-1])}.")
+    elif start > end:
+        errors.append("The first month must not be after the last.")
+    if errors:
         fallback = period_from({"period": "term"}, today)
         fallback.errors = errors
         fallback.start, fallback.end = start, end
         return fallback
-    term = term_on(today)
-    return Period("term", f"This term ({term.label}, so far)", [m for m in term.months if m <= now])
+    notes = []
+    if whole_terms:
+        asked = f"{month_label(start)} to {month_label(end)}"
+        start, end = whole_terms_around(start, end, kept)
+        if (start, end) != (params.get("from"), params.get("to")):
+            notes.append(
+                f"You asked for {asked}. Trustees see whole terms, so that no small number "
+                "can be worked out by comparing two periods: these are the terms it falls in."
+            )
+    months = [m for m in kept if start <= m <= end]
+    label = f"{month_label(start)} to {month_label(end)}"
+    return Period("custom", label, months, start, end, notes=notes)
+
+
+def whole_terms_around(start: str, end: str, kept: list[str]) -> tuple[str, str]:
+    """The first and last kept months of the whole terms from `start` to `end`. A term whose
+    first months are no longer kept is left out (its remaining months would change as the
+    kept window moves on), unless it is the only one asked for."""
+    first = term_on(first_of(start))
+    last = term_on(first_of(end))
+    if first.months[0] < kept[0] and first != last:
+        first = _next_term(first)
+    months = [m for m in kept if first.months[0] <= m <= last.months[-1]]
+    return months[0], months[-1]
+
+
+def _next_term(term: Term) -> Term:
+    index = NAMES.index(term.name)
+    if index == len(NAMES) - 1:
+        return Term(term.year + 1, NAMES[0])
+    return Term(term.year, NAMES[index + 1])
 
 
 def month_choices(today: datetime.date) -> list[tuple[str, str]]:

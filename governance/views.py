@@ -62,8 +62,8 @@ def home(request):
 
 def _dashboard(request, trust, school, schools, *, picker_url):
     today = timezone.localdate()
-    period = period_from(request.GET, today)
     reader = _reader(request.user, trust, school)
+    period = period_from(request.GET, today, whole_terms=reader.hides_small)
     board = kept_board(
         schools=schools if school is None else [school],
         school=school,
@@ -125,8 +125,8 @@ def school_dashboard(request, slug):
 
 def _csv(request, trust, school, schools, filename):
     today = timezone.localdate()
-    period = period_from(request.GET, today)
     reader = _reader(request.user, trust, school)
+    period = period_from(request.GET, today, whole_terms=reader.hides_small)
     board = kept_board(
         schools=schools if school is None else [school],
         school=school,
