@@ -213,6 +213,40 @@ def test_import_reads_any_line_ends(personas, text):
     assert (device.asset_tag, device.make_model) == ("LAP-1", "Dell 3540")
 
 
+@pytest.mark.parametrize(
+    ("content", "make_model"),
+    [
+        (b"\xef\xbb\xbf" + (HEADER + GOOD_ROW).encode(), "Dell 3540"),
+        (
+            (HEADER + GOOD_ROW.replace("Dell 3540", "Dell Caf\u00e9")).encode("cp1252"),
+            "Dell Caf\u00e9",
+        ),
+        ((HEADER + GOOD_ROW).encode("utf-16"), "Dell 3540"),
+    ],
+    ids=["UTF-8 with a BOM", "Windows-1252 (older Excel)", "UTF-16 (Excel's Unicode text)"],
+)
+def test_import_reads_the_encodings_excel_saves(personas, client, content, make_model):
+    sign_in(client, personas.technician)
+    upload = SimpleUploadedFile("devices.csv", content, content_type="text/csv")
+    url = reverse("devices-import", args=[personas.school.slug])
+    response = client.post(url, {"file": upload}, follow=True)
+    assert response.status_code == 200
+    device = Device.objects.get()
+    assert (device.asset_tag, device.make_model) == ("LAP-1", make_model)
+
+
+def test_a_formula_imported_as_text_is_escaped_in_the_export(personas, client):
+    """A cell that would run in a spreadsheet is kept as the text it is (an asset tag may
+    start with "-"), and every download escapes it."""
+    row = GOOD_ROW.replace("LAP-1", "-LAP-1").replace("Dell 3540", '"=HYPERLINK(""http://x"")"')
+    result = _import(personas, HEADER + row)
+    assert result.ok, [str(e) for e in result.errors]
+    sign_in(client, personas.technician)
+    response = client.get(reverse("devices-export", args=[personas.school.slug]))
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert rows[1][0] == "'-LAP-1" and rows[1][2] == '\'=HYPERLINK("http://x")'
+
+
 def test_a_cell_too_large_to_read_is_a_message_not_an_error(personas):
     result = _import(personas, HEADER + 'X1,laptop,"' + "M" * 140_000 + '",,,,,,,,\n')
     assert not result.ok

@@ -12,7 +12,8 @@ the values the page fills in). Then, on top of what a person would send:
   of its kind (empty, NUL, control, format and bidi characters, invalid UTF-8, a lone
   zero-width space, over-long text and emails, year 1 and 9999, huge numbers and the
   digits of every script, wrong choices, another school's and another trust's ids,
-  broken files);
+  broken files, and files as spreadsheets save them: a BOM, Windows-1252, UTF-16,
+  CR-only line ends, a bare CR in a cell, a cell too large for csv, formulas);
 - a one-line text field given a value every form refuses (a bidi override, a control
   character, text that was not UTF-8) must not be accepted (a redirect after the post);
 - hypothesis changes several fields at once with anything at all (any text, invalid
@@ -89,7 +90,19 @@ NASTY_BY_KIND = {
     "choice": ("not-a-choice", "99999999999999999999", "a\x00b", *ODD_NUMBERS),
     "hidden": ("-1", "999999", "\x00", "x" * 10_000, *ODD_NUMBERS),
     "button": ("abc", "-1", "99999999999999999999", *ODD_NUMBERS),
-    "file": (b"", b"\xff\xfe\x00bad", b"record_type,mis_id\n\x81\x8d,\x00\n"),
+    "file": (
+        *(b"", b"\xff\xfe\x00bad", b"record_type,mis_id\n\x81\x8d,\x00\n"),
+        # What spreadsheets save, and what they would run: a BOM, Windows-1252, UTF-16,
+        # CR-only line ends, a bare CR in a cell, a cell over csv's 131,072-character
+        # limit, formulas.
+        b"\xef\xbb\xbfasset_tag,type,record_type\nA1,laptop,staff\n",
+        "asset_tag,type,first_name\nA1,laptop,Zo\u00eb\n".encode("cp1252"),
+        "asset_tag,type,record_type\nA1,laptop,staff\n".encode("utf-16"),
+        b"asset_tag,type,record_type\rA1,laptop,staff\r",
+        b'asset_tag,type,first_name\nA1,laptop,"Zo\re"\n',
+        b'asset_tag,type,first_name\nA1,laptop,"' + b"x" * 140_000 + b'"\n',
+        b'asset_tag,type,first_name\n=HYPERLINK("http://x"),+SUM(A1),@cmd\n',
+    ),
 }
 KIND_GROUPS = {"select": "choice", "radio": "choice", "checkbox": "choice"}
 # For required fields left blank on the page: something valid of the right kind.
