@@ -439,6 +439,7 @@ def classify(*, incident, by, category: str, risk_area: str, tags) -> Incident:
     if before == (category, risk_area, {t.pk for t in tags}):
         return incident
     _dealing_with(incident, by)
+    told = decide_routing(incident).also_notify
     incident.category, incident.risk_area = category, risk_area
     _attributed(incident, by, "Classified").save()
     incident.tags.set(tags)
@@ -450,7 +451,29 @@ def classify(*, incident, by, category: str, risk_area: str, tags) -> Incident:
         f"{incident.get_risk_area_display().split(' (')[0].lower()}; kind: {kinds}.",
         by=by,
     )
+    _tell_whom_the_change_concerns(incident, told)
     return incident
+
+
+def _tell_whom_the_change_concerns(incident, told: list):
+    """After the category changes, tell whoever the routing rule now adds (a category the
+    headteacher must know of), once: those told before are not told again, and the
+    person it was sent to already has it."""
+    routing = decide_routing(incident)
+    for user in routing.also_notify:
+        if user in told or user == incident.routed_to:
+            continue
+        notify(
+            user,
+            title=f"E-safety incident {incident.named} needs your attention",
+            link=incident.get_absolute_url(),
+        )
+        _note(
+            incident,
+            ActionKind.ROUTING,
+            f"Also sent to {user}: {incident.category_label} is a category the headteacher "
+            "is told of.",
+        )
 
 
 AMENDABLE_FIELDS = (
@@ -477,11 +500,14 @@ def amend_report(*, incident, by, reason: str, changes: dict) -> Incident:
     changed = [f for f, v in changes.items() if f in AMENDABLE_FIELDS and getattr(incident, f) != v]
     if not changed:
         raise ValidationError("Nothing was changed.")
+    told = decide_routing(incident).also_notify
     for name in changed:
         setattr(incident, name, changes[name])
     _attributed(incident, by, reason).save()
     labels = ", ".join(Incident._meta.get_field(f).verbose_name for f in changed)
     _note(incident, ActionKind.CHANGE, f"Report changed ({labels}). Reason: {reason}", by=by)
+    if "category" in changed:
+        _tell_whom_the_change_concerns(incident, told)
     return incident
 
 

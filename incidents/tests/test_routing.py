@@ -135,3 +135,49 @@ def test_notification_emails_carry_no_incident_details(
     assert "Poppy" not in bodies and "Secret" not in bodies
     assert "2026-0001" not in message.subject + bodies
     assert "/notifications/" in message.body
+
+
+@time_machine.travel(WEDNESDAY_10AM, tick=False)
+def test_classifying_into_a_serious_category_tells_the_headteacher_once(personas):
+    """The category that makes the headteacher a recipient can be set after the report
+    (the reporter left it blank): the headteacher is told then, and only once."""
+    from incidents.tests.factories import classify
+
+    incident = report(personas.school, personas.teacher)
+    assert notified(personas.headteacher) == []
+    classify(incident, personas.esafety_officer, category="pupil_d", risk_area="contact")
+    told = f"E-safety incident {incident.named} needs your attention"
+    assert notified(personas.headteacher) == [told]
+    assert incident.timeline.filter(text__startswith="Also sent to").count() == 1
+    classify(incident, personas.esafety_officer, category="pupil_d", risk_area="conduct")
+    assert notified(personas.headteacher) == [told]
+    assert notified(personas.esafety_officer) == [
+        f"New e-safety incident {incident.named} to acknowledge"
+    ]  # it was sent to the officer, who is not told again
+
+
+@time_machine.travel(WEDNESDAY_10AM, tick=False)
+def test_changing_the_reports_category_tells_the_headteacher(personas):
+    from incidents import services
+
+    incident = report(personas.school, personas.teacher, category="pupil_a")
+    services.amend_report(
+        incident=incident,
+        by=personas.teacher,
+        reason="I chose the wrong category.",
+        changes={"category": "pupil_d"},
+    )
+    assert notified(personas.headteacher) == [
+        f"E-safety incident {incident.named} needs your attention"
+    ]
+
+
+@time_machine.travel(WEDNESDAY_10AM, tick=False)
+def test_a_serious_category_from_the_start_tells_the_headteacher_once(personas):
+    from incidents.tests.factories import classify
+
+    incident = report(personas.school, personas.teacher, category="pupil_d")
+    classify(incident, personas.esafety_officer, category="pupil_d", risk_area="contact")
+    assert notified(personas.headteacher) == [
+        f"E-safety incident {incident.named} needs your attention"
+    ]
