@@ -331,6 +331,14 @@ CACHES["default"]["KEY_PREFIX"] = (
     or _url_key_prefix
     or installation_cache_prefix(DATABASES["default"])
 )
+# The broker's keys too (queues, bindings, unacknowledged tasks): two installations on one
+# Redis never run each other's tasks against their own records. CELERY_KEY_PREFIX sets it;
+# the site, its worker and beat must agree (they do when they share the database settings).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "global_keyprefix": env("CELERY_KEY_PREFIX", default="")
+        or f"{CACHES['default']['KEY_PREFIX']}:"
+    }
 SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 if SHARED_CACHE:
     CACHES["default"]["BACKEND"] = "esafety.cache.ReusedClientRedisCache"  # see esafety/cache.py

@@ -129,3 +129,47 @@ def test_clearing_one_installations_cache_leaves_the_others(two_installations):
     assert a.get("figures:incidents:1") is None
     assert b.get("figures:incidents:1") == {"total": 12}
     assert b.get("menu:7") == ["Incidents"]
+
+
+def broker_options(**variables) -> dict:
+    passed = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
+    environment = {k: v for k, v in os.environ.items() if k in passed}
+    code = (
+        "import json, esafety.settings as s; print(json.dumps(s.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "esafety.settings", **variables},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.mark.services
+def test_two_installations_on_one_redis_never_take_each_others_tasks(require_service_fn):
+    """Each installation's broker keys (queues included) carry its prefix: a task sent by
+    one is never received by the other's worker, which would run it against its records."""
+    from kombu import Connection
+
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        require_service_fn("CELERY_BROKER_URL is not a redis:// URL")
+    a = broker_options(CELERY_BROKER_URL=url, DATABASE_URL=DATABASE_A)
+    b = broker_options(CELERY_BROKER_URL=url, DATABASE_URL=DATABASE_B)
+    assert a["global_keyprefix"] != b["global_keyprefix"]
+    assert a == broker_options(CELERY_BROKER_URL=url, DATABASE_URL=DATABASE_A)
+    queue = "esafety-prefix-test"
+    with Connection(url, transport_options=a) as one, Connection(url, transport_options=b) as two:
+        sent, other = one.SimpleQueue(queue), two.SimpleQueue(queue)
+        try:
+            sent.put({"task": "a sweep of school A"})
+            with pytest.raises(other.Empty):
+                other.get(timeout=1)
+            assert sent.get(timeout=5).payload == {"task": "a sweep of school A"}
+        finally:
+            for q in (sent, other):
+                q.queue.delete()
+                q.close()

@@ -78,6 +78,9 @@ def worker(redis_url, test_database_url, tmp_path):
         "DJANGO_SETTINGS_MODULE": "esafety.settings",
         "DATABASE_URL": test_database_url,
         "CELERY_BROKER_URL": redis_url,
+        # The worker reads the test database by URL, whose name the installation's key
+        # prefix would otherwise come from: it must listen where this process sends.
+        "CELERY_KEY_PREFIX": settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"],
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DEBUG": "true",
         "EMAIL_URL": "consolemail://",  # the worker prints the email; nothing is sent
