@@ -47,6 +47,8 @@ HANG_SECONDS = 5
 STUCK_SECONDS = 60
 # Per form; CI keeps the default so the whole test takes a minute or two.
 EXAMPLES = int(os.environ.get("ESAFETY_GENERATED_EXAMPLES", "6"))
+# A file to add one line per request to ("status method path"), for counting what was sent.
+REQUEST_LOG = os.environ.get("ESAFETY_GENERATED_LOG", "")
 # Who opens a page: the first of these the matrix lets use it.
 PERSONA_ORDER = (
     "esafety_officer",
@@ -288,12 +290,17 @@ def with_query(url: str, query: str) -> str:
 def send(client, url, form, body, query=None):
     address = with_query(url, encode(query or {}))
     if form is None or form["method"] == "get":
-        return client.get(with_query(url, encode({**(query or {}), **body})))
-    if form["multipart"]:
-        return client.post(address, multipart(body, form["fields"]))
-    return client.generic(
-        "POST", address, encode(body), content_type="application/x-www-form-urlencoded"
-    )
+        response = client.get(with_query(url, encode({**(query or {}), **body})))
+    elif form["multipart"]:
+        response = client.post(address, multipart(body, form["fields"]))
+    else:
+        response = client.generic(
+            "POST", address, encode(body), content_type="application/x-www-form-urlencoded"
+        )
+    if REQUEST_LOG:
+        with open(REQUEST_LOG, "a") as log:
+            log.write(f"{response.status_code} {response.request['REQUEST_METHOD']} {url}\n")
+    return response
 
 
 def other_schools_ids(personas):

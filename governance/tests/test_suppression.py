@@ -136,14 +136,24 @@ def test_the_trust_minus_the_other_schools_gives_no_schools_hidden_count(rows, u
     trust = combine(schools, under=under)
     assert_truthful(schools[0], under)
     per_school = [list(solutions(s, sum(row))) for s, row in zip(schools, rows, strict=True)]
-    joint = []
-    for combo in itertools.product(*per_school):
-        sums = [sum(column) for column in zip(*combo, strict=True)]
-        shown = zip(sums, trust.values, trust.texts, strict=True)
-        if all(t is not None or s == v for s, v, t in shown):
-            joint.append(tuple(itertools.chain(*combo)))
-    texts = [t for s in schools for t in s.texts]
-    assert_none_worked_out(joint, texts)
+    # Each school's readings that the trust's shown sums leave possible: those the other
+    # schools' readings can make up to the sums (the joint solutions, school by school,
+    # without trying every combination of the schools' readings).
+    shown = [j for j, text in enumerate(trust.texts) if text is None]
+    target = tuple(trust.values[j] for j in shown)
+    for k, school in enumerate(schools):
+        others = {(0,) * len(shown)}
+        for m, found in enumerate(per_school):
+            if m != k:
+                parts = {tuple(combo[j] for j in shown) for combo in found}
+                others = {tuple(map(sum, zip(a, b, strict=True))) for a in others for b in parts}
+        possible = [
+            combo
+            for combo in per_school[k]
+            if tuple(t - combo[j] for t, j in zip(target, shown, strict=True)) in others
+        ]
+        assert tuple(rows[k]) in possible
+        assert_none_worked_out(possible, list(school.texts))
     for value, text in zip(trust.values, trust.texts, strict=True):
         if 0 < value < under and len(trust.values) > 1:  # (one cell: the trust's total)
             assert text is not None
