@@ -412,9 +412,9 @@ def review_detail(request, pk):
             "actions": actions,
             # Only the incidents this person may open (a concern about the headteacher
             # stays hidden from the headteacher).
-            "incidents": Incident.objects.visible_to(request.user).filter(
-                pk__in=review.incidents.values("pk")
-            ),
+            "incidents": Incident.objects.visible_to(request.user)
+            .filter(pk__in=review.incidents.values("pk"))
+            .select_related("school"),
         },
     )
 

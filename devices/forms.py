@@ -266,6 +266,17 @@ class ReturnForm(CrispyMixin, forms.Form):
     )
 
 
+# An incident as staff see it: the school's letters (at most 6) and the number (at most 12).
+INCIDENT_REFERENCE_LENGTH = 6 + 1 + 12
+
+
+def show_reference_example(form, school):
+    """The incident field's help ends with this school's own example (OAK-2026-0001)."""
+    field = form.fields["incident_number"]
+    example = f"{school.prefix}-{timezone.localdate().year}-0001"
+    field.help_text = f"{field.help_text} For example {example}."
+
+
 class ConfiscationForm(PickerMixin, CrispyMixin, forms.Form):
     submit_label = "Record the confiscation"
     pupil = PersonField(help_text="Type their name, class (5B) or year group.")
@@ -278,15 +289,17 @@ class ConfiscationForm(PickerMixin, CrispyMixin, forms.Form):
     confiscated_at = forms.DateTimeField(label="When", widget=DateTimeInput, initial=now_local)
     held_where = forms.CharField(max_length=100, initial="The office safe", label="Held where")
     incident_number = forms.CharField(
-        max_length=12,
+        max_length=INCIDENT_REFERENCE_LENGTH,
         required=False,
-        label="Incident number (optional)",
-        help_text="If this is part of an incident already logged, its number. The two are linked.",
+        label="Incident reference (optional)",
+        help_text="If this is part of an incident already logged, its reference. "
+        "The two are linked.",
     )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         person_picker(self, "pupil", school, "pupil")
+        show_reference_example(self, school)
 
 
 class WhenForm(CrispyMixin, forms.Form):
@@ -337,16 +350,17 @@ class SearchForm(PickerMixin, CheckedFormMixin, forms.Form):
     )
     dsl_told_at = forms.DateTimeField(label="DSL told (when)", required=False, widget=DateTimeInput)
     incident_number = forms.CharField(
-        max_length=12,
+        max_length=INCIDENT_REFERENCE_LENGTH,
         required=False,
-        label="Incident number (optional)",
-        help_text="If this search is part of an incident already logged, its number.",
+        label="Incident reference (optional)",
+        help_text="If this search is part of an incident already logged, its reference.",
     )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         person_picker(self, "pupil", school, "pupil")
         person_picker(self, "witness", school, "witness")
+        show_reference_example(self, school)
 
 
 class DisposalForm(CrispyMixin, forms.Form):

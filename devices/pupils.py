@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from esafety.models import Membership, Role
@@ -29,12 +30,21 @@ def _check_pupil(school, pupil):
 
 
 def find_incident(school, by, number: str, field="incident_number"):
-    """The incident with this number that the person recording can see, or None for a
-    blank number. Links a confiscation or a search to an incident (shown on both)."""
+    """The incident that the person recording can see, by its reference as shown
+    (OAK-2026-0001, any case) or its bare number (2026-0001); None when left blank. Links
+    a confiscation or a search to an incident (shown on both). A reference with another
+    school's letters finds nothing here."""
     number = (number or "").strip()
     if not number:
         return None
-    found = Incident.objects.visible_to(by).filter(school=school, number__iexact=number).first()
+    letters = f"{school.prefix}-"
+    bare = number[len(letters) :] if number.upper().startswith(letters.upper()) else number
+    found = (
+        Incident.objects.visible_to(by)
+        .filter(school=school)
+        .filter(Q(number__iexact=bare) | Q(number__iexact=number))
+        .first()
+    )
     if found is None:
         raise ValidationError({field: f"There is no incident {number} here that you can see."})
     return found
@@ -113,7 +123,7 @@ def record_search(
 ) -> Search:
     """A search record. Suspected nude or semi-nude imagery opens an incident for the DSL,
     tagged "sharing nudes" (which refuses images), linked both ways; otherwise it may cite
-    an incident already logged, by its number."""
+    an incident already logged, by its reference."""
     if files:
         raise ValidationError(NO_FILES)
     _check_pupil(school, pupil)
@@ -158,6 +168,6 @@ def _open_incident(search: Search, by, related=None) -> Incident:
         incident=incident,
         by=by,
         text=f"Opened from a search record in Devices: {search.get_absolute_url()}"
-        + (f" (related to incident {related.number})" if related else ""),
+        + (f" (related to incident {related.reference})" if related else ""),
     )
     return incident

@@ -35,7 +35,7 @@ from .views_loans import get_loan
 def get_breach(request, pk, rule=None) -> Breach:
     breach = get_object_or_404(
         Breach.objects.visible_to(request.user).select_related(
-            "school", "decided_by", "recorded_by", "loss__device", "incident"
+            "school", "decided_by", "recorded_by", "loss__device", "incident__school"
         ),
         pk=pk,
     )
@@ -98,11 +98,14 @@ def breach_add(request, slug):
     incident = None
     if incident_pk := id_param(request, "incident"):
         incident = get_object_or_404(
-            Incident.objects.visible_to(request.user).filter(school=school), pk=incident_pk
+            Incident.objects.visible_to(request.user)
+            .filter(school=school)
+            .select_related("school"),
+            pk=incident_pk,
         )
     initial = {"became_aware_at": timezone.localtime().replace(second=0, microsecond=0)}
     if incident:
-        initial["what_happened"] = f"See incident {incident.number}."
+        initial["what_happened"] = f"See incident {incident.reference}."
     form = BreachForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

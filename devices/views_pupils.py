@@ -30,7 +30,12 @@ from .models import Confiscation, Search
 def get_confiscation(request, pk, rule=None) -> Confiscation:
     confiscation = get_object_or_404(
         Confiscation.objects.visible_to(request.user).select_related(
-            "school", "pupil", "confiscated_by", "parents_told_by", "released_by", "incident"
+            "school",
+            "pupil",
+            "confiscated_by",
+            "parents_told_by",
+            "released_by",
+            "incident__school",
         ),
         pk=pk,
     )
@@ -154,12 +159,12 @@ def search_add(request, slug):
         confiscation = get_object_or_404(
             Confiscation.objects.visible_to(request.user)
             .filter(school=school)
-            .select_related("incident"),
+            .select_related("incident__school"),
             pk=pk,
         )
     initial = {"pupil": confiscation.pupil_id} if confiscation else {}
     if confiscation and confiscation.incident_id:
-        initial["incident_number"] = confiscation.incident.number
+        initial["incident_number"] = confiscation.incident.reference
     form = SearchForm(posted(request), school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -176,7 +181,7 @@ def search_add(request, slug):
         else:
             message = "The search is recorded."
             if search.incident_id:
-                message += f" Incident {search.incident.number} was opened for the DSL."
+                message += f" Incident {search.incident.reference} was opened for the DSL."
             messages.success(request, message)
             return redirect("search-detail", pk=search.pk)
     return render(
@@ -195,7 +200,7 @@ def search_add(request, slug):
 def search_detail(request, pk):
     search = get_object_or_404(
         Search.objects.visible_to(request.user).select_related(
-            "school", "pupil", "searched_by", "witness", "incident"
+            "school", "pupil", "searched_by", "witness", "incident__school"
         ),
         pk=pk,
     )
@@ -241,7 +246,7 @@ def pupil_devices(request, slug, user_pk):
             .select_related("confiscated_by", "released_by"),
             "searches": Search.objects.visible_to(request.user)
             .filter(school=school, pupil=pupil)
-            .select_related("searched_by", "incident"),
+            .select_related("searched_by", "incident__school"),
         },
     )
 

@@ -209,7 +209,7 @@ def overdue_actions(request, slug):
         .filter(incident__school=school, done_at__isnull=True, due_on__lt=timezone.localdate())
         .exclude(incident__subject__in=ALLEGATION_SUBJECTS)
         .exclude(incident__status="draft")
-        .select_related("incident", "owner")
+        .select_related("incident__school", "owner")
         .order_by("due_on", "pk")
     )
     return render(

@@ -72,7 +72,7 @@ def prompt_early_review(*, incident, by=None) -> FilteringReview:
         incident.school,
         reason=ReviewReason.EARLY,
         by=by,
-        detail=f"Filtering breach: incident {incident.number}.",
+        detail=f"Filtering breach: incident {incident.reference}.",
     )
     review.incidents.add(incident)
     if created:
@@ -199,7 +199,7 @@ def raise_incident_from_check(*, check: FilteringCheck, by):
     tags = IncidentTag.objects.filter(school__isnull=True, slug=BREACH_TAG)
     incident = incident_services.submit_incident(incident=incident, by=by, tags=list(tags))
     check.incident = incident
-    attributed(check, by, f"Reported as incident {incident.number}").save()
+    attributed(check, by, f"Reported as incident {incident.reference}").save()
     prompt_early_review(incident=incident, by=by)
     return incident
 

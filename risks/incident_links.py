@@ -22,7 +22,8 @@ def incident_counts(risk, user) -> dict:
         Incident.objects.visible_to(user)
         .filter(risk_links__risk=risk)
         .order_by("-reported_at")
-        .only("pk", "number", "reported_at", "status")
+        .select_related("school")
+        .only("pk", "number", "reported_at", "status", "school__code", "school__slug")
     )
     counts = knowable.aggregate(
         total=Count("pk"), since=Count("pk", filter=Q(reported_at__gte=risk.assessed_at))

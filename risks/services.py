@@ -429,7 +429,7 @@ def link_incident(*, risk: Risk, incident, by) -> RiskIncident:
     link = RiskIncident(risk=risk, incident=incident, linked_by=by)
     try:
         with transaction.atomic():
-            attributed(link, by, f"Incident {incident.number} linked").save()
+            attributed(link, by, f"Incident {incident.reference} linked").save()
     except IntegrityError as error:
         raise already_done(f"This incident is already linked to {risk.reference}.") from error
     return link

@@ -192,7 +192,12 @@ def _incident_to_link(request, school):
     pk = parse_id(request.GET.get("incident") or request.POST.get("incident"))
     if pk is None:
         return None
-    incident = Incident.objects.visible_to(request.user).filter(pk=pk, school=school).first()
+    incident = (
+        Incident.objects.visible_to(request.user)
+        .filter(pk=pk, school=school)
+        .select_related("school")
+        .first()
+    )
     if incident is None or not allowed(request.user, "incidents.manage", incident):
         return None
     return incident

@@ -25,6 +25,7 @@ SHOWN = 50
 def filtering_overview(request, slug):
     school = get_school(request, slug, "risks.view_filtering")
     logs = allowed(request.user, "risks.log_filtering", school)
+    checks = school.filtering_checks.select_related("checked_by", "incident__school")
     return render(
         request,
         "risks/filtering.html",
@@ -32,9 +33,7 @@ def filtering_overview(request, slug):
             "school": school,
             "figures": figure_for("risks.filtering", school.pk),
             "reviews": school.filtering_reviews.order_by("-opened_at")[:10],
-            "checks": school.filtering_checks.select_related("checked_by", "incident")[:SHOWN]
-            if logs
-            else [],
+            "checks": checks[:SHOWN] if logs else [],
             "decisions": school.filter_decisions.select_related("decided_by")[:SHOWN]
             if logs
             else [],
@@ -87,7 +86,7 @@ def check_incident(request, slug, pk):
         else:
             messages.success(
                 request,
-                f"Incident {incident.number} was sent to {incident.routed_to or 'the school'}; "
+                f"Incident {incident.reference} was sent to {incident.routed_to or 'the school'}; "
                 "an early filtering and monitoring review is open.",
             )
         return redirect("filtering", slug=school.slug)
@@ -139,7 +138,9 @@ def review_detail(request, pk):
             "review": review,
             "actions": actions,
             "names_hidden": not manages,
-            "incidents": Incident.objects.visible_to(user).filter(filtering_reviews=review),
+            "incidents": Incident.objects.visible_to(user)
+            .filter(filtering_reviews=review)
+            .select_related("school"),
             "can_edit": allowed(user, "risks.edit_filtering_review", review),
             "can_head_sign": allowed(user, "risks.sign_filtering_head", review),
             "can_trustee_sign": allowed(user, "risks.sign_filtering_trustee", review),

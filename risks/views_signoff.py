@@ -134,12 +134,14 @@ def link_incident(request, incident_pk):
                 return redirect_as_done(request, error.message, risk)
             add_errors(form, error)
         else:
-            messages.success(request, f"Incident {incident.number} is linked to {risk.reference}.")
+            messages.success(
+                request, f"Incident {incident.reference} is linked to {risk.reference}."
+            )
             return redirect(risk)
     elif request.method == "POST" and (risk := _linked_to(incident, request.POST.get("risk"))):
         # Not offered because a click before this one linked it: land where that one did.
         return redirect_as_done(
-            request, f"Incident {incident.number} is linked to {risk.reference}.", risk
+            request, f"Incident {incident.reference} is linked to {risk.reference}.", risk
         )
     return render(
         request,

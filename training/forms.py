@@ -185,7 +185,7 @@ class LessonForm(CheckedFormMixin, forms.ModelForm):
         field.label = "Carries out an action on an incident (optional)"
         field.help_text = "The action is marked done, naming this lesson."
         field.empty_label = "No"
-        field.label_from_instance = lambda entry: f"{entry.incident.number}: {entry.text[:80]}"
+        field.label_from_instance = lambda entry: f"{entry.incident.reference}: {entry.text[:80]}"
 
 
 class MatrixFilter(CheckedFormMixin, forms.Form):

@@ -108,7 +108,7 @@ def curriculum_map(request, slug):
     lessons = (
         Lesson.objects.visible_to(request.user)
         .filter(school=school, taught_on__gte=school.academic_year_start(today))
-        .select_related("teacher", "incident")[:50]
+        .select_related("teacher", "incident__school")[:50]
     )
     return render(
         request,
@@ -129,7 +129,7 @@ def _open_actions(user, school):
     found = (
         TimelineEntry.objects.actions_visible_to(user)
         .filter(incident__school=school, done_at__isnull=True)
-        .select_related("incident")
+        .select_related("incident__school")
         .order_by("-created_at")
     )
     return found if found.exists() else None
@@ -161,7 +161,9 @@ def lessons(request):
             }
             messages.success(request, f"Recorded: {lesson.topic}.")
             return redirect("training-lessons")
-    mine = Lesson.objects.filter(teacher=request.user).select_related("school", "incident")[:30]
+    mine = Lesson.objects.filter(teacher=request.user).select_related("school", "incident__school")[
+        :30
+    ]
     return render(
         request,
         "training/lessons.html",

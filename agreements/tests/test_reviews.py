@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements import reviews, services
 from agreements.models import Document, Kind, PolicyReview, ReviewReason, SignRequest, VersionStatus
@@ -15,7 +17,7 @@ from esafety.sweeps import registered_jobs, run_sweeps
 from esafety.testing import sign_in
 from incidents import services as incident_services
 from incidents.models import Subject
-from incidents.tests.factories import report
+from incidents.tests.factories import report, shown_bare
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -65,7 +67,7 @@ def test_the_review_becomes_a_new_version_and_staff_sign_again(personas, policy,
     review = PolicyReview.objects.get()
     sign_in(client, personas.esafety_officer)
     page = client.get(f"/agreements/reviews/{review.pk}/").content.decode()
-    assert "Old policy" in page and incident.number in page
+    assert "Old policy" in page and incident.reference in page
     empty = client.post(f"/agreements/reviews/{review.pk}/", {"what_changed": "", "text": "x"})
     assert "Say what changed and why" in empty.content.decode()
     client.post(
@@ -116,7 +118,35 @@ def test_a_concern_about_the_headteacher_stays_hidden_on_the_review(personas, po
     assert about_head.number not in page
     client.logout()
     sign_in(client, personas.esafety_officer)
-    assert about_head.number in client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+    assert about_head.reference in client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+
+
+def test_the_review_names_its_incidents_by_their_reference(personas, policy, client):
+    def flagged():
+        incident = report(personas.school, personas.teacher)
+        incident_services.flag_policy_review(
+            incident=incident, by=personas.esafety_officer, reason="Gap"
+        )
+        return incident
+
+    def shown(review):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/agreements/reviews/{review.pk}/")
+        assert page.status_code == 200
+        schools = [q for q in queries.captured_queries if 'FROM "esafety_school"' in q["sql"]]
+        return page.content.decode(), len(schools)
+
+    first = flagged()
+    review = PolicyReview.objects.get()
+    sign_in(client, personas.esafety_officer)
+    page, one = shown(review)
+    link = f'<a href="{first.get_absolute_url()}">{first.reference}</a>'
+    assert link in page and not shown_bare(page, first)
+    more = [flagged(), flagged()]
+    page, three = shown(review)
+    for incident in (first, *more):
+        assert incident.reference in page and not shown_bare(page, incident)
+    assert three == one  # the schools' letters come with the incidents, not a query each
 
 
 def test_the_early_review_email_carries_no_detail(

@@ -43,12 +43,12 @@ def pupil_device_records(context, school, pupil):
     confiscations = (
         Confiscation.objects.visible_to(user)
         .filter(school=school, pupil=pupil)
-        .select_related("incident")
+        .select_related("incident__school")
     )
     searches = (
         Search.objects.visible_to(user)
         .filter(school=school, pupil=pupil)
-        .select_related("incident")
+        .select_related("incident__school")
     )
     rows = [("Confiscation", c.confiscated_at, c) for c in confiscations]
     rows += [("Search", s.searched_at, s) for s in searches]

@@ -11,7 +11,7 @@ from devices.models import Breach, Confiscation, Search
 from devices.tests import factories
 from esafety.testing import sign_in
 from incidents.models import IncidentTag
-from incidents.tests.factories import report
+from incidents.tests.factories import report, shown_bare
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,68 @@ def test_the_chronology_shows_a_pupils_confiscations_and_searches(personas, clie
     assert "Confiscations and searches" in shown
     assert reverse("confiscation-detail", args=[confiscation.pk]) in shown
     assert reverse("search-detail", args=[search.pk]) in shown
+
+
+def test_an_incident_is_found_by_its_reference_as_shown_or_its_bare_number(personas):
+    p = personas
+    ours = report(p.school, p.teacher)
+    theirs = report(p.other_school, p.other_school_teacher)
+    assert ours.reference == f"OAK-{ours.number}" and theirs.number == ours.number
+    typed = (ours.reference, ours.number, f"  {ours.reference.lower()} ", ours.number.lower())
+    for value in typed:
+        assert pupils.find_incident(p.school, p.teacher, value) == ours, value
+    assert pupils.find_incident(p.school, p.teacher, "  ") is None
+    # Another school's letters never find this school's incident of the same number.
+    for value in (theirs.reference, f"elm-{ours.number}", f"XYZ-{ours.number}"):
+        with pytest.raises(pupils.ValidationError) as refused:
+            pupils.find_incident(p.school, p.teacher, value)
+        assert refused.value.message_dict == {
+            "incident_number": [f"There is no incident {value} here that you can see."]
+        }
+
+
+def test_device_records_show_the_incident_by_its_reference(personas, client):
+    p = personas
+    incident = report(p.school, p.teacher)
+    sign_in(client, p.teacher)
+    url = reverse("confiscation-add", args=[p.school.slug])
+    form = page(client, "confiscation-add", p.school.slug)
+    assert "Incident reference (optional)" in form
+    assert f"For example OAK-{timezone.localdate().year}-0001." in form
+    data = {
+        "pupil": p.pupil.pk,
+        "description": "Black phone in a blue case",
+        "reason": "Filming in the changing room",
+        "confiscated_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "held_where": "The office safe",
+        "incident_number": f" {incident.reference.lower()} ",
+    }
+    assert client.post(url, data).status_code == 302
+    confiscation = Confiscation.objects.get()
+    assert confiscation.incident == incident
+    search = factories.search(p, incident=incident)
+    sign_in(client, p.esafety_officer)
+    shown = [
+        page(client, "confiscation-detail", confiscation.pk),
+        page(client, "search-detail", search.pk),
+        page(client, "pupil-devices", p.school.slug, p.pupil.pk),
+        page(client, "pupil-chronology", p.school.slug, p.pupil.pk),
+        # A search begun from the confiscation cites the incident as it is shown.
+        client.get(
+            f"{reverse('search-add', args=[p.school.slug])}?confiscation={confiscation.pk}"
+        ).content.decode(),
+    ]
+    for text in shown:
+        assert incident.reference in text and not shown_bare(text, incident)
+
+
+def test_a_breach_record_shows_the_incident_by_its_reference(personas, client):
+    tag = IncidentTag.objects.get(school=None, slug="data-breach")
+    incident = report(personas.school, personas.teacher, tags=[tag])
+    sign_in(client, personas.esafety_officer)
+    offer = f"{reverse('breach-add', args=[personas.school.slug])}?incident={incident.pk}"
+    form = client.get(offer).content.decode()
+    assert f"See incident {incident.reference}." in form and not shown_bare(form, incident)
+    breach = factories.breach(personas, incident=incident)
+    shown = page(client, "breach-detail", breach.pk)
+    assert f"Incident {incident.reference}</a>" in shown and not shown_bare(shown, incident)

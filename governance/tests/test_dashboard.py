@@ -2,17 +2,23 @@
 its switch, the chair-only count of concerns about staff, periods, and who sees what."""
 
 import csv
+import datetime
 import io
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.figures import figure_for
 from esafety.models import Role
 from esafety.testing import SchoolFactory, TrustFactory, person, sign_in, trustee
 from governance.board import ack_figures
 from governance.models import GovernanceSettings
+from incidents.models import ActionKind, TimelineEntry
+from incidents.tests.factories import report, shown_bare
 
 from .data import TODAY
 
@@ -221,3 +227,35 @@ def test_the_dashboard_lists_five_high_risks_a_school_and_counts_the_rest(person
     page = client.get(reverse("governance-trust", args=[p.school.trust_id])).content.decode()
     assert sum(f"High risk {n}</" in page or f"High risk {n}:" in page for n in range(7)) == 5
     assert "And 2 more open HIGH risks" in page
+
+
+def test_the_overdue_list_names_each_incident_by_its_reference(personas, client):
+    p = personas
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    def overdue(text):
+        incident = report(p.school, p.teacher)
+        TimelineEntry.objects.create(
+            incident=incident,
+            kind=ActionKind.ACTION,
+            text=text,
+            owner=p.esafety_officer,
+            due_on=yesterday,
+        )
+        return incident
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("governance-overdue-actions", args=[p.school.slug]))
+        assert page.status_code == 200
+        return page.content.decode(), len(queries)
+
+    first = overdue("Call the parents")
+    sign_in(client, p.esafety_officer)
+    page, one = listed()
+    assert f"<td>{first.reference}</td>" in page and not shown_bare(page, first)
+    more = [overdue("Check the class chat"), overdue("Talk to the class")]
+    page, three = listed()
+    for incident in (first, *more):
+        assert f"<td>{incident.reference}</td>" in page and not shown_bare(page, incident)
+    assert three == one  # the schools' letters come with the actions, not one query a row

@@ -1,5 +1,7 @@
 """Incidents for tests, made through the real services so routing and timers apply."""
 
+import re
+
 from incidents import services
 from incidents.models import Incident, Location, Subject
 
@@ -31,3 +33,10 @@ def classify(incident, by, *, category="pupil_c", risk_area="conduct", kind="bul
     return services.classify(
         incident=incident, by=by, category=category, risk_area=risk_area, tags=tags
     )
+
+
+def shown_bare(text: str, incident) -> bool:
+    """Whether a page shows the incident's number without its school's letters (2026-0001
+    rather than OAK-2026-0001): an incident is only ever shown by its reference."""
+    letters = re.escape(incident.school.prefix)
+    return re.search(rf"(?<!{letters}-){re.escape(incident.number)}", text) is not None

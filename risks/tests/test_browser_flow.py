@@ -113,7 +113,7 @@ def test_technician_logs_a_failed_check_that_becomes_an_incident(
     checked(technician, "filtering-check-incident-phone")
     technician.get_by_role("button", name="Report as an incident").click()
     incident = Incident.objects.get()
-    expect(technician.get_by_text(f"Incident {incident.number} was sent to")).to_be_visible()
+    expect(technician.get_by_text(f"Incident {incident.reference} was sent to")).to_be_visible()
     checked(technician, "filtering-after-breach-phone")
     assert incident.filtering_checks.get().actual == "The site opened"
 

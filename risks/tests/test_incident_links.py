@@ -6,11 +6,12 @@ from django.urls import reverse
 
 from esafety.models import Role
 from esafety.testing import person, sign_in
-from incidents.models import Subject
-from incidents.tests.factories import report
+from incidents.models import Incident, Subject
+from incidents.tests.factories import report, shown_bare
 from risks import services
 from risks.incident_links import incident_counts
-from risks.tests.factories import make_risk
+from risks.models import FilteringReview
+from risks.tests.factories import failed_check, make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,44 @@ def test_a_trust_wide_risk_counts_each_persons_incidents_only(personas, client, 
     assert about_head.number not in page
     assert reverse("incident-detail", args=[elsewhere.pk]) not in page
     assert reverse("incident-detail", args=[pupil.pk]) in page
+
+
+# --- the incident's reference ---------------------------------------------------------------
+
+
+def test_risk_pages_show_the_incident_by_its_reference(personas, client):
+    p = personas
+    risk = make_risk(p.school, p.esafety_officer)
+    incident = report(p.school, p.teacher)
+    sign_in(client, p.esafety_officer)
+    link_url = reverse("risk-link-incident", args=[incident.pk])
+    create = reverse("risk-create", args=[p.school.slug]) + f"?incident={incident.pk}"
+    before = [client.get(link_url).content.decode(), client.get(create).content.decode()]
+    assert f'<h1 class="h2">Link incident {incident.reference} to a risk</h1>' in before[0]
+    assert f"Incident {incident.reference} will be linked to the new risk." in before[1]
+    linked = client.post(link_url, {"risk": risk.pk}, follow=True).content.decode()
+    assert f"Incident {incident.reference} is linked to {risk.reference}." in linked
+    assert f"Incident {incident.reference}</a>" in linked  # the risk's linked incidents
+    for text in (*before, linked):
+        assert not shown_bare(text, incident)
+    history = risk.incident_links.get().history.first()
+    assert history.history_change_reason == f"Incident {incident.reference} linked"
+
+
+def test_a_reported_filtering_check_shows_the_incident_by_its_reference(personas, client):
+    p = personas
+    check = failed_check(p.school, p.technician)
+    sign_in(client, p.technician)
+    reported = client.post(
+        reverse("filtering-check-incident", args=[p.school.slug, check.pk]), follow=True
+    ).content.decode()
+    incident = Incident.objects.get()
+    assert f"Incident {incident.reference} was sent to" in reported
+    assert f"Reported as incident {incident.reference}." in reported
+    review = FilteringReview.objects.get()
+    assert review.reason_detail == f"Filtering breach: incident {incident.reference}."
+    sign_in(client, p.esafety_officer)
+    review_page = client.get(reverse("filtering-review", args=[review.pk])).content.decode()
+    assert f"Incident {incident.reference}</a>" in review_page
+    for text in (reported, review_page):
+        assert not shown_bare(text, incident)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from esafety.testing import sign_in
 from incidents import services as incidents
-from incidents.tests.factories import report
+from incidents.tests.factories import report, shown_bare
 from training.models import Lesson
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_a_lesson_carries_out_the_incident_s_education_action(client, personas, 
     assert "Year 5 (5B): Online bullying, Kind words online" in education_action.done_note
     sign_in(client, p.esafety_officer)
     page = client.get(reverse("training-curriculum", args=[p.school.slug])).content.decode()
-    assert f"after incident {education_action.incident.number}" in page
+    assert f"after incident {education_action.incident.reference}" in page
 
 
 def test_someone_else_s_action_cannot_be_picked(client, personas, education_action):
@@ -68,3 +68,20 @@ def test_someone_else_s_action_cannot_be_picked(client, personas, education_acti
     assert Lesson.objects.get().incident is None
     education_action.refresh_from_db()
     assert education_action.done_at is None
+
+
+def test_lessons_name_the_incident_by_its_reference(client, personas, education_action):
+    p = personas
+    incident = education_action.incident
+    sign_in(client, p.teacher)
+    url = reverse("training-lessons")
+    form = client.get(url).content.decode()
+    assert f"{incident.reference}: Education: a lesson for Year 5" in form
+    client.post(url, lesson_data(incident_action=education_action.pk))
+    mine = client.get(url).content.decode()
+    assert f"after incident {incident.reference}" in mine
+    sign_in(client, p.esafety_officer)
+    curriculum = client.get(reverse("training-curriculum", args=[p.school.slug])).content.decode()
+    assert f"after incident {incident.reference}" in curriculum
+    for page in (form, mine, curriculum):
+        assert not shown_bare(page, incident)
