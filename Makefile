@@ -58,10 +58,13 @@ run: $(SITE_STAMP)
 	$(SITE)
 
 # The whole suite. Uses PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set,
-# else SQLite and eager tasks.
+# else SQLite and eager tasks. One test process per core (pytest-xdist; each has its own
+# test database); tests that share one costly result (the demo walk) or one set of Redis
+# keys are grouped onto one process (`xdist_group`). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=esafety.settings_test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

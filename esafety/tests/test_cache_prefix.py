@@ -11,6 +11,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY_PREFIX
 from django.utils.module_loading import import_string
 
+# The two installations' keys on the one Redis are shared by these tests: one process.
+pytestmark = pytest.mark.xdist_group("redis-installations")
+
 DATABASE_A = "postgres://esafety@db.example:5432/school_a"
 DATABASE_B = "postgres://esafety@db.example:5432/school_b"
 

@@ -12,7 +12,8 @@ from django.test import RequestFactory
 
 from esafety.tests.crawl import PageReader, report, walk_the_demo
 
-pytestmark = pytest.mark.django_db
+# One walk per test process, read by the dead-link and form-action tests: one process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-walk")]
 
 # (demo login, URL name of the page) whose form actions are known to be wrong: to fix.
 KNOWN: dict[tuple[str, str], str] = {}

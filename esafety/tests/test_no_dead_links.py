@@ -13,7 +13,8 @@ import pytest
 
 from esafety.tests.crawl import report, walk_the_demo
 
-pytestmark = pytest.mark.django_db
+# One walk per test process, read by the dead-link and form-action tests: one process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-walk")]
 
 # (demo login, URL name of the target) found refusing what a page offers: to fix, each in
 # its app. The test passes over exactly these pairs and warns when one no longer fails:
