@@ -6,19 +6,20 @@ document and the school and links to the "to sign" page; nothing about the child
 text (detail stays behind the sign-in). It ends with the school's own contact line. A
 parent who chose reminders only in the app gets the in-app notification alone.
 
-Each email is sent once: it claims its notification's `emailed_at` like every other
-notification email (`esafety.notifications.send_email_for`).
+Each email is sent once: a batch claims its notifications' `emailed_at` in one statement
+and goes over one mail connection, like every other notification email
+(`esafety.notifications.send_once`).
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from esafety.models import Membership, Notification, Role
-from esafety.notifications import notify
+from esafety.notifications import EmailNotSent, notify, send_once
 
 from .models import Document
 
@@ -65,16 +66,28 @@ def remind(request) -> Notification:
     return notification
 
 
-def send_sign_email(notification: Notification, document: Document) -> bool:
-    """Send one parent's email; False if it was already sent (or they now prefer the app)."""
-    recipient = notification.recipient
-    if not (recipient.email and recipient.is_active and recipient.reminders_by_email):
-        return False
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
+# Who gets the agreements email: a parent with an address, active, who wants emails.
+WANTS_THE_EMAIL = (
+    Q(recipient__is_active=True, recipient__reminders_by_email=True)
+    & ~Q(recipient__email="")
+    & Q(recipient__email__isnull=False)
+)
+
+
+def send_sign_emails_now(document: Document, notification_ids) -> int:
+    """Send these parents' emails, each once (claimed together, one mail connection:
+    `esafety.notifications.send_once`); a parent who now prefers the app gets none."""
+    sent, failed = send_once(
+        notification_ids, lambda n: sign_email(n, document), eligible=WANTS_THE_EMAIL
     )
-    if not claimed:
-        return False
+    if failed:
+        raise EmailNotSent(f"{len(failed)} of {len(notification_ids)} emails failed: {failed}")
+    return sent
+
+
+def sign_email(notification: Notification, document: Document) -> EmailMultiAlternatives:
+    """One parent's email: the document and school, a link to "to sign", nothing more."""
+    recipient = notification.recipient
     site = settings.SITE_URL.rstrip("/")
     context = {
         "name": recipient.get_short_name(),
@@ -91,5 +104,4 @@ def send_sign_email(notification: Notification, document: Document) -> bool:
         to=[recipient.email],
     )
     message.attach_alternative(render_to_string("agreements/email/sign.html", context), "text/html")
-    message.send()
-    return True
+    return message

@@ -1,10 +1,4 @@
-import logging
-
 from celery import shared_task
-
-from .models import Notification
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -17,11 +11,11 @@ def run_sweeps_task():
 
 @shared_task
 def send_notification_email(notification_id: int):
-    from .notifications import send_email_for
+    from .notifications import pointer_email, send_once
 
-    notification = Notification.objects.filter(pk=notification_id).select_related("recipient")
-    if notification:
-        send_email_for(notification[0])
+    _, failed = send_once([notification_id], pointer_email)
+    if failed:
+        raise SomeEmailsFailed(f"The email for notification {notification_id} failed.")
 
 
 class SomeEmailsFailed(RuntimeError):
@@ -33,16 +27,8 @@ def send_notification_emails(notification_ids: list[int]):
     """The emails of a sweep's reminders, a batch to a task; each is sent once. One that
     fails (an address the mail server refuses) is logged and the rest are still sent; the
     task then fails, so the monitoring sees it."""
-    from .notifications import send_email_for
+    from .notifications import pointer_email, send_once
 
-    failed = []
-    for notification in Notification.objects.filter(pk__in=notification_ids).select_related(
-        "recipient"
-    ):
-        try:
-            send_email_for(notification)
-        except Exception:
-            logger.exception("Email for notification %s failed", notification.pk)
-            failed.append(notification.pk)
+    _, failed = send_once(notification_ids, pointer_email)
     if failed:
         raise SomeEmailsFailed(f"{len(failed)} of {len(notification_ids)} emails failed: {failed}")

@@ -4,11 +4,12 @@ import html
 
 import pytest
 from django.conf import settings
+from django.core.mail.backends import locmem
 from django.urls import reverse
 
-from esafety.models import Notification
+from esafety.models import Notification, Role
 from esafety.notifications import notify, send_email_for
-from esafety.testing import UserFactory, sign_in
+from esafety.testing import UserFactory, person, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -146,21 +147,65 @@ def test_notification_list_shows_only_my_notifications(personas, client):
     assert "For Poppy" not in page
 
 
-def test_one_refused_email_in_a_batch_does_not_stop_the_others(personas, mailoutbox, monkeypatch):
-    from esafety import notifications, tasks
+class RefusingBackend(locmem.EmailBackend):
+    """The test mail server: counts its connections and refuses one address."""
+
+    opened = 0
+    refused = "head@oakwood.example"
+
+    def open(self):
+        type(self).opened += 1
+        return super().open()
+
+    def send_messages(self, messages):
+        if any(self.refused in m.to for m in messages):
+            raise OSError("550 mailbox unavailable")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def refusing_backend(settings, personas):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    RefusingBackend.opened = 0
+    RefusingBackend.refused = personas.headteacher.email
+    return RefusingBackend
+
+
+def test_one_refused_email_in_a_batch_does_not_stop_the_others(
+    personas, mailoutbox, refusing_backend
+):
+    from esafety import tasks
 
     people = [personas.teacher, personas.headteacher, personas.esafety_officer]
     sent = [notify(person, title="Please sign", email=False) for person in people]
-    real = notifications.send_email_for
-
-    def refuse_the_head(notification):
-        if notification.recipient == personas.headteacher:
-            raise OSError("550 mailbox unavailable")
-        return real(notification)
-
-    monkeypatch.setattr(notifications, "send_email_for", refuse_the_head)
     with pytest.raises(tasks.SomeEmailsFailed):
         tasks.send_notification_emails([n.pk for n in sent])
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [personas.teacher.email, personas.esafety_officer.email]
     )
+    # The refused one is given back, so the record does not say it was sent.
+    emailed = dict(Notification.objects.values_list("recipient_id", "emailed_at"))
+    assert emailed[personas.headteacher.pk] is None
+    assert emailed[personas.teacher.pk] and emailed[personas.esafety_officer.pk]
+
+
+def test_a_batch_is_claimed_in_one_statement_and_sent_over_one_connection(
+    personas, mailoutbox, refusing_backend
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from esafety import tasks
+
+    refusing_backend.refused = "nobody@nowhere.example"
+    people = [person(personas.school, Role.STAFF) for _ in range(12)]
+    sent = [notify(p, title="Please sign", email=False) for p in people]
+    with CaptureQueriesContext(connection) as queries:
+        tasks.send_notification_emails([n.pk for n in sent])
+    updates = [q for q in queries if q["sql"].startswith('UPDATE "esafety_notification"')]
+    assert len(updates) == 1  # not one per email (a campaign's 61,200 were one each)
+    assert refusing_backend.opened == 1
+    assert len(mailoutbox) == 12
+    # Sent once: the same batch again (a retried task, a second worker) sends nothing.
+    tasks.send_notification_emails([n.pk for n in sent])
+    assert len(mailoutbox) == 12
