@@ -158,9 +158,13 @@ def _custom_period(params, today, kept, whole_terms) -> Period:
         asked = f"{month_label(start)} to {month_label(end)}"
         start, end = whole_terms_around(start, end, kept)
         if (start, end) != (params.get("from"), params.get("to")):
+            terms = (
+                "the term" if term_on(first_of(start)) == term_on(first_of(end)) else "the terms"
+            )
             notes.append(
                 f"You asked for {asked}. Trustees see whole terms, so that no small number "
-                "can be worked out by comparing two periods: these are the terms it falls in."
+                f"can be worked out by comparing two periods: these figures are for {terms} "
+                "it falls in."
             )
     months = [m for m in kept if start <= m <= end]
     label = f"{month_label(start)} to {month_label(end)}"
