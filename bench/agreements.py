@@ -15,7 +15,6 @@ consent answers for most children. Then, in one run:
 """
 
 import argparse
-import datetime
 import random
 import time
 
@@ -232,51 +231,15 @@ def main():
     args = parser.parse_args()
     set_up("esafety_bench_agr")
     seed(args.schools, args.pupils)
-    started_at = datetime.datetime.now(datetime.UTC)
     seconds, created, documents = campaign()
     ok = "OK" if seconds < 30 else "OVER"
     print(
         f"Re-sign campaign: {documents} documents published in {args.schools} schools, "
         f"{created:,} 'to sign' items in {seconds:.1f} s (target 30 s) {ok}"
     )
-    send_seconds, emails, batch = send_campaign_emails(started_at)
-    print(
-        f"The campaign's emails: {emails:,} sent in batches of {batch} as the worker sends "
-        f"them (mail kept in memory) in {send_seconds:.1f} s"
-    )
     sweep_seconds = sweep()
     print(f"Agreements sweep (sync, reminders, reviews), steady state: {sweep_seconds:.1f} s")
     measure(args.repeat)
-
-
-def send_campaign_emails(since):
-    """Run the email tasks the campaign queued, in process and batch by batch as a worker
-    would, with the mail kept in memory: what the emails cost the worker and the database
-    (claiming each as sent, rendering it, handing it to the mail connection)."""
-    from django.conf import settings
-    from django.core import mail
-
-    from agreements.models import Document
-    from agreements.reminders import BATCH, TO_SIGN, named, parents_among
-    from agreements.tasks import send_sign_emails
-    from esafety.models import Notification
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox = []
-    documents = Document.objects.filter(school__slug__startswith="bench-").select_related("school")
-    work = []
-    for document in documents:
-        asked = Notification.objects.filter(
-            created_at__gte=since, link=TO_SIGN, emailed_at__isnull=True,
-            title=f"Please read and sign: {named(document)}",
-        ).values_list("pk", "recipient_id")  # fmt: skip
-        parents = parents_among(document, {r for _, r in asked})
-        ids = sorted({pk for pk, r in asked if r in parents})
-        work += [(document.pk, ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)]
-    start = time.perf_counter()
-    for document_id, batch in work:
-        send_sign_emails(document_id, batch)
-    return time.perf_counter() - start, len(mail.outbox), BATCH
 
 
 def sweep():
