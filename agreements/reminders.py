@@ -77,26 +77,30 @@ WANTS_THE_EMAIL = (
 def send_sign_emails_now(document: Document, notification_ids) -> int:
     """Send these parents' emails, each once (claimed together, one mail connection:
     `esafety.notifications.send_once`); a parent who now prefers the app gets none."""
+    links = sign_links()  # the same for every email of the batch
     sent, failed = send_once(
-        notification_ids, lambda n: sign_email(n, document), eligible=WANTS_THE_EMAIL
+        notification_ids, lambda n: sign_email(n, document, links), eligible=WANTS_THE_EMAIL
     )
     if failed:
         raise EmailNotSent(f"{len(failed)} of {len(notification_ids)} emails failed: {failed}")
     return sent
 
 
-def sign_email(notification: Notification, document: Document) -> EmailMultiAlternatives:
+def sign_links() -> dict:
+    site = settings.SITE_URL.rstrip("/")
+    return {"url": site + TO_SIGN, "account_url": site + reverse("account")}
+
+
+def sign_email(notification, document, links=None) -> EmailMultiAlternatives:
     """One parent's email: the document and school, a link to "to sign", nothing more."""
     recipient = notification.recipient
-    site = settings.SITE_URL.rstrip("/")
     context = {
         "name": recipient.get_short_name(),
         "title": document.title,
         "school": document.school.name,
         "contact_line": document.school.contact_line,
         "is_reminder": notification.title.startswith("Reminder"),
-        "url": site + TO_SIGN,
-        "account_url": site + reverse("account"),
+        **(links or sign_links()),
     }
     message = EmailMultiAlternatives(
         subject=render_to_string("agreements/email/sign_subject.txt", context).strip(),
