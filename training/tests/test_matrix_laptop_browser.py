@@ -90,6 +90,17 @@ def test_the_matrix_scrolls_sideways_from_the_keyboard(
     before = wrap.evaluate("wrap => wrap.scrollLeft")
     for _ in range(40):
         page.keyboard.press("ArrowRight")
+    # Each key press scrolls smoothly: wait for the scrolling to come to rest (a busy
+    # machine may still be animating the last presses when the loop ends).
+    page.wait_for_function(
+        """wrap => new Promise(done => {
+            let last = -1;
+            const settle = () => wrap.scrollLeft === last
+                ? done(true) : (last = wrap.scrollLeft, setTimeout(settle, 150));
+            settle();
+        })""",
+        arg=wrap.element_handle(),
+    )
     assert wrap.evaluate("wrap => wrap.scrollLeft") > before
     last = box(page.get_by_role("columnheader", name=busy_matrix.title))
     assert last["x"] + last["width"] <= LAPTOP["width"]
