@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from esafety import signals
-from esafety.models import Membership, ParentLink, Role
+from esafety.models import Membership, ParentLink, Role, School, TrusteeMembership
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,14 @@ def membership_saved(sender, instance: Membership, **kwargs) -> None:
     _after_commit(people, {instance.school_id})
 
 
+def trustee_saved(sender, instance: TrusteeMembership, **kwargs) -> None:
+    """A trustee appointed: the trust's schools' documents for trustees ask them now."""
+    if instance.ended_on is not None and instance.ended_on <= timezone.localdate():
+        return
+    schools = School.objects.filter(trust_id=instance.trust_id).values_list("pk", flat=True)
+    _after_commit({instance.user_id}, set(schools))
+
+
 def people_imported(sender, school, **kwargs) -> None:
     """A people import wrote a school's people in bulk: everyone there (and the parents
     of its pupils, wherever they are) is asked now, as the sweep would."""
@@ -97,4 +105,7 @@ def people_imported(sender, school, **kwargs) -> None:
 def connect() -> None:
     post_save.connect(link_saved, sender=ParentLink, dispatch_uid="agreements-ask-linked-parent")
     post_save.connect(membership_saved, sender=Membership, dispatch_uid="agreements-ask-new-member")
+    post_save.connect(
+        trustee_saved, sender=TrusteeMembership, dispatch_uid="agreements-ask-trustee"
+    )
     signals.people_imported.connect(people_imported, dispatch_uid="agreements-ask-imported")

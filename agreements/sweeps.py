@@ -1,6 +1,9 @@
 """Agreement timers, registered with the core sweep: each reminder recorded once."""
 
-from django.db.models import F
+import hashlib
+import json
+
+from django.db.models import F, OuterRef, Subquery
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -12,20 +15,69 @@ from esafety.sweeps import sweep_job, sweep_key
 
 from . import reminders
 from .audience import audience_pairs
-from .models import REMINDER_EVERY, REVIEW_WARNING, Document, SignRequest, VersionStatus
+from .models import (
+    REMINDER_EVERY,
+    REVIEW_WARNING,
+    Document,
+    Signature,
+    SignRequest,
+    Version,
+    VersionStatus,
+)
 from .reviews import open_scheduled_review
 from .services import publish, publish_due, sync_requests
 
 
 @sweep_job("agreements.sync")
 def ask_everyone_who_must_sign(sweep):
-    """Induction, a new academic year and new people: everyone owed a "to sign" item gets one."""
+    """Induction, a new academic year and new people: everyone owed a "to sign" item gets
+    one. A new link, role, import or trustee asks at once (joining.py) and publishing asks
+    everyone, so this pass is for what the calendar changes (a role that starts today, a
+    new academic year) and for any change no save announced: each document once a day,
+    and again on the day its version, its audience or its signatures change. Every five
+    minutes for every document cost seconds a sweep at trust size, to find nothing."""
     today = timezone.localdate(sweep.now)
-    documents = Document.objects.filter(versions__status=VersionStatus.PUBLISHED).select_related(
-        "school"
+    documents = {
+        sweep_key("document", d.pk, "sync", today.isoformat(), _sync_stamp(d)): d
+        for d in _published_documents()
+    }
+
+    def sync(claimed):
+        for key in sorted(claimed):
+            sync_requests(document=documents[key], on=today)
+
+    sweep.once_each(documents, sync)
+
+
+def _published_documents():
+    latest = Version.objects.filter(document=OuterRef("pk"), status=VersionStatus.PUBLISHED)
+    signed = Signature.objects.filter(version__document=OuterRef("pk"))
+    return (
+        Document.objects.filter(versions__status=VersionStatus.PUBLISHED)
+        .distinct()
+        .annotate(
+            published=Subquery(latest.order_by("-pk").values("pk")[:1]),
+            last_signed=Subquery(signed.order_by("-pk").values("pk")[:1]),
+        )
+        .select_related("school")
+        .order_by("pk")
     )
-    for document in documents.distinct():
-        sync_requests(document=document, on=today)
+
+
+def _sync_stamp(document) -> str:
+    """What the document's "to sign" items follow besides the people: its version, who
+    must sign it and its latest signature (a withdrawal is one)."""
+    followed = [
+        document.published,
+        document.last_signed,
+        document.audience_roles,
+        document.audience_staff_types,
+        document.audience_key_stages,
+        document.parents_sign_for_each_child,
+        document.sign_on_induction,
+        document.renew_every_year,
+    ]
+    return hashlib.sha256(json.dumps(followed, default=str).encode()).hexdigest()[:12]
 
 
 @sweep_job("agreements.reminders")

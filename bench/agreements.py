@@ -15,9 +15,11 @@ consent answers for most children. Then, in one run:
 """
 
 import argparse
+import datetime
 import random
 import time
 
+import time_machine
 from common import median_ms, set_up
 
 STAFF_PER_SCHOOL = 60
@@ -237,8 +239,11 @@ def main():
         f"Re-sign campaign: {documents} documents published in {args.schools} schools, "
         f"{created:,} 'to sign' items in {seconds:.1f} s (target 30 s) {ok}"
     )
-    sweep_seconds = sweep()
-    print(f"Agreements sweep (sync, reminders, reviews), steady state: {sweep_seconds:.1f} s")
+    daily, steady = sweep()
+    print(
+        f"Agreements sweep (sync, reminders, reviews): the day's first {daily:.2f} s, "
+        f"then steady {steady * 1000:.0f} ms (target 1 s)"
+    )
     measure(args.repeat)
 
 
@@ -247,10 +252,14 @@ def sweep():
     from esafety.sweeps import registered_jobs, run_sweeps
 
     jobs = {k: v for k, v in registered_jobs().items() if k.startswith("agreements.")}
-    run_sweeps(jobs=jobs)
-    start = time.perf_counter()
-    run_sweeps(jobs=jobs)
-    return time.perf_counter() - start
+    run_sweeps(jobs=jobs)  # what the campaign left owing
+    with time_machine.travel(datetime.timedelta(days=1)):  # tomorrow: the daily pass
+        start = time.perf_counter()
+        run_sweeps(jobs=jobs)
+        daily = time.perf_counter() - start
+        start = time.perf_counter()
+        run_sweeps(jobs=jobs)
+        return daily, time.perf_counter() - start
 
 
 if __name__ == "__main__":
