@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import Document, Kind, SignRequest
+from agreements.tests.factories import published
 from agreements.tests.permissions_sign import ANSWERS, parent_document
 from esafety.models import Membership, Role, TrusteeMembership
 from esafety.sweeps import registered_jobs, run_sweeps
@@ -94,10 +95,7 @@ def test_a_trustee_appointed_is_asked_at_once(personas, django_capture_on_commit
         title="Trustee acceptable use policy",
         audience_roles=["trustee"],
     )
-    version = services.new_version(document=document, by=personas.esafety_officer, text="# AUP")
-    services.head_sign_off(version=version, by=personas.headteacher)
-    services.trustees_approve(version=version, by=personas.trustee)
-    services.publish(version=version, by=personas.esafety_officer)
+    published(document, personas.esafety_officer, head=personas.headteacher)
     newcomer = UserFactory(full_name="Tomas Newtrustee")
     with django_capture_on_commit_callbacks(execute=True):
         TrusteeMembership.objects.create(user=newcomer, trust=personas.school.trust)
@@ -110,10 +108,7 @@ def test_a_staff_member_added_is_asked_without_waiting_for_the_sweep(
     document = Document.objects.create(
         school=personas.school, kind=Kind.STAFF_AUP, title="Staff AUP", audience_roles=["staff"]
     )
-    version = services.new_version(document=document, by=personas.esafety_officer, text="# AUP")
-    services.head_sign_off(version=version, by=personas.headteacher)
-    services.trustees_approve(version=version, by=personas.trustee)
-    services.publish(version=version, by=personas.esafety_officer)
+    published(document, personas.esafety_officer, head=personas.headteacher)
     with django_capture_on_commit_callbacks(execute=True):
         newcomer = person(personas.school, Role.STAFF, name="Sam Newstaff")
     assert SignRequest.objects.filter(person=newcomer, document=document).exists()

@@ -18,11 +18,12 @@ DATABASE_A = "postgres://esafety@db.example:5432/school_a"
 DATABASE_B = "postgres://esafety@db.example:5432/school_b"
 
 
-def cache_settings(**variables) -> dict:
-    """CACHES["default"] as production settings work it out under these variables alone."""
+def production_setting(expression: str, **variables):
+    """`expression` (of `esafety.settings` as `s`) as production settings work it out
+    under these variables alone."""
     passed = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
     environment = {k: v for k, v in os.environ.items() if k in passed}
-    code = "import json, esafety.settings as s; print(json.dumps(s.CACHES['default']))"
+    code = f"import json, esafety.settings as s; print(json.dumps({expression}))"
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={**environment, "DJANGO_SETTINGS_MODULE": "esafety.settings", **variables},
@@ -32,6 +33,11 @@ def cache_settings(**variables) -> dict:
         check=True,
     )
     return json.loads(result.stdout)
+
+
+def cache_settings(**variables) -> dict:
+    """CACHES["default"] as production settings work it out under these variables alone."""
+    return production_setting("s.CACHES['default']", **variables)
 
 
 def build_cache(config: dict):
@@ -135,20 +141,7 @@ def test_clearing_one_installations_cache_leaves_the_others(two_installations):
 
 
 def broker_options(**variables) -> dict:
-    passed = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
-    environment = {k: v for k, v in os.environ.items() if k in passed}
-    code = (
-        "import json, esafety.settings as s; print(json.dumps(s.CELERY_BROKER_TRANSPORT_OPTIONS))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**environment, "DJANGO_SETTINGS_MODULE": "esafety.settings", **variables},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return production_setting("s.CELERY_BROKER_TRANSPORT_OPTIONS", **variables)
 
 
 @pytest.mark.services
