@@ -7,6 +7,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -110,3 +111,51 @@ def purge_broker() -> int:
     from esafety.celery import app
 
     return app.control.purge()
+
+
+@contextmanager
+def celery_worker(**env):
+    """A real Celery worker in its own process, on the broker in CELERY_BROKER_URL and with
+    this process's database and cache, as production runs one beside the site: what the
+    pages hand to the background (figures counted again, emails) is done there, not in the
+    request. This process stops running tasks in process for the duration."""
+    import subprocess
+    import tempfile
+
+    from django.conf import settings
+
+    from esafety.celery import app
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        sys.exit("Set CELERY_BROKER_URL to a Redis database of your own, e.g. redis://.../5")
+    command = [Path(sys.executable).parent / "celery", "-A", "esafety", "worker"]
+    command += ["--pool=solo", "--without-mingle", "--without-gossip", "--loglevel=warning"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "esafety.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": "dummymail://",
+        **env,
+    }
+    eager = settings.CELERY_TASK_ALWAYS_EAGER, app.conf.task_always_eager
+    with tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="bench-worker-") as log:
+        process = subprocess.Popen(
+            command, cwd=Path(__file__).resolve().parent.parent, env=env, stdout=log, stderr=log
+        )
+        settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = False
+        try:
+            for _ in range(60):
+                if process.poll() is not None:
+                    log.seek(0)
+                    sys.exit(f"The Celery worker did not start:\n{log.read()[-3000:]}")
+                if app.control.ping(timeout=0.5):
+                    break
+            yield process
+        finally:
+            settings.CELERY_TASK_ALWAYS_EAGER, app.conf.task_always_eager = eager
+            process.terminate()
+            process.wait(timeout=30)
+            app.control.purge()

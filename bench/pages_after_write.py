@@ -9,6 +9,8 @@ within 3x after a write, within 5x cold.
 import statistics
 import time
 
+from common import celery_worker
+
 
 def someone_writes(school, who):
     """Writes by other people, in turn, as a school makes them all day: a member of staff
@@ -82,7 +84,6 @@ def after_write_and_cold(repeat: int, school, who, all_pages) -> None:
     just changed), and with nothing cached, against the trivial page in the same rounds.
     `who`: the people by persona; `all_pages`: (label, persona, url), home pages first."""
     from django.conf import settings
-    from django.core.cache import cache
     from django.test import Client
 
     from esafety.testing import sign_in
@@ -97,24 +98,30 @@ def after_write_and_cold(repeat: int, school, who, all_pages) -> None:
         clients["officer"].get("/accounts/")
 
     print(f"\n{'page':36} {'after a write':>14} {'x trivial':>10} {'cold':>9} {'x trivial':>10}")
-    for label, persona, url in landing:
-        client = clients[persona]
-        client.get(url)
+    with celery_worker():
+        for label, persona, url in landing:
+            _after_write_and_cold(repeat, clients[persona], url, label, writes, trivial)
 
-        def after_write(c=client, u=url):
-            next(writes)()
-            return _timed(lambda: c.get(u))
 
-        def cold(c=client, u=url):
-            cache.clear()
-            return _timed(lambda: c.get(u))
+def _after_write_and_cold(repeat, client, url, label, writes, trivial):
+    from django.core.cache import cache
 
-        written, base = _paired_timed(after_write, trivial, repeat)
-        flushed, base_cold = _paired_timed(cold, trivial, repeat)
-        print(
-            f"{label:36} {written:11.1f} ms {written / base:9.1f}x {flushed:6.1f} ms "
-            f"{flushed / base_cold:9.1f}x"
-        )
+    client.get(url)
+
+    def after_write():
+        next(writes)()
+        return _timed(lambda: client.get(url))
+
+    def cold():
+        cache.clear()
+        return _timed(lambda: client.get(url))
+
+    written, base = _paired_timed(after_write, trivial, repeat)
+    flushed, base_cold = _paired_timed(cold, trivial, repeat)
+    print(
+        f"{label:36} {written:11.1f} ms {written / base:9.1f}x {flushed:6.1f} ms "
+        f"{flushed / base_cold:9.1f}x"
+    )
 
 
 def _timed(func) -> float:

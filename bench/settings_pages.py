@@ -17,3 +17,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 300  # noqa: F405
 WHITENOISE_AUTOREFRESH = False
 WHITENOISE_USE_FINDERS = False
 IDLE_WRITE_SECONDS = production.IDLE_WRITE_SECONDS  # the test settings write every request
+# Figures as production serves them with its shared cache: the last ones while the worker
+# counts again (the after-a-write step runs a real worker; see pages_after_write.py).
+FIGURES_STALE_SECONDS = production.FIGURES_STALE_SECONDS

@@ -7,4 +7,12 @@ class EsafetyConfig(AppConfig):
     verbose_name = "E-safety core"
 
     def ready(self):
+        from django.core.signals import request_started
+
         from . import celery, menu, panels, school_figures, warming  # noqa: F401  (Celery; registries)
+        from .figures_store import start_recording
+
+        # Each request notes the stale figures it was given, for its page's note.
+        request_started.connect(
+            lambda **kwargs: start_recording(), weak=False, dispatch_uid="figures-served"
+        )

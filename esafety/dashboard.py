@@ -28,9 +28,9 @@ def dashboard_panel(func: Callable | None = None, *, follows: Iterable[str] | No
     """Register `func(request) -> Panel | None`; return None when it has nothing for this user.
 
     A live panel (no `follows`) runs on every visit. A kept panel names the figures whose
-    rows it reads (`follows`, figure names): the home page then computes all of a person's
-    kept panels at once and keeps the result until one of those figures (or esafety.people)
-    goes stale in one of the person's schools, their roles change, the day ends or
+    rows it reads (`follows`, figure names): the home page keeps each of a person's kept
+    panels until one of its figures (or esafety.people) goes stale in one of the person's
+    schools, their roles change, the day ends or
     KEPT_PANELS_SECONDS pass. Keep a panel only when everything it reads is in those
     figures' `stale_on` (esafety/tests/test_kept_panels.py checks the SQL it runs) and it
     depends on the date, not the time of day; its context must pickle. A context's `now`
@@ -122,17 +122,46 @@ def panels_for(request) -> list[Panel]:
 
 
 def _kept_panels(request) -> list[Panel]:
-    """The person's kept panels: two cache reads when nothing they follow has changed."""
-    from .roles import visible_school_ids
+    """The person's kept panels, each kept on its own: a change recomputes the panels that
+    follow its figures and no others. Two cache round trips when nothing has changed."""
+    import hashlib
 
-    kept = [func for func in _PANEL_FUNCTIONS if func in _FOLLOWS]
+    from django.core.cache import cache
+
+    from .figures import generation_tokens
+    from .figures_store import PREFIX, note_served, noted_so_far, served_since
+    from .roles import access_for, visible_school_ids
+
+    follows = {func: names for func, names in kept_panel_follows().items() if func in _FOLLOWS}
+    kept = [func for func in _PANEL_FUNCTIONS if func in follows]
     if not kept:
         return []
-    return cached_for_person(
-        request,
-        "home.kept_panels",
-        lambda: [p for func in kept if (p := func(request)) is not None],
-        follows=sorted({name for names in kept_panel_follows().values() for name in names}),
-        school_ids=visible_school_ids(request.user),
-        timeout=KEPT_PANELS_SECONDS,
+    school_ids = sorted(set(visible_school_ids(request.user)))
+    tokens = generation_tokens({func: follows[func] for func in kept}, school_ids)
+    whose = (
+        f"{request.user.pk}:{timezone.localdate().isoformat()}:"
+        f"{access_for(request.user).signature()}:{school_ids}"
     )
+    keys = {
+        func: f"{PREFIX}:kept-panel:"
+        + hashlib.sha256(
+            f"{func.__module__}.{func.__qualname__}|{whose}|{tokens[func]}".encode()
+        ).hexdigest()
+        for func in kept
+    }
+    found = cache.get_many(list(keys.values()))
+    panels, counted = [], {}
+    for func in kept:
+        if keys[func] in found:
+            panel, served = found[keys[func]]
+            for as_at in served:
+                note_served(as_at)
+        else:
+            mark = noted_so_far()
+            panel = func(request)
+            counted[keys[func]] = (panel, served_since(mark))
+        if panel is not None:
+            panels.append(panel)
+    if counted:
+        cache.set_many(counted, KEPT_PANELS_SECONDS)
+    return panels

@@ -18,12 +18,19 @@ An app registers each figure it offers from its `figures.py` (imported in its
   `invalidate(model=..., schools=[...])` after their writes.
 
 Readers call `figures_for(name, school_ids)` and get `{school_id: value}`. The core keeps
-each school's value in Django's cache (Redis in production, local memory in the embedded
-default) keyed on a generation number per figure and school; a change bumps the
-generation (now, and again when the transaction commits, so a reader that computed from
-the old rows meanwhile cannot keep a stale value), and the next read recomputes.
-Values also expire after `timeout` seconds and at midnight (the date is in the key), so
-period figures ("the last 12 months") roll over by themselves.
+each school's latest value in Django's cache (Redis in production, local memory in the
+embedded default; figures_store.py) with the generation number it was counted at; a
+change bumps the school's generation (now, and again when the transaction commits, so a
+reader that counted from the old rows meanwhile cannot keep a fresh-looking value).
+Values also go stale after `timeout` seconds and at midnight, so period figures ("the last
+12 months") roll over by themselves.
+
+What happens to a stale value depends on FIGURES_STALE_SECONDS. Where the worker shares
+the cache (production), the change asks the worker to count the school again
+(figures_refresh.py, coalesced), and readers are given the last value meanwhile, with its
+"as at" time on the page, for at most that many seconds; after a cache flush, the last
+values the worker kept in the database. Otherwise (0: the embedded default and the
+tests) the next reader counts it.
 """
 
 import datetime
@@ -36,9 +43,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from . import figures_store as store
+
 ALL_SCHOOLS = "__all__"
 DEFAULT_TIMEOUT = 60 * 60  # seconds: a bound on staleness if an invalidation is ever missed
-PREFIX = "figures:v1"
 
 _FIGURES: dict[str, "Figure"] = {}
 _STALE_ON: dict[type, list[tuple[str, object]]] = {}  # model -> [(figure name, school_of)]
@@ -84,26 +92,56 @@ def registered_figures() -> dict[str, Figure]:
 
 
 def figures_for(name: str, school_ids: Iterable[int], *, today=None) -> dict:
-    """`{school_id: value}` for each school: from the cache, computing only what's missing
-    (in one call for all of them). Two cache round trips when everything is cached."""
+    """`{school_id: value}` for each school: its kept value while fresh (one cache round
+    trip for all of them), else counted again. With FIGURES_STALE_SECONDS set (a cache
+    the worker shares), a stale value is served for that long while the worker counts
+    again in the background, and a reader that must count counts one school at a time."""
     entry = _FIGURES[name]
     school_ids = sorted(set(school_ids))
     if not school_ids:
         return {}
     today = today or timezone.localdate()
-    generations = _generations(name, school_ids)
-    keys = {
-        school_id: f"{PREFIX}:{name}:{school_id}:{today.isoformat()}:{generations[school_id]}"
-        for school_id in school_ids
-    }
-    cached = cache.get_many(list(keys.values()))
-    values = {s: cached[k] for s, k in keys.items() if k in cached}
+    generations, kept = store.read(name, school_ids)
+    values = {}
+    for school_id, value in kept.items():
+        if value.is_fresh(generations[school_id], today, entry.timeout):
+            values[school_id] = value.value
     missing = [s for s in school_ids if s not in values]
-    if missing:
-        computed = entry.compute(missing, today)
-        values.update({s: computed[s] for s in missing})
-        cache.set_many({keys[s]: computed[s] for s in missing}, entry.timeout)
+    if not missing:
+        return values
+    if store.stale_seconds() and today == timezone.localdate():
+        missing = _serve_stale(name, missing, kept, values)
+        for school_id in missing:
+            _count_and_keep(entry, [school_id], generations, today, values)
+    else:
+        _count_and_keep(entry, missing, generations, today, values)
     return values
+
+
+def _serve_stale(name, missing, kept, values) -> list[int]:
+    """Serve the last values of the schools that have one young enough (from the cache,
+    else the database's snapshot) and ask the worker to count them again; the rest (none
+    kept, or stale too long) are returned for the reader to count."""
+    lost = [s for s in missing if s not in kept]
+    if lost:
+        kept = {**kept, **store.snapshots(name, lost)}
+    candidates = [s for s in missing if s in kept and kept[s].may_be_served()]
+    allowed = store.servable(name, candidates)
+    for school_id in allowed:
+        values[school_id] = kept[school_id].value
+        store.note_served(kept[school_id].as_at)
+    if candidates:
+        from .figures_refresh import schedule_refresh
+
+        schedule_refresh()
+    return [s for s in missing if s not in allowed]
+
+
+def _count_and_keep(entry, school_ids, generations, today, values) -> None:
+    counted = entry.compute(school_ids, today)
+    counted = {s: counted[s] for s in school_ids}
+    store.keep(entry.name, counted, generations, today)
+    values.update(counted)
 
 
 def figure_for(name: str, school_id: int, *, today=None):
@@ -111,47 +149,76 @@ def figure_for(name: str, school_id: int, *, today=None):
     return figures_for(name, [school_id], today=today)[school_id]
 
 
-def _generation_keys(name, school_ids):
-    return f"{PREFIX}:gen:{name}", {s: f"{PREFIX}:gen:{name}:{s}" for s in school_ids}
-
-
-def _generations(name: str, school_ids: list[int]) -> dict[int, str]:
-    """Each school's generation for this figure: the figure-wide number (bumped when every
-    school changes) and the school's own, both 0 until first bumped."""
-    whole, per_school = _generation_keys(name, school_ids)
-    found = cache.get_many([whole, *per_school.values()])
-    return {s: f"{found.get(whole, 0)}.{found.get(key, 0)}" for s, key in per_school.items()}
-
-
 def generation_token(names: Iterable[str], school_ids: Iterable[int]) -> str:
     """A token that changes whenever one of these figures goes stale for one of these
     schools: what a cache of something computed from the same rows keys on (e.g. one
     person's home panel), so it is exactly as fresh as the figures. One cache round trip."""
+    return generation_tokens({"": names}, school_ids)[""]
+
+
+def generation_tokens(groups: dict, school_ids: Iterable[int]) -> dict:
+    """`generation_token` for each group of figure names (`{group: names}`), in one cache
+    round trip for them all."""
     school_ids = sorted(set(school_ids))
-    keys = []
-    for name in sorted(set(names)):
+    keys_of = {}
+    for name in _known(n for names in groups.values() for n in names):
+        whole, per_school = store.generation_keys(name, school_ids)
+        keys_of[name] = [whole, *per_school.values()]
+    found = cache.get_many([key for keys in keys_of.values() for key in keys])
+    return {
+        group: ".".join(str(found.get(key, 0)) for n in _known(names) for key in keys_of[n])
+        for group, names in groups.items()
+    }
+
+
+def kept_token(names: Iterable[str], school_ids: Iterable[int]) -> str:
+    """A token that changes whenever a new value of one of these figures is kept for one of
+    these schools: what a value built from the figures alone keys on, so that it shows
+    what they show (stale while they are, and new once the worker has counted again)."""
+    if not store.stale_seconds():
+        return generation_token(names, school_ids)
+    school_ids = sorted(set(school_ids))
+    keys = [store.kept_key(n, s) for n in _known(names) for s in school_ids]
+    found = cache.get_many(keys)
+    return ".".join(f"{found[key].as_at:.6f}" if key in found else "-" for key in keys)
+
+
+def _known(names) -> list[str]:
+    names = sorted(set(names))
+    for name in names:
         if name not in _FIGURES:
             raise KeyError(f"No figure {name!r}")
-        whole, per_school = _generation_keys(name, school_ids)
-        keys += [whole, *per_school.values()]
-    found = cache.get_many(keys)
-    return ".".join(str(found.get(key, 0)) for key in keys)
+    return names
 
 
-def cached_while_fresh(what: str, compute: Callable, *, follows, school_ids, timeout=None):
+def cached_while_fresh(
+    what: str, compute: Callable, *, follows, school_ids, timeout=None, from_figures_only=False
+):
     """`compute()` once, then from the cache until one of the figures it `follows` goes
     stale in one of `school_ids` (or `timeout` seconds pass): for a value computed from
-    the same rows as those figures, so it is exactly as fresh as they are. `what` names
-    the value fully (whose it is, filters, the date if it depends on it); it must pickle."""
+    the same rows as those figures, so it is exactly as fresh as they are. A value built
+    from the figures alone (`from_figures_only`) is kept until new figures are kept
+    instead, so it is served stale exactly when they are. `what` names the value fully
+    (whose it is, filters, the date if it depends on it); it must pickle."""
     import hashlib
 
-    token = generation_token(follows, school_ids)
-    digest = hashlib.sha256(f"{what}|{token}".encode()).hexdigest()
-    key = f"{PREFIX}:fresh:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, DEFAULT_TIMEOUT if timeout is None else timeout)
+    def key():
+        token = (kept_token if from_figures_only else generation_token)(follows, school_ids)
+        return f"{store.PREFIX}:fresh:" + hashlib.sha256(f"{what}|{token}".encode()).hexdigest()
+
+    found = cache.get(before := key())
+    if found is not None:
+        value, served = found
+        for as_at in served:  # the stale figures it was built from, for the page's note
+            store.note_served(as_at)
+        return value
+    mark = store.noted_so_far()
+    value = compute()
+    # Built from figures alone: keyed on the figures it was built from, which the building
+    # may have counted and kept just now.
+    after = key() if from_figures_only and store.stale_seconds() else before
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    cache.set(after, (value, store.served_since(mark)), timeout)
     return value
 
 
@@ -161,7 +228,8 @@ def cached_while_fresh(what: str, compute: Callable, *, follows, school_ids, tim
 def invalidate(*, model=None, figure: str | None = None, schools=ALL_SCHOOLS) -> None:
     """Mark figures stale: those that depend on `model`, or the one named `figure` (or
     every figure when neither is given), for `schools` (ids or School objects; default
-    all). Call it after bulk writes that send no signals; saves and deletes call it."""
+    all). Call it after bulk writes that send no signals; saves and deletes call it.
+    Once the change commits, the worker is asked to count them again (figures_refresh)."""
     if figure is not None:
         names = [figure]
     elif model is not None:
@@ -174,15 +242,20 @@ def invalidate(*, model=None, figure: str | None = None, schools=ALL_SCHOOLS) ->
         return
     _bump(names, school_ids)
     # Again after commit: a reader that recomputed from the old rows before the commit
-    # stored its value under the generation bumped above; this makes it unreachable.
-    transaction.on_commit(lambda: _bump(names, school_ids))
+    # stored its value under the generation bumped above; this makes it stale.
+    transaction.on_commit(lambda: _bump(names, school_ids, then_refresh=True))
 
 
-def _bump(names, school_ids) -> None:
+def _bump(names, school_ids, *, then_refresh=False) -> None:
     for name in names:
-        whole, per_school = _generation_keys(name, [] if school_ids == ALL_SCHOOLS else school_ids)
+        ids = [] if school_ids == ALL_SCHOOLS else school_ids
+        whole, per_school = store.generation_keys(name, ids)
         for key in [whole] if school_ids == ALL_SCHOOLS else per_school.values():
             _increment(key)
+    if then_refresh:
+        from .figures_refresh import schedule_refresh
+
+        schedule_refresh()
 
 
 def _increment(key: str) -> None:

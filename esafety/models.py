@@ -437,3 +437,24 @@ class SweepAction(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class FigureSnapshot(models.Model):
+    """The latest value of one figure for one school, as the background refresh computed
+    it (esafety/figures_refresh.py): what readers are given, with its "as at" time, when
+    the cache has lost its copy (a flush, a restart of Redis) until the refresh counts
+    again. Counts and rates only, never names; pickled as the cache pickles them."""
+
+    name = models.CharField(max_length=100)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    as_at = models.DateTimeField()
+    value = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "school"], name="one_snapshot_per_figure")
+        ]
+
+    def __str__(self):
+        return f"{self.name} for school {self.school_id} as at {self.as_at:%Y-%m-%d %H:%M}"

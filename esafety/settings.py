@@ -351,5 +351,17 @@ SESSION_ENGINE = (
     if SHARED_CACHE
     else "django.contrib.sessions.backends.db"
 )
+# Figures (esafety/figures.py): with a cache every process shares, a change has its
+# figures counted again by the worker in the background, and readers are given the last
+# figures, with their "as at" time, for at most FIGURES_STALE_SECONDS after they went
+# stale (then a reader counts its school itself). With each process's own memory (the
+# embedded default) the worker's counts would be seen by nobody, and with tasks run in
+# the request there is no background: readers count at once.
+FIGURES_STALE_SECONDS = env.int(
+    "FIGURES_STALE_SECONDS",
+    default=120 if SHARED_CACHE and not CELERY_TASK_ALWAYS_EAGER else 0,
+)
+# A burst of changes (a campaign's 500 signatures) is counted once, this long after the first.
+FIGURES_COALESCE_SECONDS = env.float("FIGURES_COALESCE_SECONDS", default=2.0)
 # How long a rendered PDF's bytes stay in the cache (keyed on what it shows; see pdf.py).
 PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=15 * 60)

@@ -31,3 +31,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # process, so a memory cache is shared by every request (and pages' query counts are
 # those of production).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Figures counted by the reader, exactly, as the embedded default does: the tests of the
+# background refresh (esafety/tests/test_figures_refresh.py) turn it on themselves.
+FIGURES_STALE_SECONDS = 0

@@ -32,3 +32,14 @@ def send_notification_emails(notification_ids: list[int]):
     _, failed = send_once(notification_ids, pointer_email)
     if failed:
         raise SomeEmailsFailed(f"{len(failed)} of {len(notification_ids)} emails failed: {failed}")
+
+
+@shared_task(ignore_result=True)
+def refresh_figures():
+    """Count again the figures changes have made stale (esafety/figures_refresh.py)."""
+    from django.core.cache import cache
+
+    from .figures_refresh import REFRESH_DUE, refresh_stale
+
+    cache.delete(REFRESH_DUE)  # a change from here on asks for another refresh
+    return refresh_stale()

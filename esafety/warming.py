@@ -1,23 +1,19 @@
-"""Figures recomputed between requests, so people rarely wait for them.
+"""Figures counted again between requests, so people rarely wait for them.
 
-A figure goes stale when its rows change, and every value expires after its timeout and
-at midnight. This sweep job recomputes, every few minutes, whatever is stale or expired
-for every school (the rest is read from the cache and costs one round trip), so the
-first trustee or headteacher to open a page after a change or at the top of the hour
-does not pay for counting a whole trust. It sends nothing and records nothing, runs
-after every reminder of the run (whose changes it then counts) and never stops one.
+A change asks the worker to count its figures again at once (figures_refresh.py); this
+sweep job catches the rest every few minutes: values that expired after their timeout,
+the new day's figures at midnight, and everything after the cache lost its copies. Only
+what is not fresh is counted (the rest costs one cache round trip per figure). It sends
+nothing and records nothing, runs after every reminder of the run (whose changes it then
+counts) and never stops one.
 """
 
 from django.utils import timezone
 
-from .figures import figures_for, registered_figures
-from .models import School
+from .figures_refresh import refresh_stale
 from .sweeps import sweep_job
 
 
 @sweep_job("esafety.warm_figures", housekeeping=True)
 def warm_figures(sweep):
-    school_ids = list(School.objects.values_list("pk", flat=True))
-    today = timezone.localdate(sweep.now)
-    for name in sorted(registered_figures()):
-        figures_for(name, school_ids, today=today)
+    refresh_stale(today=timezone.localdate(sweep.now))

@@ -2,8 +2,9 @@
 
 Building a trust's board reads every figure of every school and draws the charts: more
 than the rest of the page together. It reads nothing but figures (a test checks that a
-second build sends no query), so a copy is exactly as fresh as they are: it is kept until
-one of them goes stale in one of its schools, the day ends, or BOARD_KEPT_SECONDS pass.
+second build sends no query), so a copy shows what they show: it is kept until new values
+of them are kept for one of its schools (stale while they are served stale, and built
+again once the worker has counted them), the day ends, or BOARD_KEPT_SECONDS pass.
 The key holds everything else the board shows: the schools (and their names), the
 period, how the reader sees figures (suppression, exact numbers, links) and the date."""
 
@@ -30,4 +31,5 @@ def kept_board(*, schools, school, period, reader: Reader, today) -> Board:
         follows=registered_figures(),
         school_ids=[s.pk for s in schools],
         timeout=BOARD_KEPT_SECONDS,
+        from_figures_only=True,
     )

@@ -1,0 +1,178 @@
+"""Where the figures layer (figures.py) keeps each figure's latest value for each school.
+
+- In the cache, one `Kept(generation, day, as_at, value)` per figure and school. It is
+  fresh while its generation is the school's current one (a change bumps it), its day is
+  today and it is younger than the figure's timeout. A stale one may still be served for
+  FIGURES_STALE_SECONDS after a reader first found it stale (the "stale since" mark),
+  while the worker counts again (figures_refresh.py).
+- In the database (FigureSnapshot), what the background refresh counted last: served, as
+  stale, when the cache has lost its copy (a flush, Redis restarted) until the refresh has
+  counted again.
+- What a request was given: `served_as_at()` is the oldest "as at" of the stale values a
+  page showed, for its note ("figures as at 10:42; newer changes are being counted").
+"""
+
+import contextvars
+import datetime
+import pickle
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+PREFIX = "figures:v2"
+KEPT_SECONDS = 2 * 24 * 60 * 60  # a kept value outlives its day: served stale after midnight
+# Never serve a value counted longer ago than this, however it was kept: count it instead.
+OLDEST_SERVED = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Kept:
+    generation: str  # the school's generation when the counting began ("" from a snapshot)
+    day: str  # the date it counted for, ISO
+    as_at: float  # when it was counted (epoch seconds)
+    value: object
+
+    def is_fresh(self, generation: str, day: datetime.date, timeout: int) -> bool:
+        return (
+            self.generation == generation
+            and self.day == day.isoformat()
+            and time.time() - self.as_at < timeout
+        )
+
+    def may_be_served(self) -> bool:
+        return time.time() - self.as_at < OLDEST_SERVED.total_seconds()
+
+
+def stale_seconds() -> int:
+    """How long a stale value may be served while the worker counts again; 0: never."""
+    return settings.FIGURES_STALE_SECONDS
+
+
+def kept_key(name: str, school_id: int) -> str:
+    return f"{PREFIX}:kept:{name}:{school_id}"
+
+
+def generation_keys(name: str, school_ids) -> tuple[str, dict[int, str]]:
+    """The figure-wide generation key (bumped when every school changes) and each school's."""
+    return f"{PREFIX}:gen:{name}", {s: f"{PREFIX}:gen:{name}:{s}" for s in school_ids}
+
+
+def read(name: str, school_ids: list[int]) -> tuple[dict[int, str], dict[int, Kept]]:
+    """Each school's current generation and its kept value (if any): one cache round trip."""
+    whole, per_school = generation_keys(name, school_ids)
+    kept_keys = {s: kept_key(name, s) for s in school_ids}
+    found = cache.get_many([whole, *per_school.values(), *kept_keys.values()])
+    generations = {s: f"{found.get(whole, 0)}.{found.get(key, 0)}" for s, key in per_school.items()}
+    kept = {s: found[key] for s, key in kept_keys.items() if isinstance(found.get(key), Kept)}
+    return generations, kept
+
+
+def keep(name: str, values: dict, generations: dict[int, str], today: datetime.date) -> None:
+    """Keep freshly counted values (counted from the rows at `generations`, read before the
+    counting began: a change committed meanwhile bumped them, so these are stale already)."""
+    now = time.time()
+    cache.set_many(
+        {
+            kept_key(name, s): Kept(generations[s], today.isoformat(), now, value)
+            for s, value in values.items()
+        },
+        KEPT_SECONDS,
+    )
+    cache.delete_many([_stale_since_key(name, s) for s in values])
+
+
+# --- serving stale values, for a bounded time ----------------------------------------------
+
+
+def _stale_since_key(name: str, school_id: int) -> str:
+    return f"{PREFIX}:stale-since:{name}:{school_id}"
+
+
+def servable(name: str, school_ids: list[int]) -> set[int]:
+    """Of these schools (whose kept values are stale), those whose values may still be
+    served: stale for less than FIGURES_STALE_SECONDS since a reader first found them so.
+    A worker that has not counted again by then has fallen behind: the reader counts."""
+    if not school_ids:
+        return set()
+    now = time.time()
+    keys = {s: _stale_since_key(name, s) for s in school_ids}
+    found = cache.get_many(list(keys.values()))
+    allowed = set()
+    for school_id, key in keys.items():
+        since = found.get(key)
+        if since is None:
+            cache.add(key, now, KEPT_SECONDS)
+            since = now
+        if now - since <= stale_seconds():
+            allowed.add(school_id)
+    return allowed
+
+
+# --- snapshots in the database ---------------------------------------------------------------
+
+
+def snapshots(name: str, school_ids: list[int]) -> dict[int, Kept]:
+    """The database's last counted values for these schools (one query), as stale `Kept`s."""
+    from .models import FigureSnapshot
+
+    rows = FigureSnapshot.objects.filter(name=name, school_id__in=school_ids)
+    return {
+        row.school_id: Kept("", row.day.isoformat(), row.as_at.timestamp(), pickle.loads(row.value))
+        for row in rows.only("school_id", "day", "as_at", "value")
+    }
+
+
+def save_snapshots(name: str, values: dict, today: datetime.date) -> None:
+    """Keep what the refresh counted in the database too: one statement, whatever the size."""
+    from .models import FigureSnapshot
+
+    now = timezone.now()
+    FigureSnapshot.objects.bulk_create(
+        [
+            FigureSnapshot(name=name, school_id=s, day=today, as_at=now, value=pickle.dumps(v))
+            for s, v in values.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["name", "school"],
+        update_fields=["day", "as_at", "value"],
+    )
+
+
+# --- what a request was given ------------------------------------------------------------------
+
+_served: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "figures_served", default=None
+)
+
+
+def start_recording() -> None:
+    """Called as each request starts: from here on, stale values served are noted."""
+    _served.set([])
+
+
+def note_served(as_at: float) -> None:
+    noted = _served.get()
+    if noted is not None:
+        noted.append(as_at)
+
+
+def served_since(mark: int) -> list[float]:
+    """The "as at" times noted after `mark` (a length of `noted_so_far()`)."""
+    noted = _served.get()
+    return list(noted[mark:]) if noted is not None else []
+
+
+def noted_so_far() -> int:
+    noted = _served.get()
+    return len(noted) if noted is not None else 0
+
+
+def served_as_at() -> datetime.datetime | None:
+    """The oldest "as at" of the stale figures this request was given, if any."""
+    noted = _served.get()
+    if not noted:
+        return None
+    return datetime.datetime.fromtimestamp(min(noted), tz=datetime.UTC)
