@@ -91,11 +91,13 @@ def registered_figures() -> dict[str, Figure]:
 # --- reading --------------------------------------------------------------------------
 
 
-def figures_for(name: str, school_ids: Iterable[int], *, today=None) -> dict:
+def figures_for(name: str, school_ids: Iterable[int], *, today=None, exact=False) -> dict:
     """`{school_id: value}` for each school: its kept value while fresh (one cache round
     trip for all of them), else counted again. With FIGURES_STALE_SECONDS set (a cache
     the worker shares), a stale value is served for that long while the worker counts
-    again in the background, and a reader that must count counts one school at a time."""
+    again in the background, and a reader that must count counts one school at a time.
+    `exact`: never the last value, for counts shown beside the records they count (a
+    register's list and its heat map) and what is signed (a PDF)."""
     entry = _FIGURES[name]
     school_ids = sorted(set(school_ids))
     if not school_ids:
@@ -109,7 +111,7 @@ def figures_for(name: str, school_ids: Iterable[int], *, today=None) -> dict:
     missing = [s for s in school_ids if s not in values]
     if not missing:
         return values
-    if store.stale_seconds() and today == timezone.localdate():
+    if store.stale_seconds() and today == timezone.localdate() and not exact:
         missing = _serve_stale(name, missing, kept, values)
         for school_id in missing:
             _count_and_keep(entry, [school_id], generations, today, values)
@@ -144,9 +146,9 @@ def _count_and_keep(entry, school_ids, generations, today, values) -> None:
     values.update(counted)
 
 
-def figure_for(name: str, school_id: int, *, today=None):
+def figure_for(name: str, school_id: int, *, today=None, exact=False):
     """One school's value."""
-    return figures_for(name, [school_id], today=today)[school_id]
+    return figures_for(name, [school_id], today=today, exact=exact)[school_id]
 
 
 def generation_token(names: Iterable[str], school_ids: Iterable[int]) -> str:

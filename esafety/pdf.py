@@ -73,10 +73,39 @@ def css_string(text: str) -> str:
     return mark_safe(f'"{escaped}"')
 
 
-def render_pdf(template_name: str, context: dict, *, school=None, title: str = "") -> bytes:
+def render_pdf(
+    template_name: str, context, *, school=None, title: str = "", stamp: str | None = None
+) -> bytes:
     """Render `template_name` (which extends pdf/base.html) to PDF bytes, from the cache
-    when the same content was rendered within PDF_CACHE_SECONDS."""
-    html = render_to_string(
+    when the same content was rendered within PDF_CACHE_SECONDS.
+
+    Without a `stamp` the key is a hash of the rendered HTML, so the context is built and
+    the template rendered on every call. With one (from esafety/stamps.py: it must change
+    whenever anything the PDF shows changes, and name whatever decides what a reader may
+    see in it), the key is the stamp and a repeat renders nothing; `context` may then be
+    a function, called only when the PDF is rendered."""
+    if stamp is not None:
+        shown = f"{template_name}\n{_house_css()}\n{title}\n{school.name if school else ''}"
+        key = "pdf:stamped:" + hashlib.sha256(f"{shown}\n{stamp}".encode()).hexdigest()
+        pdf = cache.get(key)
+        if pdf is None:
+            html = _html(template_name, context() if callable(context) else context, school, title)
+            pdf = _write_now(html)
+            cache.set(key, pdf, settings.PDF_CACHE_SECONDS)
+        return pdf
+    html = _html(template_name, context, school, title)
+    # The bytes depend on the house sheet too: a new one after a deploy renders anew.
+    shown = f"{template_name}\n{_house_css()}\n{html}"
+    key = "pdf:" + hashlib.sha256(shown.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _write_now(html)
+        cache.set(key, pdf, settings.PDF_CACHE_SECONDS)
+    return pdf
+
+
+def _html(template_name, context, school, title) -> str:
+    return render_to_string(
         template_name,
         {
             **context,
@@ -87,16 +116,12 @@ def render_pdf(template_name: str, context: dict, *, school=None, title: str = "
             "running_generated": css_string(GENERATED_AT),
         },
     )
-    # The bytes depend on the house sheet too: a new one after a deploy renders anew.
-    shown = f"{template_name}\n{_house_css()}\n{html}"
-    key = "pdf:" + hashlib.sha256(shown.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        generated = date_format(timezone.localtime(), "j F Y, H:i")
-        html = html.replace(css_string(GENERATED_AT), css_string(f"Generated {generated}"))
-        pdf = write_pdf(html)
-        cache.set(key, pdf, settings.PDF_CACHE_SECONDS)
-    return pdf
+
+
+def _write_now(html: str) -> bytes:
+    """The PDF of `html` with the time it was generated in its footer."""
+    generated = date_format(timezone.localtime(), "j F Y, H:i")
+    return write_pdf(html.replace(css_string(GENERATED_AT), css_string(f"Generated {generated}")))
 
 
 # Pango and GLib beneath WeasyPrint are not safe from two threads at once: five threads

@@ -5,7 +5,7 @@ from esafety.figures import figure_for
 from esafety.pdf import render_pdf
 
 from .heatmap import grids, matrices_for
-from .models import Risk, Status
+from .models import Action, Risk, Status
 from .owners import owner_labels, role_names
 
 
@@ -40,7 +40,7 @@ def register_context(school) -> dict:
         .prefetch_related("owners")
         .order_by("-band_rank", "-score", "number")
     )
-    figures = figure_for("risks.register", school.pk)
+    figures = figure_for("risks.register", school.pk, exact=True)  # beside the risks it counts
     matrices = matrices_for(figures["cells"])
     return {
         "risks": risks,
@@ -57,10 +57,35 @@ def register_pdf(school, *, signed_by=None) -> bytes:
     """Owners appear as roles, never names: the PDF goes to governors and trustees."""
     return render_pdf(
         "risks/register_pdf.html",
-        {**register_context(school), "signed": signed_by is not None},
+        lambda: {**register_context(school), "signed": signed_by is not None},
         school=school,
         title="Online-safety risk register",
+        stamp=register_stamp(school, signed=signed_by is not None),
     )
+
+
+def register_stamp(school, *, signed: bool) -> str:
+    """Everything the register PDF shows changes this: the school's and the trust's risks
+    (their owners too: a change of owners is a change of the risk's history), their
+    actions (the overdue count), the matrices, the owners' roles at the school, the date
+    (reviews due soon or overdue) and the school's name."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from esafety.models import Membership, School
+    from esafety.stamps import newest_changes
+
+    from .models import Matrix
+
+    risks = Q(school_id=school.pk) | Q(school_id__isnull=True, trust_id=school.trust_id)
+    changes = newest_changes(
+        Risk.history.filter(risks),
+        Action.history.filter(risk__school_id=school.pk),
+        Matrix.history.all(),
+        Membership.history.filter(school_id=school.pk),
+        School.history.filter(pk=school.pk),
+    )
+    return f"{school.pk}|{school.trust_id}|{signed}|{timezone.localdate()}|{changes}"
 
 
 def review_pdf(review) -> bytes:
