@@ -124,7 +124,8 @@ class DocumentTitle:
 def coverage_by_document(school, on=None) -> list[tuple[DocumentTitle, Figures]]:
     """Figures only, for each published document: the overview and the home panel. From
     the figures layer (cached; see agreements/figures.py)."""
-    return figure_for(COVERAGE_FIGURE, school.pk, today=on)
+    # Exact: the overview leads to the registers, whose lists must agree with it.
+    return figure_for(COVERAGE_FIGURE, school.pk, today=on, exact=True)
 
 
 def coverage_for_schools(school_ids, on) -> dict[int, list[tuple[DocumentTitle, Figures]]]:

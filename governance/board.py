@@ -143,8 +143,9 @@ def _link(reader, name, school, key, **query) -> str:
     return _definition(key)
 
 
-def read_figures(school_ids) -> dict:
-    return {name: figures_for(name, school_ids) for name in FIGURES}
+def read_figures(school_ids, *, exact=False) -> dict:
+    """The board's figures; `exact` for what is signed (the termly report)."""
+    return {name: figures_for(name, school_ids, exact=exact) for name in FIGURES}
 
 
 def build(*, schools, school, period, reader, today, figures=None) -> Board:

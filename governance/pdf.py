@@ -7,7 +7,7 @@ from django.utils import timezone
 from esafety.models import School
 from esafety.pdf import render_pdf
 
-from .board import Reader, build
+from .board import Reader, build, read_figures
 from .services import previous_report, settings_for
 from .terms import Period, term_from_key
 
@@ -34,6 +34,7 @@ def _board(report):
         manages=False,
     )
     return build(
+        figures=read_figures([s.pk for s in schools], exact=True),  # signed: never stale
         schools=schools,
         school=report.school,
         period=report_period(report),

@@ -42,7 +42,7 @@ def get_risk(request, pk, rule="risks.view") -> Risk:
 
 
 def _heat_maps(school) -> dict:
-    figures = figure_for("risks.register", school.pk)
+    figures = figure_for("risks.register", school.pk, exact=True)  # beside its risks
     matrices = matrices_for(figures["cells"])
     return {
         "figures": figures,

@@ -31,7 +31,7 @@ def filtering_overview(request, slug):
         "risks/filtering.html",
         {
             "school": school,
-            "figures": figure_for("risks.filtering", school.pk),
+            "figures": figure_for("risks.filtering", school.pk, exact=True),
             "reviews": school.filtering_reviews.order_by("-opened_at")[:10],
             "checks": checks[:SHOWN] if logs else [],
             "decisions": school.filter_decisions.select_related("decided_by")[:SHOWN]

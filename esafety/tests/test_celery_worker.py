@@ -1,5 +1,5 @@
 """A real Celery worker, in its own process, takes tasks from Redis and works on the
-same PostgreSQL database as the test.
+same PostgreSQL database as the test (and, for the figures, the same Redis cache).
 
 Needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...: skipped on a laptop
 without them, a failure in CI (ESAFETY_REQUIRE_SERVICES=1).
@@ -15,13 +15,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import override_settings
 
+from esafety import figures, figures_store
 from esafety.celery import app as celery_app
-from esafety.models import Notification, SweepRun
+from esafety.models import FigureSnapshot, Notification, Role, SweepRun
 from esafety.notifications import notify, notify_many
 from esafety.pytest_plugin import database_url_for_another_process
 from esafety.tasks import run_sweeps_task
-from esafety.testing import UserFactory
+from esafety.testing import SchoolFactory, UserFactory, person
 
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = BASE_DIR / ".venv" / "bin" / "celery"
@@ -72,6 +74,13 @@ def celery_conf(**values):
 @pytest.fixture
 def worker(redis_url, test_database_url, tmp_path):
     """Start `celery worker` on a queue of its own; always stop it afterwards."""
+    with running_worker(redis_url, test_database_url, tmp_path) as process:
+        yield process
+
+
+@contextmanager
+def running_worker(redis_url, test_database_url, tmp_path, **more_env):
+    """A `celery worker` process on a queue of its own, with `more_env` in its environment."""
     queue = f"esafety-test-{uuid.uuid4().hex}"
     env = {
         **os.environ,
@@ -84,6 +93,7 @@ def worker(redis_url, test_database_url, tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DEBUG": "true",
         "EMAIL_URL": "consolemail://",  # the worker prints the email; nothing is sent
+        **more_env,
     }
     command = [
         str(CELERY),
@@ -179,3 +189,56 @@ def test_worker_sends_a_sweeps_bulk_emails_queued_through_redis(worker):
     sent = Notification.objects.filter(recipient__in=people, emailed_at__isnull=False)
     wait_for(lambda: sent.count() == 3, worker, "emailed_at on the three notifications")
     assert "esafety.tasks.send_notification_emails" in worker.output()
+
+
+def test_a_worker_counts_a_changed_schools_figures_while_readers_get_the_last(
+    redis_url, test_database_url, tmp_path
+):
+    prefix = f"esafety-test-{uuid.uuid4().hex[:12]}"
+    shared = {
+        "default": {
+            "BACKEND": "esafety.cache.ReusedClientRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    school, other = SchoolFactory(), SchoolFactory()
+    person(school, Role.STAFF), person(other, Role.STAFF)
+    with (
+        override_settings(CACHES=shared, FIGURES_STALE_SECONDS=120, FIGURES_COALESCE_SECONDS=0.2),
+        running_worker(
+            redis_url,
+            test_database_url,
+            tmp_path,
+            CACHE_URL=redis_url,
+            CACHE_KEY_PREFIX=prefix,
+            FIGURES_COALESCE_SECONDS="0.2",
+        ) as worker,
+        celery_conf(task_default_queue=worker.queue),
+    ):
+        from django.core.cache import cache
+
+        try:
+            ids = [school.pk, other.pk]
+            assert [v["pupils"] for v in figures.figures_for("esafety.people", ids).values()] == [
+                0,
+                0,
+            ]
+            person(school, Role.PUPIL)  # commits at once: the worker is asked
+
+            figures_store.start_recording()
+            read = figures.figure_for("esafety.people", school.pk)
+            worker_done = FigureSnapshot.objects.filter(name="esafety.people", school=school)
+            if not worker_done.exists():  # the reader came first: given the last figures
+                assert read["pupils"] == 0
+                assert figures_store.served_as_at() is not None
+
+            def counted_again():
+                return figures.figure_for("esafety.people", school.pk)["pupils"] == 1
+
+            wait_for(counted_again, worker, "the new figures from the worker")
+            assert "esafety.tasks.refresh_figures" in worker.output()
+            snapshot = worker_done.get()
+            assert snapshot.day is not None and snapshot.as_at is not None
+        finally:
+            cache.clear()  # this test's keys only (the prefix is its own)
