@@ -20,8 +20,12 @@ turn with it, round by round, so a drift in the machine's speed moves both):
   incident, a teacher records training) and with the whole cache flushed (issue 26's
   targets: within 3x after a write, within 5x cold);
 - a mixed signed-in load (`bench/mixed.lua`, wrk from Debian's `wrk` package) on
-  gunicorn with 2 workers for --load-seconds: throughput, p50/p95/p99 and errors; first
-  each page of the mix's server CPU per request and the weighted mean.
+  gunicorn with 2 workers and a Celery worker for --load-seconds, one request in ten a
+  write (`bench/pages_writes.py`: a teacher logs an incident, a parent or a member of staff
+  signs, a teacher records training, a technician lends a device): throughput,
+  p50/p95/p99, errors, the writes sent, done (rows made) and refused by kind, and how soon
+  after the last write the figures a trustee reads are right again; first each page of
+  the mix's server CPU per request and the weighted mean.
 
 Targets (issue 11): pages within 3x the trivial page; coverage under 30 queries; the
 incident PDF's first render within 4x the bare document and a repeat within 1.5x the
@@ -439,6 +443,8 @@ def mix_cpu(repeat: int):
 
 
 def load(seconds: int, server_repo: Path = REPO):
+    import pages_writes as writes
+    from common import celery_worker
     from django.conf import settings
     from django.test import Client
     from django.urls import reverse
@@ -448,13 +454,16 @@ def load(seconds: int, server_repo: Path = REPO):
     school, who = people()
     clients = {name: sign_in(Client(), user) for name, user in who.items()}  # fresh sessions
     registers = reverse("agreements-registers", kwargs={"slug": school.slug})
-    lines = []
+    gets = []
     for persona, url, weight in MIX:
         cookie = clients[persona].cookies[settings.SESSION_COOKIE_NAME].value
         url = registers if url == "registers" else url
-        lines += [f"{settings.SESSION_COOKIE_NAME}={cookie}\t{url}"] * weight
+        gets += [f"{settings.SESSION_COOKIE_NAME}={cookie}\t{url}"] * weight
+    lines, kinds = writes.request_lines(gets, school, who, seconds)  # about 1 in 10 a write
+    connections = 8
     requests = Path(tempfile.mkstemp(suffix=".tsv")[1])
     requests.write_text("\n".join(lines) + "\n")
+    sign_in_pages = [reverse(name) for name in ("login", "two-factor-verify", "two-factor-setup")]
     port = os.environ.get("BENCH_PORT") or _free_port()
     env = {
         **os.environ,
@@ -466,7 +475,9 @@ def load(seconds: int, server_repo: Path = REPO):
         "SECURE_SSL_REDIRECT": "false",
         "REQUIRE_2FA": "true",
         "LOG_LEVEL": "WARNING",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
+        # The writes hand emails and figure recounts to the worker, as in production.
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": "dummymail://",
     }
     before = _load()
     python = Path(sys.executable)
@@ -484,37 +495,33 @@ def load(seconds: int, server_repo: Path = REPO):
     ]
     if (server_repo / "esafety" / "gunicorn_conf.py").exists():  # as docker-compose runs it
         command.append("--config=python:esafety.gunicorn_conf")
-    server = subprocess.Popen(
-        command,
-        cwd=server_repo,
-        env=env,
+    rows_before = writes.count_rows()
+    with celery_worker(**env):
+        server = subprocess.Popen(command, cwd=server_repo, env=env)
+        try:
+            _wait_until_up(port, server)
+            # One connection per wrk thread: mixed.lua can then tell which request each
+            # response answers (wrk does not say which connection a response came on).
+            wrk = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--timeout=10s"]
+            wrk += ["-s", BENCH / "mixed.lua", f"http://127.0.0.1:{port}", "--", requests]
+            wrk += [str(connections), *sign_in_pages]
+            output = subprocess.run(wrk, capture_output=True, text=True, check=True).stdout
+        finally:
+            server.terminate()
+            server.wait()
+            requests.unlink()
+        rows_after = writes.count_rows()
+        figures_right = writes.figures_right(school.trust_id) if rows_after != rows_before else ""
+    report, by_path = writes.parse_writes(output.split("RESULT")[-1].strip())
+    write_count = sum("\tPOST\t" in line for line in lines)
+    print(
+        f"\nMixed signed-in load, gunicorn 2 workers and a Celery worker, wrk {connections} "
+        f"connections, {seconds} s; {len(lines):,} lines, {write_count} of them writes:"
     )
-    try:
-        _wait_until_up(port, server)
-        output = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                "-c8",
-                f"-d{seconds}s",
-                "--timeout=10s",
-                "-s",
-                BENCH / "mixed.lua",
-                f"http://127.0.0.1:{port}",
-                "--",
-                requests,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        server.terminate()
-        server.wait()
-        requests.unlink()
-    print(f"\nMixed signed-in load, gunicorn 2 workers, wrk 8 connections, {seconds} s:")
     print(f"Load average: {before} before, {_load()} after")
-    print(output.split("RESULT")[-1].strip())
+    print(report)
+    print(writes.writes_table(by_path, kinds, rows_before, rows_after))
+    print(figures_right or "Figures right: no write was made")
 
 
 def _free_port() -> str:

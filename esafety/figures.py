@@ -128,11 +128,11 @@ def _serve_stale(name, missing, kept, values) -> list[int]:
     if lost:
         kept = {**kept, **store.snapshots(name, lost)}
     candidates = [s for s in missing if s in kept and kept[s].may_be_served()]
-    allowed = store.servable(name, candidates)
+    allowed, first_to_find = store.servable(name, candidates)
     for school_id in allowed:
         values[school_id] = kept[school_id].value
         store.note_served(kept[school_id].as_at)
-    if candidates:
+    if first_to_find or lost:  # a change asked already; a flush or a new day asks here
         from .figures_refresh import schedule_refresh
 
         schedule_refresh()

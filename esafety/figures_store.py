@@ -91,24 +91,22 @@ def _stale_since_key(name: str, school_id: int) -> str:
     return f"{PREFIX}:stale-since:{name}:{school_id}"
 
 
-def servable(name: str, school_ids: list[int]) -> set[int]:
+def servable(name: str, school_ids: list[int]) -> tuple[set[int], bool]:
     """Of these schools (whose kept values are stale), those whose values may still be
     served: stale for less than FIGURES_STALE_SECONDS since a reader first found them so.
-    A worker that has not counted again by then has fallen behind: the reader counts."""
+    A worker that has not counted again by then has fallen behind: the reader counts.
+    Also whether this reader was the first to find one of them stale (two round trips)."""
     if not school_ids:
-        return set()
+        return set(), False
     now = time.time()
     keys = {s: _stale_since_key(name, s) for s in school_ids}
     found = cache.get_many(list(keys.values()))
-    allowed = set()
-    for school_id, key in keys.items():
-        since = found.get(key)
-        if since is None:
-            cache.add(key, now, KEPT_SECONDS)
-            since = now
-        if now - since <= stale_seconds():
-            allowed.add(school_id)
-    return allowed
+    first_found = {key: now for key in keys.values() if key not in found}
+    if first_found:
+        cache.set_many(first_found, KEPT_SECONDS)
+    since = {**found, **first_found}
+    allowed = {s for s, key in keys.items() if now - since[key] <= stale_seconds()}
+    return allowed, bool(first_found)
 
 
 # --- snapshots in the database ---------------------------------------------------------------
