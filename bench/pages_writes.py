@@ -34,13 +34,20 @@ def request_lines(gets: list[str], school, who, seconds: int):
 
 
 def write_lines(school, who, per_kind: int) -> dict[str, list[str]]:
-    """Up to `per_kind` write lines of each kind, by kind (fewer where the bench's data has
-    fewer signers with an open request or devices to lend)."""
+    """`per_kind` write lines of each kind, by kind. Each signer signs once and each device
+    is lent once, so a bench database runs out of them over many runs: where it has fewer,
+    more incidents and training records make up the number."""
+    signatures = signature_lines(per_kind)
+    loans = loan_lines(school, who["technician"], per_kind)
+    short = 2 * per_kind - len(signatures) - len(loans)
+    if short:
+        print(f"{len(signatures)} signers with an open request and {len(loans)} devices to lend")
+    more = per_kind + math.ceil(short / 2)
     return {
-        "incident": incident_lines(school, who["teacher"], per_kind),
-        "signature": signature_lines(per_kind),
-        "training": training_lines(school, per_kind),
-        "loan": loan_lines(school, who["technician"], per_kind),
+        "incident": incident_lines(school, who["teacher"], more),
+        "signature": signatures,
+        "training": training_lines(school, more),
+        "loan": loans,
     }
 
 
