@@ -173,16 +173,24 @@ def generation_tokens(groups: dict, school_ids: Iterable[int]) -> dict:
     }
 
 
-def kept_token(names: Iterable[str], school_ids: Iterable[int]) -> str:
+def kept_token(names: Iterable[str], school_ids: Iterable[int], *, today=None) -> str:
     """A token that changes whenever a new value of one of these figures is kept for one of
     these schools: what a value built from the figures alone keys on, so that it shows
-    what they show (stale while they are, and new once the worker has counted again)."""
+    what they show (stale while they are, and new once the worker has counted again).
+    The stale ones among them are noted for the page's "as at" note."""
     if not store.stale_seconds():
         return generation_token(names, school_ids)
     school_ids = sorted(set(school_ids))
-    keys = [store.kept_key(n, s) for n in _known(names) for s in school_ids]
-    found = cache.get_many(keys)
-    return ".".join(f"{found[key].as_at:.6f}" if key in found else "-" for key in keys)
+    today = today or timezone.localdate()
+    parts = []
+    for name, (generations, kept) in store.read_many(_known(names), school_ids).items():
+        timeout = _FIGURES[name].timeout
+        for school_id in school_ids:
+            value = kept.get(school_id)
+            parts.append(f"{value.as_at:.6f}" if value else "-")
+            if value and not value.is_fresh(generations[school_id], today, timeout):
+                store.note_served(value.as_at)
+    return ".".join(parts)
 
 
 def _known(names) -> list[str]:

@@ -62,12 +62,24 @@ def generation_keys(name: str, school_ids) -> tuple[str, dict[int, str]]:
 
 def read(name: str, school_ids: list[int]) -> tuple[dict[int, str], dict[int, Kept]]:
     """Each school's current generation and its kept value (if any): one cache round trip."""
-    whole, per_school = generation_keys(name, school_ids)
-    kept_keys = {s: kept_key(name, s) for s in school_ids}
-    found = cache.get_many([whole, *per_school.values(), *kept_keys.values()])
-    generations = {s: f"{found.get(whole, 0)}.{found.get(key, 0)}" for s, key in per_school.items()}
-    kept = {s: found[key] for s, key in kept_keys.items() if isinstance(found.get(key), Kept)}
-    return generations, kept
+    return read_many([name], school_ids)[name]
+
+
+def read_many(names, school_ids: list[int]) -> dict[str, tuple[dict[int, str], dict[int, Kept]]]:
+    """`read` for each of these figures, in one cache round trip for them all."""
+    keys = {}
+    for name in names:
+        whole, per_school = generation_keys(name, school_ids)
+        keys[name] = (whole, per_school, {s: kept_key(name, s) for s in school_ids})
+    found = cache.get_many(
+        [k for whole, gens, kept in keys.values() for k in (whole, *gens.values(), *kept.values())]
+    )
+    result = {}
+    for name, (whole, per_school, kept_keys) in keys.items():
+        generations = {s: f"{found.get(whole, 0)}.{found.get(k, 0)}" for s, k in per_school.items()}
+        kept = {s: found[k] for s, k in kept_keys.items() if isinstance(found.get(k), Kept)}
+        result[name] = generations, kept
+    return result
 
 
 def keep(name: str, values: dict, generations: dict[int, str], today: datetime.date) -> None:

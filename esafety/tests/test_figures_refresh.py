@@ -193,8 +193,13 @@ def test_a_value_built_from_figures_alone_follows_what_is_kept(
     person(first, Role.PUPIL)
     figures_store.start_recording()
     assert kept_board() == 1 and len(builds) == 1
+    assert figures_store.served_as_at() is not None  # the page says its figures are stale
     run_the_worker()
+    figures_store.start_recording()
     assert kept_board() == 2 and len(builds) == 2
+    figures_store.start_recording()
+    assert kept_board() == 2 and len(builds) == 2
+    assert figures_store.served_as_at() is None
 
 
 def test_the_page_says_when_its_figures_were_counted(
