@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://esafety@127.0.0.1:5432/esafety_bench_e \
         .venv/bin/python bench/pages.py [--repeat 10] [--load-seconds 120] [--no-load]
+        [--ten-times]
 
 Seeds once (the agreements bench's trust: 20 schools x 1,500 pupils, 2 parents each,
 60 staff, about 92,000 people; plus 100,000 incidents across the schools; a trustee and
@@ -561,7 +562,15 @@ def main():
         help="serve the load from this checkout (e.g. a worktree of an older commit, for a "
         "before/after on the same machine and data); the sessions are made by this one",
     )
+    parser.add_argument(
+        "--ten-times",
+        action="store_true",
+        help="a trust ten times the size: 200 schools of 1,500 pupils and 1,000,000 incidents "
+        "(give it a database of its own; it is seeded once, in about an hour)",
+    )
     args = parser.parse_args()
+    if args.ten_times:
+        args.schools, args.incidents = 200, 1_000_000
     from django.core.management import call_command
 
     set_up("esafety_bench_e")
