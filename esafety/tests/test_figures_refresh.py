@@ -225,3 +225,32 @@ def test_the_refresh_counts_only_what_is_not_fresh(members_figure, two_schools, 
     person(second, Role.PUPIL)
     assert figures_refresh.refresh_stale() == {"test.members": 1}
     assert members_figure[-1] == [second.pk]
+
+
+def test_exact_readers_never_get_the_last_value(
+    members_figure, two_schools, refreshes, stale_served
+):
+    """Counts shown beside the records they count, and what is signed, are exact."""
+    first, _ = two_schools
+    figures.figure_for("test.members", first.pk)
+    person(first, Role.PUPIL)
+    assert figures.figure_for("test.members", first.pk, exact=True) == 2
+    assert figures_store.served_as_at() is None
+
+
+def test_the_risk_registers_heat_map_is_exact_while_other_pages_wait(
+    personas, client, refreshes, stale_served
+):
+    from django.urls import reverse
+
+    from esafety.testing import sign_in
+    from risks.tests.factories import make_risk
+
+    make_risk(personas.school, personas.esafety_officer)
+    sign_in(client, personas.esafety_officer)
+    page = reverse("risk-register", args=[personas.school.slug])
+    assert client.get(page).context["figures"]["live"] == 1
+    make_risk(personas.school, personas.esafety_officer, title="Smart speakers in classrooms")
+    response = client.get(page)
+    assert response.context["figures"]["live"] == 2
+    assert "Some figures on this page are as at" not in response.content.decode()
