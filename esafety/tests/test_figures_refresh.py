@@ -254,3 +254,19 @@ def test_the_risk_registers_heat_map_is_exact_while_other_pages_wait(
     response = client.get(page)
     assert response.context["figures"]["live"] == 2
     assert "Some figures on this page are as at" not in response.content.decode()
+
+
+def test_the_warm_up_after_a_deploy_counts_every_schools_figures(two_schools, stale_served):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("warm_figures", stdout=out)
+    assert "Counted" in out.getvalue()
+    names = set(figures.registered_figures())
+    kept = set(FigureSnapshot.objects.values_list("name", "school_id"))
+    assert kept == {(name, school.pk) for name in names for school in two_schools}
+    out = StringIO()
+    call_command("warm_figures", stdout=out)
+    assert "Counted 0 figures" in out.getvalue()  # nothing stale: nothing counted again
