@@ -16,11 +16,12 @@ consent answers for most children. Then, in one run:
 
 import argparse
 import datetime
+import os
 import random
 import time
 
 import time_machine
-from common import median_ms, set_up
+from common import celery_worker, median_ms, set_up
 
 STAFF_PER_SCHOOL = 60
 
@@ -175,6 +176,37 @@ def campaign():
     return seconds, created, len(documents)
 
 
+def campaign_with_a_worker(schools: int) -> None:
+    """The campaign as production runs it: the publishing hands the emails to a real
+    Celery worker. Times the publishing (what the headteacher waits for) and, apart, how
+    long after it the worker has sent every email it was given."""
+    from django.utils import timezone
+
+    from agreements.reminders import WANTS_THE_EMAIL
+    from esafety.models import Notification
+
+    # The in-memory backend builds each message as a mail server would get it (the dummy
+    # one does not), and sends nothing anywhere.
+    with celery_worker(EMAIL_URL="memorymail://"):
+        started_at = timezone.now()
+        seconds, created, documents = campaign()
+        print(
+            f"Re-sign campaign: {documents} documents published in {schools} schools, "
+            f"{created:,} 'to sign' items in {seconds:.1f} s, emails handed to the worker "
+            f"(target 10 s)"
+        )
+        owed = Notification.objects.filter(created_at__gte=started_at).filter(WANTS_THE_EMAIL)
+        emails = owed.count()
+        published = time.perf_counter()
+        while owed.filter(emailed_at__isnull=True).exists():
+            if time.perf_counter() - published > 1800:
+                print("The worker had not sent every email after 30 minutes.")
+                return
+            time.sleep(1)
+        took = time.perf_counter() - published
+        print(f"  the worker sent its {emails:,} emails within {took:.0f} s of the publishing")
+
+
 def measure(repeat: int):
     from django.conf import settings
     from django.db import connection, reset_queries
@@ -233,12 +265,15 @@ def main():
     args = parser.parse_args()
     set_up("esafety_bench_agr")
     seed(args.schools, args.pupils)
-    seconds, created, documents = campaign()
-    ok = "OK" if seconds < 30 else "OVER"
-    print(
-        f"Re-sign campaign: {documents} documents published in {args.schools} schools, "
-        f"{created:,} 'to sign' items in {seconds:.1f} s (target 30 s) {ok}"
-    )
+    if os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+        campaign_with_a_worker(args.schools)
+    else:  # the emails sent in this process, as the campaign's own time
+        seconds, created, documents = campaign()
+        ok = "OK" if seconds < 30 else "OVER"
+        print(
+            f"Re-sign campaign: {documents} documents published in {args.schools} schools, "
+            f"{created:,} 'to sign' items in {seconds:.1f} s, emails included (target 30 s) {ok}"
+        )
     daily, steady = sweep()
     print(
         f"Agreements sweep (sync, reminders, reviews): the day's first {daily:.2f} s, "

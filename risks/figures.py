@@ -199,27 +199,32 @@ def governance(school_ids, today) -> dict[int, dict]:
     """Per school: the live risks in the top band of their matrix (HIGH on the policy's
     3 x 3), each as number, title, band and score (titles, never owners), and the date of
     the last filtering or monitoring check with whether one is overdue (none logged in
-    the last term). Three queries."""
+    the last term). Three queries; only the top band's risks are read."""
     from django.db.models import Max
 
+    from .models import Matrix
+
     result = {s: {"high": [], "last_check": None, "checks_overdue": True} for s in school_ids}
-    live = (
-        Risk.objects.filter(school_id__in=school_ids)
-        .live()
-        .select_related("matrix")
-        .only("school_id", "number", "title", "score", "band", "band_rank", "status", "matrix")
+    live = Risk.objects.filter(school_id__in=school_ids).live()
+    # The top band of each matrix these risks are scored on (a few matrices, however many
+    # risks), so the database returns the top band's risks and no others.
+    in_top_band = Q(pk__in=[])
+    for matrix in Matrix.objects.filter(pk__in=live.values("matrix_id")).only("pk", "bands"):
+        in_top_band |= Q(matrix_id=matrix.pk, band_rank=len(matrix.bands) - 1)
+    top = (
+        live.filter(in_top_band)
+        .only("school_id", "number", "title", "score", "band", "band_rank", "status")
         .order_by("school_id", "-score", "number")
     )
-    for risk in live:
-        if risk.band_rank == len(risk.matrix.bands) - 1:
-            result[risk.school_id]["high"].append(
-                {
-                    "number": f"R-{risk.number:03d}",
-                    "title": risk.title,
-                    "label": f"{risk.band} ({risk.score})",
-                    "status": risk.get_status_display(),
-                }
-            )
+    for risk in top:
+        result[risk.school_id]["high"].append(
+            {
+                "number": f"R-{risk.number:03d}",
+                "title": risk.title,
+                "label": f"{risk.band} ({risk.score})",
+                "status": risk.get_status_display(),
+            }
+        )
     last = (
         FilteringCheck.objects.filter(school_id__in=school_ids)
         .values("school_id")
