@@ -182,7 +182,6 @@ def campaign_with_a_worker(schools: int) -> None:
     long after it the worker has sent every email it was given."""
     from django.utils import timezone
 
-    from agreements.reminders import WANTS_THE_EMAIL
     from esafety.models import Notification
 
     # The in-memory backend builds each message as a mail server would get it (the dummy
@@ -195,16 +194,16 @@ def campaign_with_a_worker(schools: int) -> None:
             f"{created:,} 'to sign' items in {seconds:.1f} s, emails handed to the worker "
             f"(target 10 s)"
         )
-        owed = Notification.objects.filter(created_at__gte=started_at).filter(WANTS_THE_EMAIL)
-        emails = owed.count()
-        published = time.perf_counter()
-        while owed.filter(emailed_at__isnull=True).exists():
-            if time.perf_counter() - published > 1800:
-                print("The worker had not sent every email after 30 minutes.")
-                return
-            time.sleep(1)
-        took = time.perf_counter() - published
-        print(f"  the worker sent its {emails:,} emails within {took:.0f} s of the publishing")
+        published = timezone.now()
+        # Staff are told in the app and by the sweep's digest; parents' emails go at once.
+        sent = Notification.objects.filter(created_at__gte=started_at, emailed_at__isnull=False)
+        counts = [-1]
+        while counts[-1] != sent.count():  # until no more are sent in 5 s
+            counts.append(sent.count())
+            time.sleep(5)
+        last = sent.order_by("-emailed_at").values_list("emailed_at", flat=True).first()
+        took = (last - published).total_seconds() if last else 0
+        print(f"  the worker sent {counts[-1]:,} emails, the last {took:.0f} s after publishing")
 
 
 def measure(repeat: int):
