@@ -44,7 +44,12 @@ def parents_among(document: Document, people) -> set[int]:
 
 def email_after_commit(document: Document, notifications) -> None:
     """Queue the emails for these parents' notifications once the transaction commits."""
-    ids = [n.pk for n in notifications if n.pk]  # the worker checks each parent's choice
+    email_ids_after_commit(document, [n.pk for n in notifications if n.pk])
+
+
+def email_ids_after_commit(document: Document, ids: list[int]) -> None:
+    """`email_after_commit` for notifications known by id (the worker checks each
+    parent's choice)."""
     if not ids:
         return
     from .tasks import send_sign_emails

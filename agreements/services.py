@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from esafety.bulk import insert_rows
 from esafety.models import Membership, Notification, School, TrusteeMembership, User
 from esafety.services import attributed as _attributed
 
@@ -218,33 +219,36 @@ def sync_requests(
         elif person in joined_since:
             continue  # not asked on joining: the next version or year asks them
         new.append(
-            SignRequest(
-                document=document,
-                version=version,
-                person_id=person,
-                subject_id=subject,
-                reason=reason,
-                cycle=cycle,
-                created_at=now,
-                next_reminder_at=now + REMINDER_EVERY,
-            )
+            (document.pk, version.pk, person, subject, reason, cycle, now, 0, now + REMINDER_EVERY)
         )
-    SignRequest.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    people = {request.person_id for request in new}
-    notifications = Notification.objects.bulk_create(
-        (
-            Notification(
-                recipient_id=person,
-                title=f"Please read and sign: {reminders.named(document)}",
-                link=reminders.TO_SIGN,
-            )
-            for person in people
-        ),
-        batch_size=2000,
+    # A campaign writes tens of thousands: rows, not model instances (esafety/bulk.py).
+    insert_rows(SignRequest, REQUEST_COLUMNS, new, ignore_conflicts=True)
+    people = {row[2] for row in new}
+    title = f"Please read and sign: {reminders.named(document)}"
+    notified = insert_rows(
+        Notification,
+        ["recipient_id", "title", "body", "link", "created_at"],
+        [(person, title, "", reminders.TO_SIGN, now) for person in people],
+        returning=["id", "recipient_id"],
     )
     parents = reminders.parents_among(document, people) if people else set()
-    reminders.email_after_commit(document, [n for n in notifications if n.recipient_id in parents])
+    reminders.email_ids_after_commit(
+        document, [pk for pk, recipient in notified if recipient in parents]
+    )
     return len(new)
+
+
+REQUEST_COLUMNS = [
+    "document_id",
+    "version_id",
+    "person_id",
+    "subject_id",
+    "reason",
+    "cycle",
+    "created_at",
+    "reminders_sent",
+    "next_reminder_at",
+]
 
 
 def _joined_since(document, version, on) -> set[int]:
