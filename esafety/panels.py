@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .dashboard import Panel, dashboard_panel, first_with_count, schools_by_name, unread_count
 from .figures import figures_for
-from .models import Invitation, Membership, Notification, Role, User
+from .models import Invitation, Membership, Notification, Role
 from .roles import (
     MANAGER_ROLES,
     access_for,
@@ -55,19 +55,23 @@ def school_people(request):
 
 def invitations_waiting(school_ids) -> dict:
     """People of these schools invited who have not signed in: `waiting` (an invitation
-    still usable) and `expired` (none usable any more). One query, counted in SQL."""
+    still usable) and `expired` (none usable any more). One query, counted in SQL from the
+    invitations (a few), not from the schools' people (thousands)."""
     now = timezone.now()
-    invitations = Invitation.objects.filter(user=OuterRef("pk"))
-    not_accepted = (
-        User.objects.filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk"), school_id__in=school_ids)),
-            Exists(invitations),
+    per_person = (
+        Invitation.objects.filter(
+            Exists(Membership.objects.filter(user=OuterRef("user_id"), school_id__in=school_ids))
         )
-        .exclude(Exists(invitations.filter(accepted_at__isnull=False)))
-        .annotate(live=Exists(invitations.filter(expires_at__gt=now)))
+        .values("user_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            usable=Count("pk", filter=Q(expires_at__gt=now)),
+        )
+        .filter(accepted=0)
     )
-    return not_accepted.aggregate(
-        waiting=Count("pk", filter=Q(live=True)), expired=Count("pk", filter=Q(live=False))
+    return per_person.aggregate(
+        waiting=Count("user_id", filter=Q(usable__gt=0)),
+        expired=Count("user_id", filter=Q(usable=0)),
     )
 
 
