@@ -128,7 +128,7 @@ def _kept_panels(request) -> list[Panel]:
 
     from django.core.cache import cache
 
-    from .figures import generation_tokens
+    from .figures import BUILT_FROM_STALE_SECONDS, generation_tokens
     from .figures_store import PREFIX, note_served, noted_so_far, served_since
     from .roles import access_for, visible_school_ids
 
@@ -159,9 +159,13 @@ def _kept_panels(request) -> list[Panel]:
         else:
             mark = noted_so_far()
             panel = func(request)
-            counted[keys[func]] = (panel, served_since(mark))
+            served = served_since(mark)
+            # Built from stale figures: kept briefly (the worker's new values leave the
+            # generations as they are), so the next visit after them shows them.
+            seconds = BUILT_FROM_STALE_SECONDS if served else KEPT_PANELS_SECONDS
+            counted.setdefault(seconds, {})[keys[func]] = (panel, served)
         if panel is not None:
             panels.append(panel)
-    if counted:
-        cache.set_many(counted, KEPT_PANELS_SECONDS)
+    for seconds, values in counted.items():
+        cache.set_many(values, seconds)
     return panels

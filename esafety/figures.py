@@ -34,6 +34,7 @@ tests) the next reader counts it.
 """
 
 import datetime
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -103,7 +104,7 @@ def figures_for(name: str, school_ids: Iterable[int], *, today=None, exact=False
     if not school_ids:
         return {}
     today = today or timezone.localdate()
-    generations, kept = store.read(name, school_ids)
+    generations, kept = store.read(name, school_ids, today)
     values = {}
     for school_id, value in kept.items():
         if value.is_fresh(generations[school_id], today, entry.timeout):
@@ -127,7 +128,7 @@ def _serve_stale(name, missing, kept, values) -> list[int]:
     lost = [s for s in missing if s not in kept]
     if lost:
         kept = {**kept, **store.snapshots(name, lost)}
-    candidates = [s for s in missing if s in kept and kept[s].may_be_served()]
+    candidates = {s: kept[s] for s in missing if s in kept and kept[s].may_be_served()}
     allowed, first_to_find = store.servable(name, candidates)
     for school_id in allowed:
         values[school_id] = kept[school_id].value
@@ -140,9 +141,10 @@ def _serve_stale(name, missing, kept, values) -> list[int]:
 
 
 def _count_and_keep(entry, school_ids, generations, today, values) -> None:
+    began = time.time()
     counted = entry.compute(school_ids, today)
     counted = {s: counted[s] for s in school_ids}
-    store.keep(entry.name, counted, generations, today)
+    store.keep(entry.name, counted, generations, today, began)
     values.update(counted)
 
 
@@ -183,7 +185,7 @@ def kept_token(names: Iterable[str], school_ids: Iterable[int], *, today=None) -
     school_ids = sorted(set(school_ids))
     today = today or timezone.localdate()
     parts = []
-    for name, (generations, kept) in store.read_many(_known(names), school_ids).items():
+    for name, (generations, kept) in store.read_many(_known(names), school_ids, today).items():
         timeout = _FIGURES[name].timeout
         for school_id in school_ids:
             value = kept.get(school_id)
@@ -224,12 +226,19 @@ def cached_while_fresh(
         return value
     mark = store.noted_so_far()
     value = compute()
-    # Built from figures alone: keyed on the figures it was built from, which the building
-    # may have counted and kept just now.
-    after = key() if from_figures_only and store.stale_seconds() else before
+    served = store.served_since(mark)
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-    cache.set(after, (value, store.served_since(mark)), timeout)
+    if served and not from_figures_only:
+        # Built from stale figures and keyed on generations, which the worker's new values
+        # do not change: kept only briefly, so the next build after them shows them.
+        timeout = min(timeout, BUILT_FROM_STALE_SECONDS)
+    # Under the key read before building: values kept meanwhile make a new key, not this.
+    cache.set(before, (value, served), timeout)
     return value
+
+
+# How long something built from stale figures (and kept on generations) is kept.
+BUILT_FROM_STALE_SECONDS = 10
 
 
 # --- invalidating ---------------------------------------------------------------------

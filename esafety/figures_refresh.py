@@ -51,7 +51,7 @@ def refresh_stale(*, today=None, names=None) -> dict[str, int]:
     for name, entry in sorted(registered_figures().items()):
         if names is not None and name not in names:
             continue
-        generations, kept = store.read(name, school_ids)
+        generations, kept = store.read(name, school_ids, today)
         stale = [
             s
             for s in school_ids
@@ -59,10 +59,11 @@ def refresh_stale(*, today=None, names=None) -> dict[str, int]:
         ]
         if not stale:
             continue
+        began = time.time()
         values = entry.compute(stale, today)
         values = {s: values[s] for s in stale}
-        store.keep(name, values, generations, today)
+        store.keep(name, values, generations, today, began)
         if store.stale_seconds():  # snapshots are served only where stale values are
-            store.save_snapshots(name, values, today)
+            store.save_snapshots(name, values, today, began)
         counted[name] = len(stale)
     return counted

@@ -51,8 +51,12 @@ def stale_seconds() -> int:
     return settings.FIGURES_STALE_SECONDS
 
 
-def kept_key(name: str, school_id: int) -> str:
-    return f"{PREFIX}:kept:{name}:{school_id}"
+def kept_key(name: str, school_id: int, day: datetime.date | None = None) -> str:
+    """Today's value has one slot per figure and school; another day's (a test's, a sweep
+    that began before midnight) a slot of its own, so it never takes today's place."""
+    if day is None or day == timezone.localdate():
+        return f"{PREFIX}:kept:{name}:{school_id}"
+    return f"{PREFIX}:kept:{name}:{school_id}:{day.isoformat()}"
 
 
 def generation_keys(name: str, school_ids) -> tuple[str, dict[int, str]]:
@@ -60,17 +64,19 @@ def generation_keys(name: str, school_ids) -> tuple[str, dict[int, str]]:
     return f"{PREFIX}:gen:{name}", {s: f"{PREFIX}:gen:{name}:{s}" for s in school_ids}
 
 
-def read(name: str, school_ids: list[int]) -> tuple[dict[int, str], dict[int, Kept]]:
+def read(name: str, school_ids: list[int], day=None) -> tuple[dict[int, str], dict[int, Kept]]:
     """Each school's current generation and its kept value (if any): one cache round trip."""
-    return read_many([name], school_ids)[name]
+    return read_many([name], school_ids, day)[name]
 
 
-def read_many(names, school_ids: list[int]) -> dict[str, tuple[dict[int, str], dict[int, Kept]]]:
+def read_many(
+    names, school_ids: list[int], day=None
+) -> dict[str, tuple[dict[int, str], dict[int, Kept]]]:
     """`read` for each of these figures, in one cache round trip for them all."""
     keys = {}
     for name in names:
         whole, per_school = generation_keys(name, school_ids)
-        keys[name] = (whole, per_school, {s: kept_key(name, s) for s in school_ids})
+        keys[name] = (whole, per_school, {s: kept_key(name, s, day) for s in school_ids})
     found = cache.get_many(
         [k for whole, gens, kept in keys.values() for k in (whole, *gens.values(), *kept.values())]
     )
@@ -82,18 +88,19 @@ def read_many(names, school_ids: list[int]) -> dict[str, tuple[dict[int, str], d
     return result
 
 
-def keep(name: str, values: dict, generations: dict[int, str], today: datetime.date) -> None:
+def keep(
+    name: str, values: dict, generations: dict[int, str], today: datetime.date, began: float
+) -> None:
     """Keep freshly counted values (counted from the rows at `generations`, read before the
-    counting began: a change committed meanwhile bumped them, so these are stale already)."""
-    now = time.time()
+    counting `began`: a change committed meanwhile bumped them, so these are stale
+    already; and "as at" is when the counting began, never later than the rows read)."""
     cache.set_many(
         {
-            kept_key(name, s): Kept(generations[s], today.isoformat(), now, value)
+            kept_key(name, s, today): Kept(generations[s], today.isoformat(), began, value)
             for s, value in values.items()
         },
         KEPT_SECONDS,
     )
-    cache.delete_many([_stale_since_key(name, s) for s in values])
 
 
 # --- serving stale values, for a bounded time ----------------------------------------------
@@ -103,21 +110,28 @@ def _stale_since_key(name: str, school_id: int) -> str:
     return f"{PREFIX}:stale-since:{name}:{school_id}"
 
 
-def servable(name: str, school_ids: list[int]) -> tuple[set[int], bool]:
-    """Of these schools (whose kept values are stale), those whose values may still be
-    served: stale for less than FIGURES_STALE_SECONDS since a reader first found them so.
-    A worker that has not counted again by then has fallen behind: the reader counts.
-    Also whether this reader was the first to find one of them stale (two round trips)."""
-    if not school_ids:
+def servable(name: str, kept: dict[int, Kept]) -> tuple[set[int], bool]:
+    """Of these schools' kept values (all stale), those that may still be served: stale
+    for less than FIGURES_STALE_SECONDS since a reader first found that value so. A worker
+    that has not counted again by then has fallen behind: the reader counts. Also whether
+    this reader was the first to find one of them stale (two round trips). A mark belongs
+    to the value it was set for (its "as at"): a newer value starts a new mark."""
+    if not kept:
         return set(), False
     now = time.time()
-    keys = {s: _stale_since_key(name, s) for s in school_ids}
+    keys = {s: _stale_since_key(name, s) for s in kept}
     found = cache.get_many(list(keys.values()))
-    first_found = {key: now for key in keys.values() if key not in found}
+    since, first_found = {}, {}
+    for school_id, key in keys.items():
+        mark = found.get(key)
+        if isinstance(mark, tuple) and mark[0] == kept[school_id].as_at:
+            since[school_id] = mark[1]
+        else:
+            first_found[key] = (kept[school_id].as_at, now)
+            since[school_id] = now
     if first_found:
         cache.set_many(first_found, KEPT_SECONDS)
-    since = {**found, **first_found}
-    allowed = {s for s, key in keys.items() if now - since[key] <= stale_seconds()}
+    allowed = {s for s in kept if now - since[s] <= stale_seconds()}
     return allowed, bool(first_found)
 
 
@@ -128,18 +142,26 @@ def snapshots(name: str, school_ids: list[int]) -> dict[int, Kept]:
     """The database's last counted values for these schools (one query), as stale `Kept`s."""
     from .models import FigureSnapshot
 
-    rows = FigureSnapshot.objects.filter(name=name, school_id__in=school_ids)
-    return {
-        row.school_id: Kept("", row.day.isoformat(), row.as_at.timestamp(), pickle.loads(row.value))
-        for row in rows.only("school_id", "day", "as_at", "value")
-    }
+    young = timezone.now() - OLDEST_SERVED
+    rows = FigureSnapshot.objects.filter(name=name, school_id__in=school_ids, as_at__gte=young)
+    found = {}
+    for row in rows.only("school_id", "day", "as_at", "value"):
+        try:
+            value = pickle.loads(row.value)
+        except Exception:  # written by an older release whose classes have changed: lost
+            continue
+        found[row.school_id] = Kept("", row.day.isoformat(), row.as_at.timestamp(), value)
+    return found
 
 
-def save_snapshots(name: str, values: dict, today: datetime.date) -> None:
-    """Keep what the refresh counted in the database too: one statement, whatever the size."""
+def save_snapshots(name: str, values: dict, today: datetime.date, began: float) -> None:
+    """Keep what the refresh counted in the database too: one statement, whatever the size.
+    Today's only: a snapshot stands in for today's value after a flush."""
     from .models import FigureSnapshot
 
-    now = timezone.now()
+    if today != timezone.localdate():
+        return
+    now = datetime.datetime.fromtimestamp(began, tz=datetime.UTC)
     FigureSnapshot.objects.bulk_create(
         [
             FigureSnapshot(name=name, school_id=s, day=today, as_at=now, value=pickle.dumps(v))
