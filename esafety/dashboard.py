@@ -128,7 +128,7 @@ def _kept_panels(request) -> list[Panel]:
 
     from django.core.cache import cache
 
-    from .figures import BUILT_FROM_STALE_SECONDS, generation_tokens
+    from .figures import generation_tokens, kept_seconds
     from .figures_store import PREFIX, note_served, noted_so_far, served_since
     from .roles import access_for, visible_school_ids
 
@@ -160,9 +160,7 @@ def _kept_panels(request) -> list[Panel]:
             mark = noted_so_far()
             panel = func(request)
             served = served_since(mark)
-            # Built from stale figures: kept briefly (the worker's new values leave the
-            # generations as they are), so the next visit after them shows them.
-            seconds = BUILT_FROM_STALE_SECONDS if served else KEPT_PANELS_SECONDS
+            seconds = kept_seconds(served, KEPT_PANELS_SECONDS)
             counted.setdefault(seconds, {})[keys[func]] = (panel, served)
         if panel is not None:
             panels.append(panel)

@@ -228,10 +228,8 @@ def cached_while_fresh(
     value = compute()
     served = store.served_since(mark)
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-    if served and not from_figures_only:
-        # Built from stale figures and keyed on generations, which the worker's new values
-        # do not change: kept only briefly, so the next build after them shows them.
-        timeout = min(timeout, BUILT_FROM_STALE_SECONDS)
+    if not from_figures_only:
+        timeout = kept_seconds(served, timeout)
     # Under the key read before building: values kept meanwhile make a new key, not this.
     cache.set(before, (value, served), timeout)
     return value
@@ -239,6 +237,13 @@ def cached_while_fresh(
 
 # How long something built from stale figures (and kept on generations) is kept.
 BUILT_FROM_STALE_SECONDS = 10
+
+
+def kept_seconds(served: list, timeout: int) -> int:
+    """How long to keep something keyed on generations and built with these stale figures
+    `served`: briefly if any, since the worker's new values do not change the generations
+    (the next build after them shows them); else `timeout`."""
+    return min(timeout, BUILT_FROM_STALE_SECONDS) if served else timeout
 
 
 # --- invalidating ---------------------------------------------------------------------

@@ -12,28 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from esafety import figures, figures_refresh, figures_store
-from esafety.models import FigureSnapshot, Membership, Role
-from esafety.testing import SchoolFactory, person
+from esafety.models import FigureSnapshot, Role
+from esafety.testing import person
 
 STALE_FOR = 120
-
-
-@pytest.fixture
-def members_figure(monkeypatch):
-    """A throwaway figure (people per school) on a registry of its own, counting calls."""
-    monkeypatch.setattr(figures, "_FIGURES", {})
-    monkeypatch.setattr(figures, "_STALE_ON", {})
-    calls = []
-
-    @figures.figure("test.members", stale_on={Membership: "school_id"})
-    def members(school_ids, today):
-        calls.append(sorted(school_ids))
-        counts = {school_id: 0 for school_id in school_ids}
-        for membership in Membership.objects.filter(school_id__in=school_ids):
-            counts[membership.school_id] += 1
-        return counts
-
-    return calls
 
 
 @pytest.fixture
@@ -50,14 +32,6 @@ def run_the_worker():
     from esafety.tasks import refresh_figures
 
     return refresh_figures.run()
-
-
-@pytest.fixture
-def two_schools(db):
-    first, second = SchoolFactory(), SchoolFactory()
-    person(first, Role.STAFF)
-    person(second, Role.STAFF)
-    return first, second
 
 
 @pytest.fixture
