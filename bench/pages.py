@@ -34,9 +34,7 @@ trivial page.
 """
 
 import argparse
-import importlib.util
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -45,100 +43,17 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings_pages")  # before common's default
 
 from common import median_cpu_ms, median_ms, paired_ms, set_up
 from pages_after_write import after_write_and_cold
-from pages_seed import seed_risks_training_devices
+from pages_seed import seed, seed_in_processes
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 PER_SCHOOL_INCIDENTS = 5000
-
-
-def _agreements_bench():
-    spec = importlib.util.spec_from_file_location("bench_agreements", BENCH / "agreements.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def seed(schools: int, pupils: int, incidents: int):
-    from django.db import connection
-
-    from esafety.models import School, Trust, TrusteeMembership, User
-    from incidents.models import Incident
-
-    _agreements_bench().seed(schools, pupils)
-    trust = Trust.objects.get(name="Bench Trust")
-    if not TrusteeMembership.objects.filter(trust=trust, is_chair=False).exists():
-        trustee = User.objects.create(email="trustee@bench.example", full_name="Bench Trustee")
-        TrusteeMembership.objects.create(user=trustee, trust=trust)
-    analyze = False
-    if Incident.objects.count() < incidents:
-        print(f"Seeding {incidents:,} incidents ...", flush=True)
-        per_school = incidents // schools
-        for school in School.objects.filter(slug__startswith="bench-").order_by("pk"):
-            _seed_incidents(school, per_school)
-        analyze = True
-    analyze |= seed_risks_training_devices()
-    if analyze:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-def _seed_incidents(school, count):
-    from django.utils import timezone
-
-    from esafety.models import Role, User
-    from incidents.models import Incident, IncidentPerson, Status
-
-    rng = random.Random(school.pk)
-    now = timezone.now()
-    staff = list(
-        User.objects.filter(
-            memberships__school=school, memberships__role__in=[Role.STAFF, Role.ESAFETY_OFFICER]
-        ).order_by("pk")[:12]
-    )
-    pupils = list(
-        User.objects.filter(memberships__school=school, memberships__role=Role.PUPIL).order_by(
-            "pk"
-        )[:300]
-    )
-    rows = []
-    for n in range(count):
-        reported = now - timedelta(minutes=rng.randint(60, 60 * 24 * 720))
-        status = rng.choices([Status.REPORTED, Status.OPEN, Status.CLOSED], weights=[1, 19, 80])[0]
-        rows.append(
-            Incident(
-                school=school,
-                number=f"{reported.year}-{n + 1:05d}",
-                status=status,
-                reported_by=staff[n % len(staff)],
-                reported_at=reported,
-                occurred_at=reported - timedelta(hours=2),
-                acknowledge_by=reported + timedelta(hours=1),
-                routed_to=staff[0],
-                location="online",
-                subject="pupil" if n % 500 else "headteacher",
-                category=rng.choice(["pupil_a", "pupil_b", "pupil_c", "pupil_d"]),
-                risk_area=rng.choice(["content", "contact", "conduct", "commerce"]),
-                description="Benchmark incident: messages in a group chat. " * 4,
-                review_date=(reported + timedelta(days=30)).date(),
-                review_result="Reviewed",
-            )
-        )
-    created = Incident.objects.bulk_create(rows, batch_size=2000)
-    IncidentPerson.objects.bulk_create(
-        (
-            IncidentPerson(incident=i, person=pupils[n % len(pupils)], kind="pupil", part="target")
-            for n, i in enumerate(created)
-        ),
-        batch_size=2000,
-    )
 
 
 # --- who signs in, and where they land ---------------------------------------------------
@@ -566,15 +481,25 @@ def main():
         "--ten-times",
         action="store_true",
         help="a trust ten times the size: 200 schools of 1,500 pupils and 1,000,000 incidents "
-        "(give it a database of its own; it is seeded once, in about an hour)",
+        "(give it a database of its own; it is seeded once)",
+    )
+    parser.add_argument(
+        "--seed-processes",
+        type=int,
+        default=0,
+        help="seed a new database a school at a time in this many processes (2 with --ten-times)",
     )
     args = parser.parse_args()
     if args.ten_times:
         args.schools, args.incidents = 200, 1_000_000
+        args.seed_processes = args.seed_processes or 2
     from django.core.management import call_command
 
     set_up("esafety_bench_e")
-    seed(args.schools, args.pupils, args.incidents)
+    if args.seed_processes:
+        seed_in_processes(args.schools, args.pupils, args.incidents, args.seed_processes)
+    else:
+        seed(args.schools, args.pupils, args.incidents)
     if not args.no_pages:
         call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
         measure(args.repeat, args.only_pdfs)

@@ -1,12 +1,161 @@
-"""bench/pages.py's records of the risks, training and devices apps in every bench school,
-seeded as those apps' own benches seed them (so every landing page has its real weight)."""
+"""bench/pages.py's trust, seeded once: the agreements bench's schools, people and
+signatures, the incidents, and the risks, training and devices apps' records in every bench
+school as those apps' own benches seed them (so every landing page has its real weight).
+A ten-times trust is seeded a school at a time in several processes (`processes`)."""
 
+import importlib.util
+import multiprocessing
 import random
 import time
 from datetime import timedelta
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
 
 RISKS, ASSESSMENTS, DEVICES, LOANS, CONFISCATIONS = 300, 3, 2000, 300, 2000
 TRAINING_YEARS = 3
+
+
+def _agreements_bench():
+    spec = importlib.util.spec_from_file_location("bench_agreements", BENCH / "agreements.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed(schools: int, pupils: int, incidents: int):
+    from django.db import connection
+
+    from esafety.models import School, Trust, TrusteeMembership, User
+    from incidents.models import Incident
+
+    _agreements_bench().seed(schools, pupils)
+    trust = Trust.objects.get(name="Bench Trust")
+    if not TrusteeMembership.objects.filter(trust=trust, is_chair=False).exists():
+        trustee = User.objects.create(email="trustee@bench.example", full_name="Bench Trustee")
+        TrusteeMembership.objects.create(user=trustee, trust=trust)
+    analyze = False
+    if Incident.objects.count() < incidents:
+        print(f"Seeding {incidents:,} incidents ...", flush=True)
+        per_school = incidents // schools
+        for school in School.objects.filter(slug__startswith="bench-").order_by("pk"):
+            _seed_incidents(school, per_school)
+        analyze = True
+    analyze |= seed_risks_training_devices()
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _seed_incidents(school, count):
+    from django.utils import timezone
+
+    from esafety.models import Role, User
+    from incidents.models import Incident, IncidentPerson, Status
+
+    rng = random.Random(school.pk)
+    now = timezone.now()
+    staff = list(
+        User.objects.filter(
+            memberships__school=school, memberships__role__in=[Role.STAFF, Role.ESAFETY_OFFICER]
+        ).order_by("pk")[:12]
+    )
+    pupils = list(
+        User.objects.filter(memberships__school=school, memberships__role=Role.PUPIL).order_by(
+            "pk"
+        )[:300]
+    )
+    rows = []
+    for n in range(count):
+        reported = now - timedelta(minutes=rng.randint(60, 60 * 24 * 720))
+        status = rng.choices([Status.REPORTED, Status.OPEN, Status.CLOSED], weights=[1, 19, 80])[0]
+        rows.append(
+            Incident(
+                school=school,
+                number=f"{reported.year}-{n + 1:05d}",
+                status=status,
+                reported_by=staff[n % len(staff)],
+                reported_at=reported,
+                occurred_at=reported - timedelta(hours=2),
+                acknowledge_by=reported + timedelta(hours=1),
+                routed_to=staff[0],
+                location="online",
+                subject="pupil" if n % 500 else "headteacher",
+                category=rng.choice(["pupil_a", "pupil_b", "pupil_c", "pupil_d"]),
+                risk_area=rng.choice(["content", "contact", "conduct", "commerce"]),
+                description="Benchmark incident: messages in a group chat. " * 4,
+                review_date=(reported + timedelta(days=30)).date(),
+                review_result="Reviewed",
+            )
+        )
+    created = Incident.objects.bulk_create(rows, batch_size=2000)
+    IncidentPerson.objects.bulk_create(
+        (
+            IncidentPerson(incident=i, person=pupils[n % len(pupils)], kind="pupil", part="target")
+            for n, i in enumerate(created)
+        ),
+        batch_size=2000,
+    )
+
+
+def seed_in_processes(schools: int, pupils: int, incidents: int, processes: int) -> None:
+    """The same trust, the schools shared among `processes`, each seeded whole before the
+    next (run again after an interruption: a half-seeded school is seeded anew). Each step
+    commits, so autovacuum keeps the statistics the later steps' queries are planned on."""
+    from django.db import connection, connections
+
+    from devices.models import Device
+
+    _bench_trust()
+    done = Device.objects.filter(school__slug__startswith="bench-").values("school").distinct()
+    done = done.count()
+    if done >= schools:
+        print(f"Reusing {schools} schools already seeded.")
+        return
+    print(f"Seeding {schools - done} of {schools} schools in {processes} processes ...")
+    connections.close_all()  # each process opens its own
+    jobs = [(k, processes, schools, pupils, incidents // schools) for k in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_seed_share, jobs)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _seed_share(job) -> None:
+    from devices.models import Device
+    from esafety.models import School
+
+    k, processes, schools, pupils, per_school = job
+    trust, chair = _bench_trust()
+    started = time.perf_counter()
+    for s in range(k, schools, processes):
+        if Device.objects.filter(school__slug=f"bench-{s}").exists():
+            continue  # seeded whole (devices come last)
+        School.objects.filter(slug=f"bench-{s}").delete()  # half seeded when interrupted
+        rng = random.Random(42 + s)
+        _agreements_bench().seed_school(trust, s, pupils, chair, rng)
+        school = School.objects.get(slug=f"bench-{s}")
+        _seed_incidents(school, per_school)
+        _seed_risks(school, rng)
+        _seed_training(school, rng)
+        _seed_devices(school, rng)
+        print(f"  school {s + 1}/{schools} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def _bench_trust():
+    """The bench trust, its chair and a trustee (made once)."""
+    from esafety.models import Trust, TrusteeMembership, User
+
+    trust, _ = Trust.objects.get_or_create(name="Bench Trust")
+    chair, _ = User.objects.get_or_create(
+        email="chair@bench.example", defaults={"full_name": "Bench Chair"}
+    )
+    TrusteeMembership.objects.get_or_create(user=chair, trust=trust, defaults={"is_chair": True})
+    trustee, _ = User.objects.get_or_create(
+        email="trustee@bench.example", defaults={"full_name": "Bench Trustee"}
+    )
+    TrusteeMembership.objects.get_or_create(user=trustee, trust=trust)
+    return trust, chair
 
 
 def seed_risks_training_devices() -> bool:

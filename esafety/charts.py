@@ -24,9 +24,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pygal
 from django.core.cache import cache
+from django.utils import timezone
 from pygal.style import Style
 
 # Okabe & Ito (2008), darker first: blue, vermillion, bluish green, reddish purple, black,
@@ -190,16 +192,7 @@ def chart(
     )
     svg = cache.get(key)
     if svg is None:
-        drawing = _KINDS[kind](**options)
-        drawing.title = title
-        # pygal draws a horizontal bar chart's first label at the bottom: turn it over.
-        turn = (lambda items: list(items)[::-1]) if kind == "hbar" else list
-        drawing.x_labels = turn(labels)
-        for one in series:
-            drawing.add(one.name, turn(one.values))
-        svg = _clean(drawing.render(is_unicode=True))
-        if kind == "hbar":  # the number starts just past the bar's end, not across it
-            svg = svg.replace('text-anchor="middle" x=', 'text-anchor="start" x=')
+        svg = kept_drawing(key) or keep_drawing(key, _draw(kind, options, title, labels, series))
         cache.set(key, svg, CACHE_SECONDS)
     return Chart(
         title=title,
@@ -219,3 +212,54 @@ def _clean(svg: str) -> str:
     svg = re.sub(r"<script.*?</script>", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     return re.sub(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "c", svg)
+
+
+def _draw(kind, options, title, labels, series) -> str:
+    drawing = _KINDS[kind](**options)
+    drawing.title = title
+    # pygal draws a horizontal bar chart's first label at the bottom: turn it over.
+    turn = (lambda items: list(items)[::-1]) if kind == "hbar" else list
+    drawing.x_labels = turn(labels)
+    for one in series:
+        drawing.add(one.name, turn(one.values))
+    svg = _clean(drawing.render(is_unicode=True))
+    if kind == "hbar":  # the number starts just past the bar's end, not across it
+        svg = svg.replace('text-anchor="middle" x=', 'text-anchor="start" x=')
+    return svg
+
+
+# --- drawings kept in the database, for when the cache has lost them ------------------------
+
+KEPT_DAYS = 30  # a drawing nobody has needed for this long is deleted by the sweep
+
+
+def kept_drawing(key: str) -> str | None:
+    """The drawing kept under `key`, marked as used today (one query, a second only on
+    its first use of the day)."""
+    from .models import ChartDrawing
+
+    found = ChartDrawing.objects.filter(key=key).values_list("svg", "used_on").first()
+    if found is None:
+        return None
+    svg, used_on = found
+    today = timezone.localdate()
+    if used_on < today:
+        ChartDrawing.objects.filter(key=key).update(used_on=today)
+    return svg
+
+
+def keep_drawing(key: str, svg: str) -> str:
+    from .models import ChartDrawing
+
+    ChartDrawing.objects.bulk_create(
+        [ChartDrawing(key=key, svg=svg, used_on=timezone.localdate())], ignore_conflicts=True
+    )
+    return svg
+
+
+def forget_unused_drawings(today) -> int:
+    """Delete the drawings nobody has needed for KEPT_DAYS; how many were deleted."""
+    from .models import ChartDrawing
+
+    unused = ChartDrawing.objects.filter(used_on__lt=today - timedelta(days=KEPT_DAYS))
+    return unused.delete()[0]

@@ -127,13 +127,14 @@ def _serve_stale(name, missing, kept, values) -> list[int]:
     kept, or stale too long) are returned for the reader to count."""
     lost = [s for s in missing if s not in kept]
     if lost:
-        kept = {**kept, **store.snapshots(name, lost)}
+        kept = {**kept, **store.snapshots(name, lost, every_name=_FIGURES)}
     candidates = {s: kept[s] for s in missing if s in kept and kept[s].may_be_served()}
     allowed, first_to_find = store.servable(name, candidates)
     for school_id in allowed:
         values[school_id] = kept[school_id].value
         store.note_served(kept[school_id].as_at)
-    if first_to_find or lost:  # a change asked already; a flush or a new day asks here
+    # A change asked already; a flush or a new day asks here (once a request).
+    if (first_to_find or lost) and store.first_ask_in_request():
         from .figures_refresh import schedule_refresh
 
         schedule_refresh()

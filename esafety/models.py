@@ -458,3 +458,18 @@ class FigureSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.name} for school {self.school_id} as at {self.as_at:%Y-%m-%d %H:%M}"
+
+
+class ChartDrawing(models.Model):
+    """A chart's SVG, kept under a hash of exactly what it shows (esafety/charts.py): the
+    same numbers draw the same picture, so a copy is never out of date. The cache serves
+    it; this serves it when the cache has lost it (a flush, a restart of Redis), so a
+    dashboard of ten charts reads one row each rather than drawing them all again. Rows
+    not used for charts.KEPT_DAYS are deleted by the housekeeping sweep."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    svg = models.TextField()
+    used_on = models.DateField()
+
+    def __str__(self):
+        return f"chart {self.key[:12]} (used {self.used_on:%Y-%m-%d})"

@@ -5,11 +5,12 @@ sweep job catches the rest every few minutes: values that expired after their ti
 the new day's figures at midnight, and everything after the cache lost its copies. Only
 what is not fresh is counted (the rest costs one cache round trip per figure). It sends
 nothing and records nothing, runs after every reminder of the run (whose changes it then
-counts) and never stops one.
+counts) and never stops one. The chart drawings kept for after a flush are pruned here too.
 """
 
 from django.utils import timezone
 
+from .charts import forget_unused_drawings
 from .figures_refresh import refresh_stale
 from .sweeps import sweep_job
 
@@ -17,3 +18,9 @@ from .sweeps import sweep_job
 @sweep_job("esafety.warm_figures", housekeeping=True)
 def warm_figures(sweep):
     refresh_stale(today=timezone.localdate(sweep.now))
+
+
+@sweep_job("esafety.forget_unused_drawings", housekeeping=True)
+def forget_drawings(sweep):
+    """Chart drawings kept in the database that nobody has needed for a month."""
+    forget_unused_drawings(timezone.localdate(sweep.now))

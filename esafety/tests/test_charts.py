@@ -3,6 +3,8 @@ a value that may not be shown is neither drawn nor printed, its text in the tabl
 
 import re
 
+import pytest
+
 from esafety.charts import Series, _integer_ticks, chart
 
 
@@ -37,3 +39,42 @@ def test_count_axes_have_a_few_whole_number_steps():
     assert _integer_ticks([4]) == [0, 1, 2, 3, 4]
     assert _integer_ticks([82]) == [0, 20, 40, 60, 80, 100]
     assert _integer_ticks([100]) == [0, 20, 40, 60, 80, 100]
+
+
+def test_after_the_cache_is_flushed_a_chart_is_read_back_not_drawn_again(db, monkeypatch):
+    from django.core.cache import cache
+
+    from esafety import charts
+
+    first = chart("Incidents by month", ["Jan", "Feb"], [Series("Incidents", [3, 5])])
+    cache.clear()
+
+    def no_drawing(*args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(charts, "_draw", no_drawing)
+    again = chart("Incidents by month", ["Jan", "Feb"], [Series("Incidents", [3, 5])])
+    assert again.svg == first.svg
+    with pytest.raises(AssertionError):  # other numbers are another picture
+        chart("Incidents by month", ["Jan", "Feb"], [Series("Incidents", [3, 6])])
+
+
+def test_the_sweep_deletes_drawings_unused_for_a_month_and_keeps_those_in_use(db, time_machine):
+    import datetime
+
+    from django.core.cache import cache
+
+    from esafety.models import ChartDrawing
+    from esafety.sweeps import run_sweeps
+
+    time_machine.move_to(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC))
+    chart("Old", ["a"], [Series("n", [1])])
+    chart("Still used", ["a"], [Series("n", [2])])
+    time_machine.move_to(datetime.datetime(2026, 10, 25, 9, tzinfo=datetime.UTC))
+    cache.clear()
+    chart("Still used", ["a"], [Series("n", [2])])  # read back: used today
+    time_machine.move_to(datetime.datetime(2026, 11, 5, 9, tzinfo=datetime.UTC))
+    run_sweeps()
+    assert ChartDrawing.objects.count() == 1
+    cache.clear()
+    assert "Still used" in chart("Still used", ["a"], [Series("n", [2])]).svg

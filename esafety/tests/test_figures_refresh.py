@@ -118,6 +118,37 @@ def test_after_a_cache_flush_the_snapshots_are_served_and_the_worker_counts_agai
     assert figures.figure_for("test.members", first.pk) == 2
 
 
+def test_after_a_flush_a_page_of_figures_reads_the_snapshots_once_and_asks_the_worker_once(
+    members_figure, two_schools, refreshes, stale_served, django_assert_num_queries
+):
+    from esafety.models import Membership
+
+    @figures.figure("test.staff", stale_on={Membership: "school_id"})
+    def staff(school_ids, today):
+        return {
+            s: Membership.objects.filter(school_id=s, role=Role.STAFF).count() for s in school_ids
+        }
+
+    first, second = two_schools
+    run_the_worker()
+    cache.clear()
+    figures_store.start_recording()  # a request
+    with django_assert_num_queries(1):  # both figures' snapshots, both schools
+        assert figures.figures_for("test.members", [first.pk, second.pk]) == {
+            first.pk: 1,
+            second.pk: 1,
+        }
+        assert figures.figures_for("test.staff", [first.pk, second.pk]) == {
+            first.pk: 1,
+            second.pk: 1,
+        }
+        assert figures.figure_for("test.members", second.pk) == 1
+    assert len(refreshes) == 1  # once for the page, not once a figure
+    figures_store.start_recording()  # the next request reads the database again
+    with django_assert_num_queries(1):
+        figures.figure_for("test.staff", first.pk)
+
+
 def test_a_reader_with_nothing_kept_counts_one_school_at_a_time(
     members_figure, two_schools, refreshes, stale_served
 ):
