@@ -28,14 +28,13 @@ def main():
     set_up("esafety_bench_e")
     from django.conf import settings
     from django.core.cache import cache
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from pages import people
 
     from esafety.testing import sign_in
-
-    from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
     settings.ALLOWED_HOSTS = ["testserver"]

@@ -212,6 +212,14 @@ menu_entry(
     per_school=True,
 )
 menu_entry(
+    "People",
+    "Integrations (API keys)",
+    "api-tokens",
+    rule="esafety.manage_api_tokens",
+    order=85,
+    per_school=True,
+)
+menu_entry(
     "Trust overview",
     "Trust overview",
     "trust-overview",

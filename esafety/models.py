@@ -473,3 +473,6 @@ class ChartDrawing(models.Model):
 
     def __str__(self):
         return f"chart {self.key[:12]} (used {self.used_on:%Y-%m-%d})"
+
+
+from .models_api import ApiToken, ApiUse  # noqa: E402, F401  (models in their own module)

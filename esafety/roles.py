@@ -201,6 +201,11 @@ def is_headteacher_of(user, school):
 
 
 @rules.predicate
+def is_technician_of(user, school):
+    return school is not None and Role.TECHNICIAN in roles_in(user, school)
+
+
+@rules.predicate
 def is_member_of(user, school):
     return school is not None and bool(roles_in(user, school))
 
@@ -287,6 +292,8 @@ rules.add_rule("esafety.view_school", is_member_of | is_trustee_over | is_trust_
 rules.add_rule("esafety.manage_people", is_school_manager)
 rules.add_rule("esafety.manage_school_settings", is_headteacher_of)
 rules.add_rule("esafety.manage_closure_days", is_school_manager)
+# Integrations' API keys: the headteacher, and IT support who connect the products.
+rules.add_rule("esafety.manage_api_tokens", is_headteacher_of | is_technician_of)
 rules.add_rule("esafety.view_trust_overview", is_trustee)
 # KCSIE: the trust board answers for safeguarding; its chair appoints the trust's lead.
 rules.add_rule("esafety.appoint_trust_lead", chairs_a_trust)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "esafety",
     "incidents",
     "agreements",
@@ -365,3 +367,35 @@ FIGURES_STALE_SECONDS = env.int(
 FIGURES_COALESCE_SECONDS = env.float("FIGURES_COALESCE_SECONDS", default=2.0)
 # How long a rendered PDF's bytes stay in the cache (keyed on what it shows; see pdf.py).
 PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=15 * 60)
+
+# The API (esafety/api/): integrations' keys only (no session, so no CSRF), JSON in and
+# out, the pages' rules through each key's scopes, a rate per key, pages of 100.
+API_RATE = env("API_RATE", default="3000/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["esafety.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["esafety.api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["esafety.api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "esafety.api.base.handle_exception",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "E-safety manager API",
+    "DESCRIPTION": (
+        "For a school's integrations: monitoring products send alerts, management tools "
+        "read and update records. Each key belongs to one school and may do only what its "
+        "scopes allow; send it as `Authorization: Bearer <key>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Monitoring alerts (incidents/monitoring.py): repeats about the same pupil and category
+# within this many minutes of the last fold into its open incident.
+MONITORING_FOLD_MINUTES = env.int("MONITORING_FOLD_MINUTES", default=60)

@@ -129,6 +129,37 @@ class HttpServer:
         except urllib.error.HTTPError as reply:
             return Reply(reply.code, reply.headers.get("Location", ""), reply.read().decode())
 
+    def post_json(self, path: str, payload, *, key: str) -> Reply:
+        """POST JSON to the API with an integration's key."""
+        import json
+
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(payload).encode(),
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        try:
+            with self._opener.open(request, timeout=60) as response:
+                return Reply(response.status, body=response.read().decode())
+        except urllib.error.HTTPError as reply:
+            return Reply(reply.code, "", reply.read().decode())
+
+    def json_at_once(self, path: str, payloads, *, key: str) -> list[Reply]:
+        """POST each payload to the API at the same moment, one thread each."""
+        start = threading.Barrier(len(payloads))
+        replies = [None] * len(payloads)
+
+        def send(index, payload):
+            start.wait()
+            replies[index] = self.post_json(path, payload, key=key)
+
+        threads = [threading.Thread(target=send, args=item) for item in enumerate(payloads)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return replies
+
     def at_once(self, requests) -> list[Reply]:
         """Send every (path, data, session) request at the same moment, one thread each."""
         start = threading.Barrier(len(requests))

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views, views_auth, views_closures, views_import, views_people
+from .api import urls as api_urls
 
 school = "schools/<slug:slug>/"
 
@@ -116,6 +117,8 @@ urlpatterns = [
     ),
     path(school + "settings/", views_people.school_settings, name="school-settings"),
     path(school + "settings/closure-days/", views_closures.closure_days, name="closure-days"),
+    *api_urls.urlpatterns_for_pages(school),
+    *api_urls.urlpatterns_for_api(),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("health/", views.health, name="health"),
     path("", include("incidents.urls")),

@@ -31,3 +31,11 @@ menu_entry(
     order=13,
     per_school=True,
 )
+menu_entry(
+    "Incidents",
+    "Monitoring alerts to match",
+    "monitoring-held",
+    rule="incidents.match_alerts",
+    order=14,
+    per_school=True,
+)

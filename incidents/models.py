@@ -39,6 +39,14 @@ class Answer(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
+class Source(models.TextChoices):
+    """How the report reached the school: a member of staff logged it, or a monitoring
+    product sent an alert through the API (incidents/monitoring.py)."""
+
+    STAFF = "staff", "Logged by a member of staff"
+    MONITORING = "monitoring", "From monitoring"
+
+
 class Location(models.TextChoices):
     ON_SITE = "on_site", "On the school site"
     TRIP = "trip", "On a school trip or visit"
@@ -128,6 +136,7 @@ class Incident(models.Model):
     subject = models.CharField("who the concern is about", max_length=12, choices=Subject.choices)
     category = models.CharField(max_length=8, blank=True)
     risk_area = models.CharField(max_length=10, choices=RiskArea.choices, blank=True)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.STAFF)
     tags = models.ManyToManyField(IncidentTag, blank=True, related_name="incidents")
     platform = models.CharField("platform or app", max_length=100, blank=True)
     device_owner = models.CharField(
@@ -510,3 +519,6 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+from .models_monitoring import MonitoringAlert  # noqa: E402, F401  (models in their module)

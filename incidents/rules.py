@@ -273,3 +273,5 @@ rules.add_rule("incidents.use_actions", has_actions)
 rules.add_rule("incidents.view_chronology", is_school_manager)
 rules.add_rule("incidents.export", is_school_manager)
 rules.add_rule("incidents.manage_kinds", is_school_manager)
+# Monitoring alerts held because the pupil was not found: the school's leads match them.
+rules.add_rule("incidents.match_alerts", is_school_manager)

@@ -43,6 +43,7 @@ def _with_overdue_action(now):
 LISTED = (
     "number",
     "status",
+    "source",
     "school__name",
     "school__slug",
     "school__code",

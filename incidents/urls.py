@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions, views_people
+from . import views, views_actions, views_monitoring, views_people
 
 urlpatterns = [
     path("incidents/new/", views.incident_create, name="incident-create"),
@@ -29,5 +29,15 @@ urlpatterns = [
         name="pupil-chronology",
     ),
     path("schools/<slug:slug>/incident-kinds/", views.incident_kinds, name="incident-kinds"),
+    path(
+        "schools/<slug:slug>/monitoring-alerts/",
+        views_monitoring.held_alerts,
+        name="monitoring-held",
+    ),
+    path(
+        "schools/<slug:slug>/monitoring-alerts/<int:pk>/match/",
+        views_monitoring.match,
+        name="monitoring-match",
+    ),
     path("schools/<slug:slug>/incidents.csv", views.incident_export, name="incident-export"),
 ]

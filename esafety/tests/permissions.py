@@ -21,6 +21,25 @@ from esafety.testing import Route, expect, person, school_managers_only
 INVITATION_TOKEN = "a-fresh-invitation-token-for-the-matrix"
 
 
+def makes_api_keys(ok: int = 200) -> dict:
+    return expect(
+        403,
+        headteacher=ok,
+        technician=ok,
+        other_school_teacher=404,
+        other_school_headteacher=404,
+    )
+
+
+def api_token(p):
+    from esafety.api.tokens import make_token
+
+    token, _ = make_token(
+        school=p.school, name="Monitoring", scopes=["monitoring.alerts"], by=p.headteacher
+    )
+    return {"slug": p.school.slug, "pk": token.pk}
+
+
 def school(p):
     return {"slug": p.school.slug}
 
@@ -174,4 +193,11 @@ ROUTES = [
     ),
     Route("accessibility", expect(200, anonymous=200)),
     Route("health", expect(200, anonymous=200)),
+    # Integrations' keys: the headteacher and IT support.
+    Route("api-tokens", makes_api_keys(), kwargs=school),
+    Route("api-uses", makes_api_keys(), kwargs=api_token),
+    Route("api-revoke", makes_api_keys(302), kwargs=api_token, method="post"),
+    Route("api-revoke", expect(405), kwargs=api_token),
+    Route("api-docs", expect(200)),
+    Route("api-schema", expect(200, anonymous=200)),
 ]

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from esafety.html import MONTHS, url_for_each
 from esafety.html import escaped as _e
 
-from ..models import Status, Subject
+from ..models import Source, Status, Subject
 from ..routing import OVERDUE_ACTION, urgency_reasons
 
 register = template.Library()
@@ -61,6 +61,7 @@ def _urgent_because(incident, now) -> str:
 URGENT_BADGE = (
     '<span class="badge text-bg-danger">Urgent<span class="visually-hidden">:</span></span>'
 )
+FROM_MONITORING = '<span class="badge text-bg-info">From monitoring</span>'
 
 
 @register.simple_tag(takes_context=True)
@@ -125,8 +126,12 @@ def _row(incident, several, now, detail_url_of):
         "risk": truncatewords(risk, 1) if risk else "",
         "school": str(incident.school) if several else "",
         # Safe HTML: the reporter's name isolated (<bdi>), each part escaped.
-        "reported": f"{_e(_when(incident.reported_at))} by "
-        f"<bdi>{_e(incident.reported_by or '')}</bdi>",
+        "reported": f"{_e(_when(incident.reported_at))} "
+        + (
+            FROM_MONITORING
+            if incident.source == Source.MONITORING
+            else f"by <bdi>{_e(incident.reported_by or '')}</bdi>"
+        ),
     }
 
 

@@ -104,6 +104,25 @@ def pupil(p):
     return {"slug": p.school.slug, "user_pk": p.pupil.pk}
 
 
+def held_alert(p):
+    """An alert from monitoring about a pupil it could not find, waiting to be matched."""
+    from django.utils import timezone
+
+    from incidents.models import MonitoringAlert
+
+    alert = MonitoringAlert.objects.create(
+        school=p.school,
+        product="Monitoring",
+        received_at=timezone.now(),
+        occurred_at=timezone.now(),
+        pupil_ref="unknown@pupils.example",
+        category="Bullying",
+        severity="medium",
+        description="A message calling another pupil names.",
+    )
+    return {"slug": p.school.slug, "pk": alert.pk}
+
+
 ROUTES = [
     Route("incident-create", LOGGERS),
     Route("my-incidents", LOGGERS),
@@ -219,4 +238,8 @@ ROUTES = [
     ),
     Route("incident-export", school_managers_only(), kwargs=school),
     Route("incident-kinds", school_managers_only(), kwargs=school),
+    Route("monitoring-held", school_managers_only(), kwargs=school),
+    Route("monitoring-match", school_managers_only(), kwargs=held_alert),
+    # The API answers keys only: a person's session is not a key (401, never a page).
+    Route("api-monitoring-alerts", expect(401, anonymous=401), method="post"),
 ]

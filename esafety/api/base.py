@@ -1,0 +1,44 @@
+"""What every API view shares: its use logged against its key, and a service's refusal
+answered as a 400. Apart from auth.py, which DRF's settings import (APIView reads them)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.views import APIView, exception_handler
+
+from ..models import ApiToken, ApiUse
+
+LAST_USED_EVERY = datetime.timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+class ApiView(APIView):
+    """Every API view: its use is logged against its key (who, when, what, the status)."""
+
+    required_scope = ""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        token = getattr(request._request, "api_token", None)
+        if token is not None:
+            log_use(token, request._request, response.status_code)
+        return response
+
+
+def log_use(token: ApiToken, request, status: int) -> None:
+    now = timezone.now()
+    ApiUse.objects.create(
+        token=token, at=now, method=request.method, path=request.path[:300], status=status
+    )
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+def handle_exception(error, context):
+    """DRF's answers, and a service's refusal (Django's ValidationError) as a 400 that says
+    why, never a 500."""
+    if isinstance(error, DjangoValidationError):
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        error = exceptions.ValidationError(detail)
+    return exception_handler(error, context)

@@ -1,0 +1,124 @@
+"""Integrations' keys (esafety/api/): made by the headteacher or IT support and shown once,
+kept only as a hash, scoped to one school and to what they were given, stopped by a
+revoke or by their maker leaving, rate-limited, and every use logged."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from esafety.api.tokens import make_token
+from esafety.models import ApiToken, ApiUse, Membership
+from esafety.testing import sign_in
+
+ALERTS = "/api/v1/monitoring-alerts/"
+
+
+def a_key(personas, by=None, scopes=("monitoring.alerts",)):
+    return make_token(
+        school=personas.school,
+        name="Monitoring",
+        scopes=list(scopes),
+        by=by or personas.technician,
+    )
+
+
+def send(client, key, payload=None):
+    return client.post(
+        ALERTS,
+        payload if payload is not None else {},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+def test_a_new_key_is_shown_once_and_only_its_hash_is_kept(personas, client):
+    sign_in(client, personas.technician)
+    page = reverse("api-tokens", args=[personas.school.slug])
+    made = client.post(page, {"name": "Monitoring alerts", "scopes": ["monitoring.alerts"]})
+    assert made.status_code == 302
+    shown = client.get(page).content.decode()
+    token = ApiToken.objects.get()
+    key = shown.split('id="new-key"')[1].split('value="')[1].split('"')[0]
+    assert key.startswith("esk_") and key[:10] == token.key_prefix
+    assert key not in client.get(page).content.decode()  # never again
+    stored = [str(v) for v in ApiToken.objects.values_list(flat=False).get()]
+    assert not any(key in value for value in stored)
+    assert token.created_by == personas.technician and token.scopes == ["monitoring.alerts"]
+
+
+def test_a_teacher_may_not_make_keys_and_a_key_may_not_be_given_what_its_maker_lacks(personas):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with pytest.raises(PermissionDenied):
+        a_key(personas, by=personas.teacher)
+    with pytest.raises(ValidationError):
+        a_key(personas, scopes=["no.such.scope"])
+
+
+def test_a_revoked_key_stops_at_once_and_says_why(personas, client):
+    token, key = a_key(personas)
+    assert send(client, key).status_code == 400  # let in: the alert itself is empty
+    sign_in(client, personas.headteacher)
+    client.post(reverse("api-revoke", args=[personas.school.slug, token.pk]))
+    client.logout()
+    refused = send(client, key)
+    assert refused.status_code == 401
+    assert "revoked" in refused.json()["detail"]
+    assert ApiToken.history.filter(id=token.pk, revoked_at__isnull=False).get().history_user == (
+        personas.headteacher
+    )
+
+
+def test_a_key_stops_when_its_maker_leaves_the_school(personas, client):
+    _, key = a_key(personas)
+    Membership.objects.filter(user=personas.technician).update(
+        ended_on=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    refused = send(client, key)
+    assert refused.status_code == 401
+    assert "ask the school for a new key" in refused.json()["detail"]
+
+
+def test_a_session_or_a_wrong_key_is_not_a_key(personas, client):
+    sign_in(client, personas.headteacher)
+    assert client.post(ALERTS, {}, content_type="application/json").status_code == 401
+    assert send(client, "esk_not-a-real-key").status_code == 401
+    assert send(client, "").status_code == 401
+
+
+def test_a_key_without_the_scope_is_refused(personas, client):
+    token, key = a_key(personas)
+    ApiToken.objects.filter(pk=token.pk).update(scopes=[])
+    refused = send(client, key)
+    assert refused.status_code == 403
+    assert "monitoring.alerts" in refused.json()["detail"]
+
+
+def test_every_use_is_logged_with_its_answer(personas, client):
+    token, key = a_key(personas)
+    send(client, key)
+    send(client, key, {"pupil": "x"})
+    uses = list(ApiUse.objects.filter(token=token).order_by("at").values_list("method", "status"))
+    assert uses == [("POST", 400), ("POST", 400)]
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    sign_in(client, personas.technician)
+    page = client.get(reverse("api-uses", args=[personas.school.slug, token.pk]))
+    assert page.content.decode().count("/api/v1/monitoring-alerts/") == 2
+
+
+@override_settings(API_RATE="2/minute")
+def test_a_key_is_rate_limited(personas, client):
+    _, key = a_key(personas)
+    assert [send(client, key).status_code for _ in range(3)] == [400, 400, 429]
+
+
+def test_the_documentation_lists_each_operation_and_what_to_send(personas, client):
+    sign_in(client, personas.teacher)
+    page = client.get(reverse("api-docs")).content.decode()
+    assert "POST /api/v1/monitoring-alerts/" in page
+    assert "<code>severity</code>" in page and "<code>critical</code>" in page
+    schema = client.get(reverse("api-schema"))
+    assert schema.status_code == 200
