@@ -394,6 +394,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "esafety.api.base.no_additional_properties",
+    ],
 }
 
 # Monitoring alerts (incidents/monitoring.py): repeats about the same pupil and category

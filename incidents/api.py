@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
-from esafety.api.base import ApiView
+from esafety.api.base import ApiView, StrictSerializer
 
 from .models_monitoring import Severity
 from .monitoring import receive_alert
@@ -19,7 +19,11 @@ ALERTS = api_scope(
 IMAGE_FIELDS = {"image", "images", "screenshot", "screenshots", "attachment", "attachments"}
 
 
-class AlertSerializer(serializers.Serializer):
+class AlertSerializer(StrictSerializer):
+    refused = {
+        name: "Images are not accepted: send a description in words." for name in IMAGE_FIELDS
+    }
+
     pupil = serializers.CharField(
         max_length=254,
         help_text="The pupil's school email address or MIS reference (UPN or MIS id).",
@@ -38,23 +42,6 @@ class AlertSerializer(serializers.Serializer):
     description = serializers.CharField(
         max_length=2000, help_text="A short description in words. Never an image."
     )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            sent_images = IMAGE_FIELDS & set(data)
-            if sent_images:
-                raise serializers.ValidationError(
-                    {
-                        name: "Images are not accepted: send a description in words."
-                        for name in sent_images
-                    }
-                )
-            unknown = set(data) - set(self.fields) - IMAGE_FIELDS
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: "Not a field of an alert." for name in sorted(unknown)}
-                )
-        return super().to_internal_value(data)
 
     def validate(self, attrs):
         if attrs["occurred_at"] > timezone.now() + timezone.timedelta(minutes=5):

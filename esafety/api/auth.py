@@ -66,6 +66,8 @@ class HasScope(BasePermission):
         token = request.auth
         if not isinstance(token, ApiToken):
             return False
+        if getattr(view, "required_scope", "") is None:
+            return True  # asks only about the key itself
         scope = registered_scopes().get(getattr(view, "required_scope", ""))
         if scope is None or scope.name not in token.scopes:
             self.message = f"This key was not given the scope this needs ({view.required_scope})."

@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.views import APIView, exception_handler
 
 from ..models import ApiToken, ApiUse
@@ -42,3 +42,31 @@ def handle_exception(error, context):
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         error = exceptions.ValidationError(detail)
     return exception_handler(error, context)
+
+
+class StrictSerializer(serializers.Serializer):
+    """What an integration sends: a field we do not know is refused by name (a typo must
+    not drop a value silently), and the schema says so (no additional properties). A
+    field in `refused` gets its own reason (an alert's image: never accepted)."""
+
+    refused: dict[str, str] = {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            named = {name: self.refused[name] for name in data if name in self.refused}
+            unknown = {
+                name: "Not a field of this request."
+                for name in data
+                if name not in self.fields and name not in self.refused
+            }
+            if named or unknown:
+                raise serializers.ValidationError({**named, **unknown})
+        return super().to_internal_value(data)
+
+
+def no_additional_properties(result, generator, request, public):
+    """drf-spectacular hook: every request body is a StrictSerializer's."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from . import registered_routes, views
+from .about_key import KeyView
 
 
 def urlpatterns_for_api():
@@ -18,6 +19,7 @@ def urlpatterns_for_api():
             name="api-schema",
         ),
         path("api/v1/docs/", views.documentation, name="api-docs"),
+        path("api/v1/key/", KeyView.as_view(), name="api-key"),
         *(path(f"api/v1/{route}", view, name=name) for route, view, name in registered_routes()),
     ]
 

@@ -200,4 +200,5 @@ ROUTES = [
     Route("api-revoke", expect(405), kwargs=api_token),
     Route("api-docs", expect(200)),
     Route("api-schema", expect(200, anonymous=200)),
+    Route("api-key", expect(401, anonymous=401)),
 ]

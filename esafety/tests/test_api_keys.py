@@ -122,3 +122,13 @@ def test_the_documentation_lists_each_operation_and_what_to_send(personas, clien
     assert "<code>severity</code>" in page and "<code>critical</code>" in page
     schema = client.get(reverse("api-schema"))
     assert schema.status_code == 200
+
+
+def test_an_integration_can_check_its_key(personas, client):
+    _, key = a_key(personas)
+    about = client.get("/api/v1/key/", headers={"Authorization": f"Bearer {key}"}).json()
+    assert about == {
+        "name": "Monitoring",
+        "school": "Oakwood Primary",
+        "scopes": ["monitoring.alerts"],
+    }

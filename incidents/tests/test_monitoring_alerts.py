@@ -60,7 +60,7 @@ def test_an_alert_becomes_an_incident_from_monitoring_on_the_officers_queue(pers
     assert incident.routed_to == personas.esafety_officer
     assert incident.number == answer.json()["incident"]
     assert [(p.person, p.part) for p in incident.people.all()] == [(personas.pupil, "target")]
-    assert "Cyberbullying" in incident.description and "LAPTOP-07" == incident.device_description
+    assert "Cyberbullying" in incident.description and incident.device_description == "LAPTOP-07"
     assert Notification.objects.filter(recipient=personas.esafety_officer).exists()
     sign_in(client, personas.esafety_officer)
     queue = client.get(reverse("incident-queue")).content.decode()
@@ -142,7 +142,7 @@ def test_a_pupil_of_another_school_cannot_be_matched(personas, client, key):
         (alert(occurred_at="yesterday"), "occurred_at", "wrong format"),
         (alert(description="x" * 2001), "description", "no more than 2000"),
         ({**alert(), "screenshot": "data:image/png;base64,AAAA"}, "screenshot", "Images are not"),
-        ({**alert(), "colour": "red"}, "colour", "Not a field"),
+        ({**alert(), "colour": "red"}, "colour", "Not a field of this request"),
         (alert(description="a\x00b"), "description", "Null characters"),
     ],
 )
