@@ -292,8 +292,15 @@ rules.add_rule("esafety.view_school", is_member_of | is_trustee_over | is_trust_
 rules.add_rule("esafety.manage_people", is_school_manager)
 rules.add_rule("esafety.manage_school_settings", is_headteacher_of)
 rules.add_rule("esafety.manage_closure_days", is_school_manager)
-# Integrations' API keys: the headteacher, and IT support who connect the products.
+# Integrations' API keys: the headteacher, and IT support who connect the products; the
+# API's documentation for the same people, wherever they hold the role.
 rules.add_rule("esafety.manage_api_tokens", is_headteacher_of | is_technician_of)
+rules.add_rule(
+    "esafety.read_api_docs",
+    rules.predicate(
+        lambda user: bool(schools_with_roles(user, {Role.HEADTEACHER, Role.TECHNICIAN}))
+    ),
+)
 rules.add_rule("esafety.view_trust_overview", is_trustee)
 # KCSIE: the trust board answers for safeguarding; its chair appoints the trust's lead.
 rules.add_rule("esafety.appoint_trust_lead", chairs_a_trust)

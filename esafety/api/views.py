@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ..forms import CrispyMixin, SentOnceMixin, add_errors
 from ..models import ApiToken, ApiUse
 from ..once import FIELD, first_time, once_token
+from ..roles import require
 from ..views_people import get_school
 from .tokens import make_token, revoke_token, scopes_for
 
@@ -112,6 +113,7 @@ def documentation(request):
     what comes back. The machine-readable schema is at api-schema."""
     from drf_spectacular.generators import SchemaGenerator
 
+    require(request.user, "esafety.read_api_docs")
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operations = []
     for path, methods in schema.get("paths", {}).items():

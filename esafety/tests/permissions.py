@@ -198,7 +198,7 @@ ROUTES = [
     Route("api-uses", makes_api_keys(), kwargs=api_token),
     Route("api-revoke", makes_api_keys(302), kwargs=api_token, method="post"),
     Route("api-revoke", expect(405), kwargs=api_token),
-    Route("api-docs", expect(200)),
+    Route("api-docs", expect(403, headteacher=200, technician=200, other_school_headteacher=200)),
     Route("api-schema", expect(200, anonymous=200)),
     Route("api-key", expect(401, anonymous=401)),
 ]

@@ -43,6 +43,7 @@ NOT_NAVIGATED = {
     "password_reset_complete",  # shown after setting the new password
     "invitation-accept",  # the link in the invitation email
     "two-factor-setup",  # offered on "Your account" to people without an authenticator
+    "api-schema",  # the API's description for integrations, linked from its documentation
     "my-loans",  # on the home panel of someone with a device on loan (the demo parent)
 }
 # Pages some roles reach another way: trustees see one school's figures by picking the

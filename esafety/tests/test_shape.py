@@ -131,6 +131,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "Incident queue",
         "Kinds of incident",
         "A pupil's chronology",
+        "Monitoring alerts to match",
     ]
     assert "People" in officer
     assert {"Policies and agreements", "Who has signed"} <= set(officer["Agreements"])
