@@ -1,7 +1,7 @@
 """GET /api/v1/key/: which school a key is for and what it may do, so an integration can
 check its settings ("test connection") without sending anything."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -17,7 +17,11 @@ class AboutKey(serializers.Serializer):
 class KeyView(ApiView):
     required_scope = None  # any working key may ask about itself
 
-    @extend_schema(summary="Check a key", responses={200: AboutKey})
+    @extend_schema(
+        summary="Check a key",
+        description="Which school the key is for and what it may do. Any working key.",
+        responses={200: AboutKey, 401: OpenApiResponse(description="No key, or a revoked one")},
+    )
     def get(self, request):
         token = request.auth
         return Response({"name": token.name, "school": token.school.name, "scopes": token.scopes})

@@ -125,6 +125,7 @@ def _row(incident, several, now, detail_url_of):
         "kinds": kinds,
         "risk": truncatewords(risk, 1) if risk else "",
         "school": str(incident.school) if several else "",
+        "from_monitoring": incident.source == Source.MONITORING,
         # Safe HTML: the reporter's name isolated (<bdi>), each part escaped.
         "reported": f"{_e(_when(incident.reported_at))} "
         + (
@@ -171,7 +172,7 @@ def _card(row, several) -> str:
         f'<li class="card mb-2{border}"><div class="card-body p-2">\n'
         '    <div class="d-flex flex-wrap justify-content-between gap-1">'
         f'<a class="fw-semibold" href="{_e(row["url"])}">{_e(row["number"])}</a> '
-        f"{row['badge']}</div>\n"
+        f"{row['badge']}{FROM_MONITORING if row['from_monitoring'] else ''}</div>\n"
         f"    {row['urgency']}\n    <div>{row['who']}</div>\n"
         f'    <div class="small">{" · ".join(f"<bdi>{_e(d)}</bdi>" for d in details)}</div>\n'
         "  </div></li>"
