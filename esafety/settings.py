@@ -371,6 +371,7 @@ PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=15 * 60)
 # The API (esafety/api/): integrations' keys only (no session, so no CSRF), JSON in and
 # out, the pages' rules through each key's scopes, a rate per key, pages of 100.
 API_RATE = env("API_RATE", default="3000/minute")
+API_USES_KEPT_DAYS = env.int("API_USES_KEPT_DAYS", default=90)  # the keys' use log
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["esafety.api.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["esafety.api.auth.HasScope"],

@@ -42,6 +42,8 @@ class TokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("Send the key as: Authorization: Bearer <key>.")
         key = parts[1].decode("ascii", errors="replace")
         token = token_for_key(key) if key.startswith(KEY_PREFIX) else None
+        if token is not None:  # logged, refused or not (base.ApiView.finalize_response)
+            request._request.api_token = token
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This key is not known, or it was revoked.")
         if not maker_may_still_use(token):
@@ -49,7 +51,6 @@ class TokenAuthentication(BaseAuthentication):
                 "The person who made this key may no longer manage integrations at the "
                 "school: ask the school for a new key."
             )
-        request._request.api_token = token  # for the use log, which sees Django's request
         return token.created_by, token
 
     def authenticate_header(self, request):

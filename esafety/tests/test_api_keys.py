@@ -66,6 +66,7 @@ def test_a_revoked_key_stops_at_once_and_says_why(personas, client):
     refused = send(client, key)
     assert refused.status_code == 401
     assert "revoked" in refused.json()["detail"]
+    assert ApiUse.objects.filter(token=token).latest("at").status == 401  # logged too
     assert ApiToken.history.filter(id=token.pk, revoked_at__isnull=False).get().history_user == (
         personas.headteacher
     )
@@ -133,3 +134,16 @@ def test_an_integration_can_check_its_key(personas, client):
         "school": "Oakwood Primary",
         "scopes": ["monitoring.alerts"],
     }
+
+
+def test_the_use_log_is_kept_ninety_days(personas, client, time_machine):
+    from esafety.sweeps import run_sweeps
+
+    token, key = a_key(personas)
+    time_machine.move_to(datetime.datetime(2026, 9, 1, 9, tzinfo=datetime.UTC))
+    send(client, key)
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, tzinfo=datetime.UTC))
+    send(client, key)
+    time_machine.move_to(datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC))
+    run_sweeps()
+    assert [use.at.month for use in ApiUse.objects.filter(token=token)] == [11]
