@@ -471,6 +471,9 @@ def main():
     parser.add_argument("--no-pages", action="store_true", help="only the mixed load")
     parser.add_argument("--only-pdfs", action="store_true", help="of the pages, the PDFs")
     parser.add_argument(
+        "--warm-only", action="store_true", help="the pages warm, not after a write or cold"
+    )
+    parser.add_argument(
         "--server-repo",
         type=Path,
         default=REPO,
@@ -503,7 +506,7 @@ def main():
     if not args.no_pages:
         call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
         measure(args.repeat, args.only_pdfs)
-        if not args.only_pdfs:
+        if not args.only_pdfs and not args.warm_only:
             school, who = people()
             after_write_and_cold(args.repeat, school, who, pages(school))
     if not args.no_load:
