@@ -201,4 +201,5 @@ ROUTES = [
     Route("api-docs", expect(403, headteacher=200, technician=200, other_school_headteacher=200)),
     Route("api-schema", expect(200, anonymous=200)),
     Route("api-key", expect(401, anonymous=401)),
+    Route("api-people", expect(401, anonymous=401)),
 ]

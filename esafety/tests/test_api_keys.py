@@ -147,3 +147,60 @@ def test_the_use_log_is_kept_ninety_days(personas, client, time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC))
     run_sweeps()
     assert [use.at.month for use in ApiUse.objects.filter(token=token)] == [11]
+
+
+def test_the_school_roll_is_read_in_pages_with_this_schools_roles_only(personas, client):
+    from esafety.models import Role
+    from esafety.testing import person
+
+    _, key = make_token(
+        school=personas.school, name="MDM", scopes=["people.read"], by=personas.headteacher
+    )
+    both = person(personas.school, Role.PUPIL, name="Amy Twoschools")
+    from esafety.testing import MembershipFactory
+
+    MembershipFactory(user=both, school=personas.other_school, role=Role.PUPIL)
+    headers = {"Authorization": f"Bearer {key}"}
+    pupils = client.get("/api/v1/people/?role=pupil", headers=headers).json()
+    assert pupils["count"] == 2
+    names = [p["full_name"] for p in pupils["results"]]
+    assert names == ["Amy Twoschools", "Poppy Pupil"]
+    assert [len(p["roles"]) for p in pupils["results"]] == [1, 1]  # not the other school's
+    assert "date_of_birth" not in pupils["results"][0]
+    page = client.get("/api/v1/people/?limit=2&offset=2", headers=headers).json()
+    assert len(page["results"]) == 2 and page["previous"]
+    assert client.get("/api/v1/people/?role=wizard", headers=headers).status_code == 400
+
+
+def test_it_support_cannot_give_a_key_the_roll(personas):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        make_token(
+            school=personas.school, name="MDM", scopes=["people.read"], by=personas.technician
+        )
+
+
+def test_reading_the_roll_takes_the_same_queries_for_a_small_and_a_large_school(
+    personas, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from esafety.models import Role
+    from esafety.testing import person
+
+    _, key = make_token(
+        school=personas.school, name="MDM", scopes=["people.read"], by=personas.headteacher
+    )
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/people/", headers=headers).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for n in range(40):
+        person(personas.school, Role.PUPIL, name=f"Pupil {n}")
+    assert queries() == small
