@@ -181,9 +181,7 @@ def test_it_support_cannot_give_a_key_the_roll(personas):
         )
 
 
-def test_reading_the_roll_takes_the_same_queries_for_a_small_and_a_large_school(
-    personas, client, django_assert_max_num_queries
-):
+def test_reading_the_roll_takes_the_same_queries_for_a_small_and_a_large_school(personas, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -200,6 +198,7 @@ def test_reading_the_roll_takes_the_same_queries_for_a_small_and_a_large_school(
             assert client.get("/api/v1/people/", headers=headers).status_code == 200
         return len(captured)
 
+    queries()  # the key's first use of the minute also notes when it was last used
     small = queries()
     for n in range(40):
         person(personas.school, Role.PUPIL, name=f"Pupil {n}")
