@@ -13,14 +13,15 @@ from django.views.decorators.http import require_POST
 from esafety.exports import csv_response
 from esafety.models import School, Trust
 from esafety.pdf import pdf_response
-from esafety.roles import access_for, allowed, is_school_manager, managed_school_ids, require
+from esafety.roles import access_for, allowed, managed_school_ids, require
 
 from . import services
-from .board import Reader, staff_concerns_in
+from .board import staff_concerns_in
 from .forms import NarrativeForm, SettingsForm
 from .kept import kept_board
 from .models import TermlyReport
 from .pdf import draft_pdf, render_signed, report_period, report_schools
+from .rows import board_rows, reader_for
 from .rules import report_scope_q, seen_trust_ids
 from .sections import definitions as plugged_definitions
 from .terms import PERIOD_CHOICES, month_choices, period_from, term_on
@@ -38,16 +39,6 @@ def _school(request, slug) -> School:
     return school
 
 
-def _reader(user, trust, school) -> Reader:
-    manages = school is not None and is_school_manager(user, school)
-    return Reader(
-        trustee_view=not manages,
-        under=services.settings_for(trust).small_counts_under,
-        sees_staff_concerns=allowed(user, "governance.see_staff_concerns", trust),
-        manages=manages,
-    )
-
-
 def home(request):
     """Straight to the one dashboard a person has; a choice when they have several."""
     require(request.user, "governance.use")
@@ -62,7 +53,7 @@ def home(request):
 
 def _dashboard(request, trust, school, schools, *, picker_url):
     today = timezone.localdate()
-    reader = _reader(request.user, trust, school)
+    reader = reader_for(request.user, trust, school)
     period = period_from(request.GET, today, whole_terms=reader.hides_small)
     board = kept_board(
         schools=schools if school is None else [school],
@@ -125,7 +116,7 @@ def school_dashboard(request, slug):
 
 def _csv(request, trust, school, schools, filename):
     today = timezone.localdate()
-    reader = _reader(request.user, trust, school)
+    reader = reader_for(request.user, trust, school)
     period = period_from(request.GET, today, whole_terms=reader.hides_small)
     board = kept_board(
         schools=schools if school is None else [school],
@@ -134,17 +125,7 @@ def _csv(request, trust, school, schools, filename):
         reader=reader,
         today=today,
     )
-    rows = [("Headline", tile.label, "", tile.value, tile.detail) for tile in board.tiles]
-    for drawing in board.all_charts + [c for s in board.sections for c in s.charts]:
-        for label, cells in drawing.table_rows:
-            for series, cell in zip(drawing.series, cells, strict=True):
-                rows.append((drawing.title, label, series.name, cell, ""))
-    if board.comparison:
-        for label, cells in board.comparison["rows"]:
-            for s, cell in zip(board.schools, cells, strict=True):
-                rows.append(("Schools side by side", label, s.name, cell, ""))
-    if board.staff_concerns is not None:
-        rows.append(("Chair only", "Concerns about staff", "", board.staff_concerns, ""))
+    rows = board_rows(board)
     header = (f"Figure ({period.label})", "Item", "Series", "Value", "Detail")
     return csv_response(filename, header, rows)
 

@@ -148,4 +148,5 @@ ROUTES = [
         kwargs=signed_report,
         method="post",
     ),
+    Route("api-figures", expect(401, anonymous=401)),
 ]
