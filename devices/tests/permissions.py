@@ -203,4 +203,6 @@ ROUTES = [
         kwargs=escalated_breach,
     ),
     Route("devices-figures", expect(403, trustee=200, chair=200)),
+    Route("api-devices", expect(401, anonymous=401)),
+    Route("api-device", expect(401, anonymous=401), kwargs=lambda p: {"asset_tag": "LAP-1"}),
 ]
