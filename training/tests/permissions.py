@@ -106,4 +106,5 @@ ROUTES = [
     Route("training-parent-session", MANAGERS, kwargs=parent_session),
     Route("training-parent-session-invite", MANAGERS_ACT, kwargs=parent_session, method="post"),
     Route("training-curriculum", MANAGERS, kwargs=school),
+    Route("api-training-records", expect(401, anonymous=401), method="post"),
 ]
