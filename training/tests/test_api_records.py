@@ -25,7 +25,9 @@ def post(client, headers, data):
 def test_a_completion_is_recorded_and_waits_for_verification(personas, client, headers):
     install_standard_requirements(personas.school, by=personas.headteacher)
     requirement = (
-        Requirement.objects.filter(school=personas.school, evidence=Evidence.ATTENDANCE, is_active=True)
+        Requirement.objects.filter(
+            school=personas.school, evidence=Evidence.ATTENDANCE, is_active=True
+        )
         .exclude(code="")
         .first()
     )
