@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.locks import lock_for_transaction
-from esafety.models import Membership, Role, in_force_q
+from esafety.models import Membership, Notification, Role, in_force_q
+from esafety.notifications import notify
+from esafety.services import holders
 
 from .models import Answer, Incident, Location, Source, Status, Subject
 from .models_monitoring import MonitoringAlert, Severity
@@ -61,8 +63,22 @@ def receive_alert(*, token, school, by, **fields) -> Received:
             **fields,
         )
         if pupil_id is None:
+            _tell_the_leads(school)
             return Received(alert, folded=False)
         return _raise_or_fold(alert, by)
+
+
+HELD_TITLE = "Monitoring alerts need matching to a pupil"
+
+
+def _tell_the_leads(school) -> None:
+    """The school's e-safety officer and headteacher are told an alert is held, once until
+    they have read it (a run of alerts about one unknown pupil is one notification)."""
+    from django.urls import reverse
+
+    for lead in holders(school, Role.ESAFETY_OFFICER, Role.HEADTEACHER):
+        if not Notification.objects.filter(recipient=lead, title=HELD_TITLE).unread().exists():
+            notify(lead, title=HELD_TITLE, link=reverse("monitoring-held", args=[school.slug]))
 
 
 def match_alert(*, alert: MonitoringAlert, pupil_id: int, by) -> Received:

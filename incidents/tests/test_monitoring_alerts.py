@@ -106,8 +106,11 @@ def test_an_alert_about_a_pupil_not_found_is_held_then_matched_by_the_officer(
 ):
     answer = send(client, key, alert(pupil="someone@elsewhere.example"))
     assert answer.status_code == 201 and answer.json()["status"] == "held"
-    held = MonitoringAlert.objects.get()
+    held = MonitoringAlert.objects.earliest("pk")
     assert held.incident is None and Incident.objects.count() == 0
+    send(client, key, alert(pupil="someone@elsewhere.example"))  # told once, not twice
+    told = Notification.objects.filter(title__startswith="Monitoring alerts need matching")
+    assert sorted(n.recipient.full_name for n in told) == ["Eddie Officer", "Hana Head"]
     sign_in(client, personas.esafety_officer)
     page = client.get(reverse("monitoring-held", args=[personas.school.slug]))
     assert "someone@elsewhere.example" in page.content.decode()
