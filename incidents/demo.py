@@ -127,3 +127,48 @@ def seed(schools):
             risk_area="contact",
             contact_from_older=Answer.YES,
         )
+    _monitoring(hillside)
+
+
+def _monitoring(school):
+    """The school's web monitoring, connected by IT support: an alert about a pupil (and a
+    repeat, folded in) and one about a pupil it could not find, held for the officer."""
+    from esafety.api.tokens import make_token
+
+    from .models import MonitoringAlert
+    from .monitoring import receive_alert
+
+    if MonitoringAlert.objects.filter(school=school).exists():
+        return
+    technician = User.objects.get(email="technician@riverside.example")
+    token, _ = make_token(
+        school=school, name="Demo web monitoring", scopes=["monitoring.alerts"], by=technician
+    )
+    pupil = _pupil(school)
+    now = timezone.now()
+    alert = {
+        "occurred_at": now - datetime.timedelta(hours=2),
+        "device": "HS-LAPTOP-14",
+        "category": "Cyberbullying",
+        "keywords": "nobody likes you",
+        "severity": "high",
+        "description": "A message typed in a class chat calling another pupil names.",
+    }
+    refs = [pupil.email or pupil.memberships.get(school=school).external_id or "", ""]
+    if refs[0]:
+        receive_alert(token=token, school=school, by=technician, pupil_ref=refs[0], **alert)
+        again = {**alert, "occurred_at": now - datetime.timedelta(hours=1)}
+        receive_alert(token=token, school=school, by=technician, pupil_ref=refs[0], **again)
+    receive_alert(
+        token=token,
+        school=school,
+        by=technician,
+        pupil_ref="j.smith@pupils.hillside.example",
+        **{
+            **alert,
+            "category": "Self-harm",
+            "keywords": "",
+            "severity": "critical",
+            "description": "A search for self-harm methods was blocked.",
+        },
+    )
