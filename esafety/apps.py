@@ -10,7 +10,7 @@ class EsafetyConfig(AppConfig):
         from django.core.signals import request_started
 
         from . import celery, menu, panels, school_figures, warming  # noqa: F401  (Celery; registries)
-        from .api import people, sweeps  # noqa: F401  (the core's API resources; use log pruned)
+        from .api import people  # noqa: F401  (the core's API resources)
         from .figures_store import start_recording
 
         # Each request notes the stale figures it was given, for its page's note.

@@ -467,7 +467,7 @@ class ChartDrawing(models.Model):
     dashboard of ten charts reads one row each rather than drawing them all again. Rows
     not used for charts.KEPT_DAYS are deleted by the housekeeping sweep."""
 
-    key = models.CharField(max_length=64, primary_key=True)
+    key = models.CharField(max_length=100, primary_key=True)
     svg = models.TextField()
     used_on = models.DateField()
 

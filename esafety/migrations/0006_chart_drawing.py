@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ChartDrawing',
             fields=[
-                ('key', models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ('key', models.CharField(max_length=100, primary_key=True, serialize=False)),
                 ('svg', models.TextField()),
                 ('used_on', models.DateField()),
             ],

@@ -3,6 +3,8 @@ requests (valid and not) with a real key, never answers 500 and always answers a
 schema says. (Driven by hypothesis directly: schemathesis's pytest plugin does not run
 under this pytest.)"""
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from esafety.api import registered_scopes
@@ -23,6 +25,18 @@ def test_no_generated_request_gets_a_500_and_every_answer_matches_the_schema(per
         scopes=list(registered_scopes()),
         by=personas.headteacher,
     )
+    # As Django's test client does: a request's end must not close the test's connection
+    # (it holds the test's transaction), which the WSGI application's signals would do.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _every_operation(schemathesis, application, key, positive_data_acceptance)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _every_operation(schemathesis, application, key, positive_data_acceptance):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, "the schema lists no operation"

@@ -85,7 +85,7 @@ HOME_EXPECTATIONS = {
     "technician": {
         "roles": "Technician",
         "panels": ["Starters and leavers (last 14 days)", "If you have an e-safety concern"],
-        "no_nav": ["People", "Trust overview"],
+        "no_nav": ["Trust overview"],  # People: the school's integrations (API keys)
     },
     "teacher": {
         "roles": "Staff",
