@@ -19,7 +19,9 @@ The core names no app: charts know labels and numbers only.
 """
 
 import base64
+import contextvars
 import hashlib
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -30,6 +32,8 @@ import pygal
 from django.core.cache import cache
 from django.utils import timezone
 from pygal.style import Style
+
+logger = logging.getLogger(__name__)
 
 # Okabe & Ito (2008), darker first: blue, vermillion, bluish green, reddish purple, black,
 # orange, sky blue. Blue, vermillion and green keep 3:1 against white.
@@ -192,7 +196,10 @@ def chart(
     )
     svg = cache.get(key)
     if svg is None:
-        svg = kept_drawing(key) or keep_drawing(key, _draw(kind, options, title, labels, series))
+        # New numbers (after a change) are drawn; only after a flush is the database asked.
+        svg = (kept_drawing(key) if cache_was_flushed() else None) or keep_drawing(
+            key, _draw(kind, options, title, labels, series)
+        )
         cache.set(key, svg, CACHE_SECONDS)
     return Chart(
         title=title,
@@ -249,12 +256,67 @@ def kept_drawing(key: str) -> str | None:
 
 
 def keep_drawing(key: str, svg: str) -> str:
+    """Keep a new drawing in the database too: in a request, all of its new drawings in one
+    statement once the response is sent (a dashboard after a change draws ten)."""
+    request = _request.get()
+    if request is not None:
+        request.new_drawings[key] = svg
+    else:
+        _insert({key: svg})
+    return svg
+
+
+def _insert(drawings: dict) -> None:
     from .models import ChartDrawing
 
+    today = timezone.localdate()
     ChartDrawing.objects.bulk_create(
-        [ChartDrawing(key=key, svg=svg, used_on=timezone.localdate())], ignore_conflicts=True
+        [ChartDrawing(key=k, svg=v, used_on=today) for k, v in drawings.items()],
+        ignore_conflicts=True,
     )
-    return svg
+
+
+ALIVE = "chart:v2:alive"  # in the cache while it has not been flushed since charts were kept
+
+
+def cache_was_flushed() -> bool:
+    """Whether the cache lost its drawings (a flush, Redis restarted): only then may a
+    drawing not in it be in the database. Asked once a request."""
+    request = _request.get()
+    if request is not None and request.flushed is not None:
+        return request.flushed
+    flushed = cache.add(ALIVE, True, timeout=None)  # added: it had gone
+    if request is not None:
+        request.flushed = flushed
+    return flushed
+
+
+@dataclass
+class _RequestDrawings:
+    flushed: bool | None = None
+    new_drawings: dict = field(default_factory=dict)
+
+
+_request: contextvars.ContextVar[_RequestDrawings | None] = contextvars.ContextVar(
+    "chart_drawings", default=None
+)
+
+
+def start_request() -> None:
+    _request.set(_RequestDrawings())
+
+
+def finish_request() -> None:
+    """After the response: the request's new drawings in one INSERT (its failure costs
+    only a redraw after the next flush, so it is logged, never raised)."""
+    request = _request.get()
+    _request.set(None)
+    if request is None or not request.new_drawings:
+        return
+    try:
+        _insert(request.new_drawings)
+    except Exception:  # the database is down or the response's transaction is gone
+        logger.exception("Could not keep %d chart drawings", len(request.new_drawings))
 
 
 def forget_unused_drawings(today) -> int:

@@ -78,3 +78,19 @@ def test_the_sweep_deletes_drawings_unused_for_a_month_and_keeps_those_in_use(db
     assert ChartDrawing.objects.count() == 1
     cache.clear()
     assert "Still used" in chart("Still used", ["a"], [Series("n", [2])]).svg
+
+
+def test_after_a_change_new_numbers_are_drawn_without_asking_the_database_and_kept_at_the_end(
+    db, django_assert_num_queries
+):
+    from esafety import charts
+    from esafety.models import ChartDrawing
+
+    chart("Before", ["a"], [Series("n", [1])])  # the cache holds drawings: not flushed
+    charts.start_request()
+    with django_assert_num_queries(0):
+        chart("Incidents by month", ["Jan"], [Series("Incidents", [4])])
+        chart("Incidents by kind", ["Bullying"], [Series("Incidents", [2])])
+    with django_assert_num_queries(1):  # both, in one statement, after the response
+        charts.finish_request()
+    assert ChartDrawing.objects.count() == 3
