@@ -474,6 +474,9 @@ def main():
         "--warm-only", action="store_true", help="the pages warm, not after a write or cold"
     )
     parser.add_argument(
+        "--after-write-only", action="store_true", help="only after a write and cold"
+    )
+    parser.add_argument(
         "--server-repo",
         type=Path,
         default=REPO,
@@ -505,7 +508,8 @@ def main():
         seed(args.schools, args.pupils, args.incidents)
     if not args.no_pages:
         call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
-        measure(args.repeat, args.only_pdfs)
+        if not args.after_write_only:
+            measure(args.repeat, args.only_pdfs)
         if not args.only_pdfs and not args.warm_only:
             school, who = people()
             after_write_and_cold(args.repeat, school, who, pages(school))
