@@ -6,11 +6,10 @@ from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
-from esafety.api.base import ApiView, StrictSerializer
+from esafety.api.base import ApiView, Pages, StrictSerializer
 
 from . import services
 from .forms import DeviceForm
@@ -80,7 +79,7 @@ class Inventory(ApiView):
         description="The school's devices by asset tag, in pages. Scope: devices.inventory.",
         parameters=[
             InventoryQuery,
-            OpenApiParameter("limit", int, description="How many a page (default 100)."),
+            OpenApiParameter("limit", int, description="How many a page (100; at most 500)."),
             OpenApiParameter("offset", int, description="Where the page starts."),
         ],
         responses={200: DevicePage, **ANSWERS},
@@ -90,7 +89,7 @@ class Inventory(ApiView):
         query = InventoryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         devices = Device.objects.filter(school=request.auth.school, **query.validated_data)
-        pages = LimitOffsetPagination()
+        pages = Pages()
         page = pages.paginate_queryset(devices.order_by("asset_tag", "pk"), request, view=self)
         return pages.get_paginated_response(DeviceOut(page, many=True).data)
 

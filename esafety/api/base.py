@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView, exception_handler
 
 from ..models import ApiToken, ApiUse
@@ -70,3 +71,18 @@ def no_additional_properties(result, generator, request, public):
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
     return result
+
+
+class Pages(LimitOffsetPagination):
+    """`limit` and `offset`: at most `max_limit` a page (more is taken as that many); an
+    offset past any real list is refused with a 400, never passed to the database (which
+    refuses a number that large with an error)."""
+
+    max_limit = 500
+    max_offset = 10_000_000
+
+    def get_offset(self, request):
+        offset = super().get_offset(request)
+        if offset > self.max_offset:
+            raise exceptions.ValidationError({"offset": f"At most {self.max_offset:,}."})
+        return offset

@@ -5,11 +5,10 @@ birth; only the key's school's roles."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 
 from ..models import Membership, Role, User, in_force_q
 from . import api_route, api_scope
-from .base import ApiView
+from .base import ApiView, Pages
 
 PEOPLE = api_scope(
     "people.read",
@@ -57,7 +56,7 @@ class People(ApiView):
         "(limit, offset). Scope: people.read.",
         parameters=[
             PeopleQuery,
-            OpenApiParameter("limit", int, description="How many a page (default 100)."),
+            OpenApiParameter("limit", int, description="How many a page (100; at most 500)."),
             OpenApiParameter("offset", int, description="Where the page starts."),
         ],
         responses={
@@ -83,7 +82,7 @@ class People(ApiView):
             .order_by("full_name", "pk")
             .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="roles_here"))
         )
-        pages = LimitOffsetPagination()
+        pages = Pages()
         page = pages.paginate_queryset(people, request, view=self)
         return pages.get_paginated_response(Person(page, many=True).data)
 
