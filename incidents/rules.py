@@ -24,7 +24,7 @@ from esafety.roles import (
     schools_with_roles,
 )
 
-from .models import ALLEGATION_SUBJECTS, ActionKind, Status, Subject
+from .models import ALLEGATION_SUBJECTS, ActionKind, Source, Status, Subject
 
 # Who logs incidents and sees what they reported. Technicians too: they are the ones who
 # see filtering breaches (they still see only what they reported).
@@ -105,7 +105,7 @@ def incident_visibility_q(user) -> Q:
     if not access.roles_by_school and not access.trust_ids and not access.lead_school_ids:
         return NOTHING
     submitted = ~Q(status=Status.DRAFT)
-    own = Q(reported_by=user)
+    own = Q(reported_by=user) & ~Q(source=Source.MONITORING)  # see is_incident_reporter
     managed = managed_school_ids(user)
     # Written so each branch filters on school first: the database can use its index.
     visible = NOTHING
@@ -169,9 +169,13 @@ def is_incident_manager(user, incident):
 
 @rules.predicate
 def is_incident_reporter(user, incident):
+    """The member of staff who reported it. An alert from monitoring is "reported" by the
+    person who made the school's key (IT support, often): that makes them no reader of
+    it; the school's leads deal with it as with any other."""
     return (
         incident is not None
         and incident.reported_by_id == user.pk
+        and incident.source != Source.MONITORING
         and not hidden_from_headteacher(user, incident)
     )
 

@@ -1,6 +1,7 @@
 """The integrations pages in a real browser at desktop and phone widths: IT support makes
 a key (shown once), sees its uses and reads the API's documentation; the e-safety
-officer matches a monitoring alert about a pupil who was not found. axe finds nothing.
+officer matches a monitoring alert about a pupil who was not found and finds it on the
+queue; IT support does not find it among what they reported. axe finds nothing.
 
 SCREENSHOT_DIR=/some/folder saves a screenshot of each page."""
 
@@ -73,4 +74,11 @@ def test_keys_and_held_alerts_pages(width, personas, live_server, browser_page):
     page.goto(f"{live_server.url}{reverse('incident-queue')}")
     expect(page.get_by_text("From monitoring").locator("visible=true").first).to_be_visible()
     check_page(page, f"queue-from-monitoring-{width}", problems)
+
+    # IT support made the key: the incidents it raised are not theirs to read.
+    page = browser_page(width)
+    sign_in(page, live_server, personas.technician)
+    page.goto(f"{live_server.url}{reverse('my-incidents')}")
+    expect(page.get_by_text("From monitoring")).to_have_count(0)
+    check_page(page, f"technician-my-incidents-{width}", problems)
     assert not problems, "\n\n".join(problems)

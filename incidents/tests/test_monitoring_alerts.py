@@ -179,3 +179,15 @@ def test_the_same_alert_sent_ten_times_at_once_makes_one_incident(personas, key,
     incident = Incident.objects.get()
     assert incident.alerts.count() == 10
     assert sorted(r.body.count('"raised"') for r in replies) == [0] * 9 + [1]
+
+
+def test_the_keys_maker_is_no_reader_of_the_incidents_it_raises(personas, client, key):
+    """IT support made the key, so the incidents are "reported" by them; what a pupil's
+    monitoring shows is for the school's leads, not for IT support."""
+    number = send(client, key, alert()).json()["incident"]
+    incident = Incident.objects.get(number=number)
+    sign_in(client, personas.technician)
+    assert number not in client.get(reverse("my-incidents")).content.decode()
+    assert client.get(incident.get_absolute_url()).status_code == 404
+    sign_in(client, personas.esafety_officer)
+    assert client.get(incident.get_absolute_url()).status_code == 200
