@@ -4,12 +4,19 @@ sent (the same as the pages), then services.save_device (with its history)."""
 
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
-from esafety.api.base import ApiView, Pages, StrictSerializer
+from esafety.api.base import (
+    PAGE_PARAMETERS,
+    ApiView,
+    Pages,
+    StrictSerializer,
+    answers,
+    page_of,
+)
 
 from . import services
 from .forms import DeviceForm
@@ -40,23 +47,12 @@ class DeviceIn(StrictSerializer, serializers.ModelSerializer):
         validators = []
 
 
-class DevicePage(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = DeviceOut(many=True)
+DevicePage = page_of(DeviceOut, "DevicePage")
 
 
 class InventoryQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-
-
-ANSWERS = {
-    400: OpenApiResponse(description="What is wrong with each field"),
-    401: OpenApiResponse(description="No key, or a revoked one"),
-    403: OpenApiResponse(description="The key lacks the scope"),
-}
 
 
 def _saved(request, device, sent) -> Device:
@@ -77,12 +73,8 @@ class Inventory(ApiView):
     @extend_schema(
         summary="The device inventory",
         description="The school's devices by asset tag, in pages. Scope: devices.inventory.",
-        parameters=[
-            InventoryQuery,
-            OpenApiParameter("limit", int, description="How many a page (100; at most 500)."),
-            OpenApiParameter("offset", int, description="Where the page starts."),
-        ],
-        responses={200: DevicePage, **ANSWERS},
+        parameters=[InventoryQuery, *PAGE_PARAMETERS],
+        responses=answers({200: DevicePage}, refused="A parameter is wrong"),
         extensions={"x-scope": INVENTORY.name},
     )
     def get(self, request):
@@ -97,7 +89,7 @@ class Inventory(ApiView):
         summary="Add a device",
         description="Checked as the device form checks it. Scope: devices.inventory.",
         request=DeviceIn,
-        responses={201: OpenApiResponse(DeviceOut, description="The device added"), **ANSWERS},
+        responses=answers({201: OpenApiResponse(DeviceOut, description="The device added")}),
         extensions={"x-scope": INVENTORY.name},
     )
     def post(self, request):
@@ -114,11 +106,9 @@ class OneDevice(ApiView):
         summary="Change a device",
         description="Send only the fields that change. Scope: devices.inventory.",
         request=DeviceIn,
-        responses={
-            200: DeviceOut,
-            404: OpenApiResponse(description="No device with this asset tag"),
-            **ANSWERS,
-        },
+        responses=answers(
+            {200: DeviceOut, 404: OpenApiResponse(description="No device with this asset tag")}
+        ),
         extensions={"x-scope": INVENTORY.name},
     )
     def patch(self, request, asset_tag):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,24 @@ def attributed(record, user, reason: str = ""):
             reason = reason[: CHANGE_REASON_MAX_LENGTH - 1] + "\u2026"
         record._change_reason = reason
     return record
+
+
+def member_by_reference(school, ref: str, roles) -> int | None:
+    """The user id of the one person in post at `school` in one of `roles` whose email
+    address or MIS reference is `ref` (both compared case-insensitively, as the people
+    import compares them); None when nobody is, or more than one is (never a guess). What
+    an integration names a person by (a monitoring alert's pupil, a course's learner)."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    found = list(
+        Membership.objects.active()
+        .filter(school=school, role__in=roles)
+        .filter(Q(user__email__iexact=ref) | Q(external_id__iexact=ref))
+        .values_list("user_id", flat=True)
+        .distinct()[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 def holders(school, *roles) -> list[User]:

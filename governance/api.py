@@ -2,12 +2,12 @@
 (counts and rates, never names), as rows like the dashboard's CSV, for a trust's own tools."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
-from esafety.api.base import ApiView
+from esafety.api.base import ApiView, answers
 
 from .kept import kept_board
 from .rows import board_rows, reader_for
@@ -50,12 +50,7 @@ class SchoolFigures(ApiView):
         description="The governance dashboard's figures for the key's school, one row each. "
         "Scope: figures.read.",
         parameters=[FiguresQuery],
-        responses={
-            200: Figures,
-            400: OpenApiResponse(description="A parameter is wrong"),
-            401: OpenApiResponse(description="No key, or a revoked one"),
-            403: OpenApiResponse(description="The key lacks the scope"),
-        },
+        responses=answers({200: Figures}, refused="A parameter is wrong"),
         extensions={"x-scope": FIGURES.name},
     )
     def get(self, request):

@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
-from esafety.api.base import ApiView, StrictSerializer
+from esafety.api.base import ApiView, StrictSerializer, answers
 
 from .models_monitoring import Severity
 from .monitoring import receive_alert
@@ -72,13 +72,7 @@ class MonitoringAlerts(ApiView):
             "match. Scope: monitoring.alerts."
         ),
         request=AlertSerializer,
-        responses={
-            201: OpenApiResponse(AlertReceived, description="The alert was taken"),
-            400: OpenApiResponse(description="What is wrong with each field"),
-            401: OpenApiResponse(description="No key, or a revoked one"),
-            403: OpenApiResponse(description="The key lacks the scope"),
-            429: OpenApiResponse(description="Too many requests this minute"),
-        },
+        responses=answers({201: OpenApiResponse(AlertReceived, description="The alert was taken")}),
         extensions={"x-scope": ALERTS.name},
     )
     def post(self, request):

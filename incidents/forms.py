@@ -266,10 +266,11 @@ class NoteForm(TypedTextMixin, CheckedFormMixin, forms.Form):
         field.widget.search_url = picker_url(incident=incident, staff_only=True)
 
 
-class ChronologyFindForm(TypedTextMixin, CheckedFormMixin, forms.Form):
-    """Find a pupil's chronology with the picker (pupils only, nothing pre-loaded)."""
+class PupilPickerForm(TypedTextMixin, CheckedFormMixin, forms.Form):
+    """One pupil of the school, chosen with the people picker (pupils only, nothing
+    pre-loaded): a chronology to open, a monitoring alert to match."""
 
-    submit_label = "Show their chronology"
+    submit_label = "Choose this pupil"
     pupil = PersonField(label="Pupil", help_text="Type their name, class (5B) or year group.")
 
     def __init__(self, *args, school, **kwargs):
@@ -280,6 +281,10 @@ class ChronologyFindForm(TypedTextMixin, CheckedFormMixin, forms.Form):
         ).distinct()
         field.search = lambda text: search_people(school, text, roles={Role.PUPIL})
         field.widget.search_url = picker_url(school=school, pupils_only=True)
+
+
+class ChronologyFindForm(PupilPickerForm):
+    submit_label = "Show their chronology"
 
 
 class ReferralForm(TypedTextMixin, CheckedFormMixin, forms.Form):

@@ -1,7 +1,8 @@
 """Alerts from a school's monitoring product (through the API) reach the e-safety
 officer's queue as incidents "from monitoring":
 
-- the pupil is found by email or MIS reference among the school's pupils; an alert about
+- the pupil is found by email or MIS reference among the school's pupils
+  (esafety.services.member_by_reference); an alert about
   a pupil not found is held for the officer to match (never dropped);
 - repeats (the same pupil and category within MONITORING_FOLD_MINUTES of the last alert,
   while that incident is open) fold into the incident already raised, with a count;
@@ -18,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.locks import lock_for_transaction
-from esafety.models import Membership, Notification, Role, in_force_q
+from esafety.models import Membership, Notification, Role
 from esafety.notifications import notify
-from esafety.services import holders
+from esafety.services import holders, member_by_reference
 
 from .models import Answer, Incident, Location, Source, Status, Subject
 from .models_monitoring import MonitoringAlert, Severity
@@ -35,22 +36,10 @@ class Received:
     folded: bool  # into an incident raised by an earlier alert
 
 
-def find_pupil(school, ref: str):
-    """The school's pupil (in post today) with this email or MIS reference, if exactly one."""
-    ref = ref.strip()
-    field = "user__email__iexact" if "@" in ref else "external_id"
-    found = list(
-        Membership.objects.filter(in_force_q(), school=school, role=Role.PUPIL, **{field: ref})
-        .values_list("user_id", flat=True)
-        .distinct()[:2]
-    )
-    return found[0] if len(found) == 1 else None
-
-
 def receive_alert(*, token, school, by, **fields) -> Received:
     """Keep the alert and raise or fold its incident; `by` is the key's maker, `fields`
     the alert's (validated by the API's serializer)."""
-    pupil_id = find_pupil(school, fields["pupil_ref"])
+    pupil_id = member_by_reference(school, fields["pupil_ref"], [Role.PUPIL])
     with transaction.atomic():
         if pupil_id is not None:  # two alerts at once about a pupil: one incident
             lock_for_transaction(f"monitoring:{school.pk}:{pupil_id}:{fields['category']}")
@@ -88,9 +77,11 @@ def match_alert(*, alert: MonitoringAlert, pupil_id: int, by) -> Received:
         alert = MonitoringAlert.objects.select_for_update().get(pk=alert.pk)
         if alert.incident_id is not None:
             return Received(alert, folded=False)
-        if not Membership.objects.filter(
-            in_force_q(), school=alert.school, role=Role.PUPIL, user_id=pupil_id
-        ).exists():
+        if (
+            not Membership.objects.active()
+            .filter(school=alert.school, role=Role.PUPIL, user_id=pupil_id)
+            .exists()
+        ):
             raise ValidationError({"pupil": "Choose a pupil of the school."})
         lock_for_transaction(f"monitoring:{alert.school_id}:{pupil_id}:{alert.category}")
         alert.pupil_id, alert.matched_by = pupil_id, by

@@ -1,35 +1,21 @@
 """Monitoring alerts held because the pupil was not found: the officer matches each to a
 pupil, which raises (or adds to) their incident."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from esafety.forms import add_errors
-from esafety.models import Role, User
-from esafety.validators import CheckedFormMixin
 from esafety.views_people import get_school
 
-from .forms import TypedTextMixin
+from .forms import PupilPickerForm
 from .monitoring import alerts_to_match, match_alert
-from .people import PersonField, picker_url, search_people
 
 SHOWN = 100
 
 
-class MatchForm(TypedTextMixin, CheckedFormMixin, forms.Form):
+class MatchForm(PupilPickerForm):
     submit_label = "Match to this pupil"
-    pupil = PersonField(label="Pupil", help_text="Type their name, class (5B) or year group.")
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["pupil"]
-        field.queryset = User.objects.filter(
-            memberships__school=school, memberships__role=Role.PUPIL
-        ).distinct()
-        field.search = lambda text: search_people(school, text, roles={Role.PUPIL})
-        field.widget.search_url = picker_url(school=school, pupils_only=True)
 
 
 def held_alerts(request, slug):

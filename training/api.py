@@ -2,14 +2,14 @@
 finished), recorded as a person recording their own is (services.record_training), and
 waiting, as those do, for the e-safety officer to verify them."""
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
-from esafety.api.base import ApiView, StrictSerializer
-from esafety.models import STAFF_ROLES, Membership, in_force_q
+from esafety.api.base import ApiView, StrictSerializer, answers
+from esafety.models import STAFF_ROLES, User
+from esafety.services import member_by_reference
 
 from . import services
 from .models import Requirement
@@ -49,19 +49,13 @@ class Recorded(serializers.Serializer):
     verified = serializers.BooleanField()
 
 
-def staff_member(school, ref: str):
-    ref = ref.strip()
-    found = (
-        Membership.objects.filter(in_force_q(), school=school, role__in=STAFF_ROLES)
-        .filter(Q(user__email__iexact=ref) | Q(external_id=ref) if ref else Q(pk=None))
-        .select_related("user")
-        .first()
-    )
-    if found is None:
+def staff_member(school, ref: str) -> User:
+    user_id = member_by_reference(school, ref, STAFF_ROLES)
+    if user_id is None:
         raise serializers.ValidationError(
             {"person": "No member of staff here has this email or reference."}
         )
-    return found.user
+    return User.objects.get(pk=user_id)
 
 
 class TrainingRecords(ApiView):
@@ -72,12 +66,7 @@ class TrainingRecords(ApiView):
         description="As a member of staff recording their own: it counts at once and waits "
         "for the e-safety officer to verify it. Scope: training.records.",
         request=Completion,
-        responses={
-            201: OpenApiResponse(Recorded, description="The record made"),
-            400: OpenApiResponse(description="What is wrong with each field"),
-            401: OpenApiResponse(description="No key, or a revoked one"),
-            403: OpenApiResponse(description="The key lacks the scope"),
-        },
+        responses=answers({201: OpenApiResponse(Recorded, description="The record made")}),
         extensions={"x-scope": RECORDS.name},
     )
     def post(self, request):

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView, exception_handler
@@ -86,3 +87,36 @@ class Pages(LimitOffsetPagination):
         if offset > self.max_offset:
             raise exceptions.ValidationError({"offset": f"At most {self.max_offset:,}."})
         return offset
+
+
+# --- what every operation's description shares (drf-spectacular) -----------------------
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("limit", int, description="How many a page (100; at most 500)."),
+    OpenApiParameter("offset", int, description="Where the page starts."),
+]
+
+
+def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The schema of a page of `item`s, as Pages answers it."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(help_text="How many in all."),
+            "next": serializers.URLField(allow_null=True, help_text="The next page, if any."),
+            "previous": serializers.URLField(allow_null=True, help_text="The one before."),
+            "results": item(many=True),
+        },
+    )
+
+
+def answers(ok: dict, *, refused: str = "What is wrong with each field") -> dict:
+    """An operation's answers: its own (`ok`, by status) and those every operation may give."""
+    return {
+        **ok,
+        400: OpenApiResponse(description=refused),
+        401: OpenApiResponse(description="No key, or a revoked one"),
+        403: OpenApiResponse(description="The key lacks the scope"),
+        429: OpenApiResponse(description="Too many requests this minute"),
+    }

@@ -3,12 +3,12 @@ need the roll (device management, the monitoring product's pupil list). Never a 
 birth; only the key's school's roles."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from ..models import Membership, Role, User, in_force_q
 from . import api_route, api_scope
-from .base import ApiView, Pages
+from .base import PAGE_PARAMETERS, ApiView, Pages, answers, page_of
 
 PEOPLE = api_scope(
     "people.read",
@@ -33,11 +33,7 @@ class Person(serializers.Serializer):
     roles = RoleHeld(many=True, source="roles_here")
 
 
-class PeoplePage(serializers.Serializer):
-    count = serializers.IntegerField(help_text="How many in all.")
-    next = serializers.URLField(allow_null=True, help_text="The next page, if any.")
-    previous = serializers.URLField(allow_null=True)
-    results = Person(many=True)
+PeoplePage = page_of(Person, "PeoplePage")
 
 
 class PeopleQuery(serializers.Serializer):
@@ -54,17 +50,8 @@ class People(ApiView):
         summary="The school's people",
         description="Each person with their roles at the key's school, by name, in pages "
         "(limit, offset). Scope: people.read.",
-        parameters=[
-            PeopleQuery,
-            OpenApiParameter("limit", int, description="How many a page (100; at most 500)."),
-            OpenApiParameter("offset", int, description="Where the page starts."),
-        ],
-        responses={
-            200: PeoplePage,
-            400: OpenApiResponse(description="A parameter is wrong"),
-            401: OpenApiResponse(description="No key, or a revoked one"),
-            403: OpenApiResponse(description="The key lacks the scope"),
-        },
+        parameters=[PeopleQuery, *PAGE_PARAMETERS],
+        responses=answers({200: PeoplePage}, refused="A parameter is wrong"),
         extensions={"x-scope": PEOPLE.name},
     )
     def get(self, request):
