@@ -8,6 +8,7 @@ from django.utils import timezone
 from esafety.models import Membership, Role
 from esafety.once import already_done
 from esafety.services import attributed
+from esafety.validators import check_not_future
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentTag, Location, Part, PersonKind, Subject
 
@@ -50,11 +51,6 @@ def find_incident(school, by, number: str, field="incident_number"):
     return found
 
 
-def _not_future(when, field):
-    if when and when > timezone.now() + timezone.timedelta(minutes=5):
-        raise ValidationError({field: "This time is in the future."})
-
-
 @transaction.atomic
 def confiscate(
     *,
@@ -68,7 +64,7 @@ def confiscate(
     incident_number: str = "",
 ) -> Confiscation:
     _check_pupil(school, pupil)
-    _not_future(confiscated_at, "confiscated_at")
+    check_not_future(confiscated_at, "confiscated_at")
     incident = find_incident(school, by, incident_number)
     confiscation = Confiscation(
         incident=incident,
@@ -91,7 +87,7 @@ def _locked(confiscation):
 @transaction.atomic
 def record_parents_told(*, confiscation: Confiscation, by, when) -> Confiscation:
     confiscation = _locked(confiscation)
-    _not_future(when, "when")
+    check_not_future(when, "when")
     if when < confiscation.confiscated_at:
         raise ValidationError({"when": "This is before the device was confiscated."})
     confiscation.parents_told_at = when
@@ -109,7 +105,7 @@ def release(*, confiscation: Confiscation, by, released_to: str, when=None) -> C
     if not released_to.strip():
         raise ValidationError({"released_to": "Say who the device was given to."})
     when = when or timezone.now()
-    _not_future(when, "when")
+    check_not_future(when, "when")
     confiscation.released_at = when
     confiscation.released_to = released_to.strip()
     confiscation.released_by = by
@@ -132,7 +128,7 @@ def record_search(
         confiscation.school_id != school.pk or confiscation.pupil_id != pupil.pk
     ):
         raise ValidationError({"pupil": "This is not the pupil whose device was confiscated."})
-    _not_future(fields.get("searched_at"), "searched_at")
+    check_not_future(fields.get("searched_at"), "searched_at")
     if fields.get("device_examined") and not fields.get("examination_reason", "").strip():
         raise ValidationError({"examination_reason": "Say why the device was examined."})
     search = Search(school=school, pupil=pupil, searched_by=by, confiscation=confiscation, **fields)

@@ -8,7 +8,7 @@ and disposals.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from esafety.figures import invalidate
@@ -57,7 +57,13 @@ def check_device(device: Device) -> None:
 @transaction.atomic
 def save_device(*, device: Device, by, reason: str = "") -> Device:
     check_device(device)
-    attributed(device, by, reason).save()
+    try:
+        with transaction.atomic():  # two saves of one new tag at once: the database decides
+            attributed(device, by, reason).save()
+    except IntegrityError:
+        raise ValidationError(
+            {"asset_tag": "Another device in this school has this asset tag."}
+        ) from None
     return device
 
 

@@ -146,37 +146,28 @@ class HttpServer:
 
     def json_at_once(self, path: str, payloads, *, key: str) -> list[Reply]:
         """POST each payload to the API at the same moment, one thread each."""
-        start = threading.Barrier(len(payloads))
-        replies = [None] * len(payloads)
-
-        def send(index, payload):
-            start.wait()
-            replies[index] = self.post_json(path, payload, key=key)
-
-        threads = [threading.Thread(target=send, args=item) for item in enumerate(payloads)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return replies
+        return _together([lambda p=p: self.post_json(path, p, key=key) for p in payloads])
 
     def at_once(self, requests) -> list[Reply]:
         """Send every (path, data, session) request at the same moment, one thread each."""
-        start = threading.Barrier(len(requests))
-        replies = [None] * len(requests)
+        return _together([lambda r=r: self.post(r[0], r[1], session=r[2]) for r in requests])
 
-        def send(index, path, data, session):
-            start.wait()
-            replies[index] = self.post(path, data, session=session)
 
-        threads = [
-            threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return replies
+def _together(calls) -> list:
+    """Each call in a thread of its own, all let go at the same moment; their answers."""
+    start = threading.Barrier(len(calls))
+    answers = [None] * len(calls)
+
+    def run(index, call):
+        start.wait()
+        answers[index] = call()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
 
 
 def session_of(user) -> str:

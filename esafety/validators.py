@@ -186,3 +186,15 @@ class CheckedFormSet(forms.BaseFormSet):
         count = self.management_form.cleaned_data.get("TOTAL_FORMS", 0)
         if self.is_bound and count < 0:
             raise ValidationError("The form was sent incomplete. Reload the page and try again.")
+
+
+FUTURE_GRACE = datetime.timedelta(minutes=5)  # a device's clock a little ahead is not the future
+
+
+def check_not_future(when, field: str) -> None:
+    """A time something happened (a confiscation, a monitoring alert) may not be ahead of
+    now by more than a clock's drift."""
+    from django.utils import timezone
+
+    if when and when > timezone.now() + FUTURE_GRACE:
+        raise ValidationError({field: "This time is in the future."})

@@ -1,12 +1,12 @@
 """The incidents app's API: a monitoring product's alerts (incidents/monitoring.py)."""
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
 from esafety.api.base import ApiView, StrictSerializer, answers
+from esafety.validators import check_not_future
 
 from .models_monitoring import Severity
 from .monitoring import receive_alert
@@ -44,8 +44,7 @@ class AlertSerializer(StrictSerializer):
     )
 
     def validate(self, attrs):
-        if attrs["occurred_at"] > timezone.now() + timezone.timedelta(minutes=5):
-            raise serializers.ValidationError({"occurred_at": "This is in the future."})
+        check_not_future(attrs["occurred_at"], "occurred_at")
         return attrs
 
 

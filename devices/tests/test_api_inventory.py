@@ -89,3 +89,20 @@ def test_another_schools_devices_are_not_seen(personas, client, headers):
         ).status_code
         == 404
     )
+
+
+def test_the_same_device_sent_five_times_at_once_is_added_once(personas, http_server):
+    """A management tool's retries arriving together: one device, the rest told why."""
+    _, key = make_token(
+        school=personas.school,
+        name="Intune sync",
+        scopes=["devices.inventory"],
+        by=personas.technician,
+    )
+    server = http_server()
+    replies = server.json_at_once("/api/v1/devices/", [LAPTOP] * 5, key=key)
+    assert sorted(reply.status for reply in replies) == [201, 400, 400, 400, 400], [
+        r.body[-300:] for r in replies
+    ]
+    server.sync()
+    assert Device.objects.filter(asset_tag="LAP-001").count() == 1
