@@ -1,7 +1,6 @@
 """GET /api/v1/figures/: the key's school's figures as the governance dashboard shows them
 (counts and rates, never names), as rows like the dashboard's CSV, for a trust's own tools."""
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -9,9 +8,8 @@ from rest_framework.response import Response
 from esafety.api import api_route, api_scope
 from esafety.api.base import ApiView, answers
 
-from .kept import kept_board
-from .rows import board_rows, reader_for
-from .terms import PERIOD_CHOICES, period_from
+from .rows import board_for, board_rows
+from .terms import PERIOD_CHOICES
 
 FIGURES = api_scope(
     "figures.read",
@@ -55,11 +53,9 @@ class SchoolFigures(ApiView):
     )
     def get(self, request):
         FiguresQuery(data=request.query_params).is_valid(raise_exception=True)
-        school, today = request.auth.school, timezone.localdate()
-        reader = reader_for(request.user, school.trust, school)
-        period = period_from(request.query_params, today, whole_terms=reader.hides_small)
-        board = kept_board(
-            schools=[school], school=school, period=period, reader=reader, today=today
+        school = request.auth.school
+        board, period = board_for(
+            request.user, request.query_params, trust=school.trust, school=school, schools=[school]
         )
         names = ("figure", "item", "series", "value", "detail")
         rows = [dict(zip(names, row, strict=True)) for row in board_rows(board)]

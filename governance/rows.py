@@ -1,10 +1,31 @@
-"""A board's figures as rows (figure, item, series, value, detail): the CSV download and
-the API's figures give the same rows; and who reads a board (the reader's rules)."""
+"""A board as a person reads it (their rules, the period asked for) and its figures as rows
+(figure, item, series, value, detail): the dashboard, its CSV download and the API's
+figures read the same board and give the same rows."""
+
+from django.utils import timezone
 
 from esafety.roles import allowed, is_school_manager
 
 from . import services
 from .board import Reader
+from .kept import kept_board
+from .terms import period_from
+
+
+def board_for(user, params, *, trust, school, schools):
+    """(board, period): the board `user` reads of `school` (or of the trust's `schools`
+    when None), for the period in `params` (a query string)."""
+    today = timezone.localdate()
+    reader = reader_for(user, trust, school)
+    period = period_from(params, today, whole_terms=reader.hides_small)
+    board = kept_board(
+        schools=schools if school is None else [school],
+        school=school,
+        period=period,
+        reader=reader,
+        today=today,
+    )
+    return board, period
 
 
 def reader_for(user, trust, school) -> Reader:

@@ -18,13 +18,12 @@ from esafety.roles import access_for, allowed, managed_school_ids, require
 from . import services
 from .board import staff_concerns_in
 from .forms import NarrativeForm, SettingsForm
-from .kept import kept_board
 from .models import TermlyReport
 from .pdf import draft_pdf, render_signed, report_period, report_schools
-from .rows import board_rows, reader_for
+from .rows import board_for, board_rows
 from .rules import report_scope_q, seen_trust_ids
 from .sections import definitions as plugged_definitions
-from .terms import PERIOD_CHOICES, month_choices, period_from, term_on
+from .terms import PERIOD_CHOICES, month_choices, term_on
 
 
 def _trust(request, pk) -> Trust:
@@ -52,16 +51,10 @@ def home(request):
 
 
 def _dashboard(request, trust, school, schools, *, picker_url):
-    today = timezone.localdate()
-    reader = reader_for(request.user, trust, school)
-    period = period_from(request.GET, today, whole_terms=reader.hides_small)
-    board = kept_board(
-        schools=schools if school is None else [school],
-        school=school,
-        period=period,
-        reader=reader,
-        today=today,
+    board, period = board_for(
+        request.user, request.GET, trust=trust, school=school, schools=schools
     )
+    today = timezone.localdate()
     term = term_on(today)
     reports = TermlyReport.objects.filter(report_scope_q(request.user), trust=trust, term=term.key)
     reports = reports.filter(school=school) if school else reports
@@ -115,15 +108,8 @@ def school_dashboard(request, slug):
 
 
 def _csv(request, trust, school, schools, filename):
-    today = timezone.localdate()
-    reader = reader_for(request.user, trust, school)
-    period = period_from(request.GET, today, whole_terms=reader.hides_small)
-    board = kept_board(
-        schools=schools if school is None else [school],
-        school=school,
-        period=period,
-        reader=reader,
-        today=today,
+    board, period = board_for(
+        request.user, request.GET, trust=trust, school=school, schools=schools
     )
     rows = board_rows(board)
     header = (f"Figure ({period.label})", "Item", "Series", "Value", "Detail")
