@@ -58,6 +58,17 @@ class ImportResult:
     links_unchanged: int = 0
     # Active roles of the record types in the file that no row matched; left alone.
     not_in_file: dict[str, int] = field(default_factory=dict)
+    # What each row did: (row number, record type) -> ("joined" | "changed" |
+    # "unchanged", the fields that change).
+    outcomes: dict[tuple[int, str], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # A sync's rows set aside with their problems (the CSV import refuses the file instead).
+    refused: list[ImportIssue] = field(default_factory=list)
+    leavers: list = field(default_factory=list)  # leavers.Leaver
+    leaver_base: int = 0  # active pupil, staff and parent roles here before the sync
+
+    @property
+    def leaver_percent(self) -> float:
+        return 100 * len(self.leavers) / self.leaver_base if self.leaver_base else 0.0
 
     @property
     def ok(self) -> bool:

@@ -122,9 +122,9 @@ def plan_changes(
     return changes
 
 
-def _plan_people(changes: Changes, planner: Planner, school: School, result) -> set:
-    """New accounts and changed details; returns the keys of people whose details change."""
-    changed_people = set()
+def _plan_people(changes: Changes, planner: Planner, school: School, result) -> dict:
+    """New accounts and changed details; returns person key -> the fields that change."""
+    changed_people = {}
     email_changes = [
         p.user
         for p in planner.people.values()
@@ -147,25 +147,33 @@ def _plan_people(changes: Changes, planner: Planner, school: School, result) -> 
         if fields:
             changes.changed_users.append(person.user)
             changes.user_fields.update(fields)
-            changed_people.add(key)
+            changed_people[key] = fields
     return changed_people
 
 
-def _plan_memberships(changes: Changes, planner: Planner, changed_people: set, result) -> None:
+def _plan_memberships(changes: Changes, planner: Planner, changed_people: dict, result) -> None:
     for planned in planner.planned:
         counts = result.counts[planned.row.record_type]
+        number = planned.row.number
         if planned.membership is None:
             counts.created += 1
             changes.new_memberships.append(planned)
+            result.outcomes[(number, planned.row.record_type)] = ("joined", ())
             continue
         fields = membership_changes(planned.membership, planned.row)
         if fields:
             changes.changed_memberships.append(planned.membership)
             changes.membership_fields.update(fields)
-        if fields or planned.person_key in changed_people:
+        person_fields = changed_people.get(planned.person_key, [])
+        if fields or person_fields:
             counts.updated += 1
+            result.outcomes[(number, planned.row.record_type)] = (
+                "changed",
+                tuple(person_fields) + tuple(fields),
+            )
         else:
             counts.unchanged += 1
+            result.outcomes[(number, planned.row.record_type)] = ("unchanged", ())
 
 
 def _plan_links(changes: Changes, planner: Planner, existing: Existing, pairs, result) -> None:
@@ -196,12 +204,14 @@ def write_changes(
     *,
     changes: Changes,
     school: School,
-    imported_by: User,
+    imported_by: User | None,
     today: datetime.date,
     result: ImportResult,
+    change_reason: str = CHANGE_REASON,
 ) -> None:
-    """Write everything in one transaction; a failure half-way writes nothing."""
-    history = {"default_user": imported_by, "default_change_reason": CHANGE_REASON}
+    """Write everything (and end the leavers' roles) in one transaction; a failure
+    half-way writes nothing."""
+    history = {"default_user": imported_by, "default_change_reason": change_reason}
     try:
         with transaction.atomic():
             if changes.new_users:
@@ -261,6 +271,11 @@ def write_changes(
                 bulk_update_with_history(
                     changes.changed_links, ParentLink, ["relationship"], batch_size=500, **history
                 )
+            if result.leavers:
+                ended = [leaver.membership for leaver in result.leavers]
+                for membership in ended:
+                    membership.ended_on = today
+                bulk_update_with_history(ended, Membership, ["ended_on"], batch_size=500, **history)
     except IntegrityError:
         result.error(
             None,
@@ -269,5 +284,6 @@ def write_changes(
             "nothing was imported. Upload the file again.",
         )
         return
-    forget_access(imported_by)
+    if imported_by is not None:
+        forget_access(imported_by)
     result.imported = True
