@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('esafety', '0008_trust_sign_in'),
+        ('esafety', '0007_api_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
