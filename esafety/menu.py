@@ -233,3 +233,10 @@ menu_entry(
     rule="esafety.appoint_trust_lead",
     order=94,
 )
+menu_entry(
+    "Trust overview",
+    "Sign-in with Microsoft or Google",
+    "trust-sign-in",
+    rule="esafety.manage_trust_sign_in",
+    order=95,
+)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp import devices_for_user
 
 from .roles import requires_two_factor
+from .sso.services import counts_as_two_factor
 from .validators import has_nul_byte
 
 LAST_SEEN_KEY = "esafety_last_seen"
@@ -77,6 +78,8 @@ class TwoFactorRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if not (settings.REQUIRE_2FA and user.is_authenticated) or user.is_verified():
+            return None
+        if counts_as_two_factor(request):  # a trust's provider that enforces MFA
             return None
         match = request.resolver_match
         if match is None or match.url_name in TWO_FACTOR_EXEMPT_URL_NAMES:

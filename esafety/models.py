@@ -476,3 +476,4 @@ class ChartDrawing(models.Model):
 
 
 from .models_api import ApiToken, ApiUse  # noqa: E402, F401  (models in their own module)
+from .models_sso import SignInDomain, SignInProvider, SignInRefusal, TrustSignIn  # noqa: E402, F401

@@ -304,6 +304,8 @@ rules.add_rule(
 rules.add_rule("esafety.view_trust_overview", is_trustee)
 # KCSIE: the trust board answers for safeguarding; its chair appoints the trust's lead.
 rules.add_rule("esafety.appoint_trust_lead", chairs_a_trust)
+# Sign-in with the trust's Microsoft or Google accounts: set up by the chair of trustees.
+rules.add_rule("esafety.manage_trust_sign_in", chairs_a_trust)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

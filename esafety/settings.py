@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "esafety",
     "incidents",
     "agreements",
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "devices",
     "selfreview",
     "governance",
+    "roster",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "esafety.urls"
@@ -146,6 +153,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+
+# Sign-in with a trust's Microsoft or Google accounts (django-allauth's OpenID Connect
+# provider, one app per trust and provider, built from TrustSignIn rows by the adapter).
+# Only existing people are matched, by the provider's verified email: nobody signs up
+# through it, and allauth's own account pages (passwords, email addresses) are off: our
+# password sign-in stays as it is. Allauth's email matching stays off too: it would make
+# the person's password unusable on their first provider sign-in.
+SOCIALACCOUNT_ADAPTER = "esafety.sso.adapter.TrustSignInAdapter"
+ACCOUNT_ADAPTER = "esafety.sso.adapter.QuietAccountAdapter"
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https"
+)
+# Keys that encrypt stored secrets (esafety.secrets): the first encrypts, each decrypts.
+SECRETS_ENCRYPTION_KEYS = env.list("SECRETS_ENCRYPTION_KEYS", default=[])
 
 # The seed policy: "enforce lock-out after 10 minutes idle time".
 IDLE_TIMEOUT_SECONDS = env.int("IDLE_TIMEOUT_SECONDS", default=600)
@@ -236,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SWEEP_INTERVAL_SECONDS,
         # A sweep that waited longer than its interval is dropped: the next one covers it.
         "options": {"expires": SWEEP_INTERVAL_SECONDS - 30},
+    },
+    # Each school's MIS sync, nightly (a school may also press "sync now").
+    "roster-nightly-sync": {
+        "task": "roster.tasks.sync_all_schools",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -66,6 +66,7 @@ urlpatterns = [
         name="notifications-mark-all-read",
     ),
     path("trust/", views.trust_overview, name="trust-overview"),
+    path("", include("esafety.sso.urls")),
     path("trust/safeguarding-lead/", views_people.trust_leads, name="trust-leads"),
     path(
         "trust/safeguarding-lead/<int:pk>/end/",
@@ -128,5 +129,6 @@ urlpatterns = [
     path("", include("devices.urls")),
     path("", include("selfreview.urls")),
     path("", include("governance.urls")),
+    path("", include("roster.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,8 +18,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import SetPasswordForm, SignInForm, TokenForm
+from .models import TrustSignIn
 from .roles import requires_two_factor
 from .services import accept_invitation, find_invitation
+from .sso.forms import SchoolAccountForm
 
 RECOVERY_CODE_COUNT = 10
 
@@ -33,6 +35,13 @@ class SignInView(LoginView):
             minutes = settings.IDLE_TIMEOUT_SECONDS // 60
             messages.info(request, f"You were signed out after {minutes} minutes without activity.")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The school-account box shows once any trust has a provider switched on.
+        context["school_accounts"] = TrustSignIn.objects.filter(enabled=True).exists()
+        context["school_account_form"] = SchoolAccountForm()
+        return context
 
 
 def safe_next(request, default="home"):

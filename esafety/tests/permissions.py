@@ -40,6 +40,15 @@ def api_token(p):
     return {"slug": p.school.slug, "pk": token.pk}
 
 
+def trust_provider(p):
+    return {"trust_pk": p.school.trust_id, "provider": "microsoft"}
+
+
+def provider_id(p):
+    """A trust's provider that isn't set up."""
+    return {"provider_id": f"trust{p.school.trust_id}-google"}
+
+
 def school(p):
     return {"slug": p.school.slug}
 
@@ -155,6 +164,39 @@ ROUTES = [
     ),
     Route("trust-lead-end", chair_only(), kwargs=trust_lead),
     Route("trust-lead-end", chair_only(302), kwargs=trust_lead, method="post"),
+    Route("trust-sign-in", chair_only()),
+    Route("trust-sign-in-edit", chair_only(), kwargs=trust_provider),
+    Route(
+        "trust-sign-in-edit",
+        chair_only(302),
+        kwargs=trust_provider,
+        method="post",
+        data=lambda p: {
+            "tenant": "6f1c3a52-0d7e-4c4b-9a53-2b0e8a1d9c11",
+            "domains": "oakwood.example",
+            "client_id": "client",
+            "secret": "secret",
+            "enabled": "on",
+        },
+    ),
+    # Signing in with a school account: open to anyone (it only sends people to their
+    # trust's provider); allauth's own account pages send everyone to our sign-in page.
+    Route("sign-in-school-account", expect(302, anonymous=302), method="post"),
+    Route("sign-in-school-account", expect(405, anonymous=405)),
+    Route("openid_connect_login", expect(302, anonymous=302), kwargs=provider_id),
+    Route("openid_connect_callback", expect(404, anonymous=404), kwargs=provider_id),
+    *(
+        Route(name, expect(302, anonymous=302))
+        for name in (
+            "account_login",
+            "account_logout",
+            "account_inactive",
+            "socialaccount_login_cancelled",
+            "socialaccount_login_error",
+            "socialaccount_signup",
+            "socialaccount_connections",
+        )
+    ),
     Route("people", school_managers_only(), kwargs=school),
     Route("person-add", school_managers_only(), kwargs=school),
     Route("people-import", school_managers_only(), kwargs=school),
