@@ -260,7 +260,7 @@ def test_a_switched_off_provider_sends_nobody_to_it(client, trust_setup):
 
 
 def test_a_provider_that_enforces_mfa_counts_as_the_second_factor(client, trust_setup):
-    trust, school, microsoft = trust_setup
+    _, _, microsoft = trust_setup
     head = User.objects.get(email="hal@oakfield.org.uk")
     TrustSignIn.objects.filter(pk=microsoft.pk).update(provider_enforces_mfa=True)
     sign_in_through(client, entra("hal@oakfield.org.uk"))
@@ -289,7 +289,7 @@ def test_unticking_mfa_asks_for_a_code_at_the_next_page(client, trust_setup):
 
 @pytest.fixture
 def google_setup(trust_setup):
-    trust, school, microsoft = trust_setup
+    trust, _, _ = trust_setup
     chair = User.objects.get(email="hal@oakfield.org.uk")
     # Google for the trust's second domain.
     return services.save_sign_in(
