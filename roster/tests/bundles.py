@@ -146,7 +146,7 @@ def bundle_12(users: list[str] | None = None, roles: list[str] | None = None, **
         "users": csv_text(USERS_12_HEADER, USERS_12 if users is None else users),
         "roles": csv_text(ROLES_HEADER, ROLES_12 if roles is None else roles),
     }
-    files.update(replace)
+    files.update({name.removesuffix("_csv"): value for name, value in replace.items()})
     return zip_of({f"{k}.csv": v for k, v in files.items() if v is not None})
 
 
