@@ -40,11 +40,13 @@ class Answer(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    """How the report reached the school: a member of staff logged it, or a monitoring
-    product sent an alert through the API (incidents/monitoring.py)."""
+    """How the report reached the school: a member of staff logged it, a monitoring
+    product sent an alert through the API (incidents/monitoring.py), or another product
+    the school connected sent a report (incidents/api_reports.py)."""
 
     STAFF = "staff", "Logged by a member of staff"
     MONITORING = "monitoring", "From monitoring"
+    INTEGRATION = "integration", "From an integration"
 
 
 class Location(models.TextChoices):
@@ -137,6 +139,8 @@ class Incident(models.Model):
     category = models.CharField(max_length=8, blank=True)
     risk_area = models.CharField(max_length=10, choices=RiskArea.choices, blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.STAFF)
+    # An integration's own id for the report: the same one sent again is the same report.
+    source_reference = models.CharField(max_length=100, blank=True, default="")
     tags = models.ManyToManyField(IncidentTag, blank=True, related_name="incidents")
     platform = models.CharField("platform or app", max_length=100, blank=True)
     device_owner = models.CharField(
@@ -243,7 +247,12 @@ class Incident(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "number"], condition=~Q(number=""), name="unique_incident_number"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "source_reference"],
+                condition=~Q(source_reference=""),
+                name="one_incident_per_source_reference",
+            ),
         ]
         indexes = [
             models.Index(fields=["school", "status", "reported_at"]),

@@ -105,7 +105,7 @@ def incident_visibility_q(user) -> Q:
     if not access.roles_by_school and not access.trust_ids and not access.lead_school_ids:
         return NOTHING
     submitted = ~Q(status=Status.DRAFT)
-    own = Q(reported_by=user) & ~Q(source=Source.MONITORING)  # see is_incident_reporter
+    own = Q(reported_by=user) & Q(source=Source.STAFF)  # see is_incident_reporter
     managed = managed_school_ids(user)
     # Written so each branch filters on school first: the database can use its index.
     visible = NOTHING
@@ -169,13 +169,14 @@ def is_incident_manager(user, incident):
 
 @rules.predicate
 def is_incident_reporter(user, incident):
-    """The member of staff who reported it. An alert from monitoring is "reported" by the
-    person who made the school's key (IT support, often): that makes them no reader of
-    it; the school's leads deal with it as with any other."""
+    """The member of staff who reported it. An alert from monitoring, or a report from
+    another integration, is "reported" by the person who made the school's key (IT
+    support, often): that makes them no reader of it; the school's leads deal with it as
+    with any other."""
     return (
         incident is not None
         and incident.reported_by_id == user.pk
-        and incident.source != Source.MONITORING
+        and incident.source == Source.STAFF
         and not hidden_from_headteacher(user, incident)
     )
 

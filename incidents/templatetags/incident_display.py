@@ -61,7 +61,7 @@ def _urgent_because(incident, now) -> str:
 URGENT_BADGE = (
     '<span class="badge text-bg-danger">Urgent<span class="visually-hidden">:</span></span>'
 )
-FROM_MONITORING = '<span class="badge text-bg-info">From monitoring</span>'
+FROM_SOURCE = '<span class="badge text-bg-info">{}</span>'
 
 
 @register.simple_tag(takes_context=True)
@@ -125,13 +125,16 @@ def _row(incident, several, now, detail_url_of):
         "kinds": kinds,
         "risk": truncatewords(risk, 1) if risk else "",
         "school": str(incident.school) if several else "",
-        "from_monitoring": incident.source == Source.MONITORING,
+        # Reports that reached the school through a product, not a person: a badge.
+        "from_source": ""
+        if incident.source == Source.STAFF
+        else FROM_SOURCE.format(_e(incident.get_source_display())),
         # Safe HTML: the reporter's name isolated (<bdi>), each part escaped.
         "reported": f"{_e(_when(incident.reported_at))} "
         + (
-            FROM_MONITORING
-            if incident.source == Source.MONITORING
-            else f"by <bdi>{_e(incident.reported_by or '')}</bdi>"
+            f"by <bdi>{_e(incident.reported_by or '')}</bdi>"
+            if incident.source == Source.STAFF
+            else FROM_SOURCE.format(_e(incident.get_source_display()))
         ),
     }
 
@@ -172,7 +175,7 @@ def _card(row, several) -> str:
         f'<li class="card mb-2{border}"><div class="card-body p-2">\n'
         '    <div class="d-flex flex-wrap justify-content-between gap-1">'
         f'<a class="fw-semibold" href="{_e(row["url"])}">{_e(row["number"])}</a> '
-        f"{row['badge']}{FROM_MONITORING if row['from_monitoring'] else ''}</div>\n"
+        f"{row['badge']}{row['from_source']}</div>\n"
         f"    {row['urgency']}\n    <div>{row['who']}</div>\n"
         f'    <div class="small">{" · ".join(f"<bdi>{_e(d)}</bdi>" for d in details)}</div>\n'
         "  </div></li>"

@@ -242,4 +242,5 @@ ROUTES = [
     Route("monitoring-match", school_managers_only(), kwargs=held_alert),
     # The API answers keys only: a person's session is not a key (401, never a page).
     Route("api-monitoring-alerts", expect(401, anonymous=401), method="post"),
+    Route("api-incidents", expect(401, anonymous=401), method="post"),
 ]
