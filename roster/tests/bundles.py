@@ -159,3 +159,57 @@ def delta_11(rows: list[str]) -> bytes:
         for line in MANIFEST_11.splitlines()
     )
     return zip_of({"manifest.csv": manifest + "\n", "users.csv": csv_text(USERS_11_HEADER, rows)})
+
+
+# --- a whole school, for query counts and the benchmark ----------------------------------
+
+GIVEN = ("Amelia", "Oliver", "Priya", "Noah", "Isla", "Kofi", "Maya", "Leo", "Zara", "Finn")
+FAMILY = ("Hart", "Nair", "Okafor", "Walsh", "Byrne", "Clarke", "Doyle", "Evans", "Frost")
+
+
+def school_bundle(
+    pupils: int,
+    *,
+    staff: int = 20,
+    moved_up: range | list = (),
+    left: range | list = (),
+    new_pupils: int = 0,
+    new_emails: range | list = (),
+    domain: str = "hollybrook.example",
+) -> bytes:
+    """A OneRoster 1.1 bulk bundle of a fictional secondary school: `pupils` pupils in
+    Years 7-11 with a form (homeroom) each and one parent each, and `staff` teachers.
+    Changes for a later night: pupils moved up a year, pupils left, new pupils (with a new
+    parent each) and parents with a new email address (all by pupil number)."""
+    users, classes, enrolments = [], set(), []
+    moved_up, left, new_emails = set(moved_up), set(left), set(new_emails)
+    for n in range(pupils + new_pupils):
+        if n in left:
+            continue
+        year = 7 + n % 5 + (1 if n in moved_up else 0)
+        form = f"{year}{'ABCD'[n // 5 % 4]}"
+        classes.add(form)
+        given, family = GIVEN[n % len(GIVEN)], FAMILY[n // len(GIVEN) % len(FAMILY)]
+        users.append(
+            f"stu-{n:05d},,,true,org-001,student,p{n},,{given},{family},,ADM{n:05d},,,,"
+            f"par-{n:05d},{year:02d},"
+        )
+        email = f"parent{n}{'.new' if n in new_emails else ''}@home.{domain}"
+        users.append(
+            f"par-{n:05d},,,true,org-001,parent,{email},,Sam,{family},,,{email},,,stu-{n:05d},,"
+        )
+        enrolments.append(f"enr-{n:05d},,,cls-{form},org-001,stu-{n:05d},student,,,")
+    for n in range(staff):
+        users.append(
+            f"tch-{n:03d},,,true,org-001,teacher,t{n},,Alex,{FAMILY[n % len(FAMILY)]},,"
+            f"STF{n:03d},t{n}@{domain},,,,,"
+        )
+    class_rows = [
+        f"cls-{form},,,{form},,crs-sci-y7,{form},homeroom,,org-001,as-2627,,,"
+        for form in sorted(classes)
+    ]
+    return bundle_11(
+        users,
+        classes_csv=csv_text(CLASSES.splitlines()[0], class_rows),
+        enrollments_csv=csv_text(ENROLLMENTS.splitlines()[0], enrolments),
+    )
