@@ -9,6 +9,7 @@ from esafety.forms import add_errors
 from esafety.views_people import get_school
 
 from .forms import PupilPickerForm
+from .models_monitoring import MonitoringAlert
 from .monitoring import alerts_to_match, match_alert
 
 SHOWN = 100
@@ -30,7 +31,12 @@ def held_alerts(request, slug):
 
 def match(request, slug, pk):
     school = get_school(request, slug, "incidents.match_alerts")
-    alert = get_object_or_404(alerts_to_match([school.pk]).select_related("token"), pk=pk)
+    alert = get_object_or_404(
+        MonitoringAlert.objects.filter(school=school).select_related("token", "incident"), pk=pk
+    )
+    if alert.incident is not None:  # matched already: a second click, or a colleague
+        messages.info(request, f"This alert is already in incident {alert.incident.named}.")
+        return redirect("monitoring-held", slug=school.slug)
     form = MatchForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:

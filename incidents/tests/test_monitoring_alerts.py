@@ -120,7 +120,10 @@ def test_an_alert_about_a_pupil_not_found_is_held_then_matched_by_the_officer(
     held.refresh_from_db()
     assert held.incident.source == Source.MONITORING and held.pupil == personas.pupil
     assert held.matched_by == personas.esafety_officer
-    assert client.post(match, {"pupil": personas.pupil.pk}).status_code == 404  # matched once
+    # A second click: told where it went, and still one incident.
+    again = client.post(match, {"pupil": personas.pupil.pk}, follow=True)
+    assert f"This alert is already in incident {held.incident.named}" in again.content.decode()
+    assert Incident.objects.count() == 1
 
 
 def test_a_pupil_of_another_school_cannot_be_matched(personas, client, key):
