@@ -96,3 +96,15 @@ def test_seed_demo_works_on_its_own_on_a_fresh_checkout(tmp_path):
     assert sorted(p.name for p in celery.iterdir()) == ["control", "processed", "queue"]
     assert any((celery / "queue").iterdir())  # the notification emails, queued for the worker
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite3", "var"]
+
+
+def test_the_demo_trusts_microsoft_sign_in_is_filled_in_but_off():
+    """The chair sees what a set-up provider looks like; nobody is sent to a tenant that
+    does not exist."""
+    from esafety.models import TrustSignIn
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    sign_in = TrustSignIn.objects.get()
+    assert not sign_in.enabled
+    assert set(sign_in.domains.values_list("domain", flat=True)) >= {"hillside.example"}

@@ -91,7 +91,26 @@ class Command(BaseCommand):
         for slug, years, count, parent_email in PUPIL_PLAN:
             self._pupils(schools[slug], years, count, parent_email)
         self._seed_apps(schools)
+        self._sign_in_settings(trust)
         self._print_logins()
+
+    def _sign_in_settings(self, trust):
+        """The trust's Microsoft sign-in, filled in but switched off: the demo has no
+        real tenant to send anyone to (Trust overview > Sign-in with Microsoft or Google)."""
+        from esafety.sso.services import save_sign_in
+
+        if trust.sign_ins.exists():
+            return
+        save_sign_in(
+            trust=trust,
+            provider="microsoft",
+            by=User.objects.get(email="chair@riverside.example"),
+            tenant="3f5c2a10-7b1e-4d2a-9c6f-0e8d4b1a2c3d",
+            domains=["riverside.example", "brookfield.example", "hillside.example"],
+            client_id="demo-client-id",
+            secret="demo-client-secret",
+            enabled=False,
+        )
 
     def _seed_apps(self, schools):
         """Each app may add demo records in `<app>/demo.py` with `seed(schools)`."""
