@@ -3,6 +3,7 @@
 import ipaddress
 from urllib.parse import urlsplit
 
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from esafety.forms import CrispyMixin
@@ -59,6 +60,7 @@ class SourceForm(CrispyMixin, forms.ModelForm):
             "nightly",
         ]
         widgets = {"kind": forms.RadioSelect, "match_on": forms.RadioSelect}
+        labels = {"kind": "Source"}
         help_texts = {
             "version": "The OneRoster version your MIS sends. A bundle says which it is itself.",
             "base_url": "REST only. The full address your MIS supplier gives, for example "
@@ -79,7 +81,24 @@ class SourceForm(CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Kind.choices  # no blank radio button
+        self.fields["kind"].initial = self.instance.kind or Kind.BUNDLE
         self.fields["client_secret"].widget.attrs["maxlength"] = 500
+        self.helper.layout = Layout(
+            Fieldset("Where the roster comes from", "kind", "version"),
+            Fieldset(
+                "REST connection (only if you connect to your MIS)",
+                "base_url",
+                "auth_method",
+                "token_url",
+                "client_id",
+                "client_secret",
+                "scope",
+                "nightly",
+            ),
+            Fieldset("Who is synced", "org_sourced_id", "match_on"),
+            Fieldset("Safeguard", "max_leavers_percent"),
+        )
 
     def clean_base_url(self):
         value = self.cleaned_data.get("base_url", "")
