@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db import models
 
 from esafety.forms import CrispyMixin
 
@@ -33,6 +34,12 @@ def check_mis_address(value: str) -> None:
         raise forms.ValidationError("Give the MIS's address on the internet.")
 
 
+def _form_field(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class SourceForm(CrispyMixin, forms.ModelForm):
     submit_label = "Save settings"
     client_secret = forms.CharField(
@@ -46,6 +53,7 @@ class SourceForm(CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = RosterSource
+        formfield_callback = _form_field
         fields = [
             "kind",
             "version",

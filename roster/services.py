@@ -17,11 +17,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.figures import invalidate
 from esafety.models import Membership, ParentLink, School, User
+from esafety.notifications import notify_many
 from esafety.people_import import ImportResult, LeaverSpec, check_records, import_rows
+from esafety.roles import MANAGER_ROLES
 
 from .models import WAITING, Kind, Outcome, RosterRun, RosterRunRow, RosterSource, Status, Trigger
 from .oneroster import RosterData, RosterProblem, read_bundle
@@ -145,6 +148,8 @@ def _run(source, trigger, by, read: Callable[[object], RosterData], filename="")
                 run.status = Status.APPLIED if _changes(result) else Status.NOTHING
                 _after_apply(source.school)
             _finish(run, result, converted, today)
+            if run.status == Status.HELD:
+                _tell_managers(run)
             return run
     except RosterProblem as problem:
         return _failed(source, trigger, by, str(problem), filename)
@@ -235,8 +240,30 @@ def _after_apply(school: School) -> None:
     invalidate(model=ParentLink, schools=[school])
 
 
+def _tell_managers(run: RosterRun) -> None:
+    """A nightly run that stopped or failed needs someone: the school's headteacher and
+    e-safety officer are told (an upload or "sync now" shows its result at once). The
+    email names no one; the run's page, behind the sign-in, has the detail."""
+    if run.trigger != Trigger.NIGHTLY:
+        return
+    managers = (
+        Membership.objects.active()
+        .filter(school_id=run.school_id, role__in=MANAGER_ROLES)
+        .select_related("user")
+    )
+    link = reverse("roster-run", args=[run.pk])
+    title = (
+        "The MIS sync failed last night"
+        if run.status == Status.FAILED
+        else "The MIS sync stopped last night and needs your approval"
+    )
+    notify_many(
+        {"recipient": user, "title": title, "link": link} for user in {m.user for m in managers}
+    )
+
+
 def _failed(source, trigger, by, reason: str, filename: str) -> RosterRun:
-    return RosterRun.objects.create(
+    run = RosterRun.objects.create(
         school_id=source.school_id,
         source=source,
         trigger=trigger,
@@ -246,6 +273,8 @@ def _failed(source, trigger, by, reason: str, filename: str) -> RosterRun:
         filename=filename,
         finished_at=timezone.now(),
     )
+    _tell_managers(run)
+    return run
 
 
 def _finish(run: RosterRun, result: ImportResult, converted: Converted, today, by=None) -> None:

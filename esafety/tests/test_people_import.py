@@ -221,6 +221,17 @@ def test_people_missing_from_the_file_keep_their_roles(personas, run):
     assert Membership.objects.filter(school=personas.school, ended_on__isnull=False).count() == 0
 
 
+def test_the_result_says_what_each_row_did(personas, run):
+    """The same row outcomes the MIS sync lists by name (who joins, who changes)."""
+    first = run(GOOD)
+    assert {outcome for outcome, _ in first.outcomes.values()} == {"joined"}
+    assert len(first.outcomes) == len(GOOD_ROWS)
+    again = run(csv_text(*GOOD_ROWS[:1], GOOD_ROWS[1].replace(",R,", ",1,"), *GOOD_ROWS[2:]))
+    assert again.outcomes[(3, "pupil")] == ("changed", ("year_group",))
+    assert again.outcomes[(2, "pupil")] == ("unchanged", ())
+    assert not again.leavers and not again.refused
+
+
 def test_an_ended_parent_link_is_not_restored(personas, run):
     run(GOOD)
     link = ParentLink.objects.get(parent__full_name="Jo Okafor", child__full_name="Ada Lovelace")

@@ -199,3 +199,20 @@ def test_the_nightly_task_syncs_each_connected_school(personas, source):
         assert sync_all_schools() == 1
     run = source.runs.get()
     assert (run.trigger, run.status) == (Trigger.NIGHTLY, Status.APPLIED)
+
+
+def test_a_nightly_sync_that_stops_tells_the_schools_leaders(personas, source):
+    from esafety.models import Notification
+
+    source.max_leavers_percent = 5
+    source.save()
+    with mock.patch.object(requests.Session, "request", autospec=True, side_effect=FakeMis()):
+        services.sync_rest(source=source, trigger=Trigger.NIGHTLY)
+    # Priya is gone: 1 of the school's 8 pupils, staff and parents (12.5%) would leave.
+    fewer = FakeMis(users=[u for u in USERS if u["sourcedId"] != "stu-003"])
+    with mock.patch.object(requests.Session, "request", autospec=True, side_effect=fewer):
+        run = services.sync_rest(source=source, trigger=Trigger.NIGHTLY)
+    assert run.status == Status.HELD
+    told = Notification.objects.filter(link=f"/mis-sync/runs/{run.pk}/")
+    assert {n.recipient for n in told} == {personas.headteacher, personas.esafety_officer}
+    assert all("Sarah" not in n.title and "Okafor" not in n.title for n in told)
