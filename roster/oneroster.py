@@ -346,7 +346,7 @@ def _read_users(roster, users, roles, demographics, today) -> None:
         roster.users.append(user)
 
 
-def _read_classes(roster, classes, enrollments, today) -> None:
+def _read_classes(roster, classes, enrollments, today, where="enrollments.csv line") -> None:
     homerooms = {
         c["sourcedId"]: c.get("title", "")
         for c in classes or []
@@ -355,9 +355,9 @@ def _read_classes(roster, classes, enrollments, today) -> None:
     }
     roster.has_homerooms = bool(homerooms)
     for row in enrollments or []:
-        where = f"enrollments.csv line {row['_line']}"
-        ends = parse_day(row.get("endDate", ""), where)
-        starts = parse_day(row.get("beginDate", ""), where)
+        at = f"{where} {row['_line']}"
+        ends = parse_day(row.get("endDate", ""), at)
+        starts = parse_day(row.get("beginDate", ""), at)
         if row.get("status", "").lower() in GONE_STATUSES:
             continue
         if (ends and ends < today) or (starts and starts > today):
@@ -426,4 +426,4 @@ def add_classes_from_json(roster: RosterData, classes: list, enrollments: list, 
         for n, e in enumerate(enrollments, start=1)
         if isinstance(e, dict)
     ]
-    _read_classes(roster, rows, enrols, today)
+    _read_classes(roster, rows, enrols, today, where="The MIS's enrolment number")

@@ -165,6 +165,16 @@ class NotWaiting(Exception):
 def approve_run(*, run: RosterRun, by: User) -> RosterRun:
     """Apply a run that waited for approval, from the records it read. The people are
     matched again against the school as it is now, within the same transaction."""
+    try:
+        return _approve(run, by)
+    except (NotWaiting, RosterProblem):
+        raise
+    except Exception:
+        logger.exception("MIS sync run %s could not be applied", run.pk)
+        raise RosterProblem(UNEXPECTED) from None
+
+
+def _approve(run: RosterRun, by: User) -> RosterRun:
     today = timezone.localdate()
     with transaction.atomic():
         source = RosterSource.objects.select_for_update().get(pk=run.source_id)
