@@ -6,6 +6,6 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
 
     def ready(self):
-        from . import figures, joining, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import figures, holdings, joining, menu, panels, rules, sweeps  # noqa: F401  (registries)
 
         joining.connect()

@@ -6,4 +6,4 @@ class DevicesConfig(AppConfig):
     name = "devices"
 
     def ready(self):
-        from . import api, figures, loan_agreement, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import api, figures, holdings, loan_agreement, menu, panels, rules, sweeps  # noqa: F401  (registries)

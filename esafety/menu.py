@@ -240,3 +240,12 @@ menu_entry(
     rule="esafety.manage_trust_sign_in",
     order=95,
 )
+menu_entry(
+    "People",
+    "Subject access requests",
+    "sar-list",
+    rule="esafety.subject_access",
+    order=86,
+    per_school=True,
+)
+from .subject_access import sweeps as _sar_sweeps  # noqa: E402, F401  (its reminders, on the sweep)

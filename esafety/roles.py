@@ -306,6 +306,8 @@ rules.add_rule("esafety.view_trust_overview", is_trustee)
 rules.add_rule("esafety.appoint_trust_lead", chairs_a_trust)
 # Sign-in with the trust's Microsoft or Google accounts: set up by the chair of trustees.
 rules.add_rule("esafety.manage_trust_sign_in", chairs_a_trust)
+# UK GDPR subject access: the register and the search of everything about a person.
+rules.add_rule("esafety.subject_access", is_school_manager)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

@@ -6,4 +6,4 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self):
-        from . import api, api_reports, figures, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import api, api_reports, figures, holdings, menu, panels, rules, sweeps  # noqa: F401  (registries)

@@ -6,4 +6,4 @@ class TrainingConfig(AppConfig):
     name = "training"
 
     def ready(self):
-        from . import api, figures, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import api, figures, holdings, menu, panels, rules, sweeps  # noqa: F401  (registries)

@@ -1,0 +1,87 @@
+"""What the incident log holds about a person, for a subject access request: the
+incidents they are involved in (with their part), those they reported, and a pupil's
+chronology. Only incidents the searcher may see (`Incident.objects.visible_to`): an
+incident about the headteacher is never found by the headteacher. Two queries."""
+
+from django.urls import reverse
+
+from esafety.subject_access.holdings import Held, register_holding
+
+from .models import Incident, IncidentPerson, PersonKind
+
+
+def _details(incident, part: str = "") -> tuple:
+    rows = [
+        ("Reference", incident.reference),
+        ("When it happened", _when(incident)),
+        ("Where", incident.get_location_display()),
+    ]
+    if part:
+        rows.append(("Their part", part))
+    rows += [("What happened", incident.description), ("Action taken", incident.action_taken)]
+    if incident.review_result:
+        rows.append(("Result of review", incident.review_result))
+    return tuple((label, value) for label, value in rows if value)
+
+
+def _when(incident) -> str:
+    when = incident.occurred_at or incident.reported_at
+    return f"{when:%-d %B %Y}" if when else ""
+
+
+def _day(incident):
+    when = incident.occurred_at or incident.reported_at
+    return when.date() if when else None
+
+
+def held_about(person, *, searcher, school) -> list[Held]:
+    visible = Incident.objects.visible_to(searcher).submitted().filter(school=school)
+    parts = list(
+        IncidentPerson.objects.filter(person=person, incident__in=visible)
+        .select_related("incident__school")
+        .order_by("incident__occurred_at", "pk")
+    )
+    involved = {part.incident_id for part in parts}
+    reported = visible.filter(reported_by=person).exclude(pk__in=involved).select_related("school")
+    found = [
+        Held(
+            kind="Incident report",
+            title=f"Incident {part.incident.reference} ({part.get_part_display().lower()})",
+            date=_day(part.incident),
+            url=part.incident.get_absolute_url(),
+            ref=f"incident:{part.incident_id}",
+            details=_details(part.incident, part.get_part_display()),
+        )
+        for part in parts
+    ]
+    found += [
+        Held(
+            kind="Incident report",
+            title=f"Incident {incident.reference} (reported by them)",
+            date=_day(incident),
+            url=incident.get_absolute_url(),
+            ref=f"incident:{incident.pk}",
+            details=_details(incident, "Reported it"),
+        )
+        for incident in reported
+    ]
+    as_pupil = [part for part in parts if part.kind == PersonKind.PUPIL]
+    if as_pupil:
+        count = f"{len(as_pupil)} incident{'s' if len(as_pupil) > 1 else ''}"
+        found.append(
+            Held(
+                kind="Chronology",
+                title=f"{person}'s chronology ({count})",
+                date=_day(as_pupil[-1].incident),
+                url=reverse("pupil-chronology", args=[school.slug, person.pk]),
+                ref="chronology",
+                details=tuple(
+                    (_when(part.incident), f"{part.incident.reference}: {part.get_part_display()}")
+                    for part in as_pupil
+                ),
+            )
+        )
+    return found
+
+
+register_holding("incidents", held_about, label="Incidents")
