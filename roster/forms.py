@@ -64,10 +64,15 @@ class SourceForm(CrispyMixin, forms.ModelForm):
             "scope",
             "org_sourced_id",
             "match_on",
+            "grades",
             "max_leavers_percent",
             "nightly",
         ]
-        widgets = {"kind": forms.RadioSelect, "match_on": forms.RadioSelect}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "match_on": forms.RadioSelect,
+            "grades": forms.RadioSelect,
+        }
         labels = {"kind": "Source"}
         help_texts = {
             "version": "The OneRoster version your MIS sends. A bundle says which it is itself.",
@@ -81,6 +86,8 @@ class SourceForm(CrispyMixin, forms.ModelForm):
             "match_on": "How the sync knows someone it has seen before. Choose the admission "
             "number or staff code if you imported people from a CSV file with those "
             "references before.",
+            "grades": "Check the first sync's preview: if every pupil is a year too young, "
+            "your MIS sends US grades.",
             "max_leavers_percent": "A safeguard against a wrong export: if more of your "
             "pupils, staff and parents than this would leave in one sync, it stops and asks "
             "you first.",
@@ -104,7 +111,7 @@ class SourceForm(CrispyMixin, forms.ModelForm):
                 "scope",
                 "nightly",
             ),
-            Fieldset("Who is synced", "org_sourced_id", "match_on"),
+            Fieldset("Who is synced", "org_sourced_id", "match_on", "grades"),
             Fieldset("Safeguard", "max_leavers_percent"),
         )
 

@@ -24,6 +24,11 @@ class MatchOn(models.TextChoices):
     IDENTIFIER = "identifier", "Admission number or staff code (identifier), where given"
 
 
+class Grades(models.TextChoices):
+    ENGLAND = "england", "England's year groups: 07 is Year 7, KG is Reception"
+    US = "us", "US grades, one lower: 06 is Year 7, KG is Year 1, PK is Reception"
+
+
 class RosterSourceQuerySet(models.QuerySet):
     def visible_to(self, user):
         from .rules import sync_school_ids
@@ -53,6 +58,12 @@ class RosterSource(models.Model):
     org_sourced_id = models.CharField("this school's sourcedId", max_length=64, blank=True)
     match_on = models.CharField(
         "recognise people by", max_length=12, choices=MatchOn.choices, default=MatchOn.SOURCED_ID
+    )
+    grades = models.CharField(
+        "year groups in the MIS's grades",
+        max_length=10,
+        choices=Grades.choices,
+        default=Grades.ENGLAND,
     )
     max_leavers_percent = models.PositiveSmallIntegerField(
         "stop and ask if more than this percentage would leave",

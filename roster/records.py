@@ -12,8 +12,9 @@ the sync checks, matches and writes them exactly as the CSV import does.
 - Parent links come from both directions of `agentSourcedIds` (exporters fill one side or
   the other). A contact linked to no pupil of this school is not a parent here (and one
   who was becomes a leaver).
-- The year group comes from `grades`: `01`-`13` are years 1 to 13, `KG` is Reception.
-  Anything else is refused with the value, so the school can see what their MIS sends.
+- The year group comes from `grades`: `01`-`13` are years 1 to 13, `KG` is Reception;
+  or, for a MIS that sends US grades (the school's setting), one year more. Anything else
+  is refused with the value, so the school can see what their MIS sends.
 - The class is the pupil's (or the teacher's) homeroom, where the MIS sends homerooms.
 """
 
@@ -51,14 +52,24 @@ class Converted:
     warnings: list[str] = field(default_factory=list)
 
 
-def year_group_cell(grades: list[str]) -> str:
+def year_group_cell(grades: list[str], us_grades: bool = False) -> str:
+    """The year group from OneRoster `grades`: England's numbering (07 is Year 7, KG is
+    Reception), or, for a MIS that sends US grades, one more (06 is Year 7, PK is
+    Reception). A value neither reads is passed on for the import to refuse by name."""
     for grade in grades:
-        if grade.strip().lower() in RECEPTION_GRADES:
+        key = grade.strip().lower()
+        if us_grades:
+            if key in ("pk", "tk"):
+                return "R"
+            if key == "kg":
+                return "1"
+        elif key in RECEPTION_GRADES:
             return "R"
         try:
-            return str(parse_year_group(grade))
+            year = parse_year_group(grade)
         except ValueError:
             continue
+        return str(year + 1) if us_grades and year < 13 else str(year)
     return grades[0] if grades else ""
 
 
@@ -97,7 +108,9 @@ def _kinds(user: RosterUser, org: str) -> dict[str, str]:
     return kinds
 
 
-def convert(roster: RosterData, *, org_id: str = "", match_on: str = "sourcedId") -> Converted:
+def convert(
+    roster: RosterData, *, org_id: str = "", match_on: str = "sourcedId", us_grades=False
+) -> Converted:
     org = school_org(roster, org_id)
     out = Converted(warnings=list(roster.warnings))
     users = {u.sourced_id: u for u in roster.users if u.sourced_id}
@@ -146,7 +159,7 @@ def convert(roster: RosterData, *, org_id: str = "", match_on: str = "sourcedId"
             if roster.has_homerooms and record_type != PARENT:
                 cells["class_name"] = roster.homerooms.get(user.sourced_id, "")
             if record_type == PUPIL:
-                cells["year_group"] = year_group_cell(user.grades)
+                cells["year_group"] = year_group_cell(user.grades, us_grades)
                 if user.birth_date:
                     cells["date_of_birth"] = user.birth_date
             elif record_type == STAFF:

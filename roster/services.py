@@ -26,7 +26,17 @@ from esafety.notifications import notify_many
 from esafety.people_import import ImportResult, LeaverSpec, check_records, import_rows
 from esafety.roles import MANAGER_ROLES
 
-from .models import WAITING, Kind, Outcome, RosterRun, RosterRunRow, RosterSource, Status, Trigger
+from .models import (
+    WAITING,
+    Grades,
+    Kind,
+    Outcome,
+    RosterRun,
+    RosterRunRow,
+    RosterSource,
+    Status,
+    Trigger,
+)
 from .oneroster import RosterData, RosterProblem, read_bundle
 from .records import Converted, convert
 from .rest import read_rest
@@ -101,7 +111,12 @@ def sync_all_nightly() -> int:
 def _run(source, trigger, by, read: Callable[[object], RosterData], filename="") -> RosterRun:
     today = timezone.localdate()
     try:
-        converted = convert(read(today), org_id=source.org_sourced_id, match_on=source.match_on)
+        converted = convert(
+            read(today),
+            org_id=source.org_sourced_id,
+            match_on=source.match_on,
+            us_grades=source.grades == Grades.US,
+        )
     except RosterProblem as problem:
         return _failed(source, trigger, by, str(problem), filename)
     except Exception:

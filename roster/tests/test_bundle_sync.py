@@ -253,3 +253,30 @@ def test_a_failure_while_writing_changes_nothing(personas, source):
     after = list(Membership.objects.order_by("pk").values_list("pk", "year_group", "ended_on"))
     assert after == before
     assert RosterRun.objects.filter(status=Status.APPLIED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("grades", "setting", "year"),
+    [
+        (["07"], "england", 7),
+        (["KG"], "england", 0),
+        (["Year 10"], "england", 10),
+        (["06"], "us", 7),
+        (["PK"], "us", 0),
+        (["KG"], "us", 1),
+        (["12"], "us", 13),
+    ],
+)
+def test_year_groups_from_the_mis_grades(grades, setting, year):
+    from esafety.people_import import parse_year_group
+    from roster.records import year_group_cell
+
+    assert parse_year_group(year_group_cell(grades, us_grades=setting == "us")) == year
+
+
+def test_a_mis_sending_us_grades_gives_englands_year_groups(personas, source):
+    source.grades = "us"
+    source.save()
+    users = [u.replace(",07,", ",06,") for u in bundles.USERS_11]
+    synced(personas, source, bundles.bundle_11(users))
+    assert Membership.objects.get(external_id="stu-001").year_group == 7

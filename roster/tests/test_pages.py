@@ -82,6 +82,7 @@ def rest_settings(**overrides):
         "client_id": "client-42",
         "client_secret": SECRET,
         "match_on": "sourcedId",
+        "grades": "england",
         "max_leavers_percent": "5",
         "nightly": "on",
     }
