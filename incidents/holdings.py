@@ -46,7 +46,7 @@ def held_about(person, *, searcher, school) -> list[Held]:
     found = [
         Held(
             kind="Incident report",
-            title=f"Incident {part.incident.reference} ({part.get_part_display().lower()})",
+            title=f"{part.incident.reference} ({part.get_part_display().lower()})",
             date=_day(part.incident),
             url=part.incident.get_absolute_url(),
             ref=f"incident:{part.incident_id}",
@@ -57,7 +57,7 @@ def held_about(person, *, searcher, school) -> list[Held]:
     found += [
         Held(
             kind="Incident report",
-            title=f"Incident {incident.reference} (reported by them)",
+            title=f"{incident.reference} (reported by them)",
             date=_day(incident),
             url=incident.get_absolute_url(),
             ref=f"incident:{incident.pk}",
@@ -67,17 +67,21 @@ def held_about(person, *, searcher, school) -> list[Held]:
     ]
     as_pupil = [part for part in parts if part.kind == PersonKind.PUPIL]
     if as_pupil:
-        count = f"{len(as_pupil)} incident{'s' if len(as_pupil) > 1 else ''}"
+        # The chronology is those incidents in a list: it names none of them here, so an
+        # incident the officer withholds is not disclosed through it.
         found.append(
             Held(
                 kind="Chronology",
-                title=f"{person}'s chronology ({count})",
+                title=f"{person}'s chronology",
                 date=_day(as_pupil[-1].incident),
                 url=reverse("pupil-chronology", args=[school.slug, person.pk]),
                 ref="chronology",
-                details=tuple(
-                    (_when(part.incident), f"{part.incident.reference}: {part.get_part_display()}")
-                    for part in as_pupil
+                details=(
+                    (
+                        "What it is",
+                        "The incidents involving them, with their part in each. Each "
+                        "incident disclosed is in this document on its own.",
+                    ),
                 ),
             )
         )

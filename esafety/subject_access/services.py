@@ -194,9 +194,9 @@ def record_search(
         item.decided_by, item.decided_at = by, now
         attributed(item, by).save()
     sar.searched_at, sar.searched_by = now, by
-    sar.searched_summary = "; ".join(
-        f"{group.holding.label}: {len(group.records)} found" for group in found
-    )
+    # What was searched, not how much was found: the register is read by both leads, and
+    # a count would tell one of them about a record the other alone may see.
+    sar.searched_summary = ", ".join(group.holding.label for group in found)
     sar.withheld_summary = withheld_summary
     attributed(sar, by, "Search recorded").save()
     return sar
