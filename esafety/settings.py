@@ -269,6 +269,8 @@ CELERY_BEAT_SCHEDULE = {
     "roster-nightly-sync": {
         "task": "roster.tasks.sync_all_schools",
         "schedule": crontab(hour=2, minute=15),
+        # Missed by more than an hour (beat or the broker down): tomorrow's run covers it.
+        "options": {"expires": 60 * 60},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
