@@ -1,6 +1,7 @@
 """Sign-in, invitations and two-factor authentication."""
 
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -10,10 +11,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,6 +24,7 @@ from .models import TrustSignIn
 from .roles import requires_two_factor
 from .services import accept_invitation, find_invitation
 from .sso.forms import SchoolAccountForm
+from .sso.services import counts_as_two_factor
 
 RECOVERY_CODE_COUNT = 10
 
@@ -80,8 +83,13 @@ def _new_recovery_codes(user) -> list[str]:
 
 
 def two_factor_setup(request):
-    """Add an authenticator app: scan the code, type a code back, get recovery codes."""
+    """Add an authenticator app: scan the code, type a code back, get recovery codes.
+    Someone who already has one must use it first: otherwise a password alone could
+    swap in a new app and pass two-factor sign-in."""
     user = request.user
+    has_device = any(devices_for_user(user, confirmed=True))
+    if has_device and not (user.is_verified() or counts_as_two_factor(request)):
+        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': safe_next(request)})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)

@@ -292,6 +292,27 @@ def test_setting_up_two_factor_end_to_end(personas, client):
     assert home.status_code == 200
 
 
+def test_a_password_alone_cannot_swap_in_a_new_authenticator(personas, client):
+    """Someone with the password but not the phone: the set-up page sends them to give a
+    code from the app they already have, and no new app is added."""
+    user = personas.headteacher
+    TOTPDevice.objects.create(user=user, name="Their phone", confirmed=True)
+    sign_in(client, user, second_factor=False)
+    response = client.get(reverse("two-factor-setup"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two-factor-verify"))
+    assert client.post(reverse("two-factor-setup"), {"token": "123456"}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=user).values_list("name", flat=True)) == [
+        "Their phone"
+    ]
+
+
+def test_after_the_code_a_person_may_replace_their_authenticator(personas, client):
+    user = personas.headteacher
+    sign_in(client, user)  # with the second factor
+    assert client.get(reverse("two-factor-setup")).status_code == 200
+
+
 def test_recovery_codes_are_shown_on_the_page(personas, client):
     sign_in(client, personas.headteacher, second_factor=False)
     client.get(reverse("two-factor-setup"))
