@@ -363,3 +363,16 @@ def test_the_detail_page_shows_the_deadline_and_why_it_moved(client, personas):
     page = client.get(reverse("sar-detail", args=[p.school.slug, sar.pk])).content.decode()
     assert "Tuesday 29 December 2026" in page
     assert "Christmas Day" in page
+
+
+def test_the_demo_has_one_open_request_from_a_parent(personas):
+    from esafety.subject_access.demo import seed
+
+    p = personas
+    p.parent.email = "parent@oakwood.example"
+    p.parent.save()
+    seed({"oakwood": p.school, "elmridge": p.other_school})
+    seed({"oakwood": p.school, "elmridge": p.other_school})
+    sar = SubjectAccessRequest.objects.get()
+    assert (sar.school, sar.subject, sar.handled_by) == (p.school, p.pupil, p.esafety_officer)
+    assert sar.is_open and sar.requester_kind == RequesterKind.PARENT
