@@ -10,6 +10,7 @@ from django.db import models
 from esafety.forms import CrispyMixin
 
 from .models import AuthMethod, Kind, RosterSource
+from .rest import resolves_privately
 
 MB = 1024 * 1024
 MAX_BUNDLE_BYTES = 20 * MB
@@ -17,7 +18,8 @@ MAX_BUNDLE_BYTES = 20 * MB
 
 def check_mis_address(value: str) -> None:
     """An MIS address the server may call: https, and not this server's own network (a
-    form must not become a way to read internal services)."""
+    form must not become a way to read internal services). The host is looked up too; a
+    sync checks it again before every request, as its addresses can change."""
     if not value:
         return
     parts = urlsplit(value)
@@ -29,8 +31,8 @@ def check_mis_address(value: str) -> None:
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return
-    if not address.is_global:
+        address = None
+    if (address is not None and not address.is_global) or resolves_privately(host):
         raise forms.ValidationError("Give the MIS's address on the internet.")
 
 

@@ -4,6 +4,11 @@
 The client secret is decrypted only here, to sign in, and never logged or shown. Every
 failure (no answer, a refusal, a page that is not OneRoster JSON) is a RosterProblem
 with a message for the school; nothing is changed.
+
+The server calls only addresses on the internet: before every request the host is looked
+up and refused unless each of its addresses is public (not this server, its network or a
+cloud's metadata service); redirects are never followed, and a server's "next page"
+address must be on the same scheme, host and port as the REST address in the settings.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import base64
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import secrets as random
+import socket
 import time
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -27,6 +34,89 @@ ROSTER_SCOPE = {
     "1.1": "https://purl.imsglobal.org/spec/or/v1p1/scope/roster.readonly",
     "1.2": "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly",
 }
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public(text: str) -> bool:
+    """Whether an address (as getaddrinfo gives it) is on the internet, including the
+    IPv4 address inside an IPv6 one (mapped, 6to4, Teredo, NAT64)."""
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return False
+    inner = []
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        if address in NAT64:
+            inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return all(
+        a.is_global
+        and not (
+            a.is_loopback
+            or a.is_link_local
+            or a.is_private
+            or a.is_reserved
+            or a.is_multicast
+            or a.is_unspecified
+        )
+        for a in [address, *(i for i in inner if i is not None)]
+    )
+
+
+def resolves_privately(host: str, port: int = 443) -> bool:
+    """Whether `host` has an address that isn't on the internet (False if it can't be
+    looked up at all: the settings page says nothing then, a sync says it wasn't found)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    return not all(_public(str(info[4][0])) for info in infos)
+
+
+def check_address(url: str) -> None:
+    """Refuse, before a request, an address that isn't https or whose host has any
+    address off the internet."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or 443
+    except ValueError:
+        port = 0
+    if parts.scheme != "https" or not host or not port:
+        raise RosterProblem(
+            "The MIS addresses in the sync settings must be https:// addresses on the "
+            "internet. Nothing was changed."
+        )
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        infos = []
+    if not infos:
+        raise RosterProblem(
+            f"The MIS at {host} couldn't be found. Check the address in the sync settings; "
+            "nothing was changed."
+        )
+    if not all(_public(str(info[4][0])) for info in infos):
+        raise RosterProblem(
+            f"The MIS address {host} leads to a private or local network, which the sync "
+            "doesn't call. Give the MIS's address on the internet in the sync settings. "
+            "Nothing was changed."
+        )
+
+
+def _same_origin(url: str, base: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base)
+    try:
+        ports = (a.port or 443, b.port or 443)
+    except ValueError:
+        return False
+    return (
+        a.scheme == b.scheme == "https"
+        and (a.hostname or "") == (b.hostname or "")
+        and ports[0] == ports[1]
+    )
 
 
 def _enc(text: str) -> str:
@@ -61,18 +151,30 @@ class RestClient:
         self.host = urlsplit(source.base_url).netloc or source.base_url
 
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+        check_address(url)
+        host = urlsplit(url).hostname or self.host
         try:
-            return self.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+            response = self.session.request(
+                method, url, timeout=TIMEOUT_SECONDS, allow_redirects=False, **kwargs
+            )
         except requests.Timeout:
             raise RosterProblem(
-                f"The MIS at {self.host} didn't answer within {TIMEOUT_SECONDS} seconds. "
+                f"The MIS at {host} didn't answer within {TIMEOUT_SECONDS} seconds. "
                 "Nothing was changed; the next sync will try again."
             ) from None
         except requests.RequestException:
             raise RosterProblem(
-                f"The MIS at {self.host} couldn't be reached. Check the address in the sync "
+                f"The MIS at {host} couldn't be reached. Check the address in the sync "
                 "settings; nothing was changed."
             ) from None
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise RosterProblem(
+                f"The MIS at {host} sent the sync on to another address (HTTP "
+                f"{response.status_code}), which it doesn't follow. Check the address in the "
+                "sync settings is exactly the one your MIS supplier gives. Nothing was changed."
+            )
+        return response
 
     def _refused(self, response, what: str) -> RosterProblem:
         if response.status_code in (401, 403):
@@ -141,6 +243,14 @@ class RestClient:
             following = response.links.get("next", {}).get("url")
             total = response.headers.get("X-Total-Count", "")
             if following:
+                following = urljoin(url, following)
+                if not _same_origin(following, self.base):
+                    raise RosterProblem(
+                        f"The MIS gave the next page of {path} at a different address from "
+                        "the REST address in the sync settings, so the sync stopped there "
+                        "without signing in to it. Nothing was changed; if it happens again, "
+                        "ask your MIS supplier."
+                    )
                 url, params = following, {}
                 continue
             if not params:  # followed the server's links to the last page

@@ -1,5 +1,6 @@
 """A OneRoster REST endpoint, with the HTTP boundary stubbed (requests.Session.request)."""
 
+import io
 import json
 import logging
 from unittest import mock
@@ -77,7 +78,7 @@ class FakeMis:
     def answer(status, body):
         response = requests.Response()
         response.status_code = status
-        response._content = json.dumps(body).encode()
+        response.raw = io.BytesIO(json.dumps(body).encode())
         response.headers["Content-Type"] = "application/json"
         return response
 
@@ -172,7 +173,7 @@ def test_an_answer_that_is_not_oneroster_is_refused(source):
         response = FakeMis.answer(200, {"access_token": "tok"})
         if url == TOKEN_URL:
             return response
-        response._content = b"<html>Welcome</html>"
+        response.raw = io.BytesIO(b"<html>Welcome</html>")
         return response
 
     run = run_with(source, web_page)
@@ -216,3 +217,106 @@ def test_a_nightly_sync_that_stops_tells_the_schools_leaders(personas, source):
     told = Notification.objects.filter(link=f"/mis-sync/runs/{run.pk}/")
     assert {n.recipient for n in told} == {personas.headteacher, personas.esafety_officer}
     assert all("Sarah" not in n.title and "Okafor" not in n.title for n in told)
+
+
+# --- only addresses on the internet --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["169.254.169.254"],  # a cloud's metadata service, as 169.254.169.254.nip.io gives
+        ["10.0.0.7"],
+        ["127.0.0.1"],
+        ["::1"],
+        ["::ffff:192.168.1.20"],
+        ["93.184.215.14", "172.16.0.3"],  # one public address is not enough
+    ],
+)
+def test_a_host_that_resolves_to_a_private_network_is_never_called(source, dns, addresses):
+    dns["mis.example"] = addresses
+    mis = FakeMis()
+    run = run_with(source, mis)
+    assert run.status == Status.FAILED
+    assert "private or local network" in run.reason and "mis.example" in run.reason
+    assert mis.calls == []
+
+
+def test_a_host_that_is_private_when_the_next_page_is_asked_for_stops_the_sync(source, dns):
+    class Rebinding(FakeMis):
+        def __call__(self, *args, **kwargs):
+            dns["mis.example"] = ["169.254.169.254"]  # after the first answer
+            return super().__call__(*args, **kwargs)
+
+    mis = Rebinding()
+    run = run_with(source, mis)
+    assert run.status == Status.FAILED and "private or local network" in run.reason
+    assert len(mis.calls) == 1
+
+
+def test_redirects_are_not_followed(source):
+    seen = []
+
+    def redirecting(session, method, url, **kwargs):
+        seen.append(kwargs.get("allow_redirects"))
+        if url == TOKEN_URL:
+            return FakeMis.answer(200, {"access_token": "tok"})
+        response = FakeMis.answer(302, {})
+        response.headers["Location"] = "http://10.0.0.7/admin"
+        return response
+
+    run = run_with(source, redirecting)
+    assert run.status == Status.FAILED
+    assert "HTTP 302" in run.reason and "doesn't follow" in run.reason
+    assert "10.0.0.7" not in run.reason
+    assert seen == [False, False]
+
+
+def test_every_request_refuses_redirects(source):
+    mis = FakeMis()
+    calls = []
+
+    def recording(session, method, url, **kwargs):
+        calls.append(kwargs.get("allow_redirects"))
+        return mis(session, method, url, **kwargs)
+
+    run = run_with(source, recording)
+    assert run.status == Status.APPLIED and calls and set(calls) == {False}
+
+
+@pytest.mark.parametrize(
+    "following",
+    [
+        "https://elsewhere.example/users?offset=2",
+        "http://mis.example/ims/oneroster/rostering/v1p2/users?offset=2",
+        "https://mis.example:8443/ims/oneroster/rostering/v1p2/users?offset=2",
+        "https://169.254.169.254/latest/meta-data/",
+    ],
+)
+def test_a_next_page_elsewhere_is_never_sent_the_token(source, dns, following):
+    dns["elsewhere.example"] = ["93.184.215.15"]
+
+    class Elsewhere(FakeMis):
+        def __call__(self, session, method, url, params=None, **kwargs):
+            response = super().__call__(session, method, url, params=params, **kwargs)
+            if url.endswith("/users"):
+                response.headers["Link"] = f'<{following}>; rel="next"'
+            return response
+
+    mis = Elsewhere()
+    with mock.patch.object(rest, "PAGE_SIZE", 2):
+        run = run_with(source, mis)
+    assert run.status == Status.FAILED and "different address" in run.reason
+    assert following not in run.reason
+    assert [url for _, url, _, _ in mis.calls] == [TOKEN_URL, f"{BASE}/users"]
+
+
+def test_the_settings_refuse_a_name_that_resolves_to_a_private_address(dns):
+    from django import forms
+
+    from roster.forms import check_mis_address
+
+    dns["169.254.169.254.nip.io"] = ["169.254.169.254"]
+    with pytest.raises(forms.ValidationError):
+        check_mis_address("https://169.254.169.254.nip.io/ims/oneroster/rostering/v1p2")
+    check_mis_address(BASE)
