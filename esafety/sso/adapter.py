@@ -51,6 +51,10 @@ class TrustSignInAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         # The sign-in page's form posts the person's address: the provider fills it in.
         hint = request.POST.get("email", "") if request is not None else ""
+        if provider in (None, "openid_connect") and client_id is None:
+            # Only by name (trust3-microsoft), or by client id when allauth reads back a
+            # stored login: never "all of them" (two would be a MultipleObjectsReturned).
+            return []
         apps = []
         for sign_in in services.sign_ins_for_provider_id(provider):
             app = social_app(sign_in, hint)

@@ -109,7 +109,17 @@ def email_from_claims(sign_in: TrustSignIn, claims: dict) -> str:
                 "Guest accounts can't sign in here. Sign in with your own school account.",
                 "guest account",
             )
-        email = claims.get("email") or claims.get("preferred_username") or ""
+        # Entra's `email` is whatever the tenant's admins typed: only an address whose
+        # domain the tenant has proved it owns (the optional claim xms_edov) is trusted.
+        if claims.get("xms_edov") not in (True, 1, "1", "true", "True"):
+            raise Refused(
+                "Your school's Microsoft account didn't confirm that its email domain "
+                "belongs to the school, so it can't be matched to a person here. Ask IT "
+                "support to add the optional claims email and xms_edov to the app, or "
+                "sign in with your password.",
+                "email domain not verified by Microsoft (no xms_edov)",
+            )
+        email = claims.get("email") or ""
     else:
         if str(claims.get("hd", "")).lower() != sign_in.tenant.lower():
             raise Refused(
@@ -183,17 +193,16 @@ def counts_as_two_factor(request) -> bool:
     if not session or not session.get(SESSION_MFA):
         return False
     # Re-read: a chair who unticks "enforces MFA" or turns the provider off is obeyed at
-    # the next request, not the next sign-in.
+    # the next request, not the next sign-in; so is a role in the trust that ended.
     match = _PROVIDER_ID.match(session.get(SESSION_PROVIDER, ""))
-    return (
-        bool(match)
-        and TrustSignIn.objects.filter(
-            trust_id=match["trust"],
-            provider=match["provider"],
-            enabled=True,
-            provider_enforces_mfa=True,
-        ).exists()
-    )
+    if match is None or int(match["trust"]) not in trust_ids_of(request.user):
+        return False
+    return TrustSignIn.objects.filter(
+        trust_id=match["trust"],
+        provider=match["provider"],
+        enabled=True,
+        provider_enforces_mfa=True,
+    ).exists()
 
 
 # --- the chair's settings -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from esafety.models import Role, SignInProvider, SignInRefusal, TrustSignIn, User
 from esafety.sso import services
-from esafety.testing import PASSWORD, SchoolFactory, TrustFactory, person
+from esafety.testing import PASSWORD, MembershipFactory, SchoolFactory, TrustFactory, person
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +358,48 @@ def test_a_domain_goes_to_one_provider_only(trust_setup):
             secret="s",
         )
     assert TrustSignIn.objects.filter(provider=SignInProvider.GOOGLE).count() == 0
+
+
+def test_microsoft_without_a_verified_email_domain_is_refused(client, trust_setup):
+    """Entra's email is whatever the tenant's admins typed; only xms_edov says the tenant
+    owns the domain. Without it another tenant could name anyone's address."""
+    _, school, _ = trust_setup
+    person(school, Role.STAFF, email="tia@oakfield.org.uk")
+    fake = entra("tia@oakfield.org.uk")
+    del fake.claims["xms_edov"]
+    _, callback = sign_in_through(client, fake)
+    assert signed_in_as(client) is None
+    assert "didn't confirm that its email domain belongs to the school" in messages_of(
+        callback, client
+    )
+
+
+def test_the_generic_provider_name_is_not_found_with_two_trusts_on(client, trust_setup):
+    trust_b = TrustFactory(name="Birchwood Trust")
+    chair_b = person(SchoolFactory(trust=trust_b, slug="birchwood"), Role.HEADTEACHER)
+    services.save_sign_in(
+        trust=trust_b,
+        provider=SignInProvider.MICROSOFT,
+        by=chair_b,
+        tenant=OTHER_TENANT,
+        domains=["birchwood.org.uk"],
+        client_id="b",
+        secret="b",
+    )
+    url = reverse("openid_connect_callback", kwargs={"provider_id": "openid_connect"})
+    assert client.get(url, {"code": "x", "state": "y"}).status_code == 404
+
+
+def test_a_role_ending_mid_session_stops_the_provider_counting_as_two_factor(client, trust_setup):
+    """The head also leads a school in another trust; when their role in this trust ends,
+    this trust's word on MFA no longer covers them: at the next page they give a code."""
+    _, school, microsoft = trust_setup
+    head = User.objects.get(email="hal@oakfield.org.uk")
+    other = SchoolFactory(trust=TrustFactory(), slug="elsewhere")
+    MembershipFactory(user=head, school=other, role=Role.HEADTEACHER)
+    TrustSignIn.objects.filter(pk=microsoft.pk).update(provider_enforces_mfa=True)
+    sign_in_through(client, entra("hal@oakfield.org.uk"))
+    assert client.get(reverse("home")).status_code == 200
+    head.memberships.filter(school=school).update(ended_on=datetime.date(2026, 1, 1))
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and home["Location"].startswith(reverse("two-factor-setup"))
