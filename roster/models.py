@@ -145,12 +145,15 @@ class RosterRun(models.Model):
     # The records read, kept only while the run waits for approval (then emptied), so
     # what is approved is what was previewed.
     payload = models.JSONField(null=True, blank=True, editable=False)
+    # A fingerprint of what a waiting run showed (who joins and how, what changes, whose
+    # roles end): approving applies it only if the school's people still give the same.
+    plan_digest = models.CharField(max_length=64, blank=True, editable=False)
     decided_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["payload"])
+    history = HistoricalRecords(excluded_fields=["payload", "plan_digest"])
     objects = RosterRunQuerySet.as_manager()
 
     class Meta:

@@ -5,6 +5,9 @@ people import's own matching and writing, then apply it or stop and ask.
 - After that a run applies by itself, unless more of the school's pupils, staff and
   parents would leave than the school allows (`max_leavers_percent`): then it stops and
   waits for approval, and the records read are kept on the run until then.
+- Approving applies exactly what was shown: the plan is worked out again and, if the
+  school's people changed since (someone added by a CSV import, say), nothing is applied
+  and the run waits again with the new plan to check.
 - A run is one transaction: if anything fails, nothing is changed, and the run is kept
   as failed with the reason.
 - Every run keeps its counts and the people who joined, changed, left or were refused.
@@ -12,6 +15,8 @@ people import's own matching and writing, then apply it or stop and ask.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -136,20 +141,16 @@ def _run(source, trigger, by, read: Callable[[object], RosterData], filename="")
             )
 
             def decide(result: ImportResult) -> bool:
+                over = _over_limit(result, source)
                 if not source.approved_first_run:
                     run.status = Status.PREVIEW
                     run.reason = (
                         "This is the first sync, so nothing has been changed yet. Check who "
                         "joins, changes and leaves, then approve it."
                     )
-                elif result.leaver_percent > source.max_leavers_percent:
+                elif over:
                     run.status = Status.HELD
-                    run.reason = (
-                        f"{len(result.leavers)} of {result.leaver_base} pupils, staff and "
-                        f"parents ({result.leaver_percent:.1f}%) would leave, more than the "
-                        f"{source.max_leavers_percent}% the school allows. Nothing has been "
-                        "changed: check the leavers, then approve or discard this sync."
-                    )
+                    run.reason = over
                 else:
                     return True
                 return False
@@ -159,6 +160,7 @@ def _run(source, trigger, by, read: Callable[[object], RosterData], filename="")
                 raise RosterProblem(" ".join(issue.message for issue in result.errors[:5]))
             if run.status in WAITING:
                 run.payload = payload
+                run.plan_digest = plan_digest(result)
             else:
                 run.status = Status.APPLIED if _changes(result) else Status.NOTHING
                 _after_apply(source.school)
@@ -177,12 +179,26 @@ class NotWaiting(Exception):
     """The run was already applied or discarded (by someone else, perhaps)."""
 
 
+class PlanChanged(Exception):
+    """The school's people changed after the run was previewed: nothing was applied, and
+    the run now waits with the new plan."""
+
+    message = (
+        "The school's people changed after this sync was worked out (someone was added, "
+        "changed or ended here since, by a CSV import perhaps), so nothing was applied. "
+        "The sync has been worked out again below: check who joins, changes and leaves, "
+        "then approve it again."
+    )
+
+
 def approve_run(*, run: RosterRun, by: User) -> RosterRun:
-    """Apply a run that waited for approval, from the records it read. The people are
-    matched again against the school as it is now, within the same transaction."""
+    """Apply a run that waited for approval, from the records it read, if it still does
+    what was shown. The people are matched again against the school as it is now, within
+    the same transaction; if that gives another plan, nothing is applied: the run waits
+    with the new plan and PlanChanged is raised."""
     try:
         return _approve(run, by)
-    except (NotWaiting, RosterProblem):
+    except (NotWaiting, RosterProblem, PlanChanged):
         raise
     except Exception:
         logger.exception("MIS sync run %s could not be applied", run.pk)
@@ -196,22 +212,43 @@ def _approve(run: RosterRun, by: User) -> RosterRun:
         run = RosterRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in WAITING:
             raise NotWaiting
-        result = _plan(source.school, run.payload, by, today, None)
+        digest = run.plan_digest
+        result = _plan(source.school, run.payload, by, today, lambda r: plan_digest(r) == digest)
         if result.errors:
             raise RosterProblem(" ".join(issue.message for issue in result.errors[:5]))
         run.rows.all().delete()
-        run.status = Status.APPLIED if _changes(result) else Status.NOTHING
-        run.reason = ""
-        run.decided_by, run.decided_at = by, timezone.now()
-        _finish(run, result, from_payload(run.payload), today, by=by)
-        run.payload = None
-        run.save()
-        if not source.approved_first_run:
-            source.approved_first_run = True
-            source._history_user = by
-            source.save(update_fields=["approved_first_run", "updated_at"])
-        _after_apply(source.school)
+        if result.dry_run:  # not what was shown: shown again, nothing written
+            _show_again(run, source, result, today, by)
+            stale = True
+        else:
+            stale = False
+            _applied(run, source, result, today, by)
+    if stale:
+        raise PlanChanged
     return run
+
+
+def _show_again(run: RosterRun, source: RosterSource, result: ImportResult, today, by) -> None:
+    """A waiting run's new plan, with the school's limit checked on it afresh."""
+    over = _over_limit(result, source)
+    run.status = Status.HELD if source.approved_first_run else Status.PREVIEW
+    run.reason = PlanChanged.message + (f" {over}" if over else "")
+    run.plan_digest = plan_digest(result)
+    _finish(run, result, from_payload(run.payload), today, by=by)
+
+
+def _applied(run: RosterRun, source: RosterSource, result: ImportResult, today, by) -> None:
+    run.status = Status.APPLIED if _changes(result) else Status.NOTHING
+    run.reason = ""
+    run.decided_by, run.decided_at = by, timezone.now()
+    _finish(run, result, from_payload(run.payload), today, by=by)
+    run.payload = None
+    run.save()
+    if not source.approved_first_run:
+        source.approved_first_run = True
+        source._history_user = by
+        source.save(update_fields=["approved_first_run", "updated_at"])
+    _after_apply(source.school)
 
 
 @transaction.atomic
@@ -243,6 +280,32 @@ def _plan(school, payload: dict, by, today, decide) -> ImportResult:
         leavers=converted.spec,
         may_write=decide,
         change_reason=CHANGE_REASON,
+    )
+
+
+def plan_digest(result: ImportResult) -> str:
+    """A fingerprint of a plan: each record's outcome and changed fields, the roles that
+    end (by membership), and the links added."""
+    plan = {
+        "outcomes": sorted(
+            [number, record_type, status, sorted(fields)]
+            for (number, record_type), (status, fields) in result.outcomes.items()
+        ),
+        "leavers": sorted(leaver.membership.pk for leaver in result.leavers),
+        "links": result.links_added,
+    }
+    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()
+
+
+def _over_limit(result: ImportResult, source: RosterSource) -> str:
+    """Why the leavers are more than the school allows, or "" if they aren't."""
+    if result.leaver_percent <= source.max_leavers_percent:
+        return ""
+    return (
+        f"{len(result.leavers)} of {result.leaver_base} pupils, staff and "
+        f"parents ({result.leaver_percent:.1f}%) would leave, more than the "
+        f"{source.max_leavers_percent}% the school allows. Nothing has been "
+        "changed: check the leavers, then approve or discard this sync."
     )
 
 

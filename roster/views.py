@@ -127,6 +127,8 @@ def run_approve(request, pk):
         services.approve_run(run=run, by=request.user)
     except services.NotWaiting:
         messages.info(request, "This sync was already applied or discarded.")
+    except services.PlanChanged:
+        messages.warning(request, services.PlanChanged.message)
     except RosterProblem as problem:
         messages.error(request, f"The sync couldn't be applied, so nothing changed. {problem}")
     else:

@@ -280,3 +280,40 @@ def test_a_mis_sending_us_grades_gives_englands_year_groups(personas, source):
     users = [u.replace(",07,", ",06,") for u in bundles.USERS_11]
     synced(personas, source, bundles.bundle_11(users))
     assert Membership.objects.get(external_id="stu-001").year_group == 7
+
+
+def test_approving_applies_only_what_was_previewed(personas, source):
+    from esafety.testing import person
+
+    synced(personas, source)
+    users = [u for u in bundles.USERS_11 if not u.startswith("tch-002")]
+    run = upload(personas, bundles.bundle_11(users))
+    assert run.status == Status.HELD and names(run, Outcome.LEFT) == ["Emma Walsh"]
+    # After the preview, a CSV import adds a member of staff the MIS doesn't list.
+    added = person(personas.school, Role.STAFF, name="Nadia Clarke", external_id="STF050")
+    with pytest.raises(services.PlanChanged):
+        services.approve_run(run=run, by=personas.headteacher)
+    run.refresh_from_db()
+    assert run.status == Status.HELD and run.payload is not None and run.decided_by is None
+    assert "people changed after this sync was worked out" in run.reason
+    assert "would leave" in run.reason  # the limit checked again on the new plan
+    assert names(run, Outcome.LEFT) == ["Emma Walsh", "Nadia Clarke"]
+    assert not Membership.objects.filter(ended_on__isnull=False).exists()
+    # Approved again, it applies the plan now shown.
+    run = services.approve_run(run=run, by=personas.headteacher)
+    assert run.status == Status.APPLIED
+    assert added.memberships.get().ended_on == timezone.localdate()
+    assert Membership.objects.get(external_id="tch-002").ended_on == timezone.localdate()
+
+
+def test_a_first_preview_is_shown_again_if_the_school_changed(personas, source):
+    from esafety.testing import person
+
+    run = upload(personas, bundles.bundle_11())
+    person(personas.school, Role.PUPIL, name="Amelia Hart", external_id="stu-001")
+    with pytest.raises(services.PlanChanged):
+        services.approve_run(run=run, by=personas.headteacher)
+    run.refresh_from_db()
+    assert run.status == Status.PREVIEW and run.joined == 6
+    source.refresh_from_db()
+    assert not source.approved_first_run

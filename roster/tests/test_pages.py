@@ -143,3 +143,20 @@ def test_sync_now_runs_the_sync_and_shows_it(personas, officer, django_capture_o
     )
     page = officer.get(overview(personas)).content.decode()
     assert "A sync is waiting for you" in page
+
+
+def test_approving_after_the_school_changed_says_so_and_applies_nothing(personas, officer):
+    from esafety.models import Role
+    from esafety.testing import person
+
+    RosterSource.objects.create(school=personas.school, kind=Kind.BUNDLE)
+    officer.post(overview(personas), {"bundle": SimpleUploadedFile("x.zip", bundles.bundle_11())})
+    run = RosterRun.objects.get()
+    person(personas.school, Role.STAFF, name="Nadia Clarke", external_id="tch-001")
+    response = officer.post(reverse("roster-run-approve", args=[run.pk]), follow=True)
+    page = response.content.decode()
+    assert "people changed after this sync was worked out" in page
+    assert "approve it again" in page
+    run.refresh_from_db()
+    assert run.status == Status.PREVIEW
+    assert not Membership.objects.filter(user__email="sarah.hart@example.com").exists()
