@@ -3,11 +3,14 @@
 member of staff logs. The log form (IncidentForm, PersonInvolvedForm) is the one check of
 what is sent, as on the page; the same `reference` sent again is the same report."""
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from esafety.api import api_route, api_scope
@@ -53,8 +56,9 @@ class ReportIn(StrictSerializer):
         max_length=100,
         required=False,
         allow_blank=True,
-        help_text="Your own id for the report: sent again, the first incident is returned "
-        "and no second one is made.",
+        help_text="Your own id for the report: the same report sent again with it returns "
+        "the first incident and makes no second one; a different report with a used "
+        "reference is refused (409).",
     )
     child_at_risk_now = serializers.ChoiceField(
         choices=Answer.choices, help_text="Is a child at risk of harm now?"
@@ -121,28 +125,51 @@ def _people(school, sent_people) -> list[dict]:
     return entries
 
 
-def report(*, school, by, sent: dict) -> tuple[Incident, bool]:
-    """Check with the log form and submit, once per reference (a lock, then the unique
-    constraint): (the incident, whether it was made now)."""
+class ReferenceReused(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "reference_reused"
+
+
+def _digest(sent: dict) -> str:
+    return hashlib.sha256(json.dumps(sent, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _earlier(school, reference: str, digest: str) -> Incident | None:
+    """The incident this key already made under `reference`; ReferenceReused if it was
+    made from a different report (a retry is answered, a different report never lost)."""
+    earlier = Incident.objects.filter(school=school, source_reference=reference).first()
+    if earlier is not None and earlier.source_digest != digest:
+        raise ReferenceReused(
+            f"This reference was used for a different report (incident {earlier.number}). "
+            "Send a new reference for a new report."
+        )
+    return earlier
+
+
+def report(*, school, by, token, sent: dict) -> tuple[Incident, bool]:
+    """Check with the log form and submit, once per key and reference (a lock, then the
+    unique constraint): (the incident, whether it was made now)."""
     form = IncidentForm(_form_data(sent), school=school)
     if not form.is_valid():
         raise serializers.ValidationError(form.errors)
     people = _people(school, sent.get("people", []))
-    reference = sent.get("reference", "").strip()
+    given = sent.get("reference", "").strip()
+    reference = f"{token.pk}:{given}" if given else ""
+    digest = _digest(sent)
     with transaction.atomic():
         if reference:
             lock_for_transaction(f"incident-reference:{school.pk}:{reference}")
-            earlier = Incident.objects.filter(school=school, source_reference=reference).first()
+            earlier = _earlier(school, reference, digest)
             if earlier is not None:
                 return earlier, False
         incident = form.save(commit=False)
         incident.school, incident.source = school, Source.INTEGRATION
-        incident.source_reference = reference
+        incident.source_reference, incident.source_digest = reference, digest
         try:
             with transaction.atomic():
                 services.submit_incident(incident=incident, by=by, people=people, tags=[])
         except IntegrityError:  # SQLite has no lock: the constraint keeps it one
-            earlier = Incident.objects.filter(school=school, source_reference=reference).first()
+            earlier = _earlier(school, reference, digest)
             if earlier is None:
                 raise
             return earlier, False
@@ -165,6 +192,9 @@ class Reports(ApiView):
             {
                 201: OpenApiResponse(ReportMade, description="The incident was made"),
                 200: OpenApiResponse(ReportMade, description="The reference was sent before"),
+                409: OpenApiResponse(
+                    description="The reference was used for a different report by this key"
+                ),
             }
         ),
         extensions={"x-scope": REPORTS.name},
@@ -174,7 +204,10 @@ class Reports(ApiView):
         sent.is_valid(raise_exception=True)
         try:
             incident, created = report(
-                school=request.auth.school, by=request.user, sent=sent.validated_data
+                school=request.auth.school,
+                by=request.user,
+                token=request.auth,
+                sent=sent.validated_data,
             )
         except ValidationError as error:
             raise serializers.ValidationError(error.messages) from None

@@ -139,8 +139,11 @@ class Incident(models.Model):
     category = models.CharField(max_length=8, blank=True)
     risk_area = models.CharField(max_length=10, choices=RiskArea.choices, blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.STAFF)
-    # An integration's own id for the report: the same one sent again is the same report.
-    source_reference = models.CharField(max_length=100, blank=True, default="")
+    # An integration's own id for the report, kept as "<key id>:<reference>" (two products
+    # may use the same numbers): the same one sent again is the same report; the digest of
+    # what was sent tells a retry from a different report under a reused reference.
+    source_reference = models.CharField(max_length=120, blank=True, default="")
+    source_digest = models.CharField(max_length=64, blank=True, default="")
     tags = models.ManyToManyField(IncidentTag, blank=True, related_name="incidents")
     platform = models.CharField("platform or app", max_length=100, blank=True)
     device_owner = models.CharField(

@@ -71,12 +71,34 @@ def test_a_concern_about_a_member_of_staff_goes_to_the_headteacher(personas, cli
     assert Incident.objects.get().routed_to == personas.headteacher
 
 
-def test_the_same_reference_again_returns_the_first_incident(personas, client, key):
-    first = send(client, key, report())
-    again = send(client, key, report(description="Sent again by the product's retry."))
+def test_the_same_report_sent_again_returns_the_first_incident(personas, client, key):
+    sent = report()
+    first = send(client, key, sent)
+    again = send(client, key, sent)  # the product's retry
     assert again.status_code == 200 and again.json()["created"] is False
     assert again.json()["incident"] == first.json()["incident"]
     assert Incident.objects.count() == 1
+
+
+def test_a_different_report_under_a_used_reference_is_refused_not_lost(personas, client, key):
+    first = send(client, key, report())
+    other = send(client, key, report(description="A different pupil, a different chat."))
+    assert other.status_code == 409
+    assert first.json()["incident"] in other.json()["detail"]
+    assert Incident.objects.count() == 1
+
+
+def test_two_products_may_use_the_same_reference(personas, client, key):
+    _, second_key = make_token(
+        school=personas.school,
+        name="Helpdesk",
+        scopes=["incidents.create"],
+        by=personas.technician,
+    )
+    send(client, key, report())
+    answer = send(client, second_key, report(description="The helpdesk's own case 1001."))
+    assert answer.status_code == 201 and answer.json()["created"] is True
+    assert Incident.objects.count() == 2
 
 
 def test_the_log_forms_checks_refuse_a_bad_report_with_reasons(personas, client, key):
