@@ -90,9 +90,10 @@ class SourceForm(CrispyMixin, forms.ModelForm):
             "references before.",
             "grades": "Check the first sync's preview: if every pupil is a year too young, "
             "your MIS sends US grades.",
-            "max_leavers_percent": "A safeguard against a wrong export: if more of your "
-            "pupils, staff and parents than this would leave in one sync, it stops and asks "
-            "you first.",
+            "max_leavers_percent": "A safeguard against a wrong export, checked for pupils, "
+            "staff and parents separately: if more than this share of any one of them would "
+            "leave in one sync (and more than 3 people of it), the sync stops and asks you "
+            "first.",
             "nightly": "REST only: sync at about 2:15 each night.",
         }
 

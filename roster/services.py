@@ -2,9 +2,10 @@
 people import's own matching and writing, then apply it or stop and ask.
 
 - The first run of a school is a preview: nothing is written until someone approves it.
-- After that a run applies by itself, unless more of the school's pupils, staff and
-  parents would leave than the school allows (`max_leavers_percent`): then it stops and
-  waits for approval, and the records read are kept on the run until then.
+- After that a run applies by itself, unless more of the school's pupils, of its staff
+  or of its parents would leave than the school allows (`max_leavers_percent` of each
+  group, and more than a few: `leavers.groups_over_limit`): then it stops and waits for
+  approval, and the records read are kept on the run until then.
 - Approving applies exactly what was shown: the plan is worked out again and, if the
   school's people changed since (someone added by a CSV import, say), nothing is applied
   and the run waits again with the new plan to check.
@@ -29,6 +30,7 @@ from esafety.figures import invalidate
 from esafety.models import Membership, ParentLink, School, User
 from esafety.notifications import notify_many
 from esafety.people_import import ImportResult, LeaverSpec, check_records, import_rows
+from esafety.people_import.leavers import FEW_LEAVERS, groups_over_limit
 from esafety.roles import MANAGER_ROLES
 
 from .models import (
@@ -298,14 +300,17 @@ def plan_digest(result: ImportResult) -> str:
 
 
 def _over_limit(result: ImportResult, source: RosterSource) -> str:
-    """Why the leavers are more than the school allows, or "" if they aren't."""
-    if result.leaver_percent <= source.max_leavers_percent:
+    """Why the leavers are more than the school allows, or "" if they aren't: each group
+    (pupils, staff, parents) over the limit, with its numbers."""
+    over = groups_over_limit(result, source.max_leavers_percent)
+    if not over:
         return ""
+    groups = " and ".join(str(group) for group in over)
     return (
-        f"{len(result.leavers)} of {result.leaver_base} pupils, staff and "
-        f"parents ({result.leaver_percent:.1f}%) would leave, more than the "
-        f"{source.max_leavers_percent}% the school allows. Nothing has been "
-        "changed: check the leavers, then approve or discard this sync."
+        f"{groups} would leave, more than the {source.max_leavers_percent}% the school "
+        f"allows (a sync stops when more than {FEW_LEAVERS} of the pupils, staff or parents "
+        "would leave and they are more than that share of them). Nothing has been changed: "
+        "check the leavers, then approve or discard this sync."
     )
 
 

@@ -133,12 +133,12 @@ def test_a_leaver_within_the_limit_has_their_role_ended_not_deleted(personas, so
     assert heard and heard[0]["memberships"] == {walsh.pk: ""}
 
 
-def test_over_the_leavers_limit_it_stops_and_asks(personas, source):
+def test_over_the_leavers_limit_it_stops_and_asks(personas, source, any_leaver_counts):
     synced(personas, source)
     users = [u for u in bundles.USERS_11 if not u.startswith("tch-002")]
     run = upload(personas, bundles.bundle_11(users))
     assert run.status == Status.HELD
-    assert "1 of 10" in run.reason and "5%" in run.reason
+    assert "1 of 3 staff (33.3%) would leave" in run.reason and "5%" in run.reason
     assert Membership.objects.get(external_id="tch-002").ended_on is None
     run = services.approve_run(run=run, by=personas.esafety_officer)
     assert run.status == Status.APPLIED and run.decided_by == personas.esafety_officer
@@ -282,7 +282,7 @@ def test_a_mis_sending_us_grades_gives_englands_year_groups(personas, source):
     assert Membership.objects.get(external_id="stu-001").year_group == 7
 
 
-def test_approving_applies_only_what_was_previewed(personas, source):
+def test_approving_applies_only_what_was_previewed(personas, source, any_leaver_counts):
     from esafety.testing import person
 
     synced(personas, source)
@@ -317,3 +317,26 @@ def test_a_first_preview_is_shown_again_if_the_school_changed(personas, source):
     assert run.status == Status.PREVIEW and run.joined == 6
     source.refresh_from_db()
     assert not source.approved_first_run
+
+
+def test_a_feed_that_drops_most_of_the_staff_stops_even_in_a_big_school(personas, source):
+    synced(personas, source, bundles.school_bundle(200, staff=80))
+    source.max_leavers_percent = 20
+    source.save()
+    # 78 of the school's 481 pupils, staff and parents (16%) is within 20%; of its staff
+    # it is nearly all.
+    run = upload(personas, bundles.school_bundle(200, staff=2))
+    assert run.status == Status.HELD and run.left == 78
+    assert run.reason.startswith("78 of 81 staff (96.3%) would leave, more than the 20%")
+    assert "pupils (" not in run.reason
+    assert not Membership.objects.filter(ended_on__isnull=False).exists()
+
+
+def test_a_few_leavers_of_a_group_never_stop_a_sync(personas, source):
+    synced(personas, source, bundles.school_bundle(20, staff=20))
+    run = upload(personas, bundles.school_bundle(20, staff=17))  # 3 of 21 staff
+    assert run.status == Status.APPLIED and run.left == 3
+    run = upload(personas, bundles.school_bundle(20, staff=13, left=[0, 1, 2, 3]))
+    assert run.status == Status.HELD
+    assert "4 of 18 staff (22.2%)" in run.reason and "4 of 21 pupils (19.0%)" in run.reason
+    assert "4 of 21 parents and carers (19.0%)" in run.reason

@@ -202,7 +202,7 @@ def test_the_nightly_task_syncs_each_connected_school(personas, source):
     assert (run.trigger, run.status) == (Trigger.NIGHTLY, Status.APPLIED)
 
 
-def test_a_nightly_sync_that_stops_tells_the_schools_leaders(personas, source):
+def test_a_nightly_sync_that_stops_tells_the_schools_leaders(personas, source, any_leaver_counts):
     from esafety.models import Notification
 
     source.max_leavers_percent = 5
