@@ -17,7 +17,12 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 5,000-pupil bundle is a few megabytes
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # a 5,000-pupil bundle is a few megabytes
+MAX_ROWS = 200_000  # rows of one file: far beyond any school's roster
+TOO_LARGE = (
+    "This zip file holds more than 50 MB of files once unzipped, far more than a school's "
+    "OneRoster bundle. Export the bundle again, with only this school's roster in it."
+)
 GONE_STATUSES = {"tobedeleted", "inactive"}  # "inactive": OneRoster 1.0, as Moodle reads it
 DESTINATION_COLUMNS = ("metadata.destinationSchool", "metadata.destination")
 
@@ -205,23 +210,26 @@ def read_bundle(data: bytes, *, today: datetime.date) -> RosterData:
             "exported, without unzipping it."
         ) from None
     if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-        raise RosterProblem("This zip file is too large to be a school's OneRoster bundle.")
+        raise RosterProblem(TOO_LARGE)
     # Files at the top or inside one folder, matched without regard to case.
     by_name = {i.filename.rsplit("/", 1)[-1].lower(): i for i in infos}
+
+    unzipped = _Unzipped()
 
     def read(name: str) -> list[dict] | None:
         info = by_name.get(f"{name.lower()}.csv")
         if info is None:
             return None
         try:
-            text = archive.read(info).decode("utf-8-sig")
+            with archive.open(info) as member:
+                stream = io.BufferedReader(_Counted(member, unzipped))
+                return read_csv(name, io.TextIOWrapper(stream, "utf-8-sig", newline=""), roster)
         except UnicodeDecodeError:
             raise RosterProblem(
                 f"{name}.csv isn't UTF-8 text. OneRoster files are UTF-8: export the bundle again."
             ) from None
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
             raise RosterProblem(f"{name}.csv couldn't be read from the zip file.") from None
-        return read_csv(name, text, roster)
 
     roster = RosterData()
     manifest = read("manifest")
@@ -262,16 +270,47 @@ def read_bundle(data: bytes, *, today: datetime.date) -> RosterData:
     return roster
 
 
-def read_csv(name: str, text: str, roster: RosterData) -> list[dict]:
-    """The rows of one file as dictionaries keyed by column name; `_line` is the line."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise RosterProblem(f"{name}.csv is empty: it has no column names.")
+class _Unzipped:
+    """The bytes unzipped so far from one bundle, against MAX_UNZIPPED_BYTES (the sizes a
+    zip file declares are checked first, and what is really unzipped as it is read)."""
+
+    used = 0
+
+
+class _Counted(io.RawIOBase):
+    """A file in the zip, read as a stream, counting what it unzips."""
+
+    def __init__(self, member, unzipped: _Unzipped):
+        self.member, self.unzipped = member, unzipped
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.member.read(len(buffer))
+        self.unzipped.used += len(data)
+        if self.unzipped.used > MAX_UNZIPPED_BYTES:
+            raise RosterProblem(TOO_LARGE)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def read_csv(name: str, text, roster: RosterData) -> list[dict]:
+    """The rows of one file (a text stream, or its text) as dictionaries keyed by column
+    name; `_line` is the line, blank lines not counted. At most MAX_ROWS rows."""
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    rows = (row for row in csv.reader(lines) if any(cell.strip() for cell in row))
     try:
-        rows = list(csv.reader(lines))
+        first = next(rows, None)
+        if first is None:
+            raise RosterProblem(f"{name}.csv is empty: it has no column names.")
+        header = [h.strip() for h in first]
+        return _rows(name, header, rows, roster)
     except csv.Error as error:
         raise RosterProblem(f"{name}.csv couldn't be read as CSV ({error}).") from None
-    header = [h.strip() for h in rows[0]]
+
+
+def _rows(name: str, header: list[str], rows, roster: RosterData) -> list[dict]:
     missing = [c for c in REQUIRED.get(name, ()) if c not in header]
     if missing:
         raise RosterProblem(
@@ -285,7 +324,12 @@ def read_csv(name: str, text: str, roster: RosterData) -> list[dict]:
             f"{', '.join(unknown)}."
         )
     out = []
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise RosterProblem(
+                f"{name}.csv has more than {MAX_ROWS:,} rows, far more than a school's "
+                "OneRoster bundle. Export the bundle again, with only this school's roster in it."
+            )
         row = {h: c.strip() for h, c in zip(header, cells, strict=False) if h}
         row["_line"] = number
         out.append(row)

@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import hmac
 import ipaddress
+import json
 import secrets as random
 import socket
 import time
@@ -30,6 +31,7 @@ from .oneroster import RosterData, RosterProblem, add_classes_from_json, user_fr
 TIMEOUT_SECONDS = 30
 PAGE_SIZE = 100  # the specification's default; some servers allow no more
 MAX_PAGES = 2000  # 200,000 records: far beyond any school, a guard against a loop
+MAX_BODY_BYTES = 20 * 1024 * 1024  # one page of 100 people is tens of kilobytes
 ROSTER_SCOPE = {
     "1.1": "https://purl.imsglobal.org/spec/or/v1p1/scope/roster.readonly",
     "1.2": "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly",
@@ -155,7 +157,7 @@ class RestClient:
         host = urlsplit(url).hostname or self.host
         try:
             response = self.session.request(
-                method, url, timeout=TIMEOUT_SECONDS, allow_redirects=False, **kwargs
+                method, url, timeout=TIMEOUT_SECONDS, allow_redirects=False, stream=True, **kwargs
             )
         except requests.Timeout:
             raise RosterProblem(
@@ -175,6 +177,32 @@ class RestClient:
                 "sync settings is exactly the one your MIS supplier gives. Nothing was changed."
             )
         return response
+
+    def _json(self, response: requests.Response):
+        """The answer's JSON, read as a stream of at most MAX_BODY_BYTES (unzipped)."""
+        too_large = RosterProblem(
+            f"The MIS at {self.host} sent an answer of more than "
+            f"{MAX_BODY_BYTES // (1024 * 1024)} MB, far more than a page of a roster. "
+            "Nothing was changed; if it happens again, ask your MIS supplier."
+        )
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            response.close()
+            raise too_large
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise too_large
+        except requests.RequestException:
+            raise RosterProblem(
+                f"The MIS at {self.host} stopped part-way through an answer. Nothing was "
+                "changed; the next sync will try again."
+            ) from None
+        finally:
+            response.close()
+        return json.loads(bytes(body))
 
     def _refused(self, response, what: str) -> RosterProblem:
         if response.status_code in (401, 403):
@@ -199,9 +227,10 @@ class RestClient:
             auth=(self.source.client_id, self.source.client_secret),
         )
         if response.status_code != 200:
+            response.close()
             raise self._refused(response, "sign-in (client ID and secret)")
         try:
-            self.token = str(response.json()["access_token"])
+            self.token = str(self._json(response)["access_token"])
         except (ValueError, KeyError, TypeError):
             raise RosterProblem(
                 "The MIS's sign-in address didn't give an access token. Check the token "
@@ -227,9 +256,10 @@ class RestClient:
         for _ in range(MAX_PAGES):
             response = self._get(url, params)
             if response.status_code != 200:
+                response.close()
                 raise self._refused(response, f"request for {path}")
             try:
-                body = response.json()
+                body = self._json(response)
                 page = next(body[k] for k in keys if k in body)
                 if not isinstance(page, list):
                     raise TypeError

@@ -1,5 +1,8 @@
 """A bundle that can't be used gives the school a clear reason, and changes nothing."""
 
+import zipfile
+from unittest import mock
+
 import pytest
 
 from esafety.models import Membership, User
@@ -104,3 +107,39 @@ def test_a_birth_date_that_is_not_a_date_refuses_that_pupil(personas, source):
     assert refused.name == "Amelia Hart" and "'2015-02-30' is not a real date" in refused.detail
     oliver = Membership.objects.get(external_id="stu-002").user
     assert str(oliver.date_of_birth) == "2015-03-14"
+
+
+def test_a_bundle_that_unzips_to_more_than_50_mb(personas, source):
+    data = bundles.zip_of(
+        {"users.csv": bundles.csv_text(bundles.USERS_11_HEADER, bundles.USERS_11),
+         "padding.bin": b"\0" * (51 * 1024 * 1024)}
+    )  # fmt: skip
+    assert len(data) < 1024 * 1024
+    assert "more than 50 MB" in failed(personas, data)
+
+
+def test_a_file_with_too_many_rows(personas, source):
+    from roster import oneroster
+
+    with mock.patch.object(oneroster, "MAX_ROWS", 50):
+        reason = failed(personas, bundles.school_bundle(20))  # 60 people
+    assert "users.csv has more than 50 rows" in reason
+
+
+def test_files_are_read_from_the_zip_as_streams(personas, source):
+    with mock.patch.object(zipfile.ZipFile, "read", side_effect=AssertionError("whole file")):
+        run = services.sync_bundle(
+            school=personas.school, data=bundles.bundle_11(), filename="x.zip", by=None
+        )
+    assert run.status == Status.APPLIED and run.joined == 7
+
+
+def test_blank_lines_and_a_byte_order_mark_are_read_as_before(personas, source):
+    users = "\ufeff" + bundles.USERS_11_HEADER + "\n\n" + "\n  \n".join(bundles.USERS_11) + "\n"
+    run = services.sync_bundle(
+        school=personas.school,
+        data=bundles.bundle_11(users_csv=users.encode()),
+        filename="x.zip",
+        by=None,
+    )
+    assert run.status == Status.APPLIED and run.joined == 7

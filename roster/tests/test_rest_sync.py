@@ -320,3 +320,23 @@ def test_the_settings_refuse_a_name_that_resolves_to_a_private_address(dns):
     with pytest.raises(forms.ValidationError):
         check_mis_address("https://169.254.169.254.nip.io/ims/oneroster/rostering/v1p2")
     check_mis_address(BASE)
+
+
+def test_an_answer_larger_than_the_cap_is_refused_unread(source):
+    mis = FakeMis(users=[user(f"stu-{n:03d}", "student", "Amelia", "Hart") for n in range(60)])
+    with mock.patch.object(rest, "MAX_BODY_BYTES", 10_000):
+        run = run_with(source, mis)
+    assert run.status == Status.FAILED
+    assert "sent an answer of more than" in run.reason and "Amelia" not in run.reason
+
+
+def test_a_declared_length_over_the_cap_is_refused_before_reading(source):
+    def huge(session, method, url, **kwargs):
+        response = FakeMis.answer(200, {"access_token": "tok"})
+        if url != TOKEN_URL:
+            response.headers["Content-Length"] = str(rest.MAX_BODY_BYTES + 1)
+            response.raw = mock.Mock(read=mock.Mock(side_effect=AssertionError("read")))
+        return response
+
+    run = run_with(source, huge)
+    assert run.status == Status.FAILED and "20 MB" in run.reason
