@@ -1,6 +1,8 @@
 """A trust's sign-in with its own Microsoft (Entra ID) or Google Workspace accounts.
 Imported by models.py (Django finds models there)."""
 
+import secrets
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -54,19 +56,39 @@ class TrustSignIn(models.Model):
         return f"trust{self.trust_id}-{self.provider}"
 
 
+def _verification_token() -> str:
+    return secrets.token_hex(16)
+
+
 class SignInDomain(models.Model):
-    """An email domain whose people are sent to one trust's provider. A domain belongs
-    to one provider of one trust at most (the database refuses a second)."""
+    """An email domain whose people are sent to one trust's provider, once the trust has
+    proved it holds the domain (a DNS TXT record with the domain's token). Until then
+    nobody is sent anywhere by it, so a trust can't take another's domain by typing it
+    first; a domain has one verified owner at most (the database refuses a second)."""
 
     sign_in = models.ForeignKey(TrustSignIn, on_delete=models.CASCADE, related_name="domains")
-    domain = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=253)
+    verification_token = models.CharField(max_length=64, default=_verification_token)
+    verified_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=models.Q(verified_at__isnull=False),
+                name="one_verified_owner_per_domain",
+            ),
+            models.UniqueConstraint(fields=["sign_in", "domain"], name="domain_once_per_sign_in"),
+        ]
 
     def __str__(self):
         return self.domain
+
+    @property
+    def txt_record(self) -> str:
+        return f"esafety-verification={self.verification_token}"
 
 
 class SignInRefusal(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
+import dns.exception
+import dns.resolver
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +28,7 @@ from esafety.services import attributed, people_known_at
 # their second factor (TwoFactorRequiredMiddleware asks `counts_as_two_factor`).
 SESSION_PROVIDER = "sign_in_provider"
 SESSION_MFA = "sign_in_mfa"
+DNS_SECONDS = 5
 
 _PROVIDER_ID = re.compile(r"^trust(?P<trust>\d+)-(?P<provider>microsoft|google)$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -51,7 +54,7 @@ def sign_in_for_email(email: str) -> TrustSignIn | None:
     if not domain:
         return None
     found = (
-        SignInDomain.objects.filter(domain=domain, sign_in__enabled=True)
+        SignInDomain.objects.filter(domain=domain, verified_at__isnull=False, sign_in__enabled=True)
         .select_related("sign_in")
         .first()
     )
@@ -135,7 +138,7 @@ def email_from_claims(sign_in: TrustSignIn, claims: dict) -> str:
             )
         email = claims.get("email") or ""
     email = email.strip()
-    domains = {d.domain for d in sign_in.domains.all()}
+    domains = {d.domain for d in sign_in.domains.all() if d.verified_at is not None}
     if domain_of(email) not in domains:
         raise Refused(
             "Your school's account service didn't give an email address at your school, "
@@ -279,23 +282,53 @@ def save_sign_in(
 
 
 def _replace_domains(sign_in: TrustSignIn, domains: list[str], by: User) -> None:
+    """The provider's domains become `domains`: new ones wait for their DNS proof; one
+    another trust has proved is refused."""
     taken = (
-        SignInDomain.objects.filter(domain__in=domains)
+        SignInDomain.objects.filter(domain__in=domains, verified_at__isnull=False)
         .exclude(sign_in=sign_in)
         .values_list("domain", flat=True)
     )
     if taken:
         raise ValidationError(
-            f"{', '.join(sorted(taken))} already signs in with another provider. A domain "
-            "can go to one provider only."
+            f"{', '.join(sorted(taken))} is already proved to belong to another "
+            "organisation's sign-in. A domain can go to one provider only."
         )
     for old in sign_in.domains.exclude(domain__in=domains):
         attributed(old, by).delete()
     kept = set(sign_in.domains.values_list("domain", flat=True))
     for domain in domains:
         if domain not in kept:
-            try:
-                with transaction.atomic():
-                    attributed(SignInDomain(sign_in=sign_in, domain=domain), by).save()
-            except IntegrityError:
-                raise ValidationError(f"{domain} already signs in with another provider.") from None
+            attributed(SignInDomain(sign_in=sign_in, domain=domain), by).save()
+
+
+def _txt_records(domain: str) -> set[str]:
+    """The domain's TXT records as text; empty if it has none or DNS doesn't answer."""
+    try:
+        answer = dns.resolver.resolve(domain, "TXT", lifetime=DNS_SECONDS)
+    except dns.exception.DNSException:
+        return set()
+    return {b"".join(record.strings).decode(errors="replace") for record in answer}
+
+
+@transaction.atomic
+def verify_domain(*, domain: SignInDomain, by: User) -> bool:
+    """Look for the domain's TXT record; if it is there, the domain is proved (once)."""
+    domain = SignInDomain.objects.select_for_update().get(pk=domain.pk)
+    if domain.verified_at is not None:
+        return True
+    if domain.txt_record not in _txt_records(domain.domain):
+        return False
+    if SignInDomain.objects.filter(domain=domain.domain, verified_at__isnull=False).exists():
+        raise ValidationError(
+            f"{domain.domain} was proved by another organisation's sign-in first."
+        )
+    domain.verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            attributed(domain, by).save(update_fields=["verified_at"])
+    except IntegrityError:
+        raise ValidationError(
+            f"{domain.domain} was proved by another organisation's sign-in first."
+        ) from None
+    return True

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("trust/sign-in/", views.trust_sign_in, name="trust-sign-in"),
     path(
+        "trust/<int:trust_pk>/sign-in/domains/<int:pk>/check/",
+        views.trust_sign_in_domain_check,
+        name="trust-sign-in-domain-check",
+    ),
+    path(
         "trust/<int:trust_pk>/sign-in/<str:provider>/",
         views.trust_sign_in_edit,
         name="trust-sign-in-edit",

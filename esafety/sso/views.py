@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from esafety.forms import add_errors
-from esafety.models import SignInProvider, SignInRefusal, Trust, TrustSignIn
+from esafety.models import SignInDomain, SignInProvider, SignInRefusal, Trust, TrustSignIn
 from esafety.roles import access_for, require
 
 from . import services
@@ -67,7 +67,9 @@ def trust_sign_in(request):
     trusts = list(_chaired(request))
     found = {
         (s.trust_id, s.provider): s
-        for s in TrustSignIn.objects.filter(trust__in=trusts).prefetch_related("domains")
+        for s in TrustSignIn.objects.filter(trust__in=trusts)
+        .select_related("trust")
+        .prefetch_related("domains")
     }
     rows = [
         {
@@ -84,11 +86,38 @@ def trust_sign_in(request):
         .select_related("sign_in__trust")
         .order_by("-at")[:REFUSALS_SHOWN]
     )
+    domains = [d for s in found.values() for d in s.domains.all()]
     return render(
         request,
         "esafety/trust_sign_in.html",
-        {"rows": rows, "refusals": refusals, "several_trusts": len(trusts) > 1},
+        {
+            "rows": rows,
+            "domains": sorted(domains, key=lambda d: (d.verified_at is not None, d.domain)),
+            "refusals": refusals,
+            "several_trusts": len(trusts) > 1,
+        },
     )
+
+
+@require_POST
+def trust_sign_in_domain_check(request, trust_pk, pk):
+    """The chair (or IT support with them) added the TXT record: look for it now."""
+    trust = get_object_or_404(_chaired(request), pk=trust_pk)
+    domain = get_object_or_404(SignInDomain.objects.filter(sign_in__trust=trust), pk=pk)
+    try:
+        proved = services.verify_domain(domain=domain, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if proved:
+            messages.success(request, f"{domain.domain} is proved: its people can sign in.")
+        else:
+            messages.error(
+                request,
+                f"The TXT record wasn't found on {domain.domain} yet. DNS changes can take "
+                "an hour to reach everyone: try again later.",
+            )
+    return redirect("trust-sign-in")
 
 
 def trust_sign_in_edit(request, trust_pk, provider):

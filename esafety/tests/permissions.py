@@ -40,6 +40,21 @@ def api_token(p):
     return {"slug": p.school.slug, "pk": token.pk}
 
 
+def trust_domain(p):
+    from esafety.sso.services import save_sign_in
+
+    sign_in = save_sign_in(
+        trust=p.school.trust,
+        provider="google",
+        by=p.chair,
+        tenant="oakwood.example",
+        domains=["oakwood.example"],
+        client_id="c",
+        secret="s",
+    )
+    return {"trust_pk": p.school.trust_id, "pk": sign_in.domains.get().pk}
+
+
 def trust_provider(p):
     return {"trust_pk": p.school.trust_id, "provider": "microsoft"}
 
@@ -166,6 +181,8 @@ ROUTES = [
     Route("trust-lead-end", chair_only(302), kwargs=trust_lead, method="post"),
     Route("trust-sign-in", chair_only()),
     Route("trust-sign-in-edit", chair_only(), kwargs=trust_provider),
+    Route("trust-sign-in-domain-check", expect(405), kwargs=trust_domain),
+    Route("trust-sign-in-domain-check", chair_only(302), kwargs=trust_domain, method="post"),
     Route(
         "trust-sign-in-edit",
         chair_only(302),

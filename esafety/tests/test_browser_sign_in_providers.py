@@ -40,7 +40,10 @@ def test_chair_sets_up_microsoft_sign_in(width, personas, live_server, browser_p
     page.get_by_label("Client secret").fill("a-secret-from-entra")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Microsoft 365 (Entra ID) sign-in is saved.")).to_be_visible()
-    expect(page.get_by_text("oakwood.example")).to_be_visible()
+    # The domain waits for its DNS proof: its TXT record to add, and a button to check.
+    expect(page.get_by_text("oakwood.example (not proved yet)")).to_be_visible()
+    expect(page.get_by_role("button", name="Check now for oakwood.example")).to_be_visible()
+    expect(page.get_by_text("esafety-verification=")).to_be_visible()
     check_page(page, f"trust-sign-in-saved-{width}", problems)
     assert "a-secret-from-entra" not in page.content()
 

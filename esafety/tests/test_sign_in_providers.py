@@ -15,10 +15,18 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.models import Role, SignInProvider, SignInRefusal, TrustSignIn, User
 from esafety.sso import services
-from esafety.testing import PASSWORD, MembershipFactory, SchoolFactory, TrustFactory, person
+from esafety.testing import (
+    PASSWORD,
+    MembershipFactory,
+    SchoolFactory,
+    TrustFactory,
+    person,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +106,14 @@ def trust_setup():
         client_id="ms-client",
         secret="ms-secret-value",
     )
+    prove(microsoft)
     return trust, school, microsoft
+
+
+def prove(sign_in):
+    """As if the trust's DNS held each domain's TXT record and the chair pressed Check."""
+    sign_in.domains.update(verified_at=timezone.now())
+    return sign_in
 
 
 def sign_in_through(client, fake, email="", next_page=""):
@@ -206,14 +221,16 @@ def test_a_second_trusts_tenant_cannot_sign_in_a_person_of_the_first(client, tru
     trust_b = TrustFactory(name="Birchwood Trust")
     school_b = SchoolFactory(trust=trust_b, slug="birchwood")
     chair_b = person(school_b, Role.HEADTEACHER, email="bo@birchwood.org.uk")
-    services.save_sign_in(
-        trust=trust_b,
-        provider=SignInProvider.MICROSOFT,
-        by=chair_b,
-        tenant=OTHER_TENANT,
-        domains=["birchwood.org.uk"],
-        client_id="ms-client",
-        secret="b-secret",
+    prove(
+        services.save_sign_in(
+            trust=trust_b,
+            provider=SignInProvider.MICROSOFT,
+            by=chair_b,
+            tenant=OTHER_TENANT,
+            domains=["birchwood.org.uk"],
+            client_id="ms-client",
+            secret="b-secret",
+        )
     )
     fake = FakeProvider(
         f"https://login.microsoftonline.com/{OTHER_TENANT}/v2.0",
@@ -292,14 +309,16 @@ def google_setup(trust_setup):
     trust, _, _ = trust_setup
     chair = User.objects.get(email="hal@oakfield.org.uk")
     # Google for the trust's second domain.
-    return services.save_sign_in(
-        trust=trust,
-        provider=SignInProvider.GOOGLE,
-        by=chair,
-        tenant="oakfield.org.uk",
-        domains=["pupils.oakfield.org.uk", "oakfield-staff.org.uk"],
-        client_id="g-client",
-        secret="g-secret",
+    return prove(
+        services.save_sign_in(
+            trust=trust,
+            provider=SignInProvider.GOOGLE,
+            by=chair,
+            tenant="oakfield.org.uk",
+            domains=["pupils.oakfield.org.uk", "oakfield-staff.org.uk"],
+            client_id="g-client",
+            secret="g-secret",
+        )
     )
 
 
@@ -347,7 +366,7 @@ def test_the_client_secret_is_stored_encrypted_and_kept_out_of_history(trust_set
 def test_a_domain_goes_to_one_provider_only(trust_setup):
     trust, _, _ = trust_setup
     chair = User.objects.get(email="hal@oakfield.org.uk")
-    with pytest.raises(Exception, match="already signs in with another provider"):
+    with pytest.raises(Exception, match="already proved to belong to another"):
         services.save_sign_in(
             trust=trust,
             provider=SignInProvider.GOOGLE,
@@ -403,3 +422,80 @@ def test_a_role_ending_mid_session_stops_the_provider_counting_as_two_factor(cli
     head.memberships.filter(school=school).update(ended_on=datetime.date(2026, 1, 1))
     home = client.get(reverse("home"))
     assert home.status_code == 302 and home["Location"].startswith(reverse("two-factor-setup"))
+
+
+# --- proving a domain -------------------------------------------------------------------
+
+
+def txt_answer(*values):
+    """What dns.resolver.resolve answers: records whose `strings` are bytes."""
+    return [type("TXT", (), {"strings": [v.encode()]})() for v in values]
+
+
+def test_an_unproved_domain_sends_nobody_to_the_provider(client, trust_setup):
+    _, _, microsoft = trust_setup
+    microsoft.domains.update(verified_at=None)
+    response = client.post(reverse("sign-in-school-account"), {"email": "tia@oakfield.org.uk"})
+    assert response["Location"] == reverse("login")
+
+
+def test_the_chair_proves_a_domain_with_its_txt_record(client, trust_setup):
+    from esafety.models import SignInDomain
+
+    trust, _, microsoft = trust_setup
+    chair = trustee_chair(trust)
+    domain = SignInDomain.objects.create(sign_in=microsoft, domain="oakfield-staff.org.uk")
+    sign_in(client, chair)
+    url = reverse("trust-sign-in-domain-check", args=[trust.pk, domain.pk])
+    with mock.patch("dns.resolver.resolve", return_value=txt_answer("v=spf1 -all")):
+        page = client.post(url, follow=True)
+    assert "wasn't found on oakfield-staff.org.uk yet" in html.unescape(page.content.decode())
+    domain.refresh_from_db()
+    assert domain.verified_at is None
+    with mock.patch("dns.resolver.resolve", return_value=txt_answer(domain.txt_record)):
+        page = client.post(url, follow=True)
+    assert "oakfield-staff.org.uk is proved" in page.content.decode()
+    domain.refresh_from_db()
+    assert domain.verified_at is not None
+    assert domain.history.first().history_user == chair
+
+
+def test_another_trust_cannot_take_a_domain_by_typing_it_first(trust_setup):
+    """Birchwood types oakfield.org.uk: nothing is routed by it, and Oakfield keeps it."""
+    from esafety.models import SignInDomain
+
+    trust_b = TrustFactory(name="Birchwood Trust")
+    chair_b = person(SchoolFactory(trust=trust_b, slug="birchwood"), Role.HEADTEACHER)
+    with pytest.raises(Exception, match="already proved to belong to another"):
+        services.save_sign_in(
+            trust=trust_b,
+            provider=SignInProvider.MICROSOFT,
+            by=chair_b,
+            tenant=OTHER_TENANT,
+            domains=["oakfield.org.uk"],
+            client_id="b",
+            secret="b",
+        )
+    # A claim typed before Oakfield proved it is never proved after.
+    squatter = services.save_sign_in(
+        trust=trust_b,
+        provider=SignInProvider.MICROSOFT,
+        by=chair_b,
+        tenant=OTHER_TENANT,
+        domains=["birchwood.org.uk"],
+        client_id="b",
+        secret="b",
+    )
+    claim = SignInDomain.objects.create(sign_in=squatter, domain="oakfield.org.uk")
+    with (
+        mock.patch("dns.resolver.resolve", return_value=txt_answer(claim.txt_record)),
+        pytest.raises(Exception, match="proved by another organisation"),
+    ):
+        services.verify_domain(domain=claim, by=chair_b)
+    assert services.sign_in_for_email("x@oakfield.org.uk").trust == trust_setup[0]
+
+
+def trustee_chair(trust):
+    from esafety.testing import trustee
+
+    return trustee(trust, chair=True, name="Cora Chair")
