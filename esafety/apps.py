@@ -13,6 +13,7 @@ class EsafetyConfig(AppConfig):
         from .api import people  # noqa: F401  (the core's API resources)
         from .charts import finish_request, start_request
         from .figures_store import start_recording
+        from .subject_access import sweeps  # noqa: F401  (subject access reminders)
 
         # Each request notes the stale figures it was given, for its page's note.
         request_started.connect(

@@ -248,4 +248,3 @@ menu_entry(
     order=86,
     per_school=True,
 )
-from .subject_access import sweeps as _sar_sweeps  # noqa: E402, F401  (its reminders, on the sweep)
