@@ -433,7 +433,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
         "DeviceStatusEnum": "devices.models.Status",
+        "DeviceKindEnum": "devices.models.Kind",
         "AlertAnswerEnum": ["raised", "folded", "held"],
+        "AnswerEnum": "incidents.models.Answer",
+        "PersonKindEnum": "incidents.models.PersonKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
 import requests
 
+from esafety.params import parse_int
+
 from .oneroster import RosterData, RosterProblem, add_classes_from_json, user_from_json
 
 TIMEOUT_SECONDS = 30
@@ -186,7 +188,8 @@ class RestClient:
             "Nothing was changed; if it happens again, ask your MIS supplier."
         )
         length = response.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        declared = parse_int(length, high=2**62)
+        if declared is not None and declared > MAX_BODY_BYTES:
             response.close()
             raise too_large
         body = bytearray()
@@ -286,9 +289,10 @@ class RestClient:
             if not params:  # followed the server's links to the last page
                 return items
             offset = int(params.get("offset", 0)) + len(page)
-            if not page or (total.isdigit() and offset >= int(total)):
+            count = parse_int(total, high=2**62)  # the MIS's X-Total-Count, if it sends one
+            if not page or (count is not None and offset >= count):
                 return items
-            if not total.isdigit() and len(page) < int(params.get("limit", PAGE_SIZE)):
+            if count is None and len(page) < int(params.get("limit", PAGE_SIZE)):
                 return items
             params = {"limit": PAGE_SIZE, "offset": offset}
         raise RosterProblem(f"The MIS kept sending more pages of {path}; the sync stopped.")
