@@ -91,6 +91,17 @@ class SignInForm(CheckedFormMixin, AuthenticationForm):
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from .roles import has_left
+
+        if has_left(user):  # from the day after their last role ended
+            raise forms.ValidationError(
+                "Your roles here have ended, so this account no longer signs in. If you "
+                "have come back, ask the school office.",
+                code="left",
+            )
+
 
 class RoleFieldsMixin(CheckedFormMixin, forms.Form):
     # No default: giving someone a role (perhaps headteacher) must be a deliberate choice.

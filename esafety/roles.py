@@ -17,7 +17,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Value
 
-from .models import Membership, Role, School, TrusteeMembership, TrustLead
+from .models import Membership, Role, School, TrusteeMembership, TrustLead, _today
 
 # A filter that matches nothing: where a scoping helper fails closed.
 NOTHING = Q(pk__in=[])
@@ -145,6 +145,22 @@ def managed_school_ids(user) -> set[int]:
 def visible_school_ids(user) -> set[int]:
     access = access_for(user)
     return set(access.roles_by_school) | set(access.trust_school_ids) | set(access.lead_school_ids)
+
+
+def has_left(user) -> bool:
+    """A leaver: everything they held here has ended (a role in a school, a trusteeship,
+    a trust lead's post), none is in force today and none is to start. Someone never
+    given a role (a new account), and the site's administrators, are not leavers."""
+    if user.is_staff or user.is_superuser:
+        return False
+    access = access_for(user)
+    if access.roles_by_school or access.trust_ids or access.lead_trust_ids:
+        return False
+    today = _today()
+    held = [model.objects.filter(user=user) for model in (Membership, TrusteeMembership, TrustLead)]
+    if any(rows.filter(started_on__gt=today).exists() for rows in held):
+        return False
+    return any(rows.filter(ended_on__lte=today).exists() for rows in held)
 
 
 def requires_two_factor(user) -> bool:

@@ -518,3 +518,29 @@ def test_password_reset_link_sets_a_new_password(personas, client, mailoutbox):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=personas.teacher.pk).check_password(GOOD_PASSWORD)
+
+
+# --- leavers ------------------------------------------------------------------------------
+
+
+def test_a_leaver_signs_in_until_their_role_ends_and_not_after(personas, client):
+    """The teacher's role ends from 1 April (their last day was 31 March): on 31 March they
+    sign in; on 1 April the password is refused with a message that says why."""
+    teacher = personas.teacher
+    teacher.memberships.update(ended_on=datetime.date(2027, 4, 1))
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 12, 0, tzinfo=datetime.UTC)):
+        assert log_in(client, teacher.email, PASSWORD).status_code == 302
+        client.logout()
+    with time_machine.travel(datetime.datetime(2027, 4, 1, 8, 0, tzinfo=datetime.UTC)):
+        response = log_in(client, teacher.email, PASSWORD)
+    assert response.status_code == 200
+    assert "Your roles here have ended" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_someone_whose_role_is_still_to_start_may_sign_in(client, personas):
+    from esafety.testing import MembershipFactory, UserFactory
+
+    starter = UserFactory(email="new.starter@school.example")
+    MembershipFactory(user=starter, school=personas.school, started_on=datetime.date(2099, 9, 1))
+    assert log_in(client, starter.email, PASSWORD).status_code == 302
