@@ -28,6 +28,9 @@ pytest_plugins = ["esafety.browser"]
 def pick(page, label, typed, name):
     """The people picker, as a keyboard user: type, arrow down to the match, Enter."""
     box = page.get_by_role("combobox", name=label)
+    # htmx binds the box's triggers when the page has loaded: typed before that, nothing
+    # would be searched (a person's next key would; a test types only once).
+    page.wait_for_load_state("load")
     box.fill(typed)
     expect(page.get_by_role("option", name=re.compile(name))).to_be_visible()
     box.press("ArrowDown")

@@ -32,6 +32,9 @@ def on_phone(browser_page, live_server, user):
 def pick(page, label, typed, name):
     """Use the combobox as a keyboard user would: type, arrow down to the match, Enter."""
     box = page.get_by_role("combobox", name=label)
+    # htmx binds the box's triggers when the page has loaded: typed before that, nothing
+    # would be searched (a person's next key would; a test types only once).
+    page.wait_for_load_state("load")
     box.fill(typed)
     option = page.get_by_role("option", name=re.compile(name))
     expect(option).to_be_visible()
