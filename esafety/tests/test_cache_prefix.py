@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
 from django.conf import settings
@@ -90,8 +91,11 @@ def two_installations(require_service_fn):
         redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
     except redis.RedisError as error:
         require_service_fn(f"Redis at {url} does not answer: {error}")
-    a = build_cache(cache_settings(CACHE_URL=url, DATABASE_URL=DATABASE_A))
-    b = build_cache(cache_settings(CACHE_URL=url, DATABASE_URL=DATABASE_B))
+    # Databases named for this test alone: two of these tests on two xdist workers at once
+    # would otherwise be the same two installations, and one's clear() empty the other's.
+    run = uuid.uuid4().hex[:8]
+    a = build_cache(cache_settings(CACHE_URL=url, DATABASE_URL=f"{DATABASE_A}_{run}"))
+    b = build_cache(cache_settings(CACHE_URL=url, DATABASE_URL=f"{DATABASE_B}_{run}"))
     assert a._cache._servers == b._cache._servers  # one Redis database
     yield a, b
     a.clear()
