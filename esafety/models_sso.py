@@ -12,6 +12,11 @@ class SignInProvider(models.TextChoices):
     GOOGLE = "google", "Google Workspace"
 
 
+def provider_id_for(trust_id: int, provider: str) -> str:
+    """The name allauth's URLs carry for a trust's provider, e.g. trust3-microsoft."""
+    return f"trust{trust_id}-{provider}"
+
+
 class TrustSignIn(models.Model):
     """One identity provider a trust's staff sign in with. The client id and secret are
     stored encrypted (esafety.secrets) and left out of the history, which records who
@@ -53,7 +58,7 @@ class TrustSignIn(models.Model):
     @property
     def provider_id(self) -> str:
         """The name allauth's URLs carry, e.g. trust3-microsoft."""
-        return f"trust{self.trust_id}-{self.provider}"
+        return provider_id_for(self.trust_id, self.provider)
 
 
 def _verification_token() -> str:

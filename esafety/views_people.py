@@ -355,9 +355,10 @@ def school_settings(request, slug):
 LEAD_HISTORY_SHOWN = 30
 
 
-def chaired_trusts(request):
-    """The trusts this person chairs (403 for anyone else)."""
-    require(request.user, "esafety.appoint_trust_lead")
+def chaired_trusts(request, rule="esafety.appoint_trust_lead"):
+    """The trusts this person chairs, for a chair's page under `rule` (403 for anyone
+    else)."""
+    require(request.user, rule)
     return Trust.objects.filter(pk__in=access_for(request.user).chair_trust_ids).order_by("name")
 
 

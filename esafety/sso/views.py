@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from esafety.forms import add_errors
-from esafety.models import SignInDomain, SignInProvider, SignInRefusal, Trust, TrustSignIn
-from esafety.roles import access_for, require
+from esafety.models import SignInDomain, SignInProvider, SignInRefusal, TrustSignIn
+from esafety.models_sso import provider_id_for
+from esafety.views_people import chaired_trusts
 
 from . import services
 from .forms import SchoolAccountForm, TrustSignInForm
@@ -57,8 +58,7 @@ def back_to_sign_in(request, *args, **kwargs):
 
 
 def _chaired(request):
-    require(request.user, "esafety.manage_trust_sign_in")
-    return Trust.objects.filter(pk__in=access_for(request.user).chair_trust_ids).order_by("name")
+    return chaired_trusts(request, "esafety.manage_trust_sign_in")
 
 
 def trust_sign_in(request):
@@ -150,7 +150,7 @@ def trust_sign_in_edit(request, trust_pk, provider):
         else:
             messages.success(request, f"{SignInProvider(provider).label} sign-in is saved.")
             return redirect("trust-sign-in")
-    provider_id = f"trust{trust.pk}-{provider}"
+    provider_id = provider_id_for(trust.pk, provider)
     return render(
         request,
         "esafety/trust_sign_in_edit.html",

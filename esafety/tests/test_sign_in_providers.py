@@ -116,6 +116,19 @@ def prove(sign_in):
     return sign_in
 
 
+def other_trusts_microsoft(trust, chair, domains):
+    """A second trust's Microsoft sign-in, on its own tenant."""
+    return services.save_sign_in(
+        trust=trust,
+        provider=SignInProvider.MICROSOFT,
+        by=chair,
+        tenant=OTHER_TENANT,
+        domains=domains,
+        client_id="ms-client",
+        secret="b-secret",
+    )
+
+
 def sign_in_through(client, fake, email="", next_page=""):
     """The sign-in page's school-account box, the provider's redirect, and the callback."""
     with mock.patch.object(requests.Session, "request", autospec=True, side_effect=fake):
@@ -221,17 +234,7 @@ def test_a_second_trusts_tenant_cannot_sign_in_a_person_of_the_first(client, tru
     trust_b = TrustFactory(name="Birchwood Trust")
     school_b = SchoolFactory(trust=trust_b, slug="birchwood")
     chair_b = person(school_b, Role.HEADTEACHER, email="bo@birchwood.org.uk")
-    prove(
-        services.save_sign_in(
-            trust=trust_b,
-            provider=SignInProvider.MICROSOFT,
-            by=chair_b,
-            tenant=OTHER_TENANT,
-            domains=["birchwood.org.uk"],
-            client_id="ms-client",
-            secret="b-secret",
-        )
-    )
+    prove(other_trusts_microsoft(trust_b, chair_b, ["birchwood.org.uk"]))
     fake = FakeProvider(
         f"https://login.microsoftonline.com/{OTHER_TENANT}/v2.0",
         "ms-client",
@@ -396,15 +399,7 @@ def test_microsoft_without_a_verified_email_domain_is_refused(client, trust_setu
 def test_the_generic_provider_name_is_not_found_with_two_trusts_on(client, trust_setup):
     trust_b = TrustFactory(name="Birchwood Trust")
     chair_b = person(SchoolFactory(trust=trust_b, slug="birchwood"), Role.HEADTEACHER)
-    services.save_sign_in(
-        trust=trust_b,
-        provider=SignInProvider.MICROSOFT,
-        by=chair_b,
-        tenant=OTHER_TENANT,
-        domains=["birchwood.org.uk"],
-        client_id="b",
-        secret="b",
-    )
+    other_trusts_microsoft(trust_b, chair_b, ["birchwood.org.uk"])
     url = reverse("openid_connect_callback", kwargs={"provider_id": "openid_connect"})
     assert client.get(url, {"code": "x", "state": "y"}).status_code == 404
 
@@ -467,25 +462,9 @@ def test_another_trust_cannot_take_a_domain_by_typing_it_first(trust_setup):
     trust_b = TrustFactory(name="Birchwood Trust")
     chair_b = person(SchoolFactory(trust=trust_b, slug="birchwood"), Role.HEADTEACHER)
     with pytest.raises(Exception, match="already proved to belong to another"):
-        services.save_sign_in(
-            trust=trust_b,
-            provider=SignInProvider.MICROSOFT,
-            by=chair_b,
-            tenant=OTHER_TENANT,
-            domains=["oakfield.org.uk"],
-            client_id="b",
-            secret="b",
-        )
+        other_trusts_microsoft(trust_b, chair_b, ["oakfield.org.uk"])
     # A claim typed before Oakfield proved it is never proved after.
-    squatter = services.save_sign_in(
-        trust=trust_b,
-        provider=SignInProvider.MICROSOFT,
-        by=chair_b,
-        tenant=OTHER_TENANT,
-        domains=["birchwood.org.uk"],
-        client_id="b",
-        secret="b",
-    )
+    squatter = other_trusts_microsoft(trust_b, chair_b, ["birchwood.org.uk"])
     claim = SignInDomain.objects.create(sign_in=squatter, domain="oakfield.org.uk")
     with (
         mock.patch("dns.resolver.resolve", return_value=txt_answer(claim.txt_record)),
