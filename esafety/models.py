@@ -324,6 +324,31 @@ class ClosureDay(models.Model):
         return f"{self.school} closed on {self.date}"
 
 
+class SchoolHoliday(models.Model):
+    """A school holiday (half term, Christmas, summer): the days between term dates. Only
+    deadlines counted in school days skip them (a child's file to the next school, "within
+    5 school days or the first 5 days of the next term"); safeguarding deadlines counted in
+    working days do not stop for a holiday."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="holidays")
+    name = models.CharField(max_length=60, help_text="e.g. Autumn half term")
+    starts_on = models.DateField("first day of the holiday")
+    ends_on = models.DateField("last day of the holiday")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="holiday_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.starts_on:%-d %b} to {self.ends_on:%-d %b %Y}"
+
+
 class ParentLink(models.Model):
     """A parent or carer linked to one of their children."""
 

@@ -57,3 +57,56 @@ def next_working_day(school, day: datetime.date) -> tuple[datetime.date, list[st
         skipped.append(f"{day:%a %-d %b}: {reason}")
         day += timedelta(days=1)
     return day, skipped
+
+
+# --- school days: the days pupils are taught ----------------------------------------------
+
+
+def _holiday_days(school, start: datetime.date, end: datetime.date) -> dict:
+    """The school's holiday days between two dates, each with the holiday's name."""
+    from .models import SchoolHoliday
+
+    days = {}
+    if school is None or school.pk is None:
+        return days
+    for name, first, last in SchoolHoliday.objects.filter(
+        school=school, starts_on__lte=end, ends_on__gte=start
+    ).values_list("name", "starts_on", "ends_on"):
+        day = max(first, start)
+        while day <= min(last, end):
+            days[day] = name
+            day += timedelta(days=1)
+    return days
+
+
+def school_day_reason(school, day: datetime.date, closures: dict, holidays_: dict) -> str:
+    """Why `day` is not a school day ("" when it is): a working day's reasons, or a holiday."""
+    if name := holidays_.get(day):
+        return f"holiday ({name})"
+    return closed_reason(school, day, closures)
+
+
+# Long enough for the summer holiday and a week of term either side.
+SCHOOL_DAYS_HORIZON = timedelta(days=120)
+
+
+def add_school_days(school, day: datetime.date, count: int) -> tuple[datetime.date, list[str]]:
+    """The `count`th school day after `day` (weekends, bank holidays, closure days and the
+    school's holidays skipped), and the reasons for the days skipped. Two queries."""
+    end = day + SCHOOL_DAYS_HORIZON
+    closures = {}
+    if school is not None and school.pk is not None:
+        closures = dict(
+            ClosureDay.objects.filter(school=school, date__gt=day, date__lte=end).values_list(
+                "date", "reason"
+            )
+        )
+    holidays_ = _holiday_days(school, day, end)
+    skipped = []
+    while count > 0:
+        day += timedelta(days=1)
+        if reason := school_day_reason(school, day, closures, holidays_):
+            skipped.append(f"{day:%a %-d %b}: {reason}")
+        else:
+            count -= 1
+    return day, skipped
