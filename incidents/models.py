@@ -534,3 +534,4 @@ class Evidence(models.Model):
 
 
 from .models_monitoring import MonitoringAlert  # noqa: E402, F401  (models in their module)
+from .models_transfers import FileTransfer, Redaction, TransferItem  # noqa: E402, F401
