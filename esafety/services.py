@@ -27,6 +27,7 @@ from .models import (
 )
 from .once import already_done
 from .roles import forget_access
+from .signals import people_left
 
 # simple-history's column for the reason; the whole text a person typed stays on the record.
 CHANGE_REASON_MAX_LENGTH = 100
@@ -137,13 +138,25 @@ def add_membership(
 
 
 @transaction.atomic
-def end_membership(*, membership: Membership, ended_on: datetime.date) -> Membership:
-    """A leaver: the role stops granting anything from `ended_on`; nothing is deleted."""
+def end_membership(
+    *, membership: Membership, ended_on: datetime.date, destination: str = ""
+) -> Membership:
+    """A leaver: the role stops granting anything from `ended_on`; nothing is deleted.
+
+    Tells `people_left` on commit, exactly as the MIS sync does, so what hangs on a
+    leaver (a device to return, a checklist) starts however the role was ended."""
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": "The end date can't be before the role started."})
     membership.ended_on = ended_on
     membership.save(update_fields=["ended_on"])
     forget_access(membership.user)
+    school, left = membership.school, {membership.pk: destination}
+    transaction.on_commit(
+        lambda: people_left.send_robust(
+            sender=School, school=school, memberships=left, ended_on=ended_on
+        ),
+        robust=True,
+    )
     return membership
 
 
