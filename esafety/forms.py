@@ -179,12 +179,48 @@ class MembershipForm(CrispyMixin, RoleFieldsMixin):
 
 
 class EndMembershipForm(CrispyMixin, forms.Form):
+    """A pupil's form also asks where they are going: their child protection file
+    follows them there (incidents/transfers.py, through `people_left`)."""
+
     submit_label = "End role"
     ended_on = forms.DateField(
         label="Last day plus one (the role stops on this date)",
         widget=DateInput,
         initial=timezone.localdate,
     )
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if membership is None or membership.role != Role.PUPIL:
+            return
+        self.fields["destination_school"] = forms.ModelChoiceField(
+            queryset=School.objects.filter(trust_id=membership.school.trust_id).exclude(
+                pk=membership.school_id
+            ),
+            required=False,
+            label="Moving to a school of our trust",
+        )
+        self.fields["destination"] = forms.CharField(
+            label="Or the new school's name",
+            max_length=200,
+            required=False,
+            help_text="Leave both empty if you don't know yet.",
+        )
+
+    def clean(self):
+        data = super().clean()
+        school = data.pop("destination_school", None)
+        data["destination"] = school.name if school else data.get("destination", "").strip()
+        return data
+
+
+class HolidayForm(CrispyMixin, SentOnceMixin, forms.Form):
+    submit_label = "Add holiday"
+    # Tells the closure-days page which of its two forms was sent.
+    kind = forms.CharField(widget=forms.HiddenInput, initial="holiday", required=False)
+    name = forms.CharField(max_length=60, help_text="e.g. Autumn half term, Summer holiday")
+    starts_on = forms.DateField(label="First day of the holiday", widget=DateInput)
+    ends_on = forms.DateField(label="Last day of the holiday", widget=DateInput)
 
 
 class ParentLinkForm(CrispyMixin, forms.Form):

@@ -205,7 +205,7 @@ menu_entry(
 )
 menu_entry(
     "People",
-    "Closure days",
+    "Closure days and holidays",
     "closure-days",
     rule="esafety.manage_closure_days",
     order=84,
@@ -246,5 +246,13 @@ menu_entry(
     "sar-list",
     rule="esafety.subject_access",
     order=86,
+    per_school=True,
+)
+menu_entry(
+    "People",
+    "Retention and destruction",
+    "retention-review",
+    rule="esafety.retention",
+    order=87,
     per_school=True,
 )

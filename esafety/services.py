@@ -327,6 +327,36 @@ def remove_closure_day(*, school: School, by: User, pk: int) -> None:
         attributed(closure, by).delete()
 
 
+@transaction.atomic
+def add_holiday(*, school: School, by: User, name: str, starts_on, ends_on):
+    """A school holiday: school-day deadlines set from now on skip it."""
+    from .models import SchoolHoliday
+
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The last day can't be before the first."})
+    if (ends_on - starts_on).days > 70:
+        raise ValidationError({"ends_on": "No holiday is longer than ten weeks: check the dates."})
+    clash = SchoolHoliday.objects.filter(
+        school=school, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).first()
+    if clash:
+        raise ValidationError({"starts_on": f"It overlaps {clash}."})
+    holiday = attributed(
+        SchoolHoliday(school=school, name=name.strip(), starts_on=starts_on, ends_on=ends_on), by
+    )
+    holiday.save()
+    return holiday
+
+
+@transaction.atomic
+def remove_holiday(*, school: School, by: User, pk: int) -> None:
+    from .models import SchoolHoliday
+
+    holiday = SchoolHoliday.objects.select_for_update().filter(school=school, pk=pk).first()
+    if holiday is not None:
+        attributed(holiday, by).delete()
+
+
 # --- the trust safeguarding lead --------------------------------------------------------
 
 

@@ -208,10 +208,10 @@ def membership_end(request, slug, pk):
         Membership.objects.visible_to(request.user).filter(school=school, ended_on__isnull=True),
         pk=pk,
     )
-    form = EndMembershipForm(request.POST or None)
+    form = EndMembershipForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
-            end_membership(membership=membership, ended_on=form.cleaned_data["ended_on"])
+            end_membership(membership=membership, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:

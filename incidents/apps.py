@@ -6,4 +6,15 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self):
-        from . import api, api_reports, figures, holdings, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        # Registries, and sweeps_transfers: a child's file (its sweep and the leavers signal).
+        from . import (  # noqa: F401
+            api,
+            api_reports,
+            figures,
+            holdings,
+            menu,
+            panels,
+            rules,
+            sweeps,
+            sweeps_transfers,
+        )

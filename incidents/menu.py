@@ -39,3 +39,11 @@ menu_entry(
     order=14,
     per_school=True,
 )
+menu_entry(
+    "Incidents",
+    "Files to the next school",
+    "transfer-list",
+    rule="incidents.transfers",
+    order=15,
+    per_school=True,
+)

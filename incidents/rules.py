@@ -280,3 +280,6 @@ rules.add_rule("incidents.export", is_school_manager)
 rules.add_rule("incidents.manage_kinds", is_school_manager)
 # Monitoring alerts held because the pupil was not found: the school's leads match them.
 rules.add_rule("incidents.match_alerts", is_school_manager)
+# A child's file to the next school: the school's leads; which transfers each sees is
+# incidents/transfers.py `transfers_for` (the headteacher rule applies there too).
+rules.add_rule("incidents.transfers", is_school_manager)

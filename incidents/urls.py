@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions, views_monitoring, views_people
+from . import views, views_actions, views_monitoring, views_people, views_transfers
 
 urlpatterns = [
     path("incidents/new/", views.incident_create, name="incident-create"),
@@ -40,4 +40,30 @@ urlpatterns = [
         name="monitoring-match",
     ),
     path("schools/<slug:slug>/incidents.csv", views.incident_export, name="incident-export"),
+    path("schools/<slug:slug>/transfers/", views_transfers.transfer_list, name="transfer-list"),
+    path(
+        "schools/<slug:slug>/transfers/start/",
+        views_transfers.transfer_start,
+        name="transfer-start",
+    ),
+]
+TRANSFER = "schools/<slug:slug>/transfers/<int:pk>/"
+urlpatterns += [
+    path(TRANSFER, views_transfers.transfer_detail, name="transfer-detail"),
+    path(TRANSFER + "records/", views_transfers.transfer_choose, name="transfer-choose"),
+    path(
+        TRANSFER + "names/<int:redaction_pk>/",
+        views_transfers.transfer_decide,
+        name="transfer-decide",
+    ),
+    path(TRANSFER + "send/", views_transfers.transfer_send, name="transfer-send"),
+    path(TRANSFER + "nothing/", views_transfers.transfer_not_needed, name="transfer-not-needed"),
+    path(TRANSFER + "receipt/", views_transfers.transfer_receipt, name="transfer-receipt"),
+    path(TRANSFER + "confirm/", views_transfers.transfer_confirm, name="transfer-confirm"),
+    path(TRANSFER + "file.pdf", views_transfers.transfer_file, name="transfer-file"),
+    path(
+        TRANSFER + "receipt-file/",
+        views_transfers.transfer_receipt_file,
+        name="transfer-receipt-file",
+    ),
 ]
