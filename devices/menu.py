@@ -30,6 +30,9 @@ menu_entry(
     order=64,
     per_school=True,
 )
+menu_entry(
+    "Devices", "Leavers", "leaver-checklists", rule="devices.leavers", order=64, per_school=True
+)
 menu_entry("Devices", "Disposals", "disposals", rule="devices.manage", order=65, per_school=True)
 menu_entry(
     "Devices",

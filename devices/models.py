@@ -487,3 +487,4 @@ from .models_breaches import (  # noqa: E402, F401
     PeopleTold,
     Risk,
 )
+from .models_leavers import LeaverChecklist, LeaverHandOver  # noqa: E402, F401

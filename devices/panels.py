@@ -7,7 +7,7 @@ from esafety.figures import figures_for
 from esafety.models import STAFF_ROLES, User
 from esafety.roles import access_for, children_of, managed_school_ids, schools_with_roles
 
-from .models import Loan
+from .models import LeaverChecklist, Loan
 from .models_breaches import deadline_text
 from .rules import device_manager_school_ids, office_school_ids
 
@@ -149,3 +149,31 @@ def trust_device_figures(request):
         },
         order=26,
     )
+
+
+@dashboard_panel
+def leaver_checklists(request):
+    """IT support and leads: leavers' checklists still open (one query; none shown when
+    there are none). Live: a checklist comes from a sync or a role ended, no figure."""
+    ids = device_manager_school_ids(request.user)
+    if not ids:
+        return None
+    today = timezone.localdate()
+    rows = list(
+        LeaverChecklist.objects.open()
+        .filter(school_id__in=ids)
+        .select_related("person", "school")
+        .order_by("ended_on", "pk")[:PANEL_LEAVERS]
+    )
+    if not rows:
+        return None
+    return Panel(
+        title="Leavers' checklists",
+        template="devices/leavers/panel.html",
+        context={"rows": rows, "today": today, "many_schools": len(ids) > 1},
+        order=31,
+        count=len(rows),
+    )
+
+
+PANEL_LEAVERS = 10

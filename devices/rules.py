@@ -166,3 +166,5 @@ rules.add_rule("devices.view_pupil_record", is_school_manager)
 rules.add_rule("devices.view_breaches", is_school_manager)
 rules.add_rule("devices.decide_breach", is_headteacher_of)
 rules.add_rule("devices.view_figures", is_trustee)
+# The leaver checklist: IT support and the school's leads work it (rows: managed_by_q).
+rules.add_rule("devices.leavers", is_device_manager_of)

@@ -20,8 +20,9 @@ from esafety.roles import allowed
 from esafety.services import attributed, holders
 from esafety.sweeps import pending, sweep_job, sweep_key
 
+from .leavers import end_leavers_sessions  # importing it connects its people_left receiver
 from .loans import leavers_q, parents_of_borrowers, signers_for
-from .models import Breach, ComplianceReminder, Confiscation, Loan, Software
+from .models import Breach, ComplianceReminder, Confiscation, LeaverChecklist, Loan, Software
 from .summary import non_compliant_ids, send_summaries
 
 BREACH_REMINDERS = (24, 48)  # hours into the 72 (counted back from the stored deadline)
@@ -315,3 +316,41 @@ def officers_by_school(school_ids) -> dict[int, list]:
     for m in memberships:
         found[m.school_id][m.user] = None
     return {pk: list(people) for pk, people in found.items()}
+
+
+# --- leaver checklists -------------------------------------------------------------------------
+
+
+@sweep_job("devices.leaver_checklists")
+def leaver_checklists(sweep):
+    """A checklist not complete on the end date: IT support is reminded (the e-safety
+    officer where the school has no technician); still not complete a few working days
+    later (`escalate_on`): the headteacher. Each once for each end date."""
+    today = timezone.localdate(sweep.now)
+    steps = (
+        ("remind", Q(ended_on__lte=today), (Role.TECHNICIAN,), "is not complete"),
+        ("escalate", Q(escalate_on__lte=today), (Role.HEADTEACHER,), "is still not complete"),
+    )
+    for step, due, roles, words in steps:
+        rows = LeaverChecklist.objects.open().filter(due).select_related("school", "person")
+        for checklist in pending(rows, "leaver", F("pk"), step, F("ended_on")):
+            sweep.once(
+                sweep_key("leaver", checklist.pk, step, checklist.ended_on),
+                lambda c=checklist, r=roles, w=words: _tell_about_leaver(c, r, w),
+            )
+
+
+def _tell_about_leaver(checklist, roles, words):
+    people = holders(checklist.school, *roles) or holders(checklist.school, Role.ESAFETY_OFFICER)
+    for person in people:
+        notify(
+            person,
+            title=f"The leaver checklist for {checklist.person} {words}",
+            link=checklist.get_absolute_url(),
+        )
+
+
+@sweep_job("devices.leaver_sessions", housekeeping=True)
+def leaver_sessions(sweep):
+    """Sessions of people who have left are ended (see leavers.py for why a sweep)."""
+    end_leavers_sessions(sweep.now)

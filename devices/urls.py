@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_breaches, views_inventory, views_loans, views_pupils
+from . import views_breaches, views_inventory, views_leavers, views_loans, views_pupils
 
 school = "schools/<slug:slug>/"
 
@@ -80,4 +80,13 @@ urlpatterns = [
     ),
     path("breaches/<int:pk>/record.pdf", views_breaches.breach_pdf, name="breach-pdf"),
     path("devices/figures/", views_breaches.trust_figures, name="devices-figures"),
+    path(school + "leavers/", views_leavers.leaver_list, name="leaver-checklists"),
+    path("leavers/<int:pk>/", views_leavers.checklist_detail, name="leaver-checklist"),
+    path(
+        "leavers/<int:pk>/hand-over/",
+        views_leavers.checklist_hand_over,
+        name="leaver-hand-over",
+    ),
+    path("leavers/<int:pk>/accounts/", views_leavers.checklist_accounts, name="leaver-accounts"),
+    path("leavers/<int:pk>/complete/", views_leavers.checklist_complete, name="leaver-complete"),
 ]
