@@ -13,7 +13,11 @@ class EsafetyConfig(AppConfig):
         from .api import people  # noqa: F401  (the core's API resources)
         from .charts import finish_request, start_request
         from .figures_store import start_recording
+        from .retention import sweeps as retention_sweeps  # noqa: F401  (the monthly review)
+        from .retention.registry import discover
         from .subject_access import sweeps  # noqa: F401  (subject access reminders)
+
+        discover()  # every app's retention.py, once all apps are loaded
 
         # Each request notes the stale figures it was given, for its page's note.
         request_started.connect(

@@ -324,6 +324,9 @@ rules.add_rule("esafety.appoint_trust_lead", chairs_a_trust)
 rules.add_rule("esafety.manage_trust_sign_in", chairs_a_trust)
 # UK GDPR subject access: the register and the search of everything about a person.
 rules.add_rule("esafety.subject_access", is_school_manager)
+# Retention (UK GDPR storage limitation): the schedule, legal holds and approving
+# destruction are the school's leads' (the DSL and the headteacher); never trustees'.
+rules.add_rule("esafety.retention", is_school_manager)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

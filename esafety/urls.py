@@ -68,6 +68,7 @@ urlpatterns = [
     path("trust/", views.trust_overview, name="trust-overview"),
     path("", include("esafety.sso.urls")),
     path("", include("esafety.subject_access.urls")),
+    path("", include("esafety.retention.urls")),
     path("trust/safeguarding-lead/", views_people.trust_leads, name="trust-leads"),
     path(
         "trust/safeguarding-lead/<int:pk>/end/",
