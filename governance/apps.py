@@ -6,4 +6,4 @@ class GovernanceConfig(AppConfig):
     name = "governance"
 
     def ready(self):
-        from . import api, menu, panels, rules, sections, sweeps  # noqa: F401  (registries)
+        from . import api, holdings, menu, panels, rules, sections, sweeps  # noqa: F401  (registries)

@@ -6,4 +6,4 @@ class RisksConfig(AppConfig):
     name = "risks"
 
     def ready(self):
-        from . import figures, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import figures, holdings, menu, panels, rules, sweeps  # noqa: F401  (registries)
