@@ -9,7 +9,7 @@ class SelfreviewConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from . import figures, menu, panels, rules, sweeps  # noqa: F401  (registries)
+        from . import figures, holdings, menu, panels, rules, sweeps  # noqa: F401  (registries)
 
         if apps.is_installed("governance"):  # its dashboard draws these two figures
             from governance.sections import figure_section
