@@ -162,11 +162,12 @@ def destroy_with_history(record: models.Model) -> None:
         ):
             doomed.setdefault(model, []).extend(queryset)
     files = file_names(i for instances in doomed.values() for i in instances)
+    # Their ids now: deleting sets each instance's pk to None.
+    ids = {model: [i.pk for i in instances] for model, instances in doomed.items()}
     collector.delete()
-    for model, instances in doomed.items():
+    for model, pks in ids.items():
         history = _history_model(model)
         if history is not None:
-            pks = [i.pk for i in instances]
             history.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).delete()
     delete_files_after_commit(files)
 

@@ -76,7 +76,12 @@ class Holds:
 
 
 def active_holds(school: School) -> Holds:
-    holds = LegalHold.objects.active().filter(school=school).order_by("placed_at", "pk")
+    holds = (
+        LegalHold.objects.active()
+        .filter(school=school)
+        .select_related("placed_by")
+        .order_by("placed_at", "pk")
+    )
     on_people, on_records = {}, {}
     for hold in holds:
         if hold.person_id:
