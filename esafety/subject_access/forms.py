@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from ..forms import CrispyMixin, DateInput, SentOnceMixin
+from ..models import User
 from ..models_subject_access import ReceivedHow, RequesterKind, SarStatus
 from ..widgets import quick_selects
 from .deadlines import MAX_EXTENSION_MONTHS
@@ -58,6 +59,36 @@ class RequestForm(CrispyMixin, SentOnceMixin, forms.Form):
         self.fields["subject"].queryset = people.order_by("full_name", "pk")
         self.fields["received_on"].initial = timezone.localdate()
         quick_selects(self)
+
+
+class HandlerChoiceField(PersonChoiceField):
+    current_pk = None
+
+    def label_from_instance(self, obj):
+        label = super().label_from_instance(obj)
+        return f"{label} (handles it now)" if obj.pk == self.current_pk else label
+
+
+class HandlerForm(CrispyMixin, SentOnceMixin, forms.Form):
+    submit_label = "Hand it over"
+
+    handled_by = HandlerChoiceField(
+        queryset=None,
+        label="Who handles it from now on",
+        widget=forms.RadioSelect,
+        help_text="The headteacher or an e-safety officer of the school. They are told, and "
+        "the reminders of its deadline go to them.",
+    )
+
+    def __init__(self, *args, leads, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["handled_by"]
+        field.queryset = User.objects.filter(pk__in=[p.pk for p in leads]).order_by(
+            "full_name", "pk"
+        )
+        # The one handling it now stays a choice, so a second click of the same choice
+        # is told it was done (not that the choice is invalid).
+        field.current_pk = getattr(current, "pk", None)
 
 
 class IdentityForm(CrispyMixin, SentOnceMixin, forms.Form):

@@ -1,8 +1,8 @@
 """The subject access register's steps, one service each: record a request (its
-deadline worked out), check identity, extend, record the search and the officer's
-decisions, mark it sent, refuse or withdraw it. Keyword-only and atomic; a step done
-already (a second click, a colleague at the same moment) raises `already_done`, and the
-row lock makes sure it is done once."""
+deadline worked out), hand it to another lead, check identity, extend, record the search
+and the officer's decisions, mark it sent, refuse or withdraw it. Keyword-only and
+atomic; a step done already (a second click, a colleague at the same moment) raises
+`already_done`, and the row lock makes sure it is done once."""
 
 import datetime
 
@@ -18,10 +18,12 @@ from ..models_subject_access import (
     SubjectAccessItem,
     SubjectAccessRequest,
 )
+from ..notifications import notify
 from ..once import already_done
-from ..services import attributed
+from ..roles import MANAGER_ROLES, allowed
+from ..services import attributed, holders
 from .deadlines import MAX_EXTENSION_MONTHS, respond_by
-from .holdings import Found, records_by_ref
+from .holdings import SEARCH_RULE, Found, records_by_ref
 
 # From about 12 a child is usually mature enough to make their own request (ICO).
 CHILD_DECIDES_AGE = 12
@@ -103,6 +105,37 @@ def _locked(sar: SubjectAccessRequest) -> SubjectAccessRequest:
 def _must_be_open(sar: SubjectAccessRequest) -> None:
     if not sar.is_open:
         raise already_done(f"This request is {sar.get_status_display().lower()} already.")
+
+
+def possible_handlers(school: School) -> list[User]:
+    """Who may handle a request: the school's headteachers and e-safety officers today."""
+    return holders(school, *MANAGER_ROLES)
+
+
+@transaction.atomic
+def hand_to(*, sar: SubjectAccessRequest, by: User, to: User) -> SubjectAccessRequest:
+    """Someone else handles the request from now on: its reminders go to them (see
+    sweeps.py), the change is in its history (who, when, to whom), and they are told,
+    unless they took it over themselves. Once: a second click finds it theirs already."""
+    sar = _locked(sar)
+    _must_be_open(sar)
+    if sar.handled_by_id == to.pk:
+        raise already_done(f"{to} handles it already.")
+    # The register's own rule: only someone who may open the request may handle it.
+    if not (to.is_active and allowed(to, SEARCH_RULE, sar.school)):
+        raise ValidationError(
+            {"handled_by": "Choose the headteacher or an e-safety officer of this school."}
+        )
+    sar.handled_by = to
+    attributed(sar, by, f"Handed to {to}").save()
+    if to.pk != by.pk:
+        notify(
+            to,
+            title=f"Subject access request {sar.reference} is yours to handle: "
+            f"respond by {sar.deadline:%-d %B %Y}",
+            link=sar.get_absolute_url(),
+        )
+    return sar
 
 
 @transaction.atomic

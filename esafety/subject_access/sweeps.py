@@ -1,6 +1,8 @@
 """Subject access deadlines, on the core sweep: whoever handles a request is reminded a
 week before its deadline and on the day; a request still open after it is escalated to
-the headteacher. Each once per deadline (an extension gives new reminders)."""
+the headteacher, and its handler is told too. Each once per deadline (an extension gives
+new reminders). The handler is read when each is sent, so a request handed to someone
+else (services.hand_to) reminds the new handler from then on."""
 
 from datetime import timedelta
 
@@ -22,12 +24,16 @@ def _holders(school, roles):
     return list({m.user_id: m.user for m in people.select_related("user")}.values())
 
 
+def _current_handler(sar, leads):
+    """Whoever handles it, if they still lead the school (a leaver is not reminded)."""
+    return sar.handled_by if sar.handled_by_id in {p.pk for p in leads} else None
+
+
 def _handlers(sar):
     """Whoever handles it, if they still lead the school; else the school's leads."""
     leads = _holders(sar.school, MANAGER_ROLES)
-    if sar.handled_by_id in {p.pk for p in leads}:
-        return [sar.handled_by]
-    return leads
+    handler = _current_handler(sar, leads)
+    return [handler] if handler else leads
 
 
 @sweep_job("esafety.subject_access_deadlines")
@@ -72,7 +78,10 @@ def _escalate(sar, link, sweep) -> None:
         update_fields=["escalated_at"]
     )
     heads = _holders(sar.school, {Role.HEADTEACHER}) or _holders(sar.school, MANAGER_ROLES)
-    for head in heads:
+    # The handler, if still a lead, hears it too: each person once (a head may handle it).
+    handler = _current_handler(sar, _holders(sar.school, MANAGER_ROLES))
+    told = {person.pk: person for person in heads + ([handler] if handler else [])}
+    for head in told.values():
         notify(
             head,
             title=f"Subject access request {sar.reference} is past its deadline",

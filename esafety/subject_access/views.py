@@ -14,7 +14,15 @@ from ..pdf import pdf_response, render_pdf
 from ..views_people import get_school
 from . import services
 from .deadlines import respond_by
-from .forms import CloseForm, ExtendForm, IdentityForm, RequestForm, SentForm, WithheldSummaryForm
+from .forms import (
+    CloseForm,
+    ExtendForm,
+    HandlerForm,
+    IdentityForm,
+    RequestForm,
+    SentForm,
+    WithheldSummaryForm,
+)
 from .holdings import SEARCH_RULE, everything_about, records_by_ref
 
 CLOSED_SHOWN = 50
@@ -111,12 +119,14 @@ def sar_detail(request, slug, pk):
     )
 
 
-def _step(request, slug, pk, form_class, title, do, done_message, intro=""):
-    """A do-once step on a request (identity, extension, sent, closed): the form, the
-    service, a second click sent back to the request with a note."""
+def _step(request, slug, pk, form_class, title, do, done_message, intro="", form_kwargs=None):
+    """A do-once step on a request (identity, extension, sent, closed, handed over): the
+    form, the service, a second click sent back to the request with a note.
+    `form_kwargs(school, sar)` gives a form what it chooses from."""
     school = _school(request, slug)
     sar = _sar(school, pk)
-    form = form_class(_posted(request), once=once_token(request))
+    extra = form_kwargs(school, sar) if form_kwargs else {}
+    form = form_class(_posted(request), once=once_token(request), **extra)
 
     def act():
         data = {k: v for k, v in form.cleaned_data.items() if k != FIELD}
@@ -142,6 +152,23 @@ def _step(request, slug, pk, form_class, title, do, done_message, intro=""):
             request, f"This request is {sar.get_status_display().lower()}.", sar.get_absolute_url()
         )
     return _form_page(request, school, form, title, sar, intro)
+
+
+def sar_handler(request, slug, pk):
+    return _step(
+        request,
+        slug,
+        pk,
+        HandlerForm,
+        "Hand the request to someone else",
+        lambda sar, d: services.hand_to(sar=sar, by=request.user, to=d["handled_by"]),
+        "The request is handed over. They are told, and its reminders now go to them.",
+        "Whoever handles it is reminded of its deadline and answers it.",
+        form_kwargs=lambda school, sar: {
+            "leads": services.possible_handlers(school),
+            "current": sar.handled_by,
+        },
+    )
 
 
 def sar_identity(request, slug, pk):
