@@ -1,0 +1,111 @@
+"""The incident log's retention rules: a closed incident about a pupil reaches its date
+on the pupil's 25th birthday; destroying it removes its evidence files from storage, its
+people, timeline and evidence, and every history row of them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from esafety.retention import services
+from esafety.retention.registry import record_ref
+from incidents.models import (
+    Evidence,
+    Incident,
+    IncidentPerson,
+    Part,
+    PersonKind,
+    Status,
+    TimelineEntry,
+)
+from incidents.tests.factories import report
+
+
+def test_destroying_an_incident_removes_its_files_and_history(
+    personas, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    p = personas
+    p.pupil.date_of_birth = datetime.date(1996, 2, 29)
+    p.pupil.save()
+    entry = {"person": p.pupil, "name": "", "kind": PersonKind.PUPIL, "part": Part.TARGET}
+    incident = report(p.school, p.teacher, people=[entry])
+    evidence = Evidence(
+        incident=incident,
+        original_name="log.txt",
+        content_type="text/plain",
+        size=5,
+        uploaded_by=p.teacher,
+    )
+    evidence.file.save("log.txt", ContentFile(b"a log"), save=False)
+    evidence.save()
+    name = evidence.file.name
+    assert default_storage.exists(name) and (tmp_path / name).exists()
+    Incident.objects.filter(pk=incident.pk).update(status=Status.CLOSED)
+    ids = {
+        "parts": list(
+            IncidentPerson.objects.filter(incident=incident).values_list("pk", flat=True)
+        ),
+        "timeline": list(
+            TimelineEntry.objects.filter(incident=incident).values_list("pk", flat=True)
+        ),
+    }
+
+    # 25 on 1 March 2021 (2021 has no 29 February): not before.
+    before = services.review(p.school, p.esafety_officer, datetime.date(2021, 2, 28))
+    assert record_ref(incident) not in {d.candidate.ref for g in before for d in g.due}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_destruction(
+            school=p.school,
+            by=p.esafety_officer,
+            refs=[record_ref(incident)],
+            today=datetime.date(2021, 3, 1),
+        )
+
+    assert not (tmp_path / name).exists() and not default_storage.exists(name)
+    assert not Incident.objects.filter(pk=incident.pk).exists()
+    assert not Incident.history.filter(id=incident.pk).exists()
+    assert not Evidence.history.filter(id=evidence.pk).exists()
+    assert not IncidentPerson.history.filter(id__in=ids["parts"]).exists()
+    assert not TimelineEntry.history.filter(id__in=ids["timeline"]).exists()
+
+
+def test_a_failed_batch_keeps_the_files(
+    personas, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """A record still linked elsewhere stops the batch: nothing deleted, files kept."""
+    from devices.models import Search
+
+    settings.MEDIA_ROOT = tmp_path
+    p = personas
+    p.pupil.date_of_birth = datetime.date(1990, 1, 31)
+    p.pupil.save()
+    entry = {"person": p.pupil, "name": "", "kind": PersonKind.PUPIL, "part": Part.TARGET}
+    incident = report(p.school, p.teacher, people=[entry])
+    evidence = Evidence(
+        incident=incident,
+        original_name="a.txt",
+        content_type="text/plain",
+        size=1,
+        uploaded_by=p.teacher,
+    )
+    evidence.file.save("a.txt", ContentFile(b"a"), save=False)
+    evidence.save()
+    Incident.objects.filter(pk=incident.pk).update(status=Status.CLOSED)
+    Search.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        searched_by=p.teacher,
+        reason="r",
+        looked_for="l",
+        incident=incident,
+    )
+    with pytest.raises(ValidationError) as error, django_capture_on_commit_callbacks(execute=True):
+        services.approve_destruction(
+            school=p.school, by=p.esafety_officer, refs=[record_ref(incident)]
+        )
+    assert "still linked" in str(error.value)
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert (tmp_path / evidence.file.name).exists()
