@@ -102,7 +102,8 @@ def open_transfer(*, school, pupil, last_day, destination, by=None, membership=N
     )
     try:
         with transaction.atomic():
-            attributed(transfer, by).save()
+            how = "Started by hand" if by else "Opened when the pupil's place ended"
+            attributed(transfer, by, f"{how}: moving to {transfer.destination_name}").save()
     except IntegrityError:  # opened by the other trigger at the same moment
         return FileTransfer.objects.open().get(school=school, pupil=pupil), False
     for officer in holders(school, Role.ESAFETY_OFFICER):
