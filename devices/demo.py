@@ -5,9 +5,10 @@ import datetime
 from django.utils import timezone
 
 from agreements import services as agreement_services
-from esafety.models import ParentLink, Role, TrusteeMembership, User
+from esafety.models import ParentLink, Role, StaffType, TrusteeMembership, User
+from esafety.services import add_membership, attributed, end_membership
 
-from . import breaches, loans, pupils, services
+from . import breaches, leavers, loans, pupils, services
 from .loan_agreement import install_loan_agreements, loan_document
 from .models import Device, Encryption, Kind, Software
 
@@ -112,6 +113,7 @@ def seed(schools):
             held_where="The office safe",
         )
         services.record_check(school=school, by=technician, devices=devices[:2])
+        _leaver(school, slug, devices[2], technician)
         breaches.record_breach(
             school=school,
             by=head,
@@ -121,3 +123,26 @@ def seed(schools):
             people_affected="3 pupils and their families",
             containment="The recipients were asked to delete the email; they confirmed.",
         )
+
+
+def _leaver(school, slug, device, technician):
+    """A fictional teacher leaving next week with a school laptop still assigned to them:
+    the technician's leaver checklist (made here too, as the signal waits for the commit)."""
+    leaver = User.objects.create(
+        email=f"leaver@{slug}.example", full_name="Morgan Leaver", password="!"
+    )
+    membership = add_membership(
+        user=leaver,
+        school=school,
+        role=Role.STAFF,
+        staff_type=StaffType.TEACHER,
+        started_on=datetime.date(2023, 9, 1),
+    )
+    device.assigned_to = leaver
+    attributed(device, technician, f"Assigned to {leaver}").save()
+    membership = end_membership(
+        membership=membership,
+        ended_on=TODAY() + datetime.timedelta(days=7),
+        destination="Elmridge Primary",
+    )
+    leavers.open_checklist(membership=membership, destination="Elmridge Primary")
