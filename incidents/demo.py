@@ -128,6 +128,32 @@ def seed(schools):
             contact_from_older=Answer.YES,
         )
     _monitoring(hillside)
+    _transfer(brookfield, hillside)
+
+
+def _transfer(school, destination):
+    """A pupil with something on file who has just moved to another school of the trust:
+    the officer's file to send, due after this year's Christmas holiday (recorded)."""
+    from esafety.models import SchoolHoliday
+
+    from .models_transfers import FileTransfer
+    from .transfers import open_transfer
+
+    if FileTransfer.objects.filter(school=school).exists():
+        return
+    today = timezone.localdate()
+    christmas = datetime.date(today.year if today.month >= 9 else today.year - 1, 12, 21)
+    SchoolHoliday.objects.get_or_create(
+        school=school,
+        name="Christmas holiday",
+        defaults={"starts_on": christmas, "ends_on": christmas + datetime.timedelta(days=12)},
+    )
+    open_transfer(
+        school=school,
+        pupil=_pupil(school),
+        last_day=today - datetime.timedelta(days=1),
+        destination=destination.name,
+    )
 
 
 def _monitoring(school):
