@@ -3,6 +3,7 @@
 from django import forms
 
 from ..forms import CrispyMixin, SentOnceMixin
+from .registry import years_text
 
 MAX_YEARS = 120
 
@@ -30,7 +31,7 @@ class LengthenForm(CrispyMixin, forms.Form):
         years = self.cleaned_data["years"]
         if years < self.minimum:
             raise forms.ValidationError(
-                f"It can't be shorter than the minimum of {self.minimum} years."
+                f"It can't be shorter than the minimum of {years_text(self.minimum)}."
             )
         return years
 
@@ -47,7 +48,10 @@ class HoldForm(CrispyMixin, SentOnceMixin, forms.Form):
         queryset=None,
         required=False,
         label="Everything about this person",
-        help_text="Everyone who is or was at the school. Leave empty to hold one record.",
+        help_text=(
+            'Everyone who is or was at the school. To hold one record, use "Place a '
+            'legal hold" beside it in the review.'
+        ),
     )
     record = forms.CharField(widget=forms.HiddenInput, required=False, max_length=120)
     reason = forms.CharField(

@@ -33,6 +33,10 @@ def retirement_age() -> int:
     return getattr(settings, "ESAFETY_RETIREMENT_AGE", DEFAULT_RETIREMENT_AGE)
 
 
+def years_text(n: int) -> str:
+    return f"{n} year{'s' if n != 1 else ''}"
+
+
 def add_years(day: datetime.date, years: int) -> datetime.date:
     """The same day `years` later. 29 February in a year without one is 1 March: in
     England a person attains an age at the start of the anniversary of their birth (Family

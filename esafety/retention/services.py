@@ -19,7 +19,7 @@ from ..models import School, User
 from ..models_retention import DestructionBatch, LegalHold, RetentionPeriod, Tombstone
 from ..once import already_done
 from ..services import attributed
-from .registry import Candidate, RetentionRule, get_rule, registered_rules
+from .registry import Candidate, RetentionRule, get_rule, registered_rules, years_text
 
 
 def periods(school: School) -> dict[str, RetentionPeriod]:
@@ -45,8 +45,8 @@ def set_period(
     if years < rule.minimum_years:
         raise ValidationError(
             {
-                "years": f"It can't be shorter than the minimum of {rule.minimum_years} "
-                f"years ({rule.source})."
+                "years": f"It can't be shorter than the minimum of "
+                f"{years_text(rule.minimum_years)} ({rule.source})."
             }
         )
     if not reason.strip():
@@ -56,7 +56,7 @@ def set_period(
     )
     period = period or RetentionPeriod(school=school, rule_key=rule.key)
     period.years, period.reason, period.set_by, period.set_at = years, reason, by, timezone.now()
-    attributed(period, by, f"Set to {years} years").save()
+    attributed(period, by, f"Set to {years_text(years)}").save()
     return period
 
 

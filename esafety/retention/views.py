@@ -15,7 +15,7 @@ from ..subject_access.services import people_of
 from ..views_people import get_school
 from . import services
 from .forms import HoldForm, LengthenForm, LiftForm
-from .registry import get_rule, registered_rules
+from .registry import get_rule, registered_rules, years_text
 
 RULE = "esafety.retention"
 SHOWN = 200  # tombstones on one page, newest first
@@ -256,7 +256,8 @@ def lengthen(request, slug, key):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"{rule.label}: kept for {form.cleaned_data['years']} years.")
+            kept = years_text(form.cleaned_data["years"])
+            messages.success(request, f"{rule.label}: kept for {kept}.")
             return redirect(back)
     return render(
         request,
