@@ -1,7 +1,8 @@
 """What the incident log holds about a person, for a subject access request: the
 incidents they are involved in (with their part), those they reported, and a pupil's
-chronology. Only incidents the searcher may see (`Incident.objects.visible_to`): an
-incident about the headteacher is never found by the headteacher. Two queries."""
+chronology, and their file sent to another school. Only incidents the searcher may see
+(`Incident.objects.visible_to`): an incident about the headteacher is never found by the
+headteacher. Three queries."""
 
 from django.urls import reverse
 
@@ -83,6 +84,38 @@ def held_about(person, *, searcher, school) -> list[Held]:
                         "incident disclosed is in this document on its own.",
                     ),
                 ),
+            )
+        )
+    return found + _transfers(person, searcher, school)
+
+
+def _transfers(person, searcher, school) -> list[Held]:
+    """Their child protection file sent to another school, as far as the searcher may
+    see the transfer (incidents/transfers.py `transfers_for`). One query."""
+    from .transfers import transfers_for
+
+    outgoing, _ = transfers_for(searcher, school)
+    found = []
+    for transfer in outgoing.filter(pupil=person).select_related("school"):
+        rows = [
+            ("Moving to", transfer.destination_name),
+            ("Last day", f"{transfer.last_day:%-d %B %Y}"),
+            ("Where it is", transfer.get_status_display()),
+            ("Sent", f"{transfer.sent_at:%-d %B %Y}" if transfer.sent_at else ""),
+            ("How", transfer.get_sent_how_display()),
+            (
+                "Receipt confirmed",
+                f"{transfer.received_on:%-d %B %Y}" if transfer.received_on else "",
+            ),
+        ]
+        found.append(
+            Held(
+                kind="Child protection file transfer",
+                title=f"File to {transfer.destination_name}",
+                date=transfer.last_day,
+                url=transfer.get_absolute_url(),
+                ref=f"transfer:{transfer.pk}",
+                details=tuple((label, value) for label, value in rows if value),
             )
         )
     return found

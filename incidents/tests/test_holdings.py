@@ -1,6 +1,6 @@
 """What the incident log tells a subject access search: the incidents a person is in
 (with their part), those they reported, a pupil's chronology; only what the searcher may
-see in the log itself, in two queries however many there are."""
+see in the log itself (and their file sent to another school), in three queries."""
 
 import pytest
 
@@ -54,11 +54,30 @@ def test_what_they_reported_and_only_what_the_searcher_may_see(personas):
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_two_queries_however_many(personas, django_assert_num_queries, count):
+def test_three_queries_however_many(personas, django_assert_num_queries, count):
     p = personas
     for _ in range(count):
         involving(p, p.pupil)
     access_for(p.esafety_officer)  # the searcher's roles, read once a request
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # parts, reported, transfers
         found = held_about(p.pupil, searcher=p.esafety_officer, school=p.school)
     assert len(found) == count + 1
+
+
+def test_their_file_sent_to_another_school_and_never_to_a_head_it_is_hidden_from(personas):
+    import datetime
+
+    from incidents import transfers
+
+    p = personas
+    involving(p, p.pupil, Part.TARGET, subject=Subject.HEADTEACHER)
+    transfer, _ = transfers.open_transfer(
+        school=p.school, pupil=p.pupil, last_day=datetime.date(2026, 11, 11), destination="X"
+    )
+    found = held_about(p.pupil, searcher=p.esafety_officer, school=p.school)
+    assert f"transfer:{transfer.pk}" in refs(found)
+    held = next(h for h in found if h.ref == f"transfer:{transfer.pk}")
+    assert ("Moving to", "X") in held.details
+    assert f"transfer:{transfer.pk}" not in refs(
+        held_about(p.pupil, searcher=p.headteacher, school=p.school)
+    )
