@@ -306,3 +306,28 @@ def test_nothing_to_send_closes_it_with_a_reason(personas):
     )
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.NOT_NEEDED
+
+
+def test_ending_a_pupils_role_on_the_page_asks_where_they_go(
+    personas, client, django_capture_on_commit_callbacks
+):
+    p = personas
+    involving(p, p.pupil)
+    sign_in(client, p.esafety_officer)
+    url = reverse("membership-end", args=[p.school.slug, pupil_role(p).pk])
+    form = client.get(url).content.decode()
+    assert "Moving to a school of our trust" in form and "Elmridge Primary" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"ended_on": "2026-11-12", "destination_school": p.other_school.pk}
+        )
+    assert response.status_code == 302
+    transfer = FileTransfer.objects.get()
+    assert (transfer.destination_school, transfer.last_day) == (p.other_school, D(2026, 11, 11))
+    staff_form = client.get(
+        reverse(
+            "membership-end",
+            args=[p.school.slug, Membership.objects.get(user=p.teacher, school=p.school).pk],
+        )
+    )
+    assert "Moving to" not in staff_form.content.decode()
