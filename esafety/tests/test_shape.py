@@ -132,6 +132,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "Kinds of incident",
         "A pupil's chronology",
         "Monitoring alerts to match",
+        "Files to the next school",
     ]
     assert "People" in officer
     assert {"Policies and agreements", "Who has signed"} <= set(officer["Agreements"])
