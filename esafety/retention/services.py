@@ -215,33 +215,46 @@ def approve_destruction(
         school=school, approved_by=by, approved_at=now, count=len(refs), token=token or None
     )
     tombstones = []
-    for ref in refs:
-        rule, due = by_ref[ref]
-        candidate = due.candidate
-        try:
-            rule.destroy_record(candidate.record)
-        except (ProtectedError, RestrictedError) as error:
+    waiting = list(refs)
+    # A record another ticked record points to (a confiscation a search names) goes once
+    # that one has gone: each pass destroys what it can, in a savepoint, until none moves.
+    while waiting:
+        refused, blocked = [], None
+        for ref in waiting:
+            rule, due = by_ref[ref]
+            try:
+                with transaction.atomic():
+                    rule.destroy_record(due.candidate.record)
+            except (ProtectedError, RestrictedError) as error:
+                refused.append(ref)
+                blocked = blocked or (due.candidate, error)
+                continue
+            tombstones.append(_tombstone(batch, rule, due.candidate))
+        if len(refused) == len(waiting):
+            candidate, error = blocked
             linked = sorted({obj._meta.verbose_name for obj in error.args[1]})
             raise ValidationError(
                 f"{candidate.title} is still linked to other records ({', '.join(linked)}); "
                 "nothing was destroyed. Destroy or unlink those first."
             ) from error
-        tombstones.append(
-            Tombstone(
-                batch=batch,
-                school=school,
-                rule_key=rule.key,
-                rule_source=rule.source,
-                kind=rule.kind,
-                reference=candidate.reference[:40],
-                occurred_on=candidate.occurred_on,
-                keep_until=candidate.keep_until,
-                destroyed_at=now,
-                approved_by=by,
-            )
-        )
+        waiting = refused
     Tombstone.objects.bulk_create(tombstones)
     return batch
+
+
+def _tombstone(batch, rule, candidate) -> Tombstone:
+    return Tombstone(
+        batch=batch,
+        school=batch.school,
+        rule_key=rule.key,
+        rule_source=rule.source,
+        kind=rule.kind,
+        reference=candidate.reference[:40],
+        occurred_on=candidate.occurred_on,
+        keep_until=candidate.keep_until,
+        destroyed_at=batch.approved_at,
+        approved_by=batch.approved_by,
+    )
 
 
 def _split(ref: str):
