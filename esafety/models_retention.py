@@ -56,7 +56,7 @@ class LegalHold(models.Model):
     record = models.CharField(max_length=120, blank=True)
     record_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(
-        help_text="For example: a police investigation, an open LADO case, a claim, an inquiry."
+        help_text="For example: a police inquiry, an open LADO case or a claim."
     )
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 (
                     "reason",
                     models.TextField(
-                        help_text="For example: a police investigation, an open LADO case, a claim, an inquiry."
+                        help_text="For example: a police inquiry, an open LADO case or a claim."
                     ),
                 ),
                 ("placed_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -214,7 +214,7 @@ class Migration(migrations.Migration):
                 (
                     "reason",
                     models.TextField(
-                        help_text="For example: a police investigation, an open LADO case, a claim, an inquiry."
+                        help_text="For example: a police inquiry, an open LADO case or a claim."
                     ),
                 ),
                 ("placed_at", models.DateTimeField(default=django.utils.timezone.now)),
