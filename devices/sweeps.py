@@ -350,7 +350,7 @@ def _tell_about_leaver(checklist, roles, words):
         )
 
 
-@sweep_job("devices.leaver_sessions", housekeeping=True)
+@sweep_job("devices.leaver_sessions")
 def leaver_sessions(sweep):
     """Sessions of people who have left are ended (see leavers.py for why a sweep)."""
     end_leavers_sessions(sweep.now)

@@ -9,19 +9,20 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.forms import add_errors
 from esafety.models import Membership, Role, School, User
 from esafety.once import FIELD, first_time, once_token, redirect_as_done, was_already_done
+from esafety.params import parse_id
 from esafety.pdf import pdf_response
 from esafety.views_people import get_school
 
 from . import transfer_files, transfers
 from .forms_transfers import DecisionForm, NotNeededForm, ReceiptForm, SendForm, StartForm
-from .models_transfers import OPEN_STATUSES, TransferStatus
+from .models_transfers import OPEN_STATUSES, Redaction, TransferStatus
 
 RULE = "incidents.transfers"
 DONE_SHOWN = 50
@@ -158,8 +159,9 @@ def transfer_choose(request, slug, pk):
 def transfer_decide(request, slug, pk, redaction_pk):
     """One flagged name's decision (posted from the transfer's page)."""
     _school, side, transfer = _get(request, slug, pk)
-    if side != "out" or request.method != "POST":
+    if side != "out" or request.method != "POST" or parse_id(redaction_pk) is None:
         raise Http404
+    get_object_or_404(Redaction, item__transfer=transfer, pk=redaction_pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
