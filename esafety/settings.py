@@ -180,6 +180,9 @@ IDLE_TIMEOUT_SECONDS = env.int("IDLE_TIMEOUT_SECONDS", default=600)
 IDLE_WARNING_SECONDS = 60  # warn this long before the lock-out
 IDLE_WRITE_SECONDS = IDLE_TIMEOUT_SECONDS / 60  # how often a request moves the idle timer on
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Retention: allegations about staff are kept at least until normal retirement age (the
+# state pension age, 67 for most people working now; esafety/retention/registry.py).
+ESAFETY_RETIREMENT_AGE = env.int("ESAFETY_RETIREMENT_AGE", default=67)
 
 # Two-factor authentication (DfE cyber security standards: MFA for accounts with access
 # to personal data). `make run` turns it off for the demo so every login works at once.

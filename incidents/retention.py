@@ -6,7 +6,7 @@ destroyed, by the headteacher."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from esafety.retention.registry import (
@@ -135,5 +135,54 @@ register_rule(
             "An allegation found to be malicious should be removed at once; the incident "
             "log has no outcome to mark one yet, so the officer removes it by hand."
         ),
+    )
+)
+
+
+def file_copies(*, school, viewer, years, today):
+    """The sending school's copy of a child's file sent to the next school (and the record
+    of one with nothing to send): a child protection record like the incidents in it,
+    until the pupil is `years` old (or, with no date of birth known, `years` from their
+    last day). Only transfers the reviewer may see (`transfers_for`): never, for a
+    headteacher, one of a pupil in a concern about them. Open transfers are not listed."""
+    from .models_transfers import OPEN_STATUSES
+    from .transfers import transfers_for
+
+    outgoing, _ = transfers_for(viewer, school)
+    rows = outgoing.exclude(status__in=OPEN_STATUSES).filter(
+        Q(pupil__date_of_birth__lte=back_years(today, years))
+        | Q(pupil__date_of_birth__isnull=True, last_day__lte=back_years(today, years))
+    )
+    found = []
+    for transfer in rows.select_related("pupil"):
+        born = transfer.pupil.date_of_birth
+        found.append(
+            Candidate(
+                record=transfer,
+                keep_until=add_years(born or transfer.last_day, years),
+                occurred_on=transfer.last_day,
+                reference=f"TRANSFER-{transfer.pk}",
+                title=f"{transfer.pupil}'s file to {transfer.destination_name}",
+                people=frozenset({transfer.pupil_id}),
+            )
+        )
+    return found
+
+
+register_rule(
+    RetentionRule(
+        key="incidents.file_copies",
+        label="Copies of children's files sent to their next school",
+        kind="Child protection file sent",
+        source=(
+            "KCSIE 2025 Part 2 (the file is passed on; the sending school keeps what its "
+            "schedule says) and the IRMS Information Management Toolkit for Schools: child "
+            "protection records until the child's 25th birthday."
+        ),
+        minimum_years=25,
+        starts="from the pupil's date of birth (or, if none is known, their last day)",
+        model="incidents.FileTransfer",
+        candidates=file_copies,
+        order=15,
     )
 )

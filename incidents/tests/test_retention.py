@@ -109,3 +109,55 @@ def test_a_failed_batch_keeps_the_files(
     assert "still linked" in str(error.value)
     assert Incident.objects.filter(pk=incident.pk).exists()
     assert (tmp_path / evidence.file.name).exists()
+
+
+def test_the_sending_schools_copy_of_a_childs_file_until_they_are_25(
+    personas, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Kept until the pupil's 25th birthday; then destroyed with its stored file and its
+    history; never listed while open, nor for a head the pupil's file is hidden from."""
+    from incidents import transfers
+    from incidents.models import FileTransfer, Subject
+
+    settings.MEDIA_ROOT = tmp_path
+    p = personas
+    p.pupil.date_of_birth = datetime.date(2000, 1, 31)
+    p.pupil.save()
+    entry = {"person": p.pupil, "name": "", "kind": PersonKind.PUPIL, "part": Part.TARGET}
+    report(p.school, p.teacher, people=[entry], subject=Subject.HEADTEACHER)
+    transfer, _ = transfers.open_transfer(
+        school=p.school, pupil=p.pupil, last_day=datetime.date(2016, 7, 20), destination="X"
+    )
+    ref = record_ref(transfer)
+
+    def due(on, viewer=p.esafety_officer):
+        groups = services.review(p.school, viewer, on)
+        return {d.candidate.ref for g in groups for d in g.due}
+
+    assert ref not in due(datetime.date(2025, 2, 1))  # still open
+    transfer.items.create(
+        ref="incidents:chronology", kind="Chronology", title="x", chosen_by=p.esafety_officer
+    )
+    transfers.send(
+        transfer=transfer,
+        by=p.esafety_officer,
+        pdf_for=lambda t, v: b"%PDF-1.4 file",
+        how="secure_email",
+    )
+    transfer.refresh_from_db()
+    stored = tmp_path / transfer.bundle.name
+    assert stored.exists()
+    assert ref not in due(datetime.date(2025, 1, 31))  # sent, waiting for receipt: open
+    transfers.record_receipt(
+        transfer=transfer, by=p.esafety_officer, received_on=transfer.sent_at.date(), note="Reply"
+    )
+    assert ref not in due(datetime.date(2025, 1, 30))
+    assert ref in due(datetime.date(2025, 1, 31))
+    assert ref not in due(datetime.date(2025, 1, 31), viewer=p.headteacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_destruction(
+            school=p.school, by=p.esafety_officer, refs=[ref], today=datetime.date(2025, 1, 31)
+        )
+    assert not FileTransfer.objects.filter(pk=transfer.pk).exists()
+    assert not FileTransfer.history.filter(id=transfer.pk).exists()
+    assert not stored.exists()
