@@ -2,6 +2,7 @@
 someone named. The technician works that checklist, so an item names the incident's
 reference and the due date only, never what the action or the incident is about."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from esafety.once import already_done
 from esafety.services import attributed
 
 from .models import ActionKind, TimelineEntry
+from .rules import HIDDEN_SUBJECT, hidden_from_headteacher
 
 
 def _open_actions(person, school):
@@ -20,17 +22,18 @@ def _open_actions(person, school):
     )
 
 
+def _what(entry) -> str:
+    # An action on a concern about the headteacher is named to nobody here: the head may
+    # work this checklist. The e-safety officer hands it over.
+    if entry.incident.subject == HIDDEN_SUBJECT:
+        return "A confidential action: the e-safety officer hands it over"
+    due = f", due {entry.due_on:%-d %B %Y}" if entry.due_on else ""
+    return f"Action on incident {entry.incident.reference or 'draft'}{due}"
+
+
 def open_actions(person, school) -> list[LeaverItem]:
     entries = _open_actions(person, school).select_related("incident__school")
-    return [
-        LeaverItem(
-            what=f"Action on incident {entry.incident.reference or 'draft'}"
-            + (f", due {entry.due_on:%-d %B %Y}" if entry.due_on else ""),
-            kind=HAND_OVER,
-            pk=entry.pk,
-        )
-        for entry in entries
-    ]
+    return [LeaverItem(what=_what(entry), kind=HAND_OVER, pk=entry.pk) for entry in entries]
 
 
 @transaction.atomic
@@ -46,6 +49,12 @@ def hand_over_action(*, entry_pk: int, person, school, to, by) -> TimelineEntry:
     )
     if entry is None:
         raise already_done("That action was already handed over or done.")
+    # The headteacher rule: neither handed over by, nor handed to, a headteacher the
+    # incident is hidden from.
+    if hidden_from_headteacher(by, entry.incident):
+        raise ValidationError("The e-safety officer hands this action over.")
+    if hidden_from_headteacher(to, entry.incident):
+        raise ValidationError({"to": "Choose someone other than the headteacher for this one."})
     entry.owner = to
     attributed(entry, by, "Handed over: the owner left").save()
     note = TimelineEntry(
@@ -66,7 +75,7 @@ def hand_over_action(*, entry_pk: int, person, school, to, by) -> TimelineEntry:
 
 def _hand_over(pk, *, person, school, to, by) -> str:
     entry = hand_over_action(entry_pk=pk, person=person, school=school, to=to, by=by)
-    return f"Action on incident {entry.incident.reference}"
+    return _what(entry)
 
 
 register_leaver_item(

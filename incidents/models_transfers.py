@@ -35,6 +35,23 @@ class FileTransferQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def visible_to(self, user):
+        """What `transfers_for` gives a person, across their schools: outgoing where they
+        lead the school (never, for its headteacher, one of a pupil in a concern about
+        them), incoming once sent."""
+        from esafety.roles import managed_school_ids, schools_with_roles
+
+        from .rules import HIDDEN_FROM_ROLE
+        from .transfers import hidden_incident_q
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        managed = managed_school_ids(user)
+        heads = schools_with_roles(user, {HIDDEN_FROM_ROLE})
+        outgoing = Q(school_id__in=managed) & ~(Q(school_id__in=heads) & hidden_incident_q())
+        incoming = Q(destination_school_id__in=managed, status__in=("sent", "received"))
+        return self.filter(outgoing | incoming)
+
 
 def transfer_path(instance, filename):
     return f"transfers/{instance.school_id}/{instance.pk}/{filename}"

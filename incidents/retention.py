@@ -74,7 +74,12 @@ def child_protection(*, school, viewer, years, today):
             for p in incident.people.all()
             if p.kind == PersonKind.PUPIL and p.person_id and p.person.date_of_birth
         ]
-        keep_until = add_years(max(born), years) if born else add_years(_day(incident), years)
+        pupils = [p for p in incident.people.all() if p.kind == PersonKind.PUPIL]
+        undated = len(born) < len(pupils)  # a pupil of unknown age: never sooner than this
+        keep_until = add_years(_day(incident), years)
+        if born:
+            dated = add_years(max(born), years)
+            keep_until = max(keep_until, dated) if undated else dated
         found.append(_candidate(incident, keep_until))
     return found
 
@@ -145,11 +150,16 @@ def file_copies(*, school, viewer, years, today):
     until the pupil is `years` old (or, with no date of birth known, `years` from their
     last day). Only transfers the reviewer may see (`transfers_for`): never, for a
     headteacher, one of a pupil in a concern about them. Open transfers are not listed."""
-    from .models_transfers import OPEN_STATUSES
+    from .models_transfers import OPEN_STATUSES, TransferStatus
     from .transfers import transfers_for
 
     outgoing, _ = transfers_for(viewer, school)
-    rows = outgoing.exclude(status__in=OPEN_STATUSES).filter(
+    # A file sent inside the trust is also the receiving school's only copy (one row, one
+    # stored file): it is not the sender's to destroy.
+    rows = outgoing.exclude(status__in=OPEN_STATUSES).exclude(
+        destination_school__isnull=False, status=TransferStatus.RECEIVED
+    )
+    rows = rows.filter(
         Q(pupil__date_of_birth__lte=back_years(today, years))
         | Q(pupil__date_of_birth__isnull=True, last_day__lte=back_years(today, years))
     )

@@ -15,14 +15,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from esafety.models import Role
 from esafety.notifications import notify
-from esafety.services import holders
 from esafety.signals import people_left
 from esafety.sweeps import sweep_job, sweep_key
 
 from .models_transfers import FileTransfer, TransferStatus
-from .transfers import escalation_people, transfers_for_leavers
+from .transfers import escalation_people, officers_to_tell, transfers_for_leavers
 
 REMIND_DAYS_BEFORE = 2
 CHASE_RECEIPT_AFTER = timedelta(days=7)
@@ -58,7 +56,7 @@ def file_transfer_deadlines(sweep):
 
 
 def _tell_officers(transfer, title, link) -> None:
-    for officer in holders(transfer.school, Role.ESAFETY_OFFICER):
+    for officer in officers_to_tell(transfer):
         notify(officer, title=title, link=link)
 
 

@@ -83,7 +83,9 @@ def has_file(school, pupil) -> bool:
 _SUBMITTED = [s for s in Status.values if s != Status.DRAFT]
 
 
-def open_transfer(*, school, pupil, last_day, destination, by=None, membership=None):
+def open_transfer(
+    *, school, pupil, last_day, destination, by=None, membership=None, destination_school=None
+):
     """The transfer task, once: a second call for the same pupil (the sync and a role
     ended by hand on one day) returns the open one. Tells the school's officers."""
     existing = FileTransfer.objects.open().filter(school=school, pupil=pupil).first()
@@ -96,7 +98,7 @@ def open_transfer(*, school, pupil, last_day, destination, by=None, membership=N
         membership=membership,
         last_day=last_day,
         destination_name=destination.strip()[:200],
-        destination_school=destination_in_trust(school, destination),
+        destination_school=destination_school or destination_in_trust(school, destination),
         due_on=due_on,
         due_reason=reason,
     )
@@ -106,7 +108,7 @@ def open_transfer(*, school, pupil, last_day, destination, by=None, membership=N
             attributed(transfer, by, f"{how}: moving to {transfer.destination_name}").save()
     except IntegrityError:  # opened by the other trigger at the same moment
         return FileTransfer.objects.open().get(school=school, pupil=pupil), False
-    for officer in holders(school, Role.ESAFETY_OFFICER):
+    for officer in officers_to_tell(transfer):
         if officer != by:
             notify(
                 officer,
@@ -199,13 +201,26 @@ def transfers_for(user, school):
     return outgoing, incoming
 
 
+def is_hidden_from_head(transfer) -> bool:
+    return FileTransfer.objects.filter(pk=transfer.pk).filter(hidden_incident_q()).exists()
+
+
+def officers_to_tell(transfer) -> list:
+    """The sending school's e-safety officers, without a headteacher (acting as officer
+    too) when the pupil is in a concern about the headteacher."""
+    officers = holders(transfer.school, Role.ESAFETY_OFFICER)
+    if not is_hidden_from_head(transfer):
+        return officers
+    heads = set(holders(transfer.school, HIDDEN_FROM_ROLE))
+    return [officer for officer in officers if officer not in heads]
+
+
 def escalation_people(transfer) -> list:
     """Above the officer: the headteacher, or the chair of trustees when the pupil is in a
     concern about the headteacher (who must not learn of it from here)."""
     from .routing import chair_of
 
-    hidden = FileTransfer.objects.filter(pk=transfer.pk).filter(hidden_incident_q()).exists()
-    heads = [] if hidden else holders(transfer.school, Role.HEADTEACHER)
+    heads = [] if is_hidden_from_head(transfer) else holders(transfer.school, Role.HEADTEACHER)
     if heads:
         return heads
     chair = chair_of(transfer.school.trust)

@@ -82,6 +82,7 @@ def transfer_start(request, slug):
             pupil=data["pupil"],
             last_day=data["last_day"],
             destination=data["destination_name"],
+            destination_school=data["destination_school"],
             by=request.user,
         )
         if made:

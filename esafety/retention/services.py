@@ -284,3 +284,26 @@ def _lock_records(refs: list[str]) -> None:
 def _exists(ref: str) -> bool:
     model, pk = _split(ref)
     return model is not None and model._base_manager.filter(pk=pk).exists()
+
+
+def holds_seen_by(holds, viewer) -> list:
+    """The holds `viewer` may see and lift: never one on themselves, and one on a record
+    only if they may see that record in its app (`visible_to`: the headteacher rule). One
+    query per kind of record held."""
+    wanted: dict = {}
+    for hold in holds:
+        model, pk = _split(hold.record) if hold.record else (None, None)
+        if model is not None:
+            wanted.setdefault(model, set()).add(pk)
+    visible = set()
+    for model, pks in wanted.items():
+        rows = model._default_manager.all()
+        if hasattr(rows, "visible_to"):
+            rows = rows.visible_to(viewer)
+        label = model._meta.label_lower
+        visible |= {f"{label}:{pk}" for pk in rows.filter(pk__in=pks).values_list("pk", flat=True)}
+    return [
+        hold
+        for hold in holds
+        if hold.person_id != viewer.pk and (not hold.record or hold.record in visible)
+    ]

@@ -158,6 +158,7 @@ def holds(request, slug):
 
 
 def _holds_page(request, school, form, found):
+    user = request.user
     rows = LegalHold.objects.filter(school=school).select_related(
         "person", "placed_by", "lifted_by"
     )
@@ -168,9 +169,10 @@ def _holds_page(request, school, form, found):
             "school": school,
             "form": form,
             "found": found,
-            "active": list(rows.filter(lifted_at__isnull=True)),
-            "lifted": list(
-                rows.filter(lifted_at__isnull=False).order_by("-lifted_at")[:LIFTED_SHOWN]
+            "active": services.holds_seen_by(list(rows.filter(lifted_at__isnull=True)), user),
+            "lifted": services.holds_seen_by(
+                list(rows.filter(lifted_at__isnull=False).order_by("-lifted_at")[:LIFTED_SHOWN]),
+                user,
             ),
         },
         status=400 if form.errors else 200,
@@ -182,6 +184,8 @@ def hold_lift(request, slug, pk):
     hold = get_object_or_404(
         LegalHold.objects.filter(school=school).select_related("person", "placed_by"), pk=pk
     )
+    if not services.holds_seen_by([hold], request.user):
+        raise Http404  # a hold on themselves, or on a record hidden from them
     back = reverse("retention-holds", args=[school.slug])
     if not hold.is_active:
         return redirect_as_done(request, "This hold was lifted already.", back)

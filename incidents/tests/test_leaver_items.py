@@ -60,3 +60,35 @@ def test_an_action_handed_over_once_is_seen_by_its_new_owner(personas, action, c
     assert open_actions(personas.teacher, personas.school) == []
     sign_in(client, personas.esafety_officer)
     assert client.get(reverse("action-detail", args=[action.pk])).status_code == 200
+
+
+def test_an_action_on_a_concern_about_the_head_is_named_to_nobody_and_never_theirs(personas):
+    """The head may work the checklist: the item says only that it is confidential; the
+    head can neither hand it over nor be given it; the officer hands it to someone else."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from incidents.models import Part, PersonKind, Subject, TimelineEntry
+
+    p = personas
+    entry = {"person": p.headteacher, "name": "", "kind": PersonKind.STAFF, "part": Part.ALLEGED}
+    concern = report(p.school, p.esafety_officer, subject=Subject.HEADTEACHER, people=[entry])
+    action = TimelineEntry.objects.create(
+        incident=concern,
+        kind=ActionKind.ACTION,
+        text="Gather the messages",
+        owner=p.teacher,
+        created_by=p.esafety_officer,
+        due_on=dt.date.today() + dt.timedelta(days=5),
+    )
+    (item,) = [i for i in open_actions(p.teacher, p.school) if i.pk == action.pk]
+    assert concern.reference not in item.what and "confidential" in item.what
+    kwargs = {"entry_pk": action.pk, "person": p.teacher, "school": p.school}
+    with pytest.raises(ValidationError, match="e-safety officer hands"):
+        hand_over_action(**kwargs, to=p.technician, by=p.headteacher)
+    with pytest.raises(ValidationError, match="someone other than the headteacher"):
+        hand_over_action(**kwargs, to=p.headteacher, by=p.esafety_officer)
+    hand_over_action(**kwargs, to=p.technician, by=p.esafety_officer)
+    action.refresh_from_db()
+    assert action.owner == p.technician

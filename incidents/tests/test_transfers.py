@@ -331,3 +331,36 @@ def test_ending_a_pupils_role_on_the_page_asks_where_they_go(
         )
     )
     assert "Moving to" not in staff_form.content.decode()
+
+
+def test_a_head_acting_as_officer_is_never_told_of_a_file_hidden_from_them(personas):
+    p = personas
+    Membership.objects.create(
+        user=p.headteacher, school=p.school, role=Role.ESAFETY_OFFICER, started_on=D(2020, 1, 1)
+    )
+    entry = {"person": p.pupil, "name": "", "kind": PersonKind.PUPIL, "part": Part.TARGET}
+    report(p.school, p.esafety_officer, people=[entry], subject=Subject.HEADTEACHER)
+    transfer, _ = transfers.open_transfer(
+        school=p.school, pupil=p.pupil, last_day=D(2026, 11, 11), destination="Far Away"
+    )
+    assert transfers.officers_to_tell(transfer) == [p.esafety_officer]
+    assert not Notification.objects.filter(recipient=p.headteacher, title__contains="file")
+    assert not FileTransfer.objects.visible_to(p.headteacher).exists()
+    assert list(FileTransfer.objects.visible_to(p.esafety_officer)) == [transfer]
+
+
+def test_a_file_received_in_the_trust_is_not_the_senders_to_destroy(personas):
+    """One row and one stored file serve both schools: the sender's schedule never lists
+    it (the receiving school keeps it as its own child protection record)."""
+    from esafety.retention import services as retention
+    from esafety.retention.registry import record_ref
+
+    p = personas
+    p.pupil.date_of_birth = D(1990, 1, 1)
+    p.pupil.save()
+    transfer, _ = transfers.open_transfer(
+        school=p.school, pupil=p.pupil, last_day=D(2006, 7, 20), destination="Elmridge Primary"
+    )
+    FileTransfer.objects.filter(pk=transfer.pk).update(status=TransferStatus.RECEIVED)
+    due = retention.review(p.school, p.esafety_officer, D(2026, 1, 1))
+    assert record_ref(transfer) not in {d.candidate.ref for g in due for d in g.due}
