@@ -62,12 +62,13 @@ def destination_in_trust(school, destination: str) -> School | None:
     text = (destination or "").strip()
     if not text:
         return None
-    return (
-        School.objects.filter(trust_id=school.trust_id)
-        .exclude(pk=school.pk)
-        .filter(Q(name__iexact=text) | Q(urn__iexact=text) | Q(slug__iexact=text))
-        .first()
-    )
+    schools = School.objects.filter(trust_id=school.trust_id).exclude(pk=school.pk)
+    # The short name first: it is unique (the role-ending form sends it); then the URN,
+    # then the name, which two schools could share.
+    for field in ("slug", "urn", "name"):
+        if found := schools.filter(**{f"{field}__iexact": text}).order_by("pk").first():
+            return found
+    return None
 
 
 # --- opening a transfer -------------------------------------------------------------------
@@ -97,11 +98,12 @@ def open_transfer(
         pupil=pupil,
         membership=membership,
         last_day=last_day,
-        destination_name=destination.strip()[:200],
         destination_school=destination_school or destination_in_trust(school, destination),
         due_on=due_on,
         due_reason=reason,
     )
+    known = transfer.destination_school
+    transfer.destination_name = (known.name if known else destination.strip())[:200]
     try:
         with transaction.atomic():
             how = "Started by hand" if by else "Opened when the pupil's place ended"
