@@ -1,6 +1,7 @@
 import calendar
 import datetime
 from datetime import timedelta
+from types import SimpleNamespace
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -206,6 +207,9 @@ class EndMembershipForm(CrispyMixin, forms.Form):
             required=False,
             help_text="Leave both empty if you don't know yet.",
         )
+        # The shared checks for the two fields added here (the others have theirs).
+        added = ("destination_school", "destination")
+        check_fields(SimpleNamespace(fields={name: self.fields[name] for name in added}))
 
     def clean(self):
         data = super().clean()

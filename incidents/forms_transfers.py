@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from esafety.forms import CrispyMixin, DateInput, SentOnceMixin
 from esafety.uploads import MB, check_upload
+from esafety.validators import CheckedFormMixin
 
 from .models_transfers import SentHow
 
@@ -66,7 +67,7 @@ class NotNeededForm(CrispyMixin, forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CheckedFormMixin, forms.Form):
     """One flagged name: replace it in the file, or keep it with a reason."""
 
     redact = forms.TypedChoiceField(

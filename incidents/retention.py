@@ -182,7 +182,7 @@ def file_copies(*, school, viewer, years, today):
 register_rule(
     RetentionRule(
         key="incidents.file_copies",
-        label="Copies of children's files sent to their next school",
+        label="Child protection files sent to the next school",
         kind="Child protection file sent",
         source=(
             "KCSIE 2025 Part 2 (the file is passed on; the sending school keeps what its "
