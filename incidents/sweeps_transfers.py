@@ -16,11 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.notifications import notify
+from esafety.roles import roles_in
 from esafety.signals import people_left
 from esafety.sweeps import sweep_job, sweep_key
 
 from .models_transfers import FileTransfer, TransferStatus
-from .transfers import escalation_people, officers_to_tell, transfers_for_leavers
+from .transfers import (
+    RECEIVING_ROLES,
+    escalation_people,
+    officers_to_tell,
+    transfers_for_leavers,
+)
 
 REMIND_DAYS_BEFORE = 2
 CHASE_RECEIPT_AFTER = timedelta(days=7)
@@ -61,12 +67,18 @@ def _tell_officers(transfer, title, link) -> None:
 
 
 def _escalate(transfer, link) -> None:
+    due = f"It was due at {transfer.destination_name} on {transfer.due_on:%-d %B %Y}."
     for person in escalation_people(transfer):
+        # The chair leads no school, so has no transfer page to open: told what to do.
+        leads = roles_in(person, transfer.school_id) & set(RECEIVING_ROLES)
         notify(
             person,
             title=f"A child protection file is late: {transfer.pupil}",
-            body=f"It was due at {transfer.destination_name} on {transfer.due_on:%-d %B %Y}.",
-            link=link,
+            body=due
+            if leads
+            else f"{due} Ask the school's e-safety officer, or the trust's safeguarding lead, "
+            "to send it.",
+            link=link if leads else "",
         )
 
 

@@ -68,6 +68,8 @@ def test_late_file_of_a_pupil_in_a_concern_about_the_head_goes_to_the_chair(pers
     Notification.objects.all().delete()
     run_sweeps(at(transfer.due_on + timedelta(days=1)), jobs=JOBS)
     assert titles(p.chair) == ["A child protection file is late: Poppy Pupil"]
+    told = Notification.objects.get(recipient=p.chair)
+    assert told.link == "" and "e-safety officer" in told.body  # no page the chair can't open
     assert Notification.objects.filter(recipient=p.headteacher).count() == 0
 
 
