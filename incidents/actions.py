@@ -201,7 +201,13 @@ ACTIONS = {
         "Contact with parents or carers", "incidents.manage", ParentContactForm, _parents
     ),
     "review-date": Step("Set the review date", "incidents.manage", ReviewDateForm, _review_date),
-    "review": Step("Record the result of the review", "incidents.manage", ReviewForm, _review),
+    "review": Step(
+        "Record the result of the review",
+        "incidents.manage",
+        ReviewForm,
+        _review,
+        needs_incident=True,
+    ),
     "classify": Step(
         "Set the category, risk area and kind",
         "incidents.classify",

@@ -10,7 +10,9 @@ from esafety.widgets import quick_selects
 
 from .categories import CATEGORIES, category
 from .models import (
+    ALLEGATION_SUBJECTS,
     Agency,
+    AllegationOutcome,
     Answer,
     Incident,
     IncidentTag,
@@ -342,6 +344,20 @@ class ReviewDateForm(TypedTextMixin, CheckedFormMixin, forms.Form):
 class ReviewForm(TypedTextMixin, CheckedFormMixin, forms.Form):
     result = forms.CharField(label="Result of review", widget=forms.Textarea(attrs={"rows": 3}))
     close = forms.BooleanField(required=False, label="Close the incident")
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if incident is None or incident.subject not in ALLEGATION_SUBJECTS:
+            return
+        # An allegation about an adult: its outcome, in KCSIE's words (a malicious one is
+        # then listed for removal by the retention review).
+        self.fields["outcome"] = forms.ChoiceField(
+            label="Outcome of the allegation",
+            choices=[("", "Not decided yet"), *AllegationOutcome.choices],
+            required=False,
+            initial=incident.allegation_outcome,
+        )
+        self.order_fields(["result", "outcome", "close"])
 
 
 class PolicyReviewForm(TypedTextMixin, CheckedFormMixin, forms.Form):

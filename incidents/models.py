@@ -83,6 +83,17 @@ class Part(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AllegationOutcome(models.TextChoices):
+    """KCSIE Part 4's outcomes of an allegation about an adult. A malicious one is removed
+    from the person's records (the retention review lists it once the incident closes)."""
+
+    SUBSTANTIATED = "substantiated", "Substantiated: enough evidence to prove it"
+    MALICIOUS = "malicious", "Malicious: disproved, and made deliberately to deceive"
+    FALSE = "false", "False: enough evidence to disprove it"
+    UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated: not enough evidence either way"
+    UNFOUNDED = "unfounded", "Unfounded: nothing to support it"
+
+
 class ParentsInformed(models.TextChoices):
     NOT_YET = "", "Not yet decided"
     YES = "yes", "Yes"
@@ -215,6 +226,9 @@ class Incident(models.Model):
     # Review and sign-off, as on the seed's log.
     review_date = models.DateField(null=True, blank=True)
     review_result = models.TextField("result of review", blank=True)
+    allegation_outcome = models.CharField(
+        "outcome of the allegation", max_length=16, choices=AllegationOutcome.choices, blank=True
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

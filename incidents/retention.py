@@ -17,7 +17,15 @@ from esafety.retention.registry import (
     retirement_age,
 )
 
-from .models import ALLEGATION_SUBJECTS, Incident, IncidentPerson, Part, PersonKind, Status
+from .models import (
+    ALLEGATION_SUBJECTS,
+    AllegationOutcome,
+    Incident,
+    IncidentPerson,
+    Part,
+    PersonKind,
+    Status,
+)
 
 
 def back_years(day: datetime.date, years: int) -> datetime.date:
@@ -90,6 +98,11 @@ def allegations(*, school, viewer, years, today):
     it can't be dated, and is not listed."""
     found = []
     for incident in _closed(school, viewer).filter(subject__in=ALLEGATION_SUBJECTS):
+        if incident.allegation_outcome == AllegationOutcome.MALICIOUS:
+            # Found malicious: removed from the person's records once the case closes.
+            closed = timezone.localtime(incident.closed_at or incident.created_at).date()
+            found.append(_candidate(incident, closed))
+            continue
         born = [
             p.person.date_of_birth
             for p in incident.people.all()
@@ -137,8 +150,8 @@ register_rule(
         candidates=allegations,
         order=20,
         notes=(
-            "An allegation found to be malicious should be removed at once; the incident "
-            "log has no outcome to mark one yet, so the officer removes it by hand."
+            "An allegation whose outcome is recorded as malicious (in the review) is listed "
+            "as soon as the incident is closed, to be removed from the person's records."
         ),
     )
 )

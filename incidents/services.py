@@ -338,13 +338,19 @@ def set_review_date(*, incident, by, review_date: datetime.date) -> Incident:
 
 
 @transaction.atomic
-def record_review(*, incident, by, result: str, close: bool = False) -> Incident:
-    """The review's result; the incident moves to "being reviewed" (and closes, if asked
-    and everything closing needs is there)."""
+def record_review(
+    *, incident, by, result: str, close: bool = False, outcome: str | None = None
+) -> Incident:
+    """The review's result (and, for an allegation about an adult, its outcome); the
+    incident moves to "being reviewed" (and closes, if asked and everything closing needs
+    is there)."""
     _lock(incident)
-    if incident.review_result == result and (incident.status == Status.CLOSED or not close):
+    outcome = incident.allegation_outcome if outcome is None else outcome
+    same = incident.review_result == result and incident.allegation_outcome == outcome
+    if same and (incident.status == Status.CLOSED or not close):
         return incident  # the same review sent twice
     incident.review_result = result
+    incident.allegation_outcome = outcome
     incident.reviewed_at = timezone.now()
     incident.reviewed_by = by
     if incident.status != Status.REVIEW:

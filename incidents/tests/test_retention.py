@@ -161,3 +161,48 @@ def test_the_sending_schools_copy_of_a_childs_file_until_they_are_25(
     assert not FileTransfer.objects.filter(pk=transfer.pk).exists()
     assert not FileTransfer.history.filter(id=transfer.pk).exists()
     assert not stored.exists()
+
+
+def test_an_allegation_found_malicious_is_listed_once_closed(personas, client):
+    """The review records the outcome (asked only for an allegation about an adult); a
+    malicious one is listed for removal as soon as it closes, however young the person."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from esafety.testing import sign_in
+    from incidents.models import Subject
+
+    p = personas
+    entry = {"person": p.teacher, "name": "", "kind": PersonKind.STAFF, "part": Part.ALLEGED}
+    allegation = report(p.school, p.esafety_officer, subject=Subject.STAFF, people=[entry])
+    about_a_pupil = report(p.school, p.teacher)
+    from incidents import services as incident_services
+
+    incident_services.acknowledge(incident=allegation, by=p.esafety_officer)
+    sign_in(client, p.esafety_officer)
+    step = reverse("incident-action", args=[allegation.pk, "review"])
+    assert "Outcome of the allegation" in client.get(step).content.decode()
+    other = reverse("incident-action", args=[about_a_pupil.pk, "review"])
+    assert "Outcome of the allegation" not in client.get(other).content.decode()
+    reply = client.post(
+        step, {"result": "Disproved: the messages were forged.", "outcome": "malicious"}
+    )
+    assert reply.status_code == 302
+    allegation.refresh_from_db()
+    assert allegation.get_allegation_outcome_display().startswith("Malicious")
+
+    today = timezone.localdate()
+    ref = record_ref(allegation)
+
+    def listed():
+        return {
+            d.candidate.ref
+            for g in services.review(p.school, p.esafety_officer, today)
+            for d in g.due
+        }
+
+    assert ref not in listed()  # still open
+    Incident.objects.filter(pk=allegation.pk).update(status=Status.CLOSED, closed_at=timezone.now())
+    assert ref in listed()
+    Incident.objects.filter(pk=allegation.pk).update(allegation_outcome="unfounded")
+    assert ref not in listed()  # kept to 67 or 10 years; with no date of birth, not dated
