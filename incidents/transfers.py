@@ -15,15 +15,19 @@ officer may start one by hand for any pupil.
 """
 
 import datetime
+import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.models import Membership, Role, School, SchoolHoliday
 from esafety.notifications import notify
 from esafety.once import already_done
+from esafety.roles import roles_in
 from esafety.services import attributed, holders
 from esafety.workdays import add_school_days
 
@@ -76,12 +80,8 @@ def destination_in_trust(school, destination: str) -> School | None:
 
 def has_file(school, pupil) -> bool:
     """The incident log holds something about the pupil here (a part in an incident)."""
-    return IncidentPerson.objects.filter(
-        person=pupil, incident__school=school, incident__status__in=_SUBMITTED
-    ).exists()
-
-
-_SUBMITTED = [s for s in Status.values if s != Status.DRAFT]
+    parts = IncidentPerson.objects.filter(person=pupil, incident__school=school)
+    return parts.exclude(incident__status=Status.DRAFT).exists()
 
 
 def open_transfer(
@@ -184,23 +184,12 @@ def hidden_incident_q(prefix: str = "") -> Q:
 
 
 def transfers_for(user, school):
-    """The school's transfers `user` may see: outgoing (the officer; the headteacher too,
-    except a pupil in a concern about the headteacher) and incoming once sent."""
-    from esafety.roles import roles_in
-
-    roles = roles_in(user, school)
-    outgoing = FileTransfer.objects.none()
-    if Role.ESAFETY_OFFICER in roles or Role.HEADTEACHER in roles:
-        outgoing = FileTransfer.objects.filter(school=school)
-        if HIDDEN_FROM_ROLE in roles:
-            outgoing = outgoing.exclude(hidden_incident_q())
-    incoming = FileTransfer.objects.none()
-    if roles & set(RECEIVING_ROLES):
-        incoming = FileTransfer.objects.filter(
-            destination_school=school,
-            status__in=(TransferStatus.SENT, TransferStatus.RECEIVED),
-        )
-    return outgoing, incoming
+    """The school's transfers `user` may see, as (outgoing, incoming): the one rule is
+    `FileTransfer.objects.visible_to` (the officer and headteacher of the sending school,
+    except the headteacher for a pupil in a concern about them; the new school's leads
+    once it is sent)."""
+    visible = FileTransfer.objects.visible_to(user)
+    return visible.filter(school=school), visible.filter(destination_school=school)
 
 
 def is_hidden_from_head(transfer) -> bool:
@@ -233,10 +222,6 @@ def escalation_people(transfer) -> list:
 
 
 def _store_bundle(transfer, pdf: bytes) -> None:
-    import hashlib
-
-    from django.core.files.base import ContentFile
-
     name = f"child-protection-file-{transfer.pk}.pdf"
     transfer.bundle.save(name, ContentFile(pdf), save=False)
     transfer.bundle_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -277,16 +262,12 @@ def send(*, transfer, by, pdf_for, how: str, note: str = "") -> FileTransfer:
 
 
 def transfer_link(transfer, school) -> str:
-    from django.urls import reverse
-
     return reverse("transfer-detail", args=[school.slug, transfer.pk])
 
 
 @transaction.atomic
 def confirm_receipt(*, transfer, by) -> FileTransfer:
     """The new school in the trust confirms with one click; a second click changes nothing."""
-    from esafety.roles import roles_in
-
     transfer = _locked(transfer)
     if not transfer.in_trust or not roles_in(by, transfer.destination_school_id) & set(
         RECEIVING_ROLES
