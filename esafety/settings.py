@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "selfreview",
     "governance",
     "roster",
+    "concerns",
 ]
 
 MIDDLEWARE = [

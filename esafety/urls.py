@@ -132,5 +132,6 @@ urlpatterns = [
     path("", include("selfreview.urls")),
     path("", include("governance.urls")),
     path("", include("roster.urls")),
+    path("", include("concerns.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConcernsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "concerns"
+    verbose_name = "Low-level concerns"
