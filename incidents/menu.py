@@ -47,3 +47,12 @@ menu_entry(
     order=15,
     per_school=True,
 )
+# Whom to tell today (the designated lead, the deputies, who is away): for all staff.
+menu_entry(
+    "Incidents",
+    "Safeguarding cover",
+    "safeguarding-cover",
+    rule="incidents.view_cover",
+    order=16,
+    per_school=True,
+)

@@ -1,7 +1,8 @@
 """Who an incident goes to. Every rule is here, each with its own test.
 
-- A concern about a pupil (or an outside person) goes to the e-safety officer at once;
-  if the school has none, to the headteacher.
+- A concern about a pupil (or an outside person) goes to the designated safeguarding lead
+  and the deputies in school that day; with the lead away, to a deputy at once; with them
+  all away, or no e-safety officer, to the headteacher (cover.py has the rule).
 - A concern about a member of staff goes directly to the headteacher, and a LADO
   referral is due within one working day.
 - A concern about the headteacher goes to the chair of trustees (LADO within one
@@ -9,7 +10,8 @@
 - Suspected illegal material: the headteacher and e-safety officer are told at once.
 - Pupil category D and staff category B: the headteacher is told.
 - Not acknowledged in time: escalated to the head (else the chair), never back to the
-  person who has not acknowledged it (a head who is also the e-safety officer); still not
+  person who has not acknowledged it (a head who is also the e-safety officer), nor to a
+  head marked away while the chain has someone else (the chair); still not
   acknowledged a working day later: to the trust's safeguarding lead (where the trust lets
   them see that kind of concern), else the chair of trustees.
 
@@ -28,6 +30,7 @@ from esafety.models import Role, TrusteeMembership, TrustLead, User
 from esafety.services import holders
 
 from .categories import category
+from .cover import away_ids, cover_on, day_of, pupil_routing
 from .deadlines import add_working_days
 from .models import ALLEGATION_SUBJECTS, Answer, Status, Subject
 from .rules import who_may_be_told
@@ -62,10 +65,17 @@ def head_else_chair(school, *, besides=None) -> User | None:
 
 def escalation_target(incident) -> User | None:
     """Above the person it was routed to: the head, or the chair where the headteacher
-    is the subject (or is the one who hasn't acknowledged)."""
+    is the subject (or is the one who hasn't acknowledged, or every head is away today)."""
+    school = incident.school
     if incident.subject == Subject.HEADTEACHER:
-        return chair_of(incident.school.trust)
-    return head_else_chair(incident.school, besides=incident.routed_to)
+        return chair_of(school.trust)
+    heads = [h for h in holders(school, Role.HEADTEACHER) if h != incident.routed_to]
+    away = away_ids(school)
+    in_school = [h for h in heads if h.pk not in away]
+    if in_school:
+        return in_school[0]
+    # Every head away (or none): the chair, who is never marked away; else a head anyway.
+    return chair_of(school.trust) or next(iter(heads), None)
 
 
 def trust_leads(trust) -> list[User]:
@@ -102,13 +112,8 @@ def decide_routing(incident) -> Routing:
         lado_due = add_working_days(school, incident.reported_at, 1)
         also = heads[1:]
     else:
-        recipient = (officers or heads or [None])[0]
-        reason = (
-            "Incidents go to the e-safety officer at once."
-            if officers
-            else "The school has no e-safety officer, so this goes to the headteacher."
-        )
-        also = officers[1:]
+        cover = cover_on(school, day_of(incident.reported_at), officers=officers, heads=heads)
+        recipient, also, reason = pupil_routing(cover)
     rule = category(incident.category)
     if incident.suspected_illegal_material:
         also += heads + officers

@@ -17,6 +17,7 @@ from esafety.roles import (
     MANAGER_ROLES,
     NOTHING,
     access_for,
+    is_headteacher_of,
     is_school_manager,
     is_trustee,
     managed_school_ids,
@@ -283,3 +284,10 @@ rules.add_rule("incidents.match_alerts", is_school_manager)
 # A child's file to the next school: the school's leads; which transfers each sees is
 # incidents/transfers.py `transfers_for` (the headteacher rule applies there too).
 rules.add_rule("incidents.transfers", is_school_manager)
+# Safeguarding cover: who the designated lead and the deputies are today, and who is
+# away, is for everyone who logs incidents there (a teacher who needs someone now); the
+# school's leads record absences (their own, or a colleague's); the headteacher names the
+# designated lead (KCSIE: a senior appointment, made by the school's leadership).
+rules.add_rule("incidents.view_cover", can_log_incidents_in)
+rules.add_rule("incidents.record_absence", is_school_manager)
+rules.add_rule("incidents.name_lead", is_headteacher_of)

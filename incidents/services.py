@@ -16,6 +16,7 @@ from esafety.services import attributed as _attributed
 from esafety.uploads import MB, check_upload
 
 from . import states
+from .cover import takes_it
 from .deadlines import acknowledge_due
 from .models import (
     ActionKind,
@@ -158,15 +159,21 @@ def _lock(record):
 
 @transaction.atomic
 def acknowledge(*, incident: Incident, by) -> Incident:
-    """Once: a second click, or a colleague at the same moment, changes nothing."""
+    """Once: a second click, or a colleague at the same moment, changes nothing. A lead
+    or deputy who acknowledges a concern about a pupil takes it (cover.takes_it)."""
     _lock(incident)
     if incident.status != Status.REPORTED:
         return incident
     states.move(incident, "acknowledge", by=by)
     incident.acknowledged_at = timezone.now()
     incident.acknowledged_by = by
+    text = f"Acknowledged by {by}."
+    if takes_it(incident, by):
+        if incident.routed_to_id:
+            text = f"Acknowledged by {by}, who takes it from {incident.routed_to}."
+        incident.routed_to = by
     _attributed(incident, by).save()
-    _note(incident, ActionKind.ACKNOWLEDGED, f"Acknowledged by {by}.", by=by)
+    _note(incident, ActionKind.ACKNOWLEDGED, text, by=by)
     return incident
 
 

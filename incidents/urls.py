@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions, views_monitoring, views_people, views_transfers
+from . import views, views_actions, views_cover, views_monitoring, views_people, views_transfers
 
 urlpatterns = [
     path("incidents/new/", views.incident_create, name="incident-create"),
@@ -66,4 +66,11 @@ urlpatterns += [
         views_transfers.transfer_receipt_file,
         name="transfer-receipt-file",
     ),
+]
+COVER = "schools/<slug:slug>/safeguarding-cover/"
+urlpatterns += [
+    path(COVER, views_cover.cover_page, name="safeguarding-cover"),
+    path(COVER + "away/", views_cover.cover_absence, name="cover-absence"),
+    path(COVER + "away/<int:pk>/end/", views_cover.cover_absence_end, name="cover-absence-end"),
+    path(COVER + "lead/", views_cover.cover_lead, name="cover-lead"),
 ]
