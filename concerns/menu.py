@@ -1,0 +1,25 @@
+"""The low-level concerns log's entries in the main navigation: its own menu, apart
+from the incident log's."""
+
+from esafety.menu import menu_entry
+
+MENU = "Concerns about adults"
+
+menu_entry(
+    MENU,
+    "Raise a low-level concern",
+    "concern-create",
+    rule="concerns.raise",
+    order=17,
+    per_school=True,
+)
+menu_entry(
+    MENU, "Low-level concerns", "concern-list", rule="concerns.review", order=18, per_school=True
+)
+menu_entry(
+    MENU,
+    "Low-level concerns across the trust",
+    "concern-trust-patterns",
+    rule="concerns.trust_patterns",
+    order=19,
+)
