@@ -17,6 +17,7 @@ from .models import (
     TrustLead,
     User,
 )
+from .models_contacts import LocalContact
 
 
 @admin.register(User)
@@ -66,3 +67,9 @@ class TrustLeadAdmin(SimpleHistoryAdmin):
 class ClosureDayAdmin(SimpleHistoryAdmin):
     list_display = ["school", "date", "reason"]
     list_filter = ["school"]
+
+
+@admin.register(LocalContact)
+class LocalContactAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "name", "phone", "school", "trust"]
+    list_filter = ["kind", "trust", "school"]

@@ -256,3 +256,22 @@ menu_entry(
     order=87,
     per_school=True,
 )
+
+# Local contacts: who to call (esafety/contacts.py registers the rules these name).
+from . import contacts  # noqa: E402, F401
+
+menu_entry(
+    "Incidents",
+    "Local contacts",
+    "local-contacts",
+    rule="esafety.view_local_contacts",
+    order=19,
+    per_school=True,
+)
+menu_entry(
+    "Trust overview",
+    "Local contacts",
+    "trust-contacts",
+    rule="esafety.view_trust_contacts",
+    order=96,
+)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from . import views, views_auth, views_closures, views_import, views_people
+from . import views, views_auth, views_closures, views_contacts, views_import, views_people
 from .api import urls as api_urls
 
 school = "schools/<slug:slug>/"
@@ -120,6 +120,24 @@ urlpatterns = [
     ),
     path(school + "settings/", views_people.school_settings, name="school-settings"),
     path(school + "settings/closure-days/", views_closures.closure_days, name="closure-days"),
+    path(school + "contacts/", views_contacts.school_contacts, name="local-contacts"),
+    path(school + "contacts/add/", views_contacts.school_contact_add, name="local-contact-add"),
+    path(
+        school + "contacts/<int:pk>/",
+        views_contacts.school_contact_edit,
+        name="local-contact-edit",
+    ),
+    path("trust/contacts/", views_contacts.trust_contacts, name="trust-contacts"),
+    path(
+        "trust/<int:trust_pk>/contacts/add/",
+        views_contacts.trust_contact_add,
+        name="trust-contact-add",
+    ),
+    path(
+        "trust/<int:trust_pk>/contacts/<int:pk>/",
+        views_contacts.trust_contact_edit,
+        name="trust-contact-edit",
+    ),
     *api_urls.urlpatterns_for_pages(school),
     *api_urls.urlpatterns_for_api(),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
