@@ -129,6 +129,43 @@ def seed(schools):
         )
     _monitoring(hillside)
     _transfer(brookfield, hillside)
+    _cover(hillside)
+
+
+def _cover(school):
+    """Hillside's safeguarding cover: Tom Hughes is the designated lead, Nadia Brooks (a
+    teacher, no demo login) his deputy; he is away on the Year 6 residential next week.
+    After the demo incidents, which were sent to him."""
+    from esafety.models import StaffType
+    from esafety.services import add_membership, create_person
+
+    from .cover import name_lead, record_absence
+    from .models_cover import DesignatedLead
+
+    if DesignatedLead.objects.filter(school=school).exists():
+        return
+    lead = User.objects.get(email="esafety@hillside.example")
+    started = datetime.date(2025, 9, 1)
+    deputy = create_person(
+        school=school,
+        full_name="Nadia Brooks",
+        email=None,
+        role=Role.STAFF,
+        staff_type=StaffType.TEACHER,
+        started_on=started,
+    ).user
+    add_membership(user=deputy, school=school, role=Role.ESAFETY_OFFICER, started_on=started)
+    name_lead(school=school, lead=lead, by=User.objects.get(email="head@hillside.example"))
+    today = timezone.localdate()
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    record_absence(
+        school=school,
+        person=lead,
+        away_from=monday,
+        away_to=monday + datetime.timedelta(days=2),
+        note="Year 6 residential trip",
+        by=lead,
+    )
 
 
 def _transfer(school, destination):

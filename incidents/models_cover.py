@@ -72,4 +72,10 @@ class Absence(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} away {self.away_from:%-d %b} to {self.away_to:%-d %b %Y}"
+        return f"{self.person} away {self.days}"
+
+    @property
+    def days(self) -> str:
+        if self.away_from == self.away_to:
+            return f"on {self.away_from:%a %-d %b %Y}"
+        return f"from {self.away_from:%a %-d %b} to {self.away_to:%a %-d %b %Y}"

@@ -213,7 +213,7 @@ def test_a_teacher_sees_who_to_tell_today_without_the_leads_notes(personas, depu
     assert "tell <strong><bdi>Dana Deputy</bdi></strong> straight away" in text
     assert "Away today: <bdi>Eddie Officer</bdi>; covering: <bdi>Dana Deputy</bdi>." in text
     assert "Designated safeguarding lead" in text and "Deputy DSL" in text
-    assert "Away until Wed 25 Nov" in text
+    assert "Away (last day Wed 25 Nov)" in text
     assert "Hospital appointment" not in text
     assert "Record an absence" not in text and "Back in school" not in text
 
