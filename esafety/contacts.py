@@ -219,11 +219,12 @@ def _standard_entry(standard: StandardContact) -> Entry:
 
 def _row_entry(contact: LocalContact) -> Entry:
     standard = STANDARD.get(contact.kind)
+    usual = standard.order if standard else OTHER_ORDER
     return Entry(
         contact.kind,
         contact.name,
         standard.when if standard else "",
-        contact.order,
+        usual if contact.order is None else contact.order,
         contact.phone,
         contact.email,
         contact.website,
@@ -276,8 +277,8 @@ def starting_values(kind: str, *, school: School | None = None, trust: Trust | N
     entries = contacts_for(school) if school else contacts_for_trust(trust)
     current = next((e for e in entries if e.kind == kind and kind != ContactKind.OTHER), None)
     if current is None:
-        return {"kind": kind, "order": OTHER_ORDER}
-    fields = ("name", "phone", "email", "website", "hours", "notes", "order")
+        return {"kind": kind}
+    fields = ("name", "phone", "email", "website", "hours", "notes")
     return {"kind": kind, **{f: getattr(current, f) for f in fields}}
 
 
@@ -361,7 +362,7 @@ def start_from_standard_set(
         entry = replace(_standard_entry(standard), **details.get(standard.kind, {}))
         if entry.is_blank:
             continue
-        fields = ("name", "phone", "email", "website", "hours", "notes", "order")
+        fields = ("name", "phone", "email", "website", "hours", "notes")
         values = {f: getattr(entry, f) for f in fields}
         made.append(add_contact(by=by, school=school, trust=trust, kind=entry.kind, **values))
     return made

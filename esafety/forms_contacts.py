@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .contacts import EDITABLE_KINDS, OTHER_ORDER, STANDARD, UNREACHABLE
+from .contacts import EDITABLE_KINDS, UNREACHABLE
 from .forms import CrispyMixin, SentOnceMixin
 from .models_contacts import ContactKind, LocalContact
 
@@ -32,12 +32,14 @@ class LocalContactForm(CrispyMixin, forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"email": "A team's address rather than a person's, where there is one."}
+        help_texts = {
+            "phone": "A UK number, such as 01632 960123; an extension may follow (ext 214).",
+            "email": "A team's address rather than a person's, where there is one.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = EDITABLE_KINDS
-        self.fields["order"].required = False
         if self.instance.pk and self.instance.kind != ContactKind.OTHER:
             self.fields["kind"].disabled = True
 
@@ -46,9 +48,6 @@ class LocalContactForm(CrispyMixin, forms.ModelForm):
         typed = ("phone", "email", "website")
         if not any(cleaned.get(f) for f in typed) and not any(map(self.has_error, typed)):
             self.add_error("phone", UNREACHABLE)
-        if cleaned.get("order") is None:  # left empty: where its kind comes as standard
-            standard = STANDARD.get(cleaned.get("kind"))
-            cleaned["order"] = standard.order if standard else OTHER_ORDER
         return cleaned
 
 

@@ -110,8 +110,10 @@ class LocalContact(models.Model):
     notes = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(
         "place in the list",
-        default=500,
-        help_text="Lower numbers come first. The standard entries are numbered 10, 20, 30 ...",
+        null=True,
+        blank=True,
+        help_text="Leave it empty for the usual place. Lower numbers come first; the "
+        "standard entries are numbered 10 to 120.",
     )
 
     history = HistoricalRecords()
