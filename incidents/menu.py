@@ -56,3 +56,20 @@ menu_entry(
     order=16,
     per_school=True,
 )
+# Pupils and parents: their one way into the incident log, which they never see.
+menu_entry(
+    "Report a worry",
+    "Report a worry",
+    "worry-pupil",
+    rule="incidents.report_as_pupil",
+    order=5,
+    per_school=True,
+)
+menu_entry(
+    "Report a worry",
+    "Report a worry to the school",
+    "worry-parent",
+    rule="incidents.report_as_parent",
+    order=5,
+    per_school=True,
+)

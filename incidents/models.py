@@ -47,6 +47,8 @@ class Source(models.TextChoices):
     STAFF = "staff", "Logged by a member of staff"
     MONITORING = "monitoring", "From monitoring"
     INTEGRATION = "integration", "From an integration"
+    PUPIL = "pupil", "Reported by a pupil"
+    PARENT = "parent", "Reported by a parent"
 
 
 class Location(models.TextChoices):
@@ -137,8 +139,13 @@ class Incident(models.Model):
     number = models.CharField(max_length=12, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
 
+    # Empty only for a pupil's anonymous worry (incidents/worries.py): no account link.
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_reported"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_reported",
     )
     reported_at = models.DateTimeField(null=True, blank=True)
     occurred_at = models.DateTimeField("when it happened", null=True, blank=True)

@@ -291,3 +291,13 @@ rules.add_rule("incidents.transfers", is_school_manager)
 rules.add_rule("incidents.view_cover", can_log_incidents_in)
 rules.add_rule("incidents.record_absence", is_school_manager)
 rules.add_rule("incidents.name_lead", is_headteacher_of)
+# "Report a worry": a school's pupils and parents (the pupils' page also works without
+# signing in; the parents' page is for the school's parents only).
+rules.add_rule(
+    "incidents.report_as_pupil",
+    rules.predicate(lambda user, school: Role.PUPIL in roles_in(user, school)),
+)
+rules.add_rule(
+    "incidents.report_as_parent",
+    rules.predicate(lambda user, school: Role.PARENT in roles_in(user, school)),
+)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_actions, views_cover, views_monitoring, views_people, views_transfers
+from . import (
+    views,
+    views_actions,
+    views_cover,
+    views_monitoring,
+    views_people,
+    views_transfers,
+    views_worries,
+)
 
 urlpatterns = [
     path("incidents/new/", views.incident_create, name="incident-create"),
@@ -73,4 +81,11 @@ urlpatterns += [
     path(COVER + "away/", views_cover.cover_absence, name="cover-absence"),
     path(COVER + "away/<int:pk>/end/", views_cover.cover_absence_end, name="cover-absence-end"),
     path(COVER + "lead/", views_cover.cover_lead, name="cover-lead"),
+]
+WORRY = "schools/<slug:slug>/worry/"
+urlpatterns += [
+    path(WORRY, views_worries.pupil_worry, name="worry-pupil"),
+    path(WORRY + "thanks/", views_worries.worry_thanks, name="worry-thanks"),
+    path(WORRY + "parent/", views_worries.parent_worry, name="worry-parent"),
+    path(WORRY + "parent/thanks/", views_worries.parent_worry_thanks, name="worry-parent-thanks"),
 ]
