@@ -133,7 +133,7 @@ def seed(schools):
 
 
 def _cover(school):
-    """Hillside's safeguarding cover: Tom Hughes is the designated lead, Nadia Brooks (a
+    """Hillside's safeguarding cover: Tom Hughes is the designated lead, Ruth Okafor (a
     teacher, no demo login) his deputy; he is away on the Year 6 residential next week.
     After the demo incidents, which were sent to him."""
     from esafety.models import StaffType
@@ -148,7 +148,7 @@ def _cover(school):
     started = datetime.date(2025, 9, 1)
     deputy = create_person(
         school=school,
-        full_name="Nadia Brooks",
+        full_name="Ruth Okafor",
         email=None,
         role=Role.STAFF,
         staff_type=StaffType.TEACHER,
