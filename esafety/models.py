@@ -502,6 +502,7 @@ class ChartDrawing(models.Model):
 
 from .models_api import ApiToken, ApiUse  # noqa: E402, F401  (models in their own module)
 from .models_contacts import LocalContact  # noqa: E402, F401
+from .models_flags import PupilFlag  # noqa: E402, F401
 from .models_retention import DestructionBatch, LegalHold, RetentionPeriod, Tombstone  # noqa: E402, F401
 from .models_sso import SignInDomain, SignInProvider, SignInRefusal, TrustSignIn  # noqa: E402, F401
 from .models_subject_access import SubjectAccessItem, SubjectAccessRequest  # noqa: E402, F401

@@ -327,6 +327,10 @@ rules.add_rule("esafety.subject_access", is_school_manager)
 # Retention (UK GDPR storage limitation): the schedule, legal holds and approving
 # destruction are the school's leads' (the DSL and the headteacher); never trustees'.
 rules.add_rule("esafety.retention", is_school_manager)
+# Vulnerability flags on pupils (SEND, looked after, ...): the school's leads and the
+# trust's safeguarding lead see them (esafety/flags.py); only the school's leads set them.
+rules.add_rule("esafety.view_pupil_flags", is_school_manager | is_trust_lead_over)
+rules.add_rule("esafety.manage_pupil_flags", is_school_manager)
 
 
 def allowed(user, rule: str, obj=None) -> bool:

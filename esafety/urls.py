@@ -3,7 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from . import views, views_auth, views_closures, views_contacts, views_import, views_people
+from . import (
+    views,
+    views_auth,
+    views_closures,
+    views_contacts,
+    views_flags,
+    views_import,
+    views_people,
+)
 from .api import urls as api_urls
 
 school = "schools/<slug:slug>/"
@@ -88,6 +96,7 @@ urlpatterns = [
         views_people.person_detail,
         name="person-detail",
     ),
+    path(school + "people/<int:user_pk>/flags/", views_flags.pupil_flags, name="pupil-flags"),
     path(
         school + "people/<int:user_pk>/roles/add/",
         views_people.membership_add,

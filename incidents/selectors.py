@@ -13,6 +13,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from esafety.figures import cached_while_fresh
+from esafety.flags import flags_of
 from esafety.roles import access_for, managed_school_ids
 
 from .figures import LAST_12_MONTHS
@@ -104,6 +105,17 @@ _WHO = (_kinds_prefetch(), _pupils_prefetch())
 def add_who(rows: list) -> list:
     """The kinds and the pupils involved of rows already fetched: two queries in all."""
     prefetch_related_objects(rows, _kinds_prefetch(), _pupils_prefetch())
+    return rows
+
+
+def add_flags(rows: list, user) -> list:
+    """Each listed pupil's vulnerability flags (`pupil.flags`), only where this person may
+    see them (esafety.flags): one query, none for those who may see none."""
+    pairs = {(r.school_id, p.person_id) for r in rows for p in getattr(r, "pupils", ())}
+    found = flags_of(user, pairs)
+    for row in rows:
+        for pupil in getattr(row, "pupils", ()):
+            pupil.flags = found.get((row.school_id, pupil.person_id), [])
     return rows
 
 

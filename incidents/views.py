@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from esafety.exports import csv_response
+from esafety.flags import flags_of
 from esafety.forms import add_errors
 from esafety.models import Role, School, User
 from esafety.once import first_time, once_token
@@ -44,6 +45,7 @@ from .routing import urgency_reasons
 from .rules import INCIDENT_STAFF_ROLES
 from .selectors import (
     UrgentFirst,
+    add_flags,
     add_who,
     counted_for,
     queue_counts,
@@ -267,6 +269,7 @@ def incident_queue(request):
         # joined first, every waiting incident of a trust was joined before the sort.
         waiting_shown = list(waiting.filter(pk__in=waiting.values("pk")[:WAITING_SHOWN]))
     add_who([*waiting_shown, *page.object_list])  # one query each for kinds and pupils
+    add_flags([*waiting_shown, *page.object_list], request.user)
     return render(
         request,
         "incidents/queue.html",
@@ -345,9 +348,9 @@ def pupil_chronology(request, slug, user_pk):
         .select_related("incident__school")
         .order_by("incident__occurred_at", "incident__reported_at")
     )
-    return render(
-        request, "incidents/chronology.html", {"school": school, "pupil": pupil, "parts": parts}
-    )
+    flags = flags_of(request.user, {(school.pk, pupil.pk)}).get((school.pk, pupil.pk), [])
+    context = {"school": school, "pupil": pupil, "parts": parts, "flags": flags}
+    return render(request, "incidents/chronology.html", context)
 
 
 def pupil_chronology_find(request, slug):

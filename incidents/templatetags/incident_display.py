@@ -74,13 +74,19 @@ def urgency(context, incident):
 
 
 @register.simple_tag
+def _flags(pupil) -> str:
+    """A pupil's vulnerability flags, set only for those who may see them (add_flags)."""
+    flags = getattr(pupil, "flags", ())
+    return "".join(f' <span class="badge text-bg-light border">{_e(f)}</span>' for f in flags)
+
+
 def who_and_what(incident):
     """The pupils involved (or who the concern is about), then the first words."""
     # Names and words as typed, each isolated (<bdi>): right-to-left text stays whole.
     summary = f"<bdi>{_e(_first_words(incident.description))}</bdi>"
     pupils = getattr(incident, "pupils", None)
     if pupils:
-        names = ", ".join(f"<bdi>{_e(p.display_name)}</bdi>" for p in pupils)
+        names = ", ".join(f"<bdi>{_e(p.display_name)}</bdi>{_flags(p)}" for p in pupils)
         return mark_safe(f'<span class="fw-semibold">{names}</span>: {summary}')
     if incident.subject != Subject.PUPIL:
         about = _e(incident.get_subject_display())
