@@ -73,13 +73,13 @@ def urgency(context, incident):
     return mark_safe(f'{URGENT_BADGE} <span class="small">{because}</span>')
 
 
-@register.simple_tag
 def _flags(pupil) -> str:
     """A pupil's vulnerability flags, set only for those who may see them (add_flags)."""
     flags = getattr(pupil, "flags", ())
     return "".join(f' <span class="badge text-bg-light border">{_e(f)}</span>' for f in flags)
 
 
+@register.simple_tag
 def who_and_what(incident):
     """The pupils involved (or who the concern is about), then the first words."""
     # Names and words as typed, each isolated (<bdi>): right-to-left text stays whole.
