@@ -73,3 +73,12 @@ menu_entry(
     order=5,
     per_school=True,
 )
+# The policy's flowcharts as guides: what to do now, whom to tell, then the form.
+menu_entry(
+    "Incidents",
+    "What to do if...",
+    "guide-list",
+    rule="incidents.guides",
+    order=10,
+    per_school=True,
+)

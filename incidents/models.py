@@ -555,5 +555,6 @@ class Evidence(models.Model):
 
 
 from .models_cover import Absence, DesignatedLead  # noqa: E402, F401
+from .models_guides import Guide, GuideAnswer, GuideCompletion, GuideStep  # noqa: E402, F401
 from .models_monitoring import MonitoringAlert  # noqa: E402, F401  (models in their module)
 from .models_transfers import FileTransfer, Redaction, TransferItem  # noqa: E402, F401

@@ -301,3 +301,7 @@ rules.add_rule(
     "incidents.report_as_parent",
     rules.predicate(lambda user, school: Role.PARENT in roles_in(user, school)),
 )
+# "What to do if..." guides: everyone who logs incidents at the school walks them; the
+# school's leads make the school's own copy and edit its wording.
+rules.add_rule("incidents.guides", can_log_incidents_in)
+rules.add_rule("incidents.edit_guides", is_school_manager)

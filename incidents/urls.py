@@ -4,6 +4,7 @@ from . import (
     views,
     views_actions,
     views_cover,
+    views_guides,
     views_monitoring,
     views_people,
     views_transfers,
@@ -88,4 +89,13 @@ urlpatterns += [
     path(WORRY + "thanks/", views_worries.worry_thanks, name="worry-thanks"),
     path(WORRY + "parent/", views_worries.parent_worry, name="worry-parent"),
     path(WORRY + "parent/thanks/", views_worries.parent_worry_thanks, name="worry-parent-thanks"),
+]
+GUIDE = "schools/<slug:slug>/guides/<slug:guide>/"
+urlpatterns += [
+    path("schools/<slug:slug>/guides/", views_guides.guide_list, name="guide-list"),
+    path(GUIDE, views_guides.guide_step, name="guide-step"),
+    path(GUIDE + "finish/", views_guides.guide_finish, name="guide-finish"),
+    path(GUIDE + "edit/", views_guides.guide_edit, name="guide-edit"),
+    path(GUIDE + "copy/", views_guides.guide_copy, name="guide-copy"),
+    path(GUIDE + "steps/<int:pk>/", views_guides.guide_step_edit, name="guide-step-edit"),
 ]

@@ -22,7 +22,7 @@ from esafety.validators import CheckedFormMixin
 from esafety.views_people import get_school
 from esafety.widgets import style_filter_form
 
-from . import services, states
+from . import guides, services, states
 from .categories import CATEGORIES, CATEGORY_CHOICES, ILLEGAL_MATERIAL_STEPS, category
 from .forms import (
     URGENT_QUESTIONS,
@@ -120,7 +120,9 @@ def _save_from_forms(request, school, form, people, incident):
 
 def incident_create(request):
     school = _school_for_new_incident(request)
-    form = IncidentForm(request.POST or None, school=school)
+    # Arriving from a "What to do if..." guide: the form starts with what the walk learnt.
+    prefill = guides.prefill_from_completion(request.user, request.GET.get("guide"))
+    form = IncidentForm(request.POST or None, school=school, initial=prefill)
     people = PeopleFormSet(request.POST or None, form_kwargs={"school": school}, prefix="people")
     if request.method == "POST" and form.is_valid() and people.is_valid():
         return first_time(

@@ -50,6 +50,7 @@ class Evidence(models.TextChoices):
     ATTENDANCE = "attendance", "Attending a session or course"
     CERTIFICATE = "certificate", "An uploaded certificate"
     SIGNATURE = "signature", "Signing a document (read and understood)"
+    GUIDE = "guide", "Walking through a 'What to do if...' guide to its end"
 
 
 class RequirementQuerySet(models.QuerySet):
@@ -96,6 +97,13 @@ class Requirement(models.Model):
         related_name="+",
         help_text="For evidence by signing: met while the person's signature of the "
         "current version stands.",
+    )
+    guide_slug = models.SlugField(
+        "guide",
+        max_length=50,
+        blank=True,
+        help_text="For evidence by a guide: the guide's short name (e.g. illegal-use); "
+        "walking it to its end records the training.",
     )
     escalate = models.BooleanField(
         "a leadership duty",

@@ -124,6 +124,38 @@ def record_training(
     return record
 
 
+@transaction.atomic
+def record_guide_walked(
+    *, person, school: School, guide_slug: str, walked_on: datetime.date
+) -> list[TrainingRecord]:
+    """Someone walked a "What to do if..." guide to its end (the incidents app calls
+    this): a record for each of the school's requirements met by that guide, once a day.
+    It counts at once and waits for the e-safety officer to verify it, like any other."""
+    requirements = Requirement.objects.filter(
+        school=school, evidence=Evidence.GUIDE, guide_slug=guide_slug, is_active=True
+    )
+    made = []
+    for requirement in requirements:
+        record = TrainingRecord(
+            school=school,
+            person=person,
+            requirement=requirement,
+            title=requirement.title,
+            completed_on=walked_on,
+            provider="Walked through the guide on this site",
+            recorded_by=person,
+        )
+        try:
+            with transaction.atomic():  # walked twice in a day: recorded once
+                attributed(record, person, "Walked through the guide").save()
+        except IntegrityError:
+            continue
+        made.append(record)
+    if made:
+        figures.invalidate(model=TrainingRecord, schools=schools_counting(school, [person.pk]))
+    return made
+
+
 TRAINING_DONE_ALREADY = "This training is already recorded as done."
 
 

@@ -1,0 +1,51 @@
+"""Editing a step of a school's own guide: its texts and its answers' wording. Where the
+answers lead, and what they fill in on the incident form, stay as they are."""
+
+from django import forms
+
+from esafety.validators import CheckedFormMixin
+
+from .forms import TypedTextMixin
+from .models_guides import GuideStep
+
+ANSWER_PREFIX = "answer_"
+
+
+class StepForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
+    submit_label = "Save this step"
+
+    class Meta:
+        model = GuideStep
+        fields = ["text", "do_now", "do_not", "tell"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3}) for name in ("text", "do_now", "do_not", "tell")
+        }
+        labels = {
+            "text": "The question, or what this step is about",
+            "do_now": "What to do now",
+            "do_not": "What not to do",
+            "tell": "Whom to tell in school",
+        }
+
+    def __init__(self, *args, **kwargs):
+        self.answers = list(kwargs["instance"].answers.all())
+        # The answers' boxes join the form's own before it is built, so the shared checks
+        # (CheckedFormMixin) cover them too.
+        self.base_fields = {**type(self).base_fields, **self._answer_fields()}
+        super().__init__(*args, **kwargs)
+        if self.instance.is_end:
+            del self.fields["do_not"]  # an end says what to record, not what to avoid
+
+    def _answer_fields(self) -> dict:
+        return {
+            f"{ANSWER_PREFIX}{answer.pk}": forms.CharField(
+                label=f"Answer {number}",
+                max_length=200,
+                initial=answer.label,
+                help_text=f"Leads to: {answer.next_step.text[:80]}",
+            )
+            for number, answer in enumerate(self.answers, start=1)
+        }
+
+    def answer_labels(self) -> dict:
+        return {a.pk: self.cleaned_data[f"{ANSWER_PREFIX}{a.pk}"] for a in self.answers}
