@@ -45,6 +45,11 @@ NOT_NAVIGATED = {
     "two-factor-setup",  # offered on "Your account" to people without an authenticator
     "api-schema",  # the API's description for integrations, linked from its documentation
     "my-loans",  # on the home panel of someone with a device on loan (the demo parent)
+    "concern-sent",  # shown after raising a low-level concern
+    "worry-thanks",  # shown after a pupil sends a worry
+    "worry-parent-thanks",  # shown after a parent sends a worry
+    # Public, for a link on the school's website; pupils reach it from their home page.
+    "worry-pupil",
 }
 # Pages some roles reach another way: trustees see one school's figures by picking the
 # school on the trust's dashboard (the school's own page is the headteacher's view).
