@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from esafety.charts import Series, chart
-from esafety.figures import first_of
+from esafety.figures import figures_for, first_of
 
+from .sections import Section, dashboard_section
 from .suppression import Protected, combine, protect
 from .terms import month_label, term_on
 
@@ -245,3 +246,33 @@ def _agencies():
     from incidents.models import Agency
 
     return list(Agency.choices)
+
+
+@dashboard_section(order=25)
+def by_vulnerability(*, schools, school, reader, period, today):
+    """Incidents involving pupils with each vulnerability flag (last 12 months), as the
+    reader may see them: each school protected on its own, the trust's the sum."""
+    from esafety.models_flags import Vulnerability
+
+    ids = [s.pk for s in schools]
+    values = figures_for("incidents.by_vulnerability", ids)
+    keys = [key for key, _ in Vulnerability.choices]
+    per_school = [values.get(s, {}) for s in ids]
+    if not any(per_school):
+        return None
+    protected = protected_for(per_school, keys, reader, total_known=False)
+    labels = [label for _, label in Vulnerability.choices]
+    drawing = chart(
+        "Incidents involving pupils with a vulnerability flag (last 12 months)",
+        labels,
+        [series_of("Incidents", protected)],
+        notes=["An incident counts once under each flag its pupils hold."],
+    )
+    return Section(
+        key="by-vulnerability",
+        title="Vulnerable pupils",
+        charts=[drawing],
+        definition="Incidents in the last 365 days involving a pupil who holds that flag "
+        "today (SEND, looked after, ...). Small counts are shown as “fewer than” a number.",
+        order=25,
+    )

@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from esafety.figures import figure
+from esafety.models_flags import PupilFlag
 
-from .models import Incident, Status, TimelineEntry
+from .models import Incident, IncidentPerson, PersonKind, Status, TimelineEntry
 from .rules import HIDDEN_SUBJECT
 
 LAST_12_MONTHS = "incidents.last_12_months"
@@ -269,3 +270,44 @@ def overdue_actions(school_ids, today) -> dict[int, int]:
     )
     found = dict(rows)
     return {s: found.get(s, 0) for s in school_ids}
+
+
+BY_VULNERABILITY = "incidents.by_vulnerability"
+
+
+@figure(
+    BY_VULNERABILITY,
+    stale_on={
+        Incident: "school_id",
+        IncidentPerson: "incident__school_id",
+        PupilFlag: "school_id",
+    },
+)
+def by_vulnerability(school_ids, today) -> dict[int, dict]:
+    """Per school, {flag: incidents in the last 365 days involving a pupil flagged so
+    today}: counts of incidents, no names (trustees see them through the small-number
+    rule). Concerns about the headteacher are left out. One GROUP BY."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time.min)
+    )
+    part = "pupil__incident_parts__"
+    rows = (
+        PupilFlag.objects.active()
+        .filter(school_id__in=school_ids)
+        .filter(
+            **{
+                f"{part}kind": PersonKind.PUPIL,
+                f"{part}incident__school_id": F("school_id"),
+                f"{part}incident__reported_at__gte": start,
+            }
+        )
+        .exclude(**{f"{part}incident__status": Status.DRAFT})
+        .exclude(**{f"{part}incident__subject": HIDDEN_SUBJECT})
+        .values("school_id", "flag")
+        .annotate(incidents=Count(f"{part}incident", distinct=True))
+        .order_by()
+    )
+    found: dict[int, dict] = {school_id: {} for school_id in school_ids}
+    for row in rows:
+        found[row["school_id"]][row["flag"]] = row["incidents"]
+    return found
