@@ -126,6 +126,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
     officer = _menus(client, personas.esafety_officer)
     assert officer["Incidents"] == [
         "Log an incident",
+        "What to do if...",
         "Incidents I reported",
         "My actions",
         "Incident queue",
@@ -133,7 +134,14 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "A pupil's chronology",
         "Monitoring alerts to match",
         "Files to the next school",
+        "Safeguarding cover",
+        "Local contacts",
     ]
+    # Low-level concerns about adults: any member of staff raises one; only the head
+    # (and the chair, across the trust) reviews them, never the DSL or a trustee.
+    assert officer["Concerns about adults"] == ["Raise a low-level concern"]
+    head = _menus(client, personas.headteacher)
+    assert head["Concerns about adults"] == ["Raise a low-level concern", "Low-level concerns"]
     assert "People" in officer
     assert {"Policies and agreements", "Who has signed"} <= set(officer["Agreements"])
     page = client.get(reverse("home")).content.decode()
@@ -143,12 +151,13 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
 
     assert set(_menus(client, personas.teacher)) == {
         "Incidents",
+        "Concerns about adults",
         "Agreements",
         "Training",
         "Devices",
     }
-    assert set(_menus(client, personas.parent)) == {"Agreements", "Training"}
-    assert set(_menus(client, personas.pupil)) == {"Agreements"}
+    assert set(_menus(client, personas.parent)) == {"Report a worry", "Agreements", "Training"}
+    assert set(_menus(client, personas.pupil)) == {"Report a worry", "Agreements"}
     technician = _menus(client, personas.technician)
     assert technician["Agreements"] == [
         "To sign",
@@ -158,11 +167,26 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "Internet access",
     ]
     # Technicians log incidents (filtering breaches) and see only what they reported.
-    assert technician["Incidents"] == ["Log an incident", "Incidents I reported", "My actions"]
+    assert technician["Incidents"] == [
+        "Log an incident",
+        "What to do if...",
+        "Incidents I reported",
+        "My actions",
+        "Safeguarding cover",
+        "Local contacts",
+    ]
     trustee = _menus(client, personas.trustee)
     assert trustee["Incidents"] == ["Incidents sent to me"]
-    assert trustee["Trust overview"] == ["Trust overview", "Training figures", "My training"]
+    assert trustee["Trust overview"] == [
+        "Trust overview",
+        "Training figures",
+        "My training",
+        "Local contacts",
+    ]
     assert "People" not in trustee
+    assert "Concerns about adults" not in trustee
+    chair = _menus(client, personas.chair)
+    assert chair["Concerns about adults"] == ["Low-level concerns across the trust"]
 
 
 def test_a_person_at_two_schools_is_told_which_school_each_link_is_for(personas, client):
