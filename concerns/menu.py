@@ -3,18 +3,23 @@ from the incident log's."""
 
 from esafety.menu import menu_entry
 
-MENU = "Concerns about adults"
+MENU = "Concerns"
 
 menu_entry(
     MENU,
-    "Raise a low-level concern",
+    "Raise a concern about an adult",
     "concern-create",
     rule="concerns.raise",
     order=17,
     per_school=True,
 )
 menu_entry(
-    MENU, "Low-level concerns", "concern-list", rule="concerns.review", order=18, per_school=True
+    MENU,
+    "Low-level concerns about adults",
+    "concern-list",
+    rule="concerns.review",
+    order=18,
+    per_school=True,
 )
 menu_entry(
     MENU,

@@ -139,9 +139,9 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
     ]
     # Low-level concerns about adults: any member of staff raises one; only the head
     # (and the chair, across the trust) reviews them, never the DSL or a trustee.
-    assert officer["Concerns about adults"] == ["Raise a low-level concern"]
+    assert officer["Concerns"] == ["Raise a concern about an adult"]
     head = _menus(client, personas.headteacher)
-    assert head["Concerns about adults"] == ["Raise a low-level concern", "Low-level concerns"]
+    assert head["Concerns"] == ["Raise a concern about an adult", "Low-level concerns about adults"]
     assert "People" in officer
     assert {"Policies and agreements", "Who has signed"} <= set(officer["Agreements"])
     page = client.get(reverse("home")).content.decode()
@@ -151,7 +151,7 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
 
     assert set(_menus(client, personas.teacher)) == {
         "Incidents",
-        "Concerns about adults",
+        "Concerns",
         "Agreements",
         "Training",
         "Devices",
@@ -184,9 +184,9 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
         "Local contacts",
     ]
     assert "People" not in trustee
-    assert "Concerns about adults" not in trustee
+    assert "Concerns" not in trustee
     chair = _menus(client, personas.chair)
-    assert chair["Concerns about adults"] == ["Low-level concerns across the trust"]
+    assert chair["Concerns"] == ["Low-level concerns across the trust"]
 
 
 def test_a_person_at_two_schools_is_told_which_school_each_link_is_for(personas, client):
