@@ -2,13 +2,15 @@
 answers lead, and what they fill in on the incident form, stay as they are."""
 
 from django import forms
+from django.utils.text import Truncator
 
 from esafety.validators import CheckedFormMixin
 
 from .forms import TypedTextMixin
-from .models_guides import GuideStep
+from .models_guides import GuideStep, StepKind
 
 ANSWER_PREFIX = "answer_"
+NOT_SHOWN = {StepKind.QUESTION: ("do_now", "do_not", "tell"), StepKind.END: ("do_not",)}
 
 
 class StepForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
@@ -33,8 +35,10 @@ class StepForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
         # (CheckedFormMixin) cover them too.
         self.base_fields = {**type(self).base_fields, **self._answer_fields()}
         super().__init__(*args, **kwargs)
-        if self.instance.is_end:
-            del self.fields["do_not"]  # an end says what to record, not what to avoid
+        # Only the texts a walk shows for this kind of step: a question is asked with its
+        # answers; an end says what to record and whom to tell.
+        for name in NOT_SHOWN.get(self.instance.kind, ()):
+            del self.fields[name]
 
     def _answer_fields(self) -> dict:
         return {
@@ -42,7 +46,7 @@ class StepForm(TypedTextMixin, CheckedFormMixin, forms.ModelForm):
                 label=f"Answer {number}",
                 max_length=200,
                 initial=answer.label,
-                help_text=f"Leads to: {answer.next_step.text[:80]}",
+                help_text=f"Leads to: {Truncator(answer.next_step.text).words(12)}",
             )
             for number, answer in enumerate(self.answers, start=1)
         }

@@ -55,3 +55,27 @@ def test_the_illegal_use_guide_walked_to_the_filled_in_form(
     )
     check_page(page, f"guides-log-form-{width}", problems)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_headteacher_makes_the_schools_copy_and_edits_a_step(
+    width, personas, live_server, browser_page
+):
+    p = personas
+    page = browser_page(width)
+    problems = []
+    sign_in(page, live_server, p.headteacher)
+    page.goto(f"{live_server.url}{reverse('guide-list', args=[p.school.slug])}")
+    page.get_by_role("link", name="Edit 'Illegal use'").click()
+    check_page(page, f"guides-edit-standard-{width}", problems)
+    page.get_by_role("button", name="Make Oakwood Primary's own copy to edit").click()
+    expect(page.get_by_text("now has its own copy")).to_be_visible()
+    check_page(page, f"guides-edit-copy-{width}", problems)
+    page.get_by_role("link", name="Edit step 1").click()
+    check_page(page, f"guides-step-form-{width}", problems)
+    page.get_by_label("Answer 1").fill("Indecent images of a child")
+    page.get_by_role("button", name="Save this step").click()
+    expect(page.get_by_text("The step is saved.")).to_be_visible()
+    page.goto(f"{live_server.url}{reverse('guide-step', args=[p.school.slug, 'illegal-use'])}")
+    expect(page.get_by_role("link", name="Indecent images of a child")).to_be_visible()
+    assert not problems, "\n".join(problems)
