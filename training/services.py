@@ -55,6 +55,8 @@ def save_requirement(*, requirement: Requirement, by) -> Requirement:
             raise ValidationError({"document": "Choose one of this school's documents."})
     else:
         requirement.document = None
+    if requirement.evidence == Evidence.GUIDE and not requirement.guide_slug:
+        raise ValidationError({"guide_slug": "Say which guide must be walked through."})
     attributed(requirement, by).save()
     return requirement
 

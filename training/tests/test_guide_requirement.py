@@ -3,6 +3,7 @@ the incidents app) makes a record for each of the school's requirements naming t
 guide, once a day, and the person's standing on it is done."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from training import services
@@ -45,3 +46,14 @@ def test_only_the_schools_active_requirements_for_that_guide_are_met(personas):
     requirement(p.other_school, evidence=Evidence.GUIDE, guide_slug="illegal-use")
     assert walk_it(p, p.teacher) == []
     assert not TrainingRecord.objects.exists()
+
+
+def test_a_requirement_met_by_a_guide_names_the_guide(personas):
+    p = personas
+    with pytest.raises(ValidationError) as error:
+        requirement(p.school, by=p.esafety_officer, evidence=Evidence.GUIDE)
+    assert "guide_slug" in error.value.message_dict
+    made = requirement(
+        p.school, by=p.esafety_officer, evidence=Evidence.GUIDE, guide_slug="illegal-use"
+    )
+    assert made.pk
