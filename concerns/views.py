@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from esafety.forms import add_errors
 from esafety.once import first_time, once_token, redirect_as_done, was_already_done
+from esafety.params import parse_id
 from esafety.roles import allowed, require
 from esafety.views_people import get_school
 
@@ -176,6 +177,8 @@ def concern_person(request, slug, user_pk):
     """Every concern about one person at the school that the viewer may see: none, and the
     page is not found (it tells nobody whether a person has concerns they can't see)."""
     school = get_school(request, slug, "concerns.review")
+    if parse_id(user_pk) is None:  # an id no column holds: not a person
+        raise Http404("No such person")
     concerns = list(
         LowLevelConcern.objects.visible_to(request.user)
         .filter(school=school, about_id=user_pk)
