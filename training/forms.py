@@ -44,6 +44,7 @@ class RequirementForm(CheckedFormMixin, forms.ModelForm):
             "renew_months",
             "evidence",
             "document",
+            "guide_slug",
             "escalate",
             "is_active",
         ]

@@ -57,3 +57,25 @@ def test_a_requirement_met_by_a_guide_names_the_guide(personas):
         p.school, by=p.esafety_officer, evidence=Evidence.GUIDE, guide_slug="illegal-use"
     )
     assert made.pk
+
+
+def test_the_requirement_form_names_the_guide(personas, client):
+    from django.urls import reverse
+
+    from esafety.testing import sign_in
+    from training.models import Requirement
+
+    sign_in(client, personas.esafety_officer)
+    path = reverse("training-requirement-add", args=[personas.school.slug])
+    sent = {
+        "title": "Walk the illegal use guide",
+        "covers": "What to do with suspected illegal material.",
+        "audience_roles": ["staff"],
+        "renew_months": 12,
+        "evidence": Evidence.GUIDE,
+        "guide_slug": "illegal-use",
+        "is_active": "on",
+    }
+    reply = client.post(path, sent)
+    assert reply.status_code == 302, reply.content.decode()[:2000]
+    assert Requirement.objects.get(title=sent["title"]).guide_slug == "illegal-use"
