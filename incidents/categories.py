@@ -151,6 +151,8 @@ ILLEGAL_MATERIAL_STEPS = (
     "Do not delete anything: preserve the evidence as it is.",
     "Isolate the device: switch off the screen, keep it secure and don't let anyone use it.",
     "Call the police. Report to CEOP (child exploitation) and the IWF (images online).",
-    "If a member of staff is involved, they should be suspended at once.",
+    "If a member of staff is involved, tell the headteacher (or, about the headteacher, the "
+    "chair of trustees) at once: they suspend the adult on the police's and the LADO's advice, "
+    "so the adult is not warned first.",
     "Don't attach any image or video to this report: describe what was seen in words.",
 )
