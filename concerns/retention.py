@@ -1,9 +1,9 @@
 """How long the low-level concerns log keeps a concern, as data for the core's retention
 review (found by esafety/retention/registry.py's autodiscovery). KCSIE 2025 (Part 4,
 section 2): low-level concern records are kept at least until the person leaves the
-school's employment; the school's period runs on from the day they left. Someone still
-working at the school is never listed. Only concerns the reviewer may open
-(`visible_to`): never, for a headteacher, one about a headteacher."""
+school's employment; the school's period (a year at least) runs on from the day they
+left. Someone still working at the school is never listed. Only concerns the reviewer
+may open (`visible_to`): never, for a headteacher, one about a headteacher."""
 
 from django.db.models import Max
 
@@ -52,10 +52,10 @@ register_rule(
         kind="Low-level concern",
         source=(
             "KCSIE 2025 Part 4 section 2: records of low-level concerns are kept at least "
-            "until the individual leaves the school's employment. The school sets how long "
-            "after that (its policy on low-level concerns)."
+            "until the individual leaves the school's employment; here at least a year after "
+            "that (a reference may be asked for), longer where the school's policy says."
         ),
-        minimum_years=0,
+        minimum_years=1,
         starts="from the day the person left the school",
         model="concerns.LowLevelConcern",
         candidates=low_level,

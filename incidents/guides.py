@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from esafety.models import School, User
+from esafety.params import parse_id, parse_int
 from esafety.services import attributed
 from training.services import record_guide_walked
 
@@ -166,9 +167,10 @@ def parse_path(path) -> list[int]:
     """'2-1-3' -> [2, 1, 3]; anything unreadable ends the list there."""
     choices = []
     for part in str(path or "").split(PATH_SEPARATOR)[:LONGEST_WALK]:
-        if not part.isdigit() or not 0 < int(part) < 100:
+        choice = parse_int(part, low=1, high=99)
+        if choice is None:
             break
-        choices.append(int(part))
+        choices.append(choice)
     return choices
 
 
@@ -245,7 +247,8 @@ def record_completion(*, user: User, school: School, walked: Walk) -> GuideCompl
 def prefill_from_completion(user: User, completion_id) -> dict:
     """The incident form's starting values from the person's own walk (`?guide=<id>`);
     nothing for an id that is not a number, not theirs or not there."""
-    if not str(completion_id or "").isdigit() or len(str(completion_id)) > 18:
+    completion_id = parse_id(completion_id)
+    if completion_id is None:
         return {}
     completion = (
         GuideCompletion.objects.filter(pk=completion_id, user=user).select_related("guide").first()

@@ -79,6 +79,6 @@ menu_entry(
     "What to do if...",
     "guide-list",
     rule="incidents.guides",
-    order=10,
+    order=11,
     per_school=True,
 )

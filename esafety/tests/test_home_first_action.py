@@ -27,7 +27,14 @@ def test_staff_see_log_an_incident_before_any_panel(personas, client, name):
     assert f'href="{reverse("incident-create")}">Log an incident</a>' in top
 
 
-@pytest.mark.parametrize("name", ["parent", "pupil", "trustee"])
-def test_people_who_do_not_log_incidents_get_no_such_button(personas, client, name):
+@pytest.mark.parametrize("name, first", [("pupil", "worry-pupil"), ("parent", "worry-parent")])
+def test_pupils_and_parents_see_report_a_worry_first(personas, client, name, first):
     links, top = first_actions(client, getattr(personas, name))
+    path = reverse(first, args=[personas.school.slug])
+    assert links == [path]
+    assert f'href="{path}"' in top and reverse("incident-create") not in top
+
+
+def test_trustees_get_no_such_button(personas, client):
+    links, top = first_actions(client, personas.trustee)
     assert links == [] and "btn-lg" not in top

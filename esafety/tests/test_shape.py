@@ -126,9 +126,9 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
     officer = _menus(client, personas.esafety_officer)
     assert officer["Incidents"] == [
         "Log an incident",
-        "What to do if...",
         "Incidents I reported",
         "My actions",
+        "What to do if...",
         "Incident queue",
         "Kinds of incident",
         "A pupil's chronology",
@@ -169,9 +169,9 @@ def test_each_persona_sees_only_the_menus_they_may_use(personas, client):
     # Technicians log incidents (filtering breaches) and see only what they reported.
     assert technician["Incidents"] == [
         "Log an incident",
-        "What to do if...",
         "Incidents I reported",
         "My actions",
+        "What to do if...",
         "Safeguarding cover",
         "Local contacts",
     ]
