@@ -180,21 +180,3 @@ def my_actions(request):
         order=12,
         count=len(items) if len(items) < 8 else to_do.count(),
     )
-
-
-@dashboard_panel
-def report_a_worry(request):
-    """Pupils and parents: the way to tell the school about a worry, first on their home."""
-    access = access_for(request.user)
-    roles = (Role.PUPIL, Role.PARENT)
-    ids = [s for s, held in access.roles_by_school.items() if held & set(roles)]
-    if not ids:
-        return None
-    schools = School.objects.filter(pk__in=ids).order_by("name").only("name", "slug")
-    links = [(school, Role.PUPIL in access.roles_by_school[school.pk]) for school in schools]
-    return Panel(
-        title="Worried about something?",
-        template="incidents/panels/report_a_worry.html",
-        context={"links": links, "several": len(links) > 1},
-        order=5,
-    )
