@@ -4,11 +4,10 @@ many pupils at once (the officer's queue, a pupil's chronology)."""
 from django.db import transaction
 from django.utils import timezone
 
+from .locks import lock_for_transaction
 from .models_flags import FlagSource, PupilFlag, Vulnerability
-from .roles import access_for, managed_school_ids
+from .roles import flag_school_ids
 
-VIEW_RULE = "esafety.view_pupil_flags"
-LABELS = dict(Vulnerability.choices)
 SHORT = {
     Vulnerability.SEND: "SEND",
     Vulnerability.LOOKED_AFTER: "Looked after",
@@ -17,12 +16,6 @@ SHORT = {
     Vulnerability.PROTECTION_PLAN: "CP plan",
     Vulnerability.YOUNG_CARER: "Young carer",
 }
-
-
-def flag_school_ids(user) -> set[int]:
-    """The schools whose pupils' flags this person may see: where they are headteacher
-    or DSL, and the trust lead's schools. The one rule (`esafety.view_pupil_flags` asks it)."""
-    return managed_school_ids(user) | set(access_for(user).lead_school_ids)
 
 
 def flags_of(user, pairs) -> dict[tuple[int, int], list[str]]:
@@ -47,7 +40,9 @@ def flags_of(user, pairs) -> dict[tuple[int, int], list[str]]:
 @transaction.atomic
 def set_flags(*, school, pupil, flags, by, source=FlagSource.BY_HAND) -> tuple[set, set]:
     """Make the pupil's open flags exactly `flags`: new ones start today, removed ones end
-    today (kept in history). Returns (added, ended)."""
+    today (kept in history). Returns (added, ended). Two saves at once (a double click)
+    run one after the other: the second finds the first's flags and changes nothing."""
+    lock_for_transaction(f"pupil-flags:{school.pk}:{pupil.pk}")
     open_flags = {
         f.flag: f
         for f in PupilFlag.objects.select_for_update().active().filter(school=school, pupil=pupil)

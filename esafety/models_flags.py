@@ -1,6 +1,6 @@
 """Flags that a pupil may be more vulnerable online (KCSIE 2025: children with SEND,
 looked after and previously looked after children, those with a social worker, young
-carers). Seen only by those who may see them (`esafety.view_pupil_flags`: the school's
+carers). Seen only by those who may see them (`esafety.roles.flag_school_ids`: the school's
 headteacher and DSL, and the trust's safeguarding lead): never by a teacher through
 this product; a flag is a fact about a child that only those who need it hold."""
 

@@ -142,6 +142,12 @@ def managed_school_ids(user) -> set[int]:
     return schools_with_roles(user, MANAGER_ROLES)
 
 
+def flag_school_ids(user) -> set[int]:
+    """The schools whose pupils' vulnerability flags this person may see: where they are
+    headteacher or DSL, and the trust lead's schools. The one rule for seeing them."""
+    return managed_school_ids(user) | set(access_for(user).lead_school_ids)
+
+
 def visible_school_ids(user) -> set[int]:
     access = access_for(user)
     return set(access.roles_by_school) | set(access.trust_school_ids) | set(access.lead_school_ids)
@@ -328,8 +334,7 @@ rules.add_rule("esafety.subject_access", is_school_manager)
 # destruction are the school's leads' (the DSL and the headteacher); never trustees'.
 rules.add_rule("esafety.retention", is_school_manager)
 # Vulnerability flags on pupils (SEND, looked after, ...): the school's leads and the
-# trust's safeguarding lead see them (esafety/flags.py); only the school's leads set them.
-rules.add_rule("esafety.view_pupil_flags", is_school_manager | is_trust_lead_over)
+# trust's safeguarding lead see them (`flag_school_ids`); only the school's leads set them.
 rules.add_rule("esafety.manage_pupil_flags", is_school_manager)
 
 

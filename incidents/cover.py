@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.models import Role, User
+from esafety.params import parse_id
 from esafety.roles import roles_in
 from esafety.services import attributed, holders
 
@@ -188,6 +189,13 @@ def end_absence(*, school, absence_id: int, by) -> str:
     attributed(absence, by, "Cancelled")
     absence.delete()
     return f"{absence.person}'s absence was cancelled."
+
+
+def absence_was_recorded(school, absence_id) -> bool:
+    """Ever recorded at this school: one cancelled by a first click (deleted, but in its
+    history) still counts, so the second click is "already ended", not "not found"."""
+    absence_id = parse_id(absence_id)
+    return bool(absence_id) and Absence.history.filter(id=absence_id, school=school).exists()
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from esafety.forms import add_errors
 from esafety.models import Role, User
 from esafety.once import first_time, once_token
-from esafety.params import parse_id
 from esafety.roles import allowed
 from esafety.services import holders
 from esafety.views_people import get_school
@@ -99,10 +98,7 @@ def cover_absence(request, slug):
 def cover_absence_end(request, slug, pk):
     """Back in school (or the absence cancelled before it began)."""
     school = get_school(request, slug, "incidents.record_absence")
-    # Never recorded at this school: not found. One cancelled by a first click (deleted,
-    # in its history) is "already ended" for the second.
-    known = parse_id(pk) and Absence.history.filter(id=pk, school=school).exists()
-    if not known:
+    if not cover.absence_was_recorded(school, pk):
         raise Http404("No such absence")
     messages.success(request, cover.end_absence(school=school, absence_id=pk, by=request.user))
     return _back(school)

@@ -38,21 +38,28 @@ def pupil_worry(request, slug):
         if form.cleaned_data["website"]:  # filled in by a program, not a person
             return redirect("worry-thanks", slug=slug)
         if not worries.may_send(request, school):
-            form.add_error(None, TOO_MANY)
-        else:
-            data = form.cleaned_data
-            named = pupil if data.get("send_name") else None
-            return first_time(
-                request,
-                lambda: _sent(school, Source.PUPIL, named, data, "worry-thanks"),
-                while_saving=reverse("worry-thanks", args=[slug]),
-                repeated="You sent this twice; it was sent once.",
-            )
-    status = 429 if TOO_MANY in form.non_field_errors() else (400 if form.errors else 200)
+            return _form(request, "incidents/worries/pupil.html", school, form, too_many=True)
+        data = form.cleaned_data
+        named = pupil if data.get("send_name") else None
+        return first_time(
+            request,
+            lambda: _sent(school, Source.PUPIL, named, data, "worry-thanks"),
+            while_saving=reverse("worry-thanks", args=[slug]),
+            repeated="You sent this twice; it was sent once.",
+        )
+    return _form(request, "incidents/worries/pupil.html", school, form)
+
+
+def _form(request, template, school, form, *, too_many=False):
+    """The form again: with a message when too many were sent from here this hour (429)."""
+    if too_many:
+        form.add_error(None, TOO_MANY)
+    status = 429 if too_many else (400 if form.errors else 200)
+    signed_in_pupil = "send_name" in form.fields
     return render(
         request,
-        "incidents/worries/pupil.html",
-        {"school": school, "form": form, "signed_in_pupil": pupil is not None},
+        template,
+        {"school": school, "form": form, "signed_in_pupil": signed_in_pupil},
         status=status,
     )
 
@@ -81,19 +88,15 @@ def parent_worry(request, slug):
     form = ParentWorryForm(request.POST or None, children=children, once=once_token(request))
     if request.method == "POST" and form.is_valid():
         if not worries.may_send(request, school):
-            form.add_error(None, TOO_MANY)
-        else:
-            data = form.cleaned_data
-            return first_time(
-                request,
-                lambda: _sent(school, Source.PARENT, request.user, data, "worry-parent-thanks"),
-                while_saving=reverse("worry-parent-thanks", args=[slug]),
-                repeated="You sent this twice; it was sent once.",
-            )
-    status = 429 if TOO_MANY in form.non_field_errors() else (400 if form.errors else 200)
-    return render(
-        request, "incidents/worries/parent.html", {"school": school, "form": form}, status=status
-    )
+            return _form(request, "incidents/worries/parent.html", school, form, too_many=True)
+        data = form.cleaned_data
+        return first_time(
+            request,
+            lambda: _sent(school, Source.PARENT, request.user, data, "worry-parent-thanks"),
+            while_saving=reverse("worry-parent-thanks", args=[slug]),
+            repeated="You sent this twice; it was sent once.",
+        )
+    return _form(request, "incidents/worries/parent.html", school, form)
 
 
 @login_not_required

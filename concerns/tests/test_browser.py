@@ -51,3 +51,26 @@ def test_a_concern_raised_and_reviewed(width, personas, live_server, browser_pag
     page.goto(f"{live_server.url}{reverse('concern-patterns', args=[p.school.slug])}")
     check_page(page, f"concern-patterns-{width}", problems)
     assert not problems, "\n".join(problems)
+
+
+def test_a_concern_about_the_head_reaches_the_chair_only(personas, live_server, browser_page):
+    p = personas
+    about_head = concern(p.school, p.teacher, p.headteacher, text="Posted a pupil's photo.")
+    page = browser_page("desktop")
+    problems = []
+    sign_in(page, live_server, p.headteacher)
+    expect(page.get_by_text(about_head.number)).to_have_count(0)
+    page.goto(f"{live_server.url}{reverse('concern-list', args=[p.school.slug])}")
+    expect(page.get_by_text("No concerns to review.")).to_be_visible()
+    page.goto(f"{live_server.url}{about_head.get_absolute_url()}")
+    expect(page.get_by_role("heading", name=about_head.number)).to_have_count(0)
+
+    page = browser_page("desktop")  # a fresh page: the head's "not found" stays with theirs
+    sign_in(page, live_server, p.chair)
+    page.get_by_role("link", name=about_head.number, exact=True).click()
+    check_page(page, "concern-head-chair-desktop", problems)
+    expect(page.get_by_text("Posted a pupil's photo.")).to_be_visible()
+    page.goto(f"{live_server.url}{reverse('concern-trust-patterns')}")
+    check_page(page, "concern-trust-chair-desktop", problems)
+    expect(page.get_by_text("Hana Head")).to_be_visible()
+    assert not problems, "\n".join(problems)
